@@ -1,0 +1,163 @@
+"""The `gd-tutor` command: argument parsing and dispatch only.
+
+Each subcommand's work lives in `tutor.commands.<module>`, imported lazily so
+that headless commands (`run`, `fit`, `lessons`, ...) never import Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from tutor import __version__
+from tutor.errors import UserError
+
+# Options whose values may start with "-" as typed (`--start -1.2,1`).
+_SIGNED_OPTIONS = ("--start", "--lr", "--learning-rate", "--x0")
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors are one line on stderr, exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: {message} (see '{self.prog} --help')\n")
+        raise SystemExit(2)
+
+
+def _glue_signed_values(argv: list[str]) -> list[str]:
+    """Turn `--start -1.2,1` into `--start=-1.2,1` so argparse keeps the sign."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in _SIGNED_OPTIONS and i + 1 < len(argv) and argv[i + 1].startswith("-"):
+            out.append(f"{arg}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
+def _add_descent_options(p: argparse.ArgumentParser, *, lr_default: float | None) -> None:
+    p.add_argument("--lr", "--learning-rate", dest="lr", default=lr_default,
+                   help="learning rate (step multiplier)")
+    p.add_argument("--iterations", default=None, help="maximum number of updates (default 100)")
+    p.add_argument("--precision", default=None,
+                   help="stop when a step is shorter than this (default 0.0001)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full `gd-tutor` argument parser."""
+    parser = _Parser(
+        prog="gd-tutor",
+        description="A terminal tutor for cost functions, gradient descent and the "
+        "three-step learning loop (predict, calculate the error, learn). "
+        "With no subcommand, opens the tutor where you left off.",
+    )
+    parser.add_argument("--version", action="version", version=f"gd-tutor {__version__}")
+    parser.add_argument("--lessons-dir", default=None,
+                        help="read lessons from this folder instead of the built-in ones")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("run", help="run gradient descent on a function and print the result")
+    p.add_argument("function", help="the cost function, e.g. 'x^2' or '(1-x)^2 + 100(y-x^2)^2'")
+    p.add_argument("--start", required=True,
+                   help="starting point, one comma-separated value per variable (e.g. 3 or -1.2,1)")
+    _add_descent_options(p, lr_default=None)
+    p.add_argument("--method", default="gd",
+                   help="gd, momentum, nesterov, adagrad, rmsprop or adam (default gd)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
+    p.set_defaults(handler=("run", "run_command"))
+
+    p = sub.add_parser("fit", help="fit a straight line to a CSV file by gradient descent")
+    p.add_argument("data", help="CSV file with at least two numeric columns")
+    p.add_argument("--x", dest="x_column", default=None, help="column for x (name or 1-based number)")
+    p.add_argument("--y", dest="y_column", default=None, help="column for y (name or 1-based number)")
+    _add_descent_options(p, lr_default=None)
+    p.add_argument("--no-scale", action="store_true",
+                   help="do not standardise x before descending (slower; see lesson 10)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
+    p.set_defaults(handler=("fit", "fit_command"))
+
+    p = sub.add_parser("playground", help="open a free exercise pane")
+    p.add_argument("function", nargs="?", default=None, help="function to start with")
+    p.add_argument("--start", default=None, help="starting point")
+    p.add_argument("--lr", "--learning-rate", dest="lr", default=None, help="learning rate")
+    p.set_defaults(handler=("app", "playground_command"))
+
+    p = sub.add_parser("lesson", help="open a lesson by number or slug")
+    p.add_argument("lesson", help="lesson number (1, 2, ...) or slug")
+    p.set_defaults(handler=("app", "lesson_command"))
+
+    p = sub.add_parser("lessons", help="list the lessons and how far you are")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=("lessons", "lessons_command"))
+
+    p = sub.add_parser("progress", help="show or reset your progress")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--reset", action="store_true", help="forget all progress (asks no question)")
+    p.set_defaults(handler=("lessons", "progress_command"))
+
+    p = sub.add_parser("check-lessons", help="validate a folder of lesson files")
+    p.add_argument("dir", nargs="?", default=None, help="lesson folder (default: the built-in lessons)")
+    p.set_defaults(handler=("lessons", "check_lessons_command"))
+
+    p = sub.add_parser("serve", help="serve the tutor to a class over SSH (or --web for a browser)")
+    p.add_argument("--web", action="store_true", help="serve in a browser with textual-serve")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default 2222, or 8000 with --web)")
+    p.add_argument("--host-key", default=None, help="SSH host key file (default: generated in the data dir)")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--authorized-keys", default=None,
+                     help="OpenSSH authorized_keys file; each key's comment names its learner")
+    who.add_argument("--open", action="store_true", help="admit anyone, keyed by SSH user name (demo)")
+    p.add_argument("--passwords", default=None,
+                   help="file of 'name:password-hash' lines to allow password logins")
+    p.add_argument("--data-dir", default=None, help="where learners' progress is kept")
+    p.add_argument("--max-sessions", type=int, default=50, help="sessions at once (default 50)")
+    p.add_argument("--idle-timeout", type=int, default=3600,
+                   help="disconnect after this many idle seconds (default 3600)")
+    p.set_defaults(handler=("serve", "serve_command"))
+
+    p = sub.add_parser("class-report", help="who is where: progress of every learner")
+    p.add_argument("--data-dir", required=True, help="the data dir given to 'gd-tutor serve'")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=("serve", "class_report_command"))
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `gd-tutor` console script."""
+    args_list = _glue_signed_values(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.lessons_dir:
+        os.environ["GD_TUTOR_LESSONS_DIR"] = os.path.abspath(args.lessons_dir)
+    module_name, func_name = getattr(args, "handler", ("app", "tutor_command"))
+    try:
+        module = importlib.import_module(f"tutor.commands.{module_name}")
+        return int(getattr(module, func_name)(args) or 0)
+    except UserError as exc:
+        sys.stderr.write(f"gd-tutor: {exc}\n")
+        return exc.exit_status
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the user must never see a traceback
+        if os.environ.get("GD_TUTOR_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"gd-tutor: internal error ({type(exc).__name__}: {exc}); "
+            "set GD_TUTOR_DEBUG=1 to see the details.\n"
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
