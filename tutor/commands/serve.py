@@ -1,0 +1,111 @@
+"""`gd-tutor serve` (SSH or --web) and `gd-tutor class-report`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+from pathlib import Path
+
+from tutor.errors import UserError
+
+
+def default_class_dir() -> Path:
+    """Where a class's keys and learners live unless --data-dir says otherwise."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("gd-tutor")) / "class"
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir).expanduser().resolve() if args.data_dir else default_class_dir()
+
+
+def _check_port(port: int) -> int:
+    if not 0 <= port <= 65535:
+        raise UserError(f"The port must be between 0 and 65535, not {port}.")
+    return port
+
+
+def _authorized_keys(args: argparse.Namespace, data_dir: Path) -> str | None:
+    if args.authorized_keys or args.open:
+        return args.authorized_keys
+    kept = data_dir / "authorized_keys"
+    if kept.is_file():
+        return str(kept)
+    if args.passwords:
+        return None
+    raise UserError(f"Say who may enter: --authorized-keys FILE (each key's comment names its "
+                    f"learner), --passwords FILE, --open for a demo, or put an authorized_keys "
+                    f"file in {data_dir}.")
+
+
+def _ssh_config(args: argparse.Namespace):  # -> ServeConfig
+    from tutor.serve.auth import Admission
+    from tutor.serve.hostkey import load_or_create_host_key
+    from tutor.serve.ssh import ServeConfig
+
+    data_dir = _data_dir(args)
+    if args.max_sessions < 1 or args.idle_timeout < 1:
+        raise UserError("--max-sessions and --idle-timeout must be at least 1.")
+    admission = Admission.load(_authorized_keys(args, data_dir), args.passwords, args.open)
+    host_key = load_or_create_host_key(Path(args.host_key) if args.host_key else None, data_dir)
+    return ServeConfig(data_dir=data_dir, host_key=host_key, admission=admission,
+                       host=args.host, port=_check_port(2222 if args.port is None else args.port),
+                       max_sessions=args.max_sessions, idle_timeout=float(args.idle_timeout),
+                       lessons_dir=os.environ.get("GD_TUTOR_LESSONS_DIR"))
+
+
+def _door(config) -> str:
+    admission = config.admission
+    if admission.open_door:
+        return "anyone may enter (--open)"
+    learners = set(admission.key_owners.values()) | set(admission.passwords)
+    return f"{len(learners)} learner(s) may enter"
+
+
+async def _serve_ssh(config) -> int:
+    from tutor.serve.ssh import start_ssh_server, stop_ssh_server
+
+    try:
+        acceptor, classroom = await start_ssh_server(config)
+    except OSError as exc:
+        raise UserError(f"Cannot listen on {config.host}:{config.port}: {exc.strerror}.") from None
+    port = acceptor.get_port()
+    print(f"gd-tutor: class server listening on {config.host}:{port}; {_door(config)}; "
+          f"learners connect with: ssh -p {port} NAME@{config.host}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await stop_ssh_server(acceptor, classroom)
+    return 0
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """Serve the tutor to a class over SSH, or in a browser with --web."""
+    if args.web:
+        from tutor.serve.web import serve_web
+
+        port = _check_port(8000 if args.port is None else args.port)
+        serve_web(args.host, port, _data_dir(args), os.environ.get("GD_TUTOR_LESSONS_DIR"))
+        return 0
+    return asyncio.run(_serve_ssh(_ssh_config(args)))
+
+
+def class_report_command(args: argparse.Namespace) -> int:
+    """Print each learner's current lesson, exercises done and skipped, and last visit."""
+    from tutor.serve.report import class_report, format_report
+
+    data_dir = Path(args.data_dir).expanduser()
+    if not data_dir.is_dir():
+        raise UserError(f"There is no data folder at {data_dir}.")
+    rows = class_report(data_dir)
+    if args.json:
+        print(json.dumps({"learners": [row.as_json() for row in rows]}, indent=2))
+    else:
+        print(format_report(rows))
+    return 0

@@ -1,0 +1,261 @@
+"""The SSH classroom server: every session gets its own `gd-tutor` and nothing else.
+
+Exec requests, subsystems (SFTP), port, agent and X11 forwarding are all refused;
+a session must ask for a terminal and a shell, and then talks only to its PTY child.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncssh
+
+from tutor.serve.auth import Admission
+from tutor.serve.child import PtyChild, child_command, learner_env
+from tutor.serve.names import describe_rule, learner_name
+
+RESET_TERMINAL = b"\x1b[?1049l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?25h\x1b[0m\r\n"
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """Everything `gd-tutor serve` was told, resolved to values."""
+
+    data_dir: Path
+    host_key: asyncssh.SSHKey
+    admission: Admission
+    host: str = "127.0.0.1"
+    port: int = 2222
+    max_sessions: int = 50
+    idle_timeout: float = 3600.0
+    lessons_dir: str | None = None
+    child_argv: tuple[str, ...] | None = None  # None: the real gd-tutor
+    grace: float = 3.0
+
+
+class Classroom:
+    """The live sessions: admission up to `max_sessions`, idle checks, and shutdown."""
+
+    def __init__(self, config: ServeConfig) -> None:
+        self.config = config
+        self.sessions: set[TutorSession] = set()
+        self._idle_task: asyncio.Task[None] | None = None
+
+    def admit(self, session: TutorSession) -> bool:
+        """Add `session` unless the class is full."""
+        if len(self.sessions) >= self.config.max_sessions:
+            return False
+        self.sessions.add(session)
+        return True
+
+    def leave(self, session: TutorSession) -> None:
+        """Forget a finished session."""
+        self.sessions.discard(session)
+
+    def start_idle_watch(self) -> None:
+        """Check every few seconds for sessions with no keystrokes for `idle_timeout`."""
+        self._idle_task = asyncio.get_running_loop().create_task(self._watch_idle())
+
+    async def _watch_idle(self) -> None:
+        limit = self.config.idle_timeout
+        while True:
+            await asyncio.sleep(max(0.2, min(limit / 4, 30.0)))
+            now = time.monotonic()
+            for session in [s for s in self.sessions if now - s.last_input > limit]:
+                session.finish(f"Disconnected after {limit:g} idle seconds; "
+                               "your progress is saved.", 0)
+
+    async def shutdown(self) -> None:
+        """End every session cleanly and wait until every child is reaped."""
+        if self._idle_task:
+            self._idle_task.cancel()
+        tasks = [s.finish("The class server is shutting down; your progress is saved.", 0)
+                 for s in list(self.sessions)]
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
+    """One SSH session: a PTY, a shell request, and the learner's own tutor."""
+
+    def __init__(self, classroom: Classroom, learner: str | None, username: str) -> None:
+        self.classroom = classroom
+        self.learner = learner
+        self.username = username
+        self.last_input = time.monotonic()
+        self._chan: asyncssh.SSHServerChannel | None = None  # type: ignore[type-arg]
+        self._term: str | None = None
+        self._size = (80, 24)
+        self._child: PtyChild | None = None
+        self._finishing: asyncio.Task[None] | None = None
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:  # type: ignore[type-arg]
+        """Keep the channel to write the tutor's output to."""
+        self._chan = chan
+
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int],
+                      term_modes: object) -> bool:
+        """Accept a terminal; its type becomes the child's TERM."""
+        self._term = term_type or "xterm-256color"
+        self._size = (term_size[0] or 80, term_size[1] or 24)
+        return True
+
+    def shell_requested(self) -> bool:
+        """A shell request starts the tutor (the only thing a session can start)."""
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        """Refuse `ssh host command`: the tutor is the only program on offer."""
+        return False
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        """Refuse SFTP and every other subsystem."""
+        return False
+
+    def session_started(self) -> None:
+        """Start the learner's tutor, or explain in one line why not."""
+        asyncio.get_running_loop().create_task(self._start())
+
+    async def _start(self) -> None:
+        if self.learner is None:
+            return self._refuse(f"'{self.username}' is not a learner name: use {describe_rule()}.")
+        if self._term is None:
+            return self._refuse("gd-tutor needs a terminal: connect with 'ssh -t'.")
+        if not self.classroom.admit(self):
+            return self._refuse(f"The class is full ({self.classroom.config.max_sessions} "
+                                "learners at once); please try again in a few minutes.")
+        try:
+            self._child = await self._spawn()
+        except OSError as exc:
+            self.classroom.leave(self)
+            return self._refuse(f"The tutor could not start ({exc.strerror}).")
+        self._child.on_output = self._to_client
+        self._child.on_exit = lambda: self.finish(None, None)
+        self._child.start_reading()
+
+    async def _spawn(self) -> PtyChild:
+        config = self.classroom.config
+        assert self._chan is not None and self.learner is not None
+        env = learner_env(os.environ, self._chan.get_environment(), term=self._term or "",
+                          learner=self.learner, data_dir=config.data_dir)
+        Path(env["GD_TUTOR_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+        argv = list(config.child_argv or child_command(config.lessons_dir))
+        return await PtyChild.spawn(argv, env, columns=self._size[0], rows=self._size[1],
+                                    cwd=env["GD_TUTOR_DATA_DIR"])
+
+    def _refuse(self, message: str) -> None:
+        if self._chan is not None:
+            self._chan.write(message.encode() + b"\r\n")
+            self._chan.exit(1)
+
+    def _to_client(self, data: bytes) -> None:
+        if self._chan is not None and not self._chan.is_closing():
+            self._chan.write(data)
+
+    def data_received(self, data: bytes, datatype: int | None) -> None:
+        """Keystrokes go to the tutor and count as activity."""
+        self.last_input = time.monotonic()
+        if self._child is not None:
+            self._child.write(data)
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int,
+                              pixheight: int) -> None:
+        """Pass the client's new window size on to the tutor."""
+        self._size = (width, height)
+        if self._child is not None:
+            self._child.resize(width, height)
+
+    def pause_writing(self) -> None:
+        """The client is behind: stop reading the tutor's output for now."""
+        if self._child is not None:
+            self._child.pause_reading()
+
+    def resume_writing(self) -> None:
+        """The client caught up: read the tutor's output again."""
+        if self._child is not None and self._finishing is None:
+            self._child.start_reading()
+
+    def eof_received(self) -> bool:
+        """The client closed its input: end the session."""
+        self.finish(None, None)
+        return True
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The learner left or the client died: end the tutor's process group."""
+        self._chan = None
+        self.finish(None, None)
+
+    def finish(self, message: str | None, status: int | None) -> asyncio.Task[None]:
+        """Stop the tutor (once), then tell the learner `message` and close the channel."""
+        if self._finishing is None:
+            self._finishing = asyncio.get_running_loop().create_task(self._finish(message, status))
+        return self._finishing
+
+    async def _finish(self, message: str | None, status: int | None) -> None:
+        code = await self._child.stop(self.classroom.config.grace) if self._child else 0
+        self.classroom.leave(self)
+        if self._chan is None or self._chan.is_closing():
+            return
+        if message:
+            self._chan.write(RESET_TERMINAL + message.encode() + b"\r\n")
+        self._chan.exit(status if status is not None else max(code, 0))
+
+
+class ClassServer(asyncssh.SSHServer):
+    """One SSH connection's authentication and session policy."""
+
+    def __init__(self, classroom: Classroom) -> None:
+        self.classroom = classroom
+        self.admission = classroom.config.admission
+        self.username = ""
+
+    def begin_auth(self, username: str) -> bool:
+        """Remember who is knocking; only the open door needs no authentication."""
+        self.username = username
+        return self.admission.needs_auth(username)
+
+    def public_key_auth_supported(self) -> bool:
+        """Public keys are the normal way in."""
+        return bool(self.admission.key_owners)
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        """A key logs in only under the learner name in its comment."""
+        return self.admission.key_allowed(username, key)
+
+    def password_auth_supported(self) -> bool:
+        """Passwords only when the teacher gave a password file."""
+        return bool(self.admission.passwords)
+
+    def validate_password(self, username: str, password: str) -> bool:
+        """Check a password against the learner's scrypt hash."""
+        return self.admission.password_allowed(username, password)
+
+    def kbdint_auth_supported(self) -> bool:
+        """Keyboard-interactive is never offered."""
+        return False
+
+    def session_requested(self) -> TutorSession:
+        """Each session is a TutorSession keyed by the learner's name."""
+        return TutorSession(self.classroom, learner_name(self.username), self.username)
+
+
+async def start_ssh_server(config: ServeConfig) -> tuple[asyncssh.SSHAcceptor, Classroom]:
+    """Listen on `config.host:port` and return the acceptor and the live classroom."""
+    classroom = Classroom(config)
+    acceptor = await asyncssh.create_server(
+        lambda: ClassServer(classroom), config.host, config.port,
+        server_host_keys=[config.host_key], line_editor=False, encoding=None,
+        agent_forwarding=False, x11_forwarding=False, allow_scp=False, kbdint_auth=False,
+        login_timeout=60, keepalive_interval=60, keepalive_count_max=3)
+    classroom.start_idle_watch()
+    return acceptor, classroom
+
+
+async def stop_ssh_server(acceptor: asyncssh.SSHAcceptor, classroom: Classroom) -> None:
+    """Stop accepting, end every session, and wait for the listener to close."""
+    acceptor.close()
+    await classroom.shutdown()
+    await acceptor.wait_closed()
