@@ -1,1 +1,9 @@
-"""progress"""
+"""Progress: the learner's SQLite store (imports neither UI nor engine)."""
+
+from __future__ import annotations
+
+from tutor.progress.store import (
+    DB_NAME, STATES, ExerciseRecord, ProgressStore, default_data_dir,
+)
+
+__all__ = ["DB_NAME", "STATES", "ExerciseRecord", "ProgressStore", "default_data_dir"]

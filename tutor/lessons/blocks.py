@@ -1,0 +1,264 @@
+"""Turn one fenced ```exercise YAML block into an `Exercise`, noting every problem.
+
+Problems carry the real line in the lesson file: the line of the offending key
+inside the block when it can be found, else the block's opening fence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tutor.lessons.model import (
+    EDITABLE_FIELDS, EXERCISE_KINDS, GOAL_KEYS, INPUT_KEYS, Exercise, LessonProblem,
+)
+
+ID_RE = re.compile(r"[a-z0-9-]+")
+MAX_HINTS = 3
+KNOWN_KEYS = {
+    "id", "kind", "prompt", "question", "function", "start", "learning_rate", "iterations",
+    "precision", "method", "editable", "goal", "hints", "solution", "wrong", "compare",
+    "explain", "options", "data", "scale",
+}
+RUN_KINDS = ("run", "step", "compare")
+
+
+class BlockError(ValueError):
+    """A problem that makes the exercise unusable (it is left out of the lesson)."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+class BlockReader:
+    """Reads one exercise block; `problems` collects what is wrong but not fatal."""
+
+    def __init__(self, path: Path, fence_line: int, text: str, lesson_slug: str) -> None:
+        self.path = path
+        self.fence_line = fence_line
+        self.lines = text.splitlines()
+        self.lesson_slug = lesson_slug
+        self.problems: list[LessonProblem] = []
+
+    def line_of(self, key: str | None) -> int:
+        """The file line where `key:` appears in the block (else the fence line)."""
+        if key:
+            pattern = re.compile(rf"^\s*(?:-\s*)?{re.escape(key)}\s*:")
+            for offset, text in enumerate(self.lines):
+                if pattern.match(text):
+                    return self.fence_line + 1 + offset
+        return self.fence_line
+
+    def note(self, message: str, key: str | None = None) -> None:
+        """Record a problem that still lets the exercise load."""
+        self.problems.append(LessonProblem(self.path, self.line_of(key), message))
+
+    def read(self) -> Exercise | None:
+        """The Exercise, or None (with a problem recorded) when it cannot be used."""
+        try:
+            return self._build(self._mapping())
+        except BlockError as exc:
+            self.problems.append(LessonProblem(self.path, self.line_of(exc.key), str(exc)))
+            return None
+
+    def _mapping(self) -> Mapping[str, Any]:
+        try:
+            data = yaml.safe_load("\n".join(self.lines))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = self.fence_line + 1 + (mark.line if mark else 0)
+            problem = getattr(exc, "problem", None) or "invalid YAML"
+            self.problems.append(LessonProblem(self.path, line, f"exercise YAML: {problem}."))
+            raise BlockError("this exercise is left out until its YAML is fixed.") from None
+        if not isinstance(data, dict):
+            raise BlockError("an exercise block must hold 'key: value' lines (YAML mapping).")
+        return data
+
+    def _build(self, data: Mapping[str, Any]) -> Exercise:
+        for key in data:
+            if key not in KNOWN_KEYS:
+                self.note(f"unknown exercise key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))}).",
+                          str(key))
+        kind = str(data.get("kind", "run"))
+        if kind not in EXERCISE_KINDS:
+            raise BlockError(f"unknown exercise kind '{kind}' (use {', '.join(EXERCISE_KINDS)}).",
+                             "kind")
+        return Exercise(
+            id=self._id(data), lesson_slug=self.lesson_slug, kind=kind,
+            prompt=str(data.get("prompt", data.get("question", "")) or "").strip(),
+            function=self._function(data, kind), start=self._start(data, kind),
+            learning_rate=self._positive(data, "learning_rate", None),
+            iterations=int(self._positive(data, "iterations", 100, integer=True) or 100),
+            precision=self._positive(data, "precision", 1e-4) or 1e-4,
+            method=str(data.get("method", "gd")), editable=self._editable(data),
+            goal=self._goal(data, kind), hints=self._hints(data),
+            solution=self._inputs(data.get("solution"), "solution") or {},
+            wrong=self._wrong(data), compare=self._compare(data, kind),
+            line=self.fence_line, options=self._options(data, kind),
+            data=self._data(data, kind), scale=self._bool(data, "scale", True),
+            explain=str(data.get("explain", "") or "").strip(), path=self.path,
+        )
+
+    def _id(self, data: Mapping[str, Any]) -> str:
+        value = data.get("id")
+        if value is None:
+            raise BlockError("the exercise has no 'id:' (e.g. id: first-run).")
+        text = str(value)
+        if not ID_RE.fullmatch(text):
+            raise BlockError(f"exercise id '{text}' may use only a-z, 0-9 and '-'.", "id")
+        return text
+
+    def _function(self, data: Mapping[str, Any], kind: str) -> str | None:
+        value = data.get("function")
+        if value is None:
+            if kind in RUN_KINDS:
+                raise BlockError(f"a '{kind}' exercise needs a 'function:'.")
+            return None
+        return str(value)
+
+    def _start(self, data: Mapping[str, Any], kind: str) -> tuple[float, ...] | None:
+        value = data.get("start")
+        if value is None:
+            if kind in RUN_KINDS:
+                raise BlockError(f"a '{kind}' exercise needs a 'start:' point.")
+            return None
+        try:
+            return parse_point(value)
+        except ValueError as exc:
+            raise BlockError(str(exc), "start") from None
+
+    def _positive(self, data: Mapping[str, Any], key: str, default: float | None,
+                  *, integer: bool = False) -> float | None:
+        value = _yaml_number(data.get(key))
+        if value is None:
+            return default
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if ok and integer:
+            ok = float(value).is_integer()
+        if not ok or not math.isfinite(value) or value <= 0:
+            what = "a whole number" if integer else "a number"
+            self.note(f"'{key}' must be {what} above 0, not {value!r}.", key)
+            return default
+        return float(value)
+
+    def _bool(self, data: Mapping[str, Any], key: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.note(f"'{key}' must be true or false.", key)
+            return default
+        return value
+
+    def _editable(self, data: Mapping[str, Any]) -> tuple[str, ...]:
+        value = data.get("editable", [])
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list):
+            self.note("'editable' must be a list of field names.", "editable")
+            return ()
+        for name in names:
+            if name not in EDITABLE_FIELDS:
+                self.note(f"'{name}' cannot be editable (use {', '.join(EDITABLE_FIELDS)}).",
+                          "editable")
+        return tuple(str(n) for n in names if n in EDITABLE_FIELDS)
+
+    def _goal(self, data: Mapping[str, Any], kind: str) -> Mapping[str, Any]:
+        goal = data.get("goal") or {}
+        if not isinstance(goal, dict):
+            raise BlockError("'goal' must be a mapping such as 'converge_within: 50'.", "goal")
+        for key in goal:
+            if key not in GOAL_KEYS:
+                self.note(f"unknown goal '{key}' (use {', '.join(GOAL_KEYS)}).", str(key))
+        needed = {"numeric": "answer", "choice": "choice"}.get(kind)
+        if needed and needed not in goal:
+            raise BlockError(f"a '{kind}' exercise needs 'goal: {{{needed}: ...}}'.", "goal")
+        if not any(k in goal for k in GOAL_KEYS if k != "tolerance"):
+            raise BlockError("the exercise has no goal, so it can never be passed.", "goal")
+        return dict(goal)
+
+    def _hints(self, data: Mapping[str, Any]) -> tuple[str, ...]:
+        hints = data.get("hints") or []
+        if isinstance(hints, str):
+            hints = [hints]
+        if not isinstance(hints, list):
+            self.note("'hints' must be a list of sentences.", "hints")
+            return ()
+        if len(hints) > MAX_HINTS:
+            self.note(f"{len(hints)} hints; at most {MAX_HINTS} are allowed.", "hints")
+        return tuple(str(h).strip() for h in hints)
+
+    def _inputs(self, value: Any, key: str) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.note(f"'{key}' must be a mapping such as {{learning_rate: 0.4}}.", key)
+            return None
+        for name in value:
+            if name not in INPUT_KEYS:
+                self.note(f"'{key}' sets unknown field '{name}'.", key)
+        return dict(value)
+
+    def _wrong(self, data: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+        value = data.get("wrong")
+        items = value if isinstance(value, list) else ([] if value is None else [value])
+        found = (self._inputs(item, "wrong") for item in items)
+        return tuple(item for item in found if item is not None)
+
+    def _compare(self, data: Mapping[str, Any], kind: str) -> Mapping[str, Any] | None:
+        value = data.get("compare")
+        if kind != "compare":
+            return None if value is None else dict(value) if isinstance(value, dict) else None
+        if not isinstance(value, dict) or not (
+                isinstance(value.get("learning_rates"), list)
+                or isinstance(value.get("methods"), list)):
+            raise BlockError("a 'compare' exercise needs 'compare: {learning_rates: [..]}' "
+                             "or 'compare: {methods: [..]}'.", "compare")
+        return dict(value)
+
+    def _options(self, data: Mapping[str, Any], kind: str) -> tuple[str, ...]:
+        value = data.get("options")
+        if kind != "choice" and value is None:
+            return ()
+        if not isinstance(value, list) or len(value) < 2:
+            raise BlockError("a choice needs 'options:' with at least two entries.", "options")
+        return tuple(str(v) for v in value)
+
+    def _data(self, data: Mapping[str, Any], kind: str) -> str | None:
+        value = data.get("data")
+        if kind == "fit" and not value:
+            raise BlockError("a 'fit' exercise needs 'data:' naming a CSV file in lessons/data/.")
+        return None if value is None else str(value)
+
+
+def _yaml_number(value: Any) -> Any:
+    """PyYAML reads `1e-3` as text; turn such text back into a number."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def parse_point(value: Any) -> tuple[float, ...]:
+    """A start point from YAML or a learner: `3`, `[-1.2, 1]` or `"-1.2, 1"`."""
+    if isinstance(value, bool):
+        raise ValueError("a start point must be numbers, not true/false.")
+    if isinstance(value, (int, float)):
+        parts: list[Any] = [value]
+    elif isinstance(value, (list, tuple)):
+        parts = list(value)
+    else:
+        parts = [p for p in str(value).replace(";", ",").split(",")]
+    try:
+        point = tuple(float(p) for p in parts)
+    except (TypeError, ValueError):
+        raise ValueError(f"'{value}' is not a start point: give numbers separated "
+                         "by commas, like 3 or -1.2, 1.") from None
+    if not point or not all(math.isfinite(v) for v in point):
+        raise ValueError(f"'{value}' is not a start point: give finite numbers, like 3.")
+    return point

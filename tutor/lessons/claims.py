@@ -1,0 +1,325 @@
+"""Claims: numbers in lesson prose that `check-lessons` recomputes with the engine.
+
+A claim is written `{{claim: run(f="x^2", start=3, lr=0.1).nit = 40}}`. A small
+tokenizer reads it (no code is ever evaluated); the reader shows only the value
+as written (`40`); `evaluate_claim` recomputes it. The engine is imported only
+inside the evaluating functions, so the loader stays fast to import.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from tutor.lessons.model import Claim
+
+CLAIM_RE = re.compile(r"\{\{\s*claim\s*:(?P<body>.*?)\}\}")
+"""A whole claim on one line; `body` is what the tokenizer reads."""
+
+SOURCES = {
+    "run": {"f", "start", "lr", "iterations", "precision", "method", "beta", "beta1",
+            "beta2", "eps", "decay"},
+    "deriv": {"f", "at", "wrt"},
+    "value": {"f", "at"},
+    "fit": {"data", "lr", "iterations", "precision", "scale", "x", "y"},
+    "lstsq": {"data", "x", "y"},
+}
+"""Each claim source and the argument names it accepts."""
+
+_TOKEN_RE = re.compile(
+    r"""\s*(?:(?P<string>"[^"]*"|'[^']*')
+          |(?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
+          |(?P<word>[A-Za-z_][A-Za-z0-9_]*)
+          |(?P<punct>[().,=]))""",
+    re.VERBOSE,
+)
+
+
+class ClaimError(ValueError):
+    """A claim that cannot be read; the message is one sentence."""
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """The outcome of recomputing a claim: did it hold, and what was computed."""
+
+    holds: bool
+    computed: str
+    message: str
+
+
+def tokenize(body: str) -> list[tuple[str, str]]:
+    """Split a claim body into (kind, text) tokens, or raise ClaimError."""
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    body = body.rstrip()
+    while pos < len(body):
+        match = _TOKEN_RE.match(body, pos)
+        if not match or match.end() == pos:
+            raise ClaimError(f"cannot read the claim at '{body[pos:].strip()[:20]}'.")
+        kind = match.lastgroup or ""
+        tokens.append((kind, match.group(kind)))
+        pos = match.end()
+    return tokens
+
+
+class _Reader:
+    """A cursor over claim tokens for the tiny recursive-descent parser."""
+
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    def peek(self) -> tuple[str, str]:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else ("end", "")
+
+    def take(self, kind: str, text: str | None = None) -> str:
+        got_kind, got_text = self.peek()
+        if got_kind != kind or (text is not None and got_text != text):
+            want = repr(text) if text else f"a {kind}"
+            shown = repr(got_text) if got_text else "the end"
+            raise ClaimError(f"expected {want} but found {shown}.")
+        self.pos += 1
+        return got_text
+
+    def at(self, kind: str, text: str | None = None) -> bool:
+        got_kind, got_text = self.peek()
+        return got_kind == kind and (text is None or got_text == text)
+
+
+def _scalar(token: tuple[str, str]) -> str | float:
+    kind, text = token
+    if kind == "string":
+        return text[1:-1]
+    if kind == "number":
+        return float(text)
+    if kind == "word":
+        return text
+    raise ClaimError(f"expected a value but found {text!r}.")
+
+
+def _read_args(reader: _Reader, source: str) -> dict[str, str | float]:
+    args: dict[str, str | float] = {}
+    reader.take("punct", "(")
+    while not reader.at("punct", ")"):
+        if args:
+            reader.take("punct", ",")
+        name = reader.take("word")
+        if name not in SOURCES[source]:
+            allowed = ", ".join(sorted(SOURCES[source]))
+            raise ClaimError(f"{source}() has no argument '{name}' (it takes {allowed}).")
+        reader.take("punct", "=")
+        args[name] = _scalar(reader.peek())
+        reader.pos += 1
+    reader.take("punct", ")")
+    return args
+
+
+def parse_claim(text: str, line: int = 0) -> Claim:
+    """Read one claim (`{{claim: ...}}` or just its body) into a Claim, or raise ClaimError."""
+    match = CLAIM_RE.fullmatch(text.strip())
+    body = match.group("body") if match else text
+    reader = _Reader(tokenize(body))
+    source = reader.take("word")
+    if source not in SOURCES:
+        raise ClaimError(f"unknown claim source '{source}' (use {', '.join(SOURCES)}).")
+    args = _read_args(reader, source)
+    quantity = None
+    if reader.at("punct", "."):
+        reader.take("punct", ".")
+        quantity = reader.take("word")
+    reader.take("punct", "=")
+    kind, written = reader.peek()
+    if kind not in ("number", "word", "string"):
+        raise ClaimError("a claim needs a value after '=' (a number or a word).")
+    reader.pos += 1
+    if not reader.at("end"):
+        raise ClaimError(f"unexpected {reader.peek()[1]!r} after the claimed value.")
+    if "f" in SOURCES[source] and "f" not in args:
+        raise ClaimError(f"{source}() needs f=\"...\", the function.")
+    if source in ("fit", "lstsq") and "data" not in args:
+        raise ClaimError(f"{source}() needs data=\"file.csv\".")
+    shown = written[1:-1] if kind == "string" else written
+    return Claim(source, args, quantity, shown, text.strip(), line)
+
+
+def find_claims(line_text: str) -> list[re.Match[str]]:
+    """Every `{{claim: ...}}` on one line of prose."""
+    return list(CLAIM_RE.finditer(line_text))
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def matches(computed: object, written: str) -> bool:
+    """Does a computed value agree with the value text an author wrote?
+
+    Numbers agree when the computed value rounds to the decimals written
+    (`0.500` means three decimals, `40` exactly 40 for an integer); words
+    (`diverged`, `true`) compare as text, case-insensitively.
+    """
+    try:
+        want = Decimal(written)
+    except InvalidOperation:
+        return str(computed).lower() == written.lower()
+    if isinstance(computed, bool) or not isinstance(computed, (int, float)):
+        return False
+    if not math.isfinite(computed):
+        return False
+    exponent = want.as_tuple().exponent
+    half_unit = 0.5 * 10.0 ** int(exponent) if isinstance(exponent, int) else 0.0
+    return abs(computed - float(want)) <= half_unit * (1 + 1e-9)
+
+
+def _point(value: str | float) -> list[float]:
+    if isinstance(value, float):
+        return [value]
+    try:
+        return [float(part) for part in str(value).split(",")]
+    except ValueError:
+        raise ClaimError(f"'{value}' is not a point (numbers separated by commas).") from None
+
+
+def _number(args: Mapping[str, str | float], name: str, default: float) -> float:
+    value = args.get(name, default)
+    if not isinstance(value, float):
+        raise ClaimError(f"{name} must be a number, not '{value}'.")
+    return value
+
+
+def _run(claim: Claim) -> object:
+    from tutor.engine import minimize
+
+    args = claim.args
+    hyper = {k: _number(args, k, 0.0) for k in ("beta", "beta1", "beta2", "eps", "decay")
+             if k in args}
+    result = minimize(
+        str(args["f"]), _point(args.get("start", 0.0)),
+        learning_rate=_number(args, "lr", 0.1),
+        max_iterations=int(_number(args, "iterations", 100)),
+        precision=_number(args, "precision", 1e-4),
+        method=str(args.get("method", "gd")), **hyper,
+    )
+    quantity = claim.quantity or "x"
+    if quantity in ("nit", "status", "fun", "success"):
+        return getattr(result, quantity)
+    if quantity == "cost":
+        return result.fun
+    if quantity == "x" and "x" not in result.variables:
+        return result.x[0]
+    if quantity in result.variables:
+        return result.x[result.variables.index(quantity)]
+    raise ClaimError(f"a run has no quantity '{quantity}' (use nit, status, fun or a variable).")
+
+
+def _at_point(claim: Claim, variables: tuple[str, ...]) -> list[float]:
+    point = _point(claim.args.get("at", 0.0))
+    if len(point) != len(variables):
+        raise ClaimError(f"at= gives {len(point)} numbers but the function has "
+                         f"{len(variables)} variable(s).")
+    return point
+
+
+def _deriv(claim: Claim) -> object:
+    from tutor.engine import compile_objective
+
+    objective = compile_objective(str(claim.args["f"]))
+    variables = tuple(objective.variables)
+    gradient = objective.gradient(_at_point(claim, variables))
+    wrt = str(claim.args.get("wrt", claim.quantity or variables[0]))
+    if wrt not in variables:
+        raise ClaimError(f"the function has no variable '{wrt}'.")
+    return gradient[variables.index(wrt)]
+
+
+def _value(claim: Claim) -> object:
+    from tutor.engine import compile_objective
+
+    objective = compile_objective(str(claim.args["f"]))
+    return objective.value(_at_point(claim, tuple(objective.variables)))
+
+
+def _data(claim: Claim, data_dir: Path) -> tuple[list[float], list[float]]:
+    from tutor.engine import load_xy_csv
+
+    name = str(claim.args["data"])
+    path = Path(name) if Path(name).is_absolute() else data_dir / name
+    x, y = claim.args.get("x"), claim.args.get("y")
+    data = load_xy_csv(path, x=None if x is None else _column(x),
+                       y=None if y is None else _column(y))
+    return list(data.xs), list(data.ys)
+
+
+def _column(value: str | float) -> str | int:
+    return int(value) if isinstance(value, float) else value
+
+
+def _fit(claim: Claim, data_dir: Path) -> object:
+    from tutor.engine import fit
+
+    xs, ys = _data(claim, data_dir)
+    scale = str(claim.args.get("scale", "true")).lower() not in ("false", "no", "0", "0.0")
+    result = fit(xs, ys, learning_rate=_number(claim.args, "lr", 0.1),
+                 max_iterations=int(_number(claim.args, "iterations", 10_000)),
+                 precision=_number(claim.args, "precision", 1e-9), scale=scale)
+    return _fit_quantity(result, claim.quantity or "slope", ("slope", "intercept", "cost",
+                                                            "nit", "status", "success"))
+
+
+def _fit_quantity(result: object, quantity: str, allowed: tuple[str, ...]) -> object:
+    if quantity not in allowed:
+        raise ClaimError(f"no quantity '{quantity}' here (use {', '.join(allowed)}).")
+    if isinstance(result, tuple):
+        return dict(zip(("intercept", "slope"), result))[quantity]
+    return getattr(result, quantity)
+
+
+def _lstsq(claim: Claim, data_dir: Path) -> object:
+    from tutor.engine import least_squares_line
+
+    xs, ys = _data(claim, data_dir)
+    return _fit_quantity(least_squares_line(xs, ys), claim.quantity or "slope",
+                         ("slope", "intercept"))
+
+
+def compute_claim(claim: Claim, data_dir: Path) -> object:
+    """Recompute a claim's quantity with the engine (raises ClaimError or engine errors)."""
+    if claim.source == "run":
+        return _run(claim)
+    if claim.source == "deriv":
+        return _deriv(claim)
+    if claim.source == "value":
+        return _value(claim)
+    if claim.source == "fit":
+        return _fit(claim, data_dir)
+    return _lstsq(claim, data_dir)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def evaluate_claim(claim: Claim, data_dir: Path) -> ClaimCheck:
+    """Recompute a claim and say, in one sentence, whether the prose is right."""
+    from tutor.engine import EngineInputError
+
+    try:
+        computed = compute_claim(claim, data_dir)
+    except (ClaimError, EngineInputError) as exc:
+        return ClaimCheck(False, "", f"claim cannot be computed: {_sentence(exc)}")
+    shown = _shown(computed)
+    if matches(computed, claim.written):
+        return ClaimCheck(True, shown, f"claim holds ({shown}).")
+    return ClaimCheck(False, shown, f"claim says {claim.written} but the engine computes "
+                      f"{shown}: {claim.text}")
+
+
+def _sentence(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if text.endswith(".") else text + "."

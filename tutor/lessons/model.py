@@ -1,0 +1,151 @@
+"""The lesson model: what the loader produces and the UI, checks and CLI read.
+
+Plain frozen dataclasses with no maths in them, so that importing the model is
+cheap (no SymPy, no engine) and the app can paint its first screen at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+EXERCISE_KINDS = ("run", "step", "compare", "fit", "numeric", "choice")
+"""Every `kind:` an exercise block may have; `run` is the default."""
+
+EDITABLE_FIELDS = (
+    "function", "start", "learning_rate", "iterations", "precision", "method", "scale", "data",
+)
+"""Field names an exercise may list under `editable:`."""
+
+GOAL_KEYS = (
+    "converge_within", "diverge", "stop_at_limit", "end_near", "learning_rate_between",
+    "answer", "choice", "slope_near", "intercept_near", "tolerance",
+)
+"""Keys a `goal:` mapping may hold (all given must hold; `tolerance` qualifies the others)."""
+
+INPUT_KEYS = EDITABLE_FIELDS + ("answer", "choice")
+"""Keys `check_attempt` understands in its `inputs` dict."""
+
+
+@dataclass(frozen=True)
+class LessonProblem:
+    """Something wrong in a lesson file, at a 1-based line (0 when no line applies)."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        """`file:line: message`, the way compilers report problems."""
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A number the prose states, written `{{claim: source(args).quantity = value}}`.
+
+    `written` is the value text exactly as the author wrote it (what the reader
+    sees); `source`, `args` and `quantity` say how `check-lessons` recomputes it.
+    """
+
+    source: str
+    args: Mapping[str, str | float]
+    quantity: str | None
+    written: str
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class MarkdownSegment:
+    """A run of markdown prose between exercises, with claims rendered to values."""
+
+    text: str
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One interactive exercise, read from a fenced ```exercise YAML block.
+
+    Numbers are already converted: `start` is a tuple of floats (or None when the
+    kind needs no run), `learning_rate`/`precision` floats, `iterations` an int.
+    """
+
+    id: str
+    lesson_slug: str
+    kind: str = "run"
+    prompt: str = ""
+    function: str | None = None
+    start: tuple[float, ...] | None = None
+    learning_rate: float | None = None
+    iterations: int = 100
+    precision: float = 1e-4
+    method: str = "gd"
+    editable: tuple[str, ...] = ()
+    goal: Mapping[str, Any] = field(default_factory=dict)
+    hints: tuple[str, ...] = ()
+    solution: Mapping[str, Any] = field(default_factory=dict)
+    wrong: tuple[Mapping[str, Any], ...] = ()
+    compare: Mapping[str, Any] | None = None
+    line: int = 0
+    options: tuple[str, ...] = ()
+    data: str | None = None
+    scale: bool = True
+    explain: str = ""
+    path: Path | None = None
+
+    @property
+    def key(self) -> str:
+        """The progress key, `lesson-slug/exercise-id`."""
+        return f"{self.lesson_slug}/{self.id}"
+
+
+Segment = Union[MarkdownSegment, Exercise]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson file: front matter plus its segments in reading order."""
+
+    slug: str
+    title: str
+    order: int
+    objectives: tuple[str, ...]
+    path: Path
+    segments: tuple[Segment, ...]
+    recap: str = ""
+    claims: tuple[Claim, ...] = ()
+
+    @property
+    def exercises(self) -> tuple[Exercise, ...]:
+        """The lesson's exercises in reading order."""
+        return tuple(s for s in self.segments if isinstance(s, Exercise))
+
+    @property
+    def number(self) -> int:
+        """The number a learner types (`gd-tutor lesson 3`): the lesson's `order`."""
+        return self.order
+
+
+@dataclass(frozen=True)
+class LessonSet:
+    """Every lesson that loaded (ordered by `order`) and every problem found on the way."""
+
+    lessons: tuple[Lesson, ...]
+    problems: tuple[LessonProblem, ...]
+    directory: Path
+
+    def find(self, wanted: str | int) -> Lesson | None:
+        """The lesson with this slug or number (`order`), or None."""
+        for lesson in self.lessons:
+            if lesson.slug == str(wanted) or str(lesson.order) == str(wanted).strip():
+                return lesson
+        return None
+
+    @property
+    def data_dir(self) -> Path:
+        """Where `data:` files of fit exercises and claims are looked up."""
+        return self.directory / "data"

@@ -1,0 +1,331 @@
+"""The learner's progress, kept in SQLite so it survives a kill mid-write.
+
+`<data dir>/progress.db` holds the current lesson, one row per exercise key
+(`lesson-slug/exercise-id`) and a few facts (learner name, last seen). Every
+write is one transaction. A store that cannot be read (garbage, a folder,
+another schema) is renamed aside, `.warning` says where, and a fresh store
+starts: never a crash, never silent loss. Imports neither UI nor engine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+DB_NAME = "progress.db"
+STATES = ("new", "attempted", "skipped", "done")
+"""Exercise states, weakest first: a state never moves to a weaker one except on reset."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS facts (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS exercises (
+    key TEXT PRIMARY KEY,
+    state TEXT NOT NULL DEFAULT 'new',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_inputs TEXT NOT NULL DEFAULT '{}',
+    hints_shown INTEGER NOT NULL DEFAULT 0,
+    updated REAL NOT NULL
+);
+"""
+_COLUMNS = {"key", "state", "attempts", "last_inputs", "hints_shown", "updated"}
+
+
+class StoreUnreadable(Exception):
+    """The file at the store's path is not a progress store we can use."""
+
+
+@dataclass(frozen=True)
+class ExerciseRecord:
+    """What is known about one exercise: state, attempts, last inputs, hints shown."""
+
+    state: str = "new"
+    attempts: int = 0
+    last_inputs: Mapping[str, Any] | None = None
+    hints_shown: int = 0
+    updated: datetime | None = None
+
+
+def default_data_dir() -> Path:
+    """$GD_TUTOR_DATA_DIR, else the platform's per-user data folder for gd-tutor."""
+    configured = os.environ.get("GD_TUTOR_DATA_DIR")
+    if configured:
+        return Path(configured)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("gd-tutor"))
+
+
+def _stamp(seconds: float | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+class ProgressStore:
+    """One learner's progress in one SQLite file; open it with `ProgressStore.open()`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, warning: str | None) -> None:
+        self._conn = conn
+        self._lock = threading.RLock()
+        self.path = path
+        self.warning = warning
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, data_dir: str | os.PathLike[str] | None = None) -> ProgressStore:
+        """Open (or create) the store in `data_dir`, moving an unreadable one aside."""
+        folder = Path(data_dir) if data_dir is not None else default_data_dir()
+        path = folder / DB_NAME
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return cls._in_memory(f"Progress cannot be saved: the folder {folder} cannot be "
+                                  f"created ({exc.strerror}); this session is not remembered.")
+        try:
+            return cls(_connect(path), path, None)
+        except (StoreUnreadable, sqlite3.Error, OSError):
+            pass
+        aside = _move_aside(path)
+        if aside is None:
+            return cls._in_memory(f"Progress cannot be saved: {path} is unreadable and cannot "
+                                  "be moved aside; this session is not remembered.")
+        warning = (f"Your progress file could not be read, so it was moved to {aside} "
+                   "and a fresh one was started.")
+        try:
+            return cls(_connect(path), path, warning)
+        except (StoreUnreadable, sqlite3.Error, OSError):
+            return cls._in_memory(warning + " The fresh one cannot be written either; "
+                                  "this session is not remembered.")
+
+    @classmethod
+    def _in_memory(cls, warning: str) -> ProgressStore:
+        return cls(_connect(None), None, warning)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> ProgressStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; it also stamps `last_seen`."""
+        with self._lock, self._conn:
+            yield self._conn
+            self._set_fact("last_seen", repr(time.time()))
+
+    def _set_fact(self, name: str, value: str | None) -> None:
+        if value is None:
+            self._conn.execute("DELETE FROM facts WHERE name = ?", (name,))
+        else:
+            self._conn.execute("INSERT INTO facts(name, value) VALUES(?, ?) "
+                               "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                               (name, value))
+
+    def _fact(self, name: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM facts WHERE name = ?", (name,)).fetchone()
+        return None if row is None else row[0]
+
+    # ------------------------------------------------------------ facts
+
+    def current_lesson(self) -> str | None:
+        """The slug of the lesson the learner is on, or None."""
+        return self._fact("current_lesson")
+
+    def set_current_lesson(self, slug: str | None) -> None:
+        """Remember the lesson the learner is on."""
+        with self._write():
+            self._set_fact("current_lesson", slug)
+
+    def learner(self) -> str | None:
+        """The learner's name, if one was set (serve sets it from GD_TUTOR_LEARNER)."""
+        return self._fact("learner")
+
+    def set_learner(self, name: str | None) -> None:
+        """Remember the learner's name."""
+        with self._write():
+            self._set_fact("learner", name)
+
+    def last_seen(self) -> datetime | None:
+        """When this store was last written (UTC), or None if never."""
+        value = self._fact("last_seen")
+        return _stamp(float(value)) if value else None
+
+    def touch(self) -> None:
+        """Stamp `last_seen` without changing anything else (the app calls it on start)."""
+        with self._write():
+            pass
+
+    # ------------------------------------------------------------ exercises
+
+    def exercise(self, key: str) -> ExerciseRecord:
+        """The record for `lesson-slug/exercise-id` (state "new" if never touched)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT state, attempts, last_inputs, hints_shown, updated FROM exercises "
+                "WHERE key = ?", (key,)).fetchone()
+        return ExerciseRecord() if row is None else _record(row)
+
+    def exercises(self) -> dict[str, ExerciseRecord]:
+        """Every exercise with a record, by key."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT key, state, attempts, last_inputs, hints_shown, updated FROM exercises "
+                "ORDER BY key").fetchall()
+        return {row[0]: _record(row[1:]) for row in rows}
+
+    def _upsert(self, key: str) -> None:
+        self._conn.execute("INSERT OR IGNORE INTO exercises(key, updated) VALUES(?, ?)",
+                           (key, time.time()))
+
+    def record_attempt(self, key: str, inputs: Mapping[str, Any], passed: bool) -> None:
+        """Count an attempt and keep its inputs; a pass marks the exercise done."""
+        state = "done" if passed else "attempted"
+        with self._write() as conn:
+            self._upsert(key)
+            conn.execute(
+                "UPDATE exercises SET attempts = attempts + 1, last_inputs = ?, updated = ?, "
+                f"state = CASE WHEN {_rank('state')} < {_rank('?')} THEN ? ELSE state END "
+                "WHERE key = ?",
+                (_dumps(inputs), time.time(), state, state, key))
+
+    def mark_skipped(self, key: str) -> None:
+        """Record a skip (a done exercise stays done; a later pass turns skipped into done)."""
+        with self._write() as conn:
+            self._upsert(key)
+            conn.execute("UPDATE exercises SET updated = ?, state = 'skipped' "
+                         "WHERE key = ? AND state != 'done'", (time.time(), key))
+
+    def save_inputs(self, key: str, inputs: Mapping[str, Any]) -> None:
+        """Keep what the learner typed without counting an attempt."""
+        with self._write() as conn:
+            self._upsert(key)
+            conn.execute("UPDATE exercises SET last_inputs = ?, updated = ? WHERE key = ?",
+                         (_dumps(inputs), time.time(), key))
+
+    def set_hints_shown(self, key: str, count: int) -> None:
+        """Remember how many hints the learner has opened for this exercise."""
+        with self._write() as conn:
+            self._upsert(key)
+            conn.execute("UPDATE exercises SET hints_shown = ?, updated = ? WHERE key = ?",
+                         (max(0, int(count)), time.time(), key))
+
+    def completed(self) -> list[str]:
+        """Keys of exercises passed, sorted."""
+        return self._keys("done")
+
+    def skipped(self) -> list[str]:
+        """Keys of exercises skipped and not yet passed, sorted."""
+        return self._keys("skipped")
+
+    def attempts(self) -> dict[str, int]:
+        """Attempts per exercise key (only keys with at least one attempt)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT key, attempts FROM exercises WHERE attempts > 0 "
+                                      "ORDER BY key").fetchall()
+        return dict(rows)
+
+    def _keys(self, state: str) -> list[str]:
+        with self._lock:
+            rows = self._conn.execute("SELECT key FROM exercises WHERE state = ? ORDER BY key",
+                                      (state,)).fetchall()
+        return [row[0] for row in rows]
+
+    def reset(self) -> int:
+        """Forget all exercises and the current lesson (the learner's name stays).
+
+        Returns how many exercise records were forgotten.
+        """
+        with self._write() as conn:
+            count = conn.execute("DELETE FROM exercises").rowcount
+            self._set_fact("current_lesson", None)
+        return count
+
+
+def _rank(column: str) -> str:
+    """SQL giving the strength of a state, so a state never weakens."""
+    return (f"(CASE {column} WHEN 'done' THEN 3 WHEN 'skipped' THEN 2 "
+            f"WHEN 'attempted' THEN 1 ELSE 0 END)")
+
+
+def _dumps(inputs: Mapping[str, Any]) -> str:
+    return json.dumps(dict(inputs), default=str, sort_keys=True)
+
+
+def _record(row: tuple[Any, ...]) -> ExerciseRecord:
+    state, attempts, inputs, hints, updated = row
+    try:
+        loaded = json.loads(inputs)
+    except (TypeError, ValueError):
+        loaded = None
+    return ExerciseRecord(state, int(attempts), loaded if isinstance(loaded, dict) else None,
+                          int(hints), _stamp(updated))
+
+
+def _connect(path: Path | None) -> sqlite3.Connection:
+    """Open and verify (or create) the schema; raise StoreUnreadable if it is not ours."""
+    if path is not None and path.exists() and not path.is_file():
+        raise StoreUnreadable(f"{path} is not a file")
+    conn = sqlite3.connect(":memory:" if path is None else str(path), timeout=10,
+                           check_same_thread=False, isolation_level="DEFERRED")
+    try:
+        _prepare(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA busy_timeout = 10000")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if version == 0 and not tables:
+        conn.execute("PRAGMA journal_mode = WAL")
+        with conn:
+            conn.executescript("BEGIN;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};"
+                               "COMMIT;")
+        return
+    if version != SCHEMA_VERSION or not {"facts", "exercises"} <= tables:
+        raise StoreUnreadable(f"schema version {version}, tables {sorted(tables)}")
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(exercises)")}
+    if not _COLUMNS <= columns:
+        raise StoreUnreadable("the exercises table lacks columns")
+    conn.execute("PRAGMA journal_mode = WAL")
+    if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+        raise StoreUnreadable("quick_check failed")
+
+
+def _move_aside(path: Path) -> Path | None:
+    """Rename the store (and its -wal/-shm files) to `progress.db.corrupt-<timestamp>`."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    try:
+        if path.exists() or path.is_symlink():
+            path.rename(aside)
+        for suffix in ("-wal", "-shm", "-journal"):
+            extra = path.with_name(path.name + suffix)
+            if extra.exists():
+                extra.rename(aside.with_name(aside.name + suffix))
+    except OSError:
+        return None
+    return aside
