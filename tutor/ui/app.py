@@ -1,0 +1,98 @@
+"""The Textual application: loads lessons and progress, pushes the screens, warms up SymPy.
+
+Kept thin on purpose: the work happens in `TutorScreen` and its widgets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.widgets import Input, TextArea
+
+from tutor.lessons import LessonSet, load_lessons
+from tutor.progress import ProgressStore
+from tutor.ui.commands import TutorCommands
+from tutor.ui.screens.help import HelpScreen, collect_keys
+from tutor.ui.screens.main import TutorScreen
+
+
+@dataclass(frozen=True)
+class PlaygroundRequest:
+    """What `gd-tutor playground FUNCTION --start S --lr R` asked for (all optional)."""
+
+    function: str | None = None
+    start: str | None = None
+    lr: str | None = None
+
+
+class TutorApp(App[None]):
+    """gd-tutor: lessons with exercises, resumed where the learner left off."""
+
+    CSS_PATH = "tutor.tcss"
+    TITLE = "gd-tutor"
+    COMMANDS = App.COMMANDS | {TutorCommands}
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help_key", "Help", show=False),
+    ]
+
+    def __init__(self, *, lessons: LessonSet | None = None, lessons_dir: Path | None = None,
+                 data_dir: Path | None = None, lesson: str | None = None,
+                 playground: PlaygroundRequest | None = None) -> None:
+        super().__init__()
+        self.lesson_set = lessons if lessons is not None else load_lessons(lessons_dir)
+        self._data_dir = data_dir
+        self._lesson = lesson
+        self._playground = playground
+        self.store: ProgressStore | None = None
+        self.engine_ready = False
+
+    def on_mount(self) -> None:
+        """Open the progress store, show the main screen, then warm up the engine."""
+        self.store = ProgressStore.open(self._data_dir)
+        if self.store.warning:
+            self.notify(self.store.warning, title="Progress", severity="warning", timeout=15)
+        self.push_screen(TutorScreen(self.lesson_set, self.store, start=self._lesson))
+        if self._playground is not None:
+            self.action_playground(**vars(self._playground))
+        self.call_after_refresh(self._warm_up)
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Import SymPy and the engine off the UI thread so the first run is quick."""
+        import tutor.engine  # noqa: F401 - the import is the work
+
+        self.engine_ready = True
+
+    def on_unmount(self) -> None:
+        """Close the store (every write was already committed)."""
+        if self.store is not None:
+            self.store.close()
+
+    def action_help(self) -> None:
+        """Show every key (collected from the screen under the help)."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(collect_keys(self, self.screen)))
+
+    def action_help_key(self) -> None:
+        """`?` opens the help unless the learner is typing."""
+        self.action_help()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`?` is text while an input field has focus, not a key binding."""
+        if action == "help_key" and isinstance(self.focused, (Input, TextArea)):
+            return False
+        return True
+
+    def action_playground(self, function: str | None = None, start: str | None = None,
+                          lr: str | None = None) -> None:
+        """Open the playground screen on top of the lessons."""
+        from tutor.ui.screens.playground import PlaygroundScreen
+
+        self.push_screen(PlaygroundScreen(function=function, start=start, lr=lr))

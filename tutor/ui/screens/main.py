@@ -1,0 +1,271 @@
+"""The tutor's main screen: header, lesson list, lesson reader and footer.
+
+It owns the conversation with the progress store: every message an exercise
+pane sends is written at once, so quitting at any moment loses nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from tutor.lessons import Exercise, Lesson, LessonSet
+from tutor.progress import ProgressStore
+from tutor.ui.widgets.exercise import ExercisePane
+from tutor.ui.widgets.lesson_list import LessonEntry, LessonList, lesson_status
+from tutor.ui.widgets.lesson_reader import LessonReader, problem_text
+from tutor.ui.widgets.tutor_header import TutorHeader
+
+WIDE = 100  # columns from which the lesson list shows by default
+TINY = 60  # below this an open list takes the whole width
+
+
+class TutorScreen(Screen[None]):
+    """Reads lessons in order and records every attempt, hint and skip."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "next_lesson", "Next lesson"),
+        Binding("ctrl+b", "previous_lesson", "Prev lesson"),
+        Binding("ctrl+l", "toggle_list", "Lessons"),
+    ]
+
+    def __init__(self, lessons: LessonSet, store: ProgressStore, *,
+                 start: str | None = None) -> None:
+        super().__init__()
+        self.lessons = lessons
+        self.store = store
+        self._start = start
+        self._list_open: bool | None = None  # None: decided by the width
+        self.last_pane: ExercisePane | None = None
+
+    def compose(self) -> ComposeResult:
+        """Header on top, list beside the reader, key bindings at the bottom."""
+        yield TutorHeader(id="header")
+        with Horizontal(id="body"):
+            yield LessonList(id="lesson-list")
+            yield LessonReader(id="reader")
+        yield Footer()
+
+    @property
+    def lesson_list(self) -> LessonList:
+        """The list of lessons."""
+        return self.query_one(LessonList)
+
+    @property
+    def reader(self) -> LessonReader:
+        """The lesson reader."""
+        return self.query_one(LessonReader)
+
+    @property
+    def current(self) -> Lesson | None:
+        """The lesson on show, if any."""
+        return self.reader.lesson
+
+    async def on_mount(self) -> None:
+        """Open the requested lesson, or resume where the learner left off."""
+        self._apply_width(self.app.size.width)
+        start = self.lessons.find(self._start) if self._start else None
+        stored = self.lessons.find(self.store.current_lesson() or "")
+        resume = start is None and stored is not None
+        start = start or stored
+        if start is None and self.lessons.lessons:
+            start = self.lessons.lessons[0]
+        if start is None:
+            await self._show_empty()
+        else:
+            await self.open_lesson(start.slug, resume=resume)
+        self.reader.focus()
+
+    # ---- lessons -------------------------------------------------------------------------
+
+    async def open_lesson(self, slug: str, *, resume: bool = False) -> None:
+        """Show the lesson `slug`, remember it, and with `resume` scroll to unfinished work."""
+        lesson = self.lessons.find(slug)
+        if lesson is None:
+            self.notify(f"There is no lesson called {slug}.", severity="warning")
+            return
+        self.store.set_current_lesson(lesson.slug)
+        index = self.lessons.lessons.index(lesson)
+        following = self.lessons.lessons[index + 1:index + 2]
+        await self.reader.show_lesson(
+            lesson, number=lesson.number, total=len(self.lessons.lessons),
+            next_title=following[0].title if following else None,
+            make_pane=self._make_pane, notices=self._problem_notices())
+        self.last_pane = None
+        self.refresh_progress()
+        if resume:
+            self._scroll_to_unfinished()
+
+    def _make_pane(self, exercise: Exercise) -> Widget:
+        record = self.store.exercise(exercise.key)
+        return ExercisePane(
+            exercise,
+            saved_inputs=dict(record.last_inputs or {}) if record else None,
+            state=record.state if record else None,
+            hints_shown=record.hints_shown if record else 0,
+            lessons_data_dir=self.lessons.data_dir,
+            id=f"exercise-{exercise.id}",
+        )
+
+    def _problem_notices(self) -> list[str]:
+        return [problem_text(p.path, p.line, p.message) for p in self.lessons.problems]
+
+    async def _show_empty(self) -> None:
+        notices = self._problem_notices() or ["No lessons were found."]
+        await self.reader.show_notice("\n".join(notices))
+        self.refresh_progress()
+
+    def _scroll_to_unfinished(self) -> None:
+        lesson = self.current
+        if lesson is None or not any(self.store.exercise(ex.key) for ex in lesson.exercises):
+            return  # nothing tried here yet: start from the top
+        pane = self.reader.first_unfinished(self._finished())
+        if pane is not None:
+            self.call_after_refresh(self.reader.scroll_to_widget, pane, top=True, animate=False)
+
+    async def step_lesson(self, step: int) -> None:
+        """Move `step` lessons forward (+1) or back (-1), if there is one."""
+        order = self.lessons.lessons
+        if not order:
+            return
+        index = order.index(self.current) if self.current in order else -1
+        target = index + step
+        if 0 <= target < len(order):
+            await self.open_lesson(order[target].slug)
+            self.reader.focus()
+        else:
+            self.notify("That was the last lesson." if step > 0 else "This is the first lesson.")
+
+    async def action_next_lesson(self) -> None:
+        """Open the next lesson."""
+        await self.step_lesson(1)
+
+    async def action_previous_lesson(self) -> None:
+        """Open the previous lesson."""
+        await self.step_lesson(-1)
+
+    @on(LessonReader.NavRequested)
+    async def _nav_requested(self, event: LessonReader.NavRequested) -> None:
+        await self.step_lesson(event.step)
+
+    @on(LessonList.LessonChosen)
+    async def _lesson_chosen(self, event: LessonList.LessonChosen) -> None:
+        if event.slug is not None:
+            await self.open_lesson(event.slug)
+        elif event.problem_index is not None:
+            problem = self.lessons.problems[event.problem_index]
+            await self.reader.show_notice(problem_text(problem.path, problem.line, problem.message))
+        if self.size.width < WIDE:
+            self._set_list_open(None)
+        self.reader.focus()
+
+    # ---- progress ------------------------------------------------------------------------
+
+    def _finished(self) -> set[str]:
+        return set(self.store.completed()) | set(self.store.skipped())
+
+    def refresh_progress(self) -> None:
+        """Redraw the list marks and the header from the store."""
+        finished = self._finished()
+        current = self.current.slug if self.current else None
+        entries = [self._entry(lesson, finished, current) for lesson in self.lessons.lessons]
+        self.lesson_list.show_entries(entries, [p.path for p in self.lessons.problems], current)
+        self._refresh_header()
+
+    def _entry(self, lesson: Lesson, finished: set[str], current: str | None) -> LessonEntry:
+        keys = [ex.key for ex in lesson.exercises]
+        before = self.current is not None and lesson.order < self.current.order
+        status = lesson_status(keys, finished, is_current=lesson.slug == current,
+                               before_current=before)
+        return LessonEntry(lesson.number, lesson.slug, lesson.title, status)
+
+    def _refresh_header(self) -> None:
+        keys = [ex.key for lesson in self.lessons.lessons for ex in lesson.exercises]
+        passed = set(self.store.completed())
+        percent = round(100 * sum(k in passed for k in keys) / len(keys)) if keys else 0
+        lesson = self.current
+        self.query_one(TutorHeader).show(
+            title=lesson.title if lesson else "",
+            position=lesson.number if lesson else 0,
+            total=len(self.lessons.lessons), percent=percent)
+
+    def _remember(self, event: Any) -> None:
+        pane = getattr(event, "pane", None)
+        if isinstance(pane, ExercisePane):
+            self.last_pane = pane
+
+    @on(ExercisePane.Attempted)
+    def _attempted(self, event: ExercisePane.Attempted) -> None:
+        self._remember(event)
+        if event.passed is None:
+            self.store.save_inputs(event.key, event.inputs)
+        else:
+            self.store.record_attempt(event.key, event.inputs, event.passed)
+        self.refresh_progress()
+
+    @on(ExercisePane.Skipped)
+    def _skipped(self, event: ExercisePane.Skipped) -> None:
+        self._remember(event)
+        self.store.mark_skipped(event.key)
+        self.refresh_progress()
+
+    @on(ExercisePane.HintShown)
+    def _hint_shown(self, event: ExercisePane.HintShown) -> None:
+        self._remember(event)
+        self.store.set_hints_shown(event.key, event.count)
+
+    @on(ExercisePane.InputsChanged)
+    def _inputs_changed(self, event: ExercisePane.InputsChanged) -> None:
+        self._remember(event)
+        self.store.save_inputs(event.key, event.inputs)
+
+    def reset_exercise(self) -> bool:
+        """Reset the focused exercise pane (else the last one used); False if there is none."""
+        pane = self._focused_pane() or self.last_pane
+        if pane is None or not pane.is_attached:
+            panes = self.reader.panes
+            pane = panes[0] if len(panes) == 1 else None
+        if pane is None:
+            self.notify("Move to an exercise first, then reset it.", severity="warning")
+            return False
+        pane.reset()
+        return True
+
+    def _focused_pane(self) -> ExercisePane | None:
+        node = self.focused
+        while node is not None and not isinstance(node, ExercisePane):
+            node = node.parent if isinstance(node.parent, Widget) else None
+        return node
+
+    # ---- layout --------------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        """Show or hide the list to suit the new width."""
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < WIDE, "narrow")
+        self.set_class(width < TINY, "tiny")
+        self.set_class(self._list_open if self._list_open is not None else width >= WIDE,
+                       "list-open")
+
+    def _set_list_open(self, is_open: bool | None) -> None:
+        self._list_open = is_open
+        self._apply_width(self.size.width)
+
+    def action_toggle_list(self) -> None:
+        """Show or hide the lesson list (hidden by default on narrow terminals)."""
+        opening = not self.has_class("list-open")
+        self._set_list_open(opening)
+        if opening:
+            self.lesson_list.focus()
+        else:
+            self.reader.focus()

@@ -1,0 +1,39 @@
+"""The one-line header: app name, the lesson being read and overall progress."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+
+def progress_text(position: int, total: int, percent: int) -> str:
+    """Say where the learner is, e.g. "Lesson 3 of 10 - 42%"."""
+    if total == 0:
+        return "No lessons - 0%"
+    return f"Lesson {position} of {total} - {percent}%"
+
+
+class TutorHeader(Horizontal):
+    """Always shows `gd-tutor`, the current lesson title and overall progress."""
+
+    def compose(self) -> ComposeResult:
+        """Three labels: the name, the lesson title (shrinks first), the progress."""
+        yield Label("gd-tutor", id="header-app-name")
+        yield Label("", id="header-lesson")
+        yield Label(progress_text(0, 0, 0), id="header-progress")
+
+    @property
+    def lesson_label(self) -> Label:
+        """The label holding the current lesson's title."""
+        return self.query_one("#header-lesson", Label)
+
+    @property
+    def progress_label(self) -> Label:
+        """The label holding "Lesson N of M - P%"."""
+        return self.query_one("#header-progress", Label)
+
+    def show(self, *, title: str, position: int, total: int, percent: int) -> None:
+        """Update everything the header displays in one go."""
+        self.lesson_label.update(title)
+        self.progress_label.update(progress_text(position, total, percent))
