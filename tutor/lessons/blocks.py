@@ -26,6 +26,10 @@ KNOWN_KEYS = {
     "explain", "options", "data", "scale",
 }
 RUN_KINDS = ("run", "step", "compare")
+ITERATIONS = (100, 10_000)
+"""Default iteration limit: (descent, fit), as in `minimize` and `fit`."""
+PRECISION = (1e-4, 1e-9)
+"""Default precision: (descent, fit), as in `minimize` and `fit`."""
 
 
 class BlockError(ValueError):
@@ -81,6 +85,10 @@ class BlockReader:
         return data
 
     def _build(self, data: Mapping[str, Any]) -> Exercise:
+        for key in ("solution", "wrong"):
+            if key not in data:
+                self.note(f"the exercise has no '{key}:' (check-lessons runs it to prove the "
+                          "goal can be met and is not met by mistake).")
         for key in data:
             if key not in KNOWN_KEYS:
                 self.note(f"unknown exercise key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))}).",
@@ -94,8 +102,9 @@ class BlockReader:
             prompt=str(data.get("prompt", data.get("question", "")) or "").strip(),
             function=self._function(data, kind), start=self._start(data, kind),
             learning_rate=self._positive(data, "learning_rate", None),
-            iterations=int(self._positive(data, "iterations", 100, integer=True) or 100),
-            precision=self._positive(data, "precision", 1e-4) or 1e-4,
+            iterations=int(self._positive(data, "iterations", ITERATIONS[kind == "fit"],
+                                          integer=True) or 100),
+            precision=self._positive(data, "precision", PRECISION[kind == "fit"]) or 1e-4,
             method=str(data.get("method", "gd")), editable=self._editable(data),
             goal=self._goal(data, kind), hints=self._hints(data),
             solution=self._inputs(data.get("solution"), "solution") or {},

@@ -1,0 +1,178 @@
+"""Judge a finished run against an exercise's goals, with a reason a learner understands.
+
+Each judge returns `(passed, message)`. Failure messages say what happened
+("It diverged at iteration 7: the cost grew every step.") and what to try
+("Try a smaller learning rate.").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+
+class RunSettings(Protocol):
+    """What the judges need to know about the settings a run used."""
+
+    learning_rate: float
+    iterations: int
+
+
+Verdict = tuple[bool, str]
+END_TOLERANCE = 0.01
+FIT_TOLERANCE = 0.01
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4g}" if math.isfinite(value) else str(value)
+
+
+def _last_steps(result: Any) -> list[list[float]]:
+    """The last two moves of a descent run (empty for a fit or a short path)."""
+    path = getattr(result, "path", None)
+    if path is None or len(path) < 2:
+        return []
+    points = [list(path[i].x) for i in range(max(0, len(path) - 3), len(path))]
+    return [[b - a for a, b in zip(p, q)] for p, q in zip(points, points[1:])]
+
+
+def _bouncing(result: Any) -> bool:
+    steps = _last_steps(result)
+    if len(steps) < 2:
+        return False
+    return sum(a * b for a, b in zip(steps[-2], steps[-1])) < 0
+
+
+def _step_size(result: Any) -> float | None:
+    steps = _last_steps(result)
+    return math.sqrt(sum(v * v for v in steps[-1])) if steps else None
+
+
+def _cost(result: Any) -> float:
+    return float(getattr(result, "fun", getattr(result, "cost", math.nan)))
+
+
+def diverged_message(result: Any) -> str:
+    """Why a diverged run failed, and what to try."""
+    how = ("the cost blew up beyond any number" if not math.isfinite(_cost(result))
+           else "the cost grew every step")
+    return f"It diverged at iteration {result.nit}: {how}. Try a smaller learning rate."
+
+
+def unfinished_message(result: Any, settings: RunSettings) -> str:
+    """Why a run that used every iteration is not there yet, and what to try."""
+    step = _step_size(result)
+    if step is None:
+        return (f"Not yet: {result.nit} iterations and it is still improving; "
+                "more iterations or a larger learning rate would help.")
+    if _bouncing(result):
+        return (f"Not yet: {result.nit} iterations and it is still bouncing from side to side "
+                f"(step {_fmt(step)}); a smaller learning rate would settle faster.")
+    return (f"Not yet: {result.nit} iterations and the step is still {_fmt(step)}; "
+            "a larger learning rate would move faster.")
+
+
+def _converge_within(limit: Any, result: Any, settings: RunSettings) -> Verdict:
+    limit = int(limit)
+    if result.status == "diverged":
+        return False, diverged_message(result)
+    if result.status != "converged":
+        return False, unfinished_message(result, settings)
+    if result.nit > limit:
+        return False, f"Converged in {result.nit} updates, but the goal is {limit} or fewer."
+    return True, f"Converged in {result.nit} updates (the goal: {limit} or fewer)."
+
+
+def _diverge(wanted: Any, result: Any, settings: RunSettings) -> Verdict:
+    if not wanted:
+        if result.status == "diverged":
+            return False, diverged_message(result)
+        return True, "It did not diverge."
+    if result.status == "diverged":
+        return True, f"It diverged at iteration {result.nit}, as hoped: each step overshot."
+    if result.status == "converged":
+        return False, (f"It converged in {result.nit} updates instead of diverging; "
+                       "a larger learning rate would overshoot more.")
+    return False, (f"It used all {result.nit} iterations without blowing up; "
+                   "try a larger learning rate.")
+
+
+def _stop_at_limit(wanted: Any, result: Any, settings: RunSettings) -> Verdict:
+    at_limit = result.status == "max_iterations"
+    if bool(wanted) == at_limit:
+        return True, (f"It used all {result.nit} iterations without converging." if at_limit
+                      else f"It finished before the limit of {settings.iterations}.")
+    if result.status == "diverged":
+        return False, diverged_message(result)
+    if wanted:
+        return False, (f"It converged in {result.nit} updates, before the limit of "
+                       f"{settings.iterations}; a smaller learning rate or fewer iterations "
+                       "would leave it unfinished.")
+    return False, unfinished_message(result, settings)
+
+
+def _point_text(names: Sequence[str], values: Sequence[float]) -> str:
+    shown = ", ".join(_fmt(v) for v in values)
+    if len(values) == 1:
+        return f"{names[0] if names else 'x'} = {shown}"
+    return f"({', '.join(names)}) = ({shown})"
+
+
+def _end_near(target: Any, result: Any, settings: RunSettings, tolerance: float) -> Verdict:
+    want = [float(v) for v in (target if isinstance(target, (list, tuple)) else [target])]
+    got = [float(v) for v in result.x]
+    names = list(getattr(result, "variables", ()))
+    if len(want) != len(got):
+        return False, (f"The goal point has {len(want)} number(s) but the run has "
+                       f"{len(got)} variable(s).")
+    if result.status == "diverged":
+        return False, diverged_message(result)
+    distance = max(abs(a - b) for a, b in zip(want, got))
+    where = _point_text(names, got)
+    if distance <= tolerance:
+        return True, f"It ended at {where}, within {_fmt(tolerance)} of the target."
+    message = (f"It ended at {where}, but the goal is within {_fmt(tolerance)} of "
+               f"{_point_text(names, want).split(' = ')[1]}.")
+    if result.status == "max_iterations":
+        message += " It had not finished; more iterations or a larger learning rate may help."
+    return False, message
+
+
+def _near(name: str, target: Any, result: Any, tolerance: float) -> Verdict:
+    got, want = float(getattr(result, name)), float(target)
+    if abs(got - want) <= tolerance:
+        return True, f"The {name} came out {_fmt(got)}, within {_fmt(tolerance)} of {_fmt(want)}."
+    message = (f"The {name} came out {_fmt(got)}, but it should be within {_fmt(tolerance)} "
+               f"of {_fmt(want)}.")
+    if result.status == "diverged":
+        message += " The fit diverged: try a smaller learning rate."
+    elif result.status != "converged":
+        message += " The fit had not finished: more iterations or a larger learning rate may help."
+    return False, message
+
+
+def judge_run(goal: Mapping[str, Any], result: Any, settings: RunSettings) -> Verdict:
+    """Test every run goal in `goal` against `result`; the first failure decides."""
+    tolerance = goal.get("tolerance")
+    judges: list[Callable[[], Verdict]] = []
+    if "converge_within" in goal:
+        judges.append(lambda: _converge_within(goal["converge_within"], result, settings))
+    if "diverge" in goal:
+        judges.append(lambda: _diverge(goal["diverge"], result, settings))
+    if "stop_at_limit" in goal:
+        judges.append(lambda: _stop_at_limit(goal["stop_at_limit"], result, settings))
+    if "end_near" in goal:
+        tol = END_TOLERANCE if tolerance is None else float(tolerance)
+        judges.append(lambda: _end_near(goal["end_near"], result, settings, tol))
+    for name in ("slope", "intercept"):
+        if f"{name}_near" in goal:
+            tol = FIT_TOLERANCE if tolerance is None else float(tolerance)
+            judges.append(lambda n=name, t=tol: _near(n, goal[f"{n}_near"], result, t))
+    passes: list[str] = []
+    for judge in judges:
+        ok, message = judge()
+        if not ok:
+            return False, message
+        passes.append(message)
+    return True, " ".join(passes)
