@@ -5,6 +5,7 @@ Kept thin on purpose: the work happens in `TutorScreen` and its widgets.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,10 @@ class TutorApp(App[None]):
     def on_mount(self) -> None:
         """Open the progress store, show the main screen, then warm up the engine."""
         self.store = ProgressStore.open(self._data_dir)
+        self.store.touch()
+        learner = os.environ.get("GD_TUTOR_LEARNER")
+        if learner:
+            self.store.set_learner(learner)
         if self.store.warning:
             self.notify(self.store.warning, title="Progress", severity="warning", timeout=15)
         self.push_screen(TutorScreen(self.lesson_set, self.store, start=self._lesson))

@@ -108,9 +108,9 @@ class TutorScreen(Screen[None]):
         record = self.store.exercise(exercise.key)
         return ExercisePane(
             exercise,
-            saved_inputs=dict(record.last_inputs or {}) if record else None,
-            state=record.state if record else None,
-            hints_shown=record.hints_shown if record else 0,
+            saved_inputs=dict(record.last_inputs) if record.last_inputs else None,
+            state=record.state,
+            hints_shown=record.hints_shown,
             lessons_data_dir=self.lessons.data_dir,
             id=f"exercise-{exercise.id}",
         )
@@ -125,11 +125,15 @@ class TutorScreen(Screen[None]):
 
     def _scroll_to_unfinished(self) -> None:
         lesson = self.current
-        if lesson is None or not any(self.store.exercise(ex.key) for ex in lesson.exercises):
+        if lesson is None or not any(self._touched(ex) for ex in lesson.exercises):
             return  # nothing tried here yet: start from the top
         pane = self.reader.first_unfinished(self._finished())
         if pane is not None:
             self.call_after_refresh(self.reader.scroll_to_widget, pane, top=True, animate=False)
+
+    def _touched(self, exercise: Exercise) -> bool:
+        record = self.store.exercise(exercise.key)
+        return record.state != "new" or bool(record.last_inputs) or record.hints_shown > 0
 
     async def step_lesson(self, step: int) -> None:
         """Move `step` lessons forward (+1) or back (-1), if there is one."""
@@ -248,7 +252,9 @@ class TutorScreen(Screen[None]):
     # ---- layout --------------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        """Show or hide the list to suit the new width."""
+        """Show or hide the list to suit the new width (crossing 100 columns forgets ctrl+l)."""
+        if (event.size.width < WIDE) != self.has_class("narrow"):
+            self._list_open = None
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:

@@ -1,0 +1,74 @@
+"""`gd-tutor lesson N|SLUG` and the shell's pure helpers (no app is started here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tutor.cli import main
+from tutor.ui.widgets.lesson_list import LessonEntry, entry_prompt, lesson_status, problem_prompt
+from tutor.ui.widgets.lesson_reader import objectives_text, problem_text, without_title
+from tutor.ui.widgets.tutor_header import progress_text
+
+
+@pytest.mark.parametrize("wanted", ["99", "no-such-lesson", "0"])
+def test_unknown_lesson_is_one_sentence_and_exit_2(wanted: str, lessons_dir: Path,
+                                                   capsys: Any, monkeypatch: Any) -> None:
+    import tutor.ui.app
+
+    def never_run(self: Any) -> None:  # the app must not start for a bad lesson
+        raise AssertionError("the app started")
+
+    monkeypatch.setattr(tutor.ui.app.TutorApp, "run", never_run)
+    assert main(["--lessons-dir", str(lessons_dir), "lesson", wanted]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"gd-tutor: There is no lesson '{wanted}'; the lesson numbers are 1, 2, 3 "
+                   "(see 'gd-tutor lessons').\n")
+
+
+@pytest.mark.parametrize(("wanted", "slug"), [("2", "counting"), ("wrap-up", "wrap-up")])
+def test_lesson_by_number_or_slug_starts_the_app_there(wanted: str, slug: str, lessons_dir: Path,
+                                                      data_dir: Path, monkeypatch: Any) -> None:
+    import tutor.ui.app
+
+    seen: list[str | None] = []
+    monkeypatch.setattr(tutor.ui.app.TutorApp, "run", lambda self: seen.append(self._lesson))
+    assert main(["lesson", wanted]) == 0
+    assert seen == [slug]
+
+
+def test_playground_passes_its_options(lessons_dir: Path, data_dir: Path, monkeypatch: Any) -> None:
+    import tutor.ui.app
+
+    seen: list[Any] = []
+    monkeypatch.setattr(tutor.ui.app.TutorApp, "run", lambda self: seen.append(self._playground))
+    assert main(["playground", "x^2", "--start", "-3", "--lr", "0.1"]) == 0
+    assert seen == [tutor.ui.app.PlaygroundRequest("x^2", "-3", "0.1")]
+
+
+def test_lesson_status_rules() -> None:
+    keys = ["a/1", "a/2"]
+    assert lesson_status(keys, {"a/1", "a/2"}, is_current=True, before_current=False) == "done"
+    assert lesson_status(keys, {"a/1"}, is_current=True, before_current=False) == "now"
+    assert lesson_status(keys, {"a/1"}, is_current=False, before_current=True) == "todo"
+    assert lesson_status([], set(), is_current=False, before_current=True) == "done"
+    assert lesson_status([], set(), is_current=False, before_current=False) == "todo"
+
+
+def test_row_and_header_texts_carry_words_not_just_colour() -> None:
+    assert str(entry_prompt(LessonEntry(3, "s", "Slopes", "done"))) == "✓ done  3. Slopes"
+    assert str(entry_prompt(LessonEntry(10, "s", "Fit", "todo"))) == "· todo 10. Fit"
+    assert str(problem_prompt(Path("x/07-bad.md"))) == "⚠ error 07-bad.md (not loaded)"
+    assert progress_text(3, 10, 42) == "Lesson 3 of 10 - 42%"
+    assert progress_text(0, 0, 0) == "No lessons - 0%"
+
+
+def test_reader_texts() -> None:
+    assert objectives_text(["One.", "Two."]) == "In this lesson you will\n • One.\n • Two."
+    assert without_title("# First steps\n\nBody.", "First Steps") == "Body."
+    assert without_title("# Other\n\nBody.", "First steps") == "# Other\n\nBody."
+    assert problem_text(Path("d/04-x.md"), 4, "bad YAML.") == (
+        "⚠ Lesson file 04-x.md line 4 could not be loaded: bad YAML.")
+    assert problem_text("04-x.md", 0, "empty.") == "⚠ Lesson file 04-x.md could not be loaded: empty."

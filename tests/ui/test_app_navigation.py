@@ -1,0 +1,171 @@
+"""Moving around the tutor with the keyboard and the mouse: Pilot tests on fixture lessons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Button, DataTable, Input
+
+from tutor.progress import ProgressStore
+from tutor.ui.screens.help import HelpScreen
+from tutor.ui.screens.main import TutorScreen
+from tutor.ui.widgets.lesson_list import LessonList
+from tutor.ui.widgets.tutor_header import TutorHeader
+
+
+def _main(app: Any) -> TutorScreen:
+    screen = app.screen
+    assert isinstance(screen, TutorScreen)
+    return screen
+
+
+def _header(app: Any) -> str:
+    header = _main(app).query_one(TutorHeader)
+    return f"{header.lesson_label.content} | {header.progress_label.content}"
+
+
+async def test_first_start_shows_lesson_one_and_progress(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert _main(app).current.slug == "first-steps"
+        assert _header(app) == "First steps | Lesson 1 of 3 - 0%"
+        prompts = [str(o.prompt) for o in _main(app).lesson_list.options]
+        assert prompts == ["▶ now   1. First steps", "· todo  2. Counting updates",
+                           "· todo  3. Wrapping up"]
+
+
+async def test_ctrl_n_and_ctrl_b_move_between_lessons(make_app: Any, data_dir: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        assert _main(app).current.slug == "counting"
+        await pilot.press("ctrl+n", "ctrl+n")  # the second one is past the end: stays
+        assert _main(app).current.slug == "wrap-up"
+        assert _header(app).endswith("Lesson 3 of 3 - 0%")
+        await pilot.press("ctrl+b")
+        assert _main(app).current.slug == "counting"
+    with ProgressStore.open(data_dir) as store:
+        assert store.current_lesson() == "counting"
+
+
+async def test_lesson_end_buttons_move_on(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = _main(app)
+        assert screen.query_one("#previous-lesson", Button).disabled
+        screen.query_one("#next-lesson", Button).press()
+        await pilot.pause()
+        assert screen.current.slug == "counting"
+        screen.query_one("#previous-lesson", Button).press()
+        await pilot.pause()
+        assert screen.current.slug == "first-steps"
+
+
+async def test_list_selection_with_keys_and_mouse(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = _main(app)
+        screen.lesson_list.focus()
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert screen.current.slug == "wrap-up"
+        # Clicking the first row (y offset 0 inside the list) opens lesson 1.
+        await pilot.click(LessonList, offset=(5, 0))
+        await pilot.pause()
+        assert screen.current.slug == "first-steps"
+
+
+async def test_lesson_without_exercises_is_done_once_passed(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n", "ctrl+n")
+        await pilot.pause()
+        prompts = [str(o.prompt) for o in _main(app).lesson_list.options]
+        assert prompts[2].startswith("▶ now")
+        assert prompts[1].startswith("· todo")  # its exercises are not done
+
+
+async def test_palette_goes_to_a_lesson(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"wrapping")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _main(app).current.slug == "wrap-up"
+
+
+async def test_f1_and_question_mark_open_help_listing_the_keys(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        rows = {tuple(map(str, table.get_row_at(i))) for i in range(table.row_count)}
+        for row in [("^n", "Next lesson"), ("^b", "Prev lesson"), ("^l", "Lessons"),
+                    ("f1", "Help"), ("^q", "Quit")]:
+            assert row in rows
+        await pilot.press("escape")
+        assert isinstance(app.screen, TutorScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_question_mark_is_text_inside_an_input(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        field = _main(app).query(Input).first()
+        field.focus()
+        before = field.value
+        await pilot.press("end", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, TutorScreen)
+        assert field.value == before + "?"
+
+
+async def test_list_hidden_when_narrow_and_toggled_by_ctrl_l(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = _main(app)
+        assert not screen.lesson_list.display
+        await pilot.press("ctrl+l")
+        assert screen.lesson_list.display and screen.lesson_list.has_focus
+        await pilot.press("ctrl+l")
+        assert not screen.lesson_list.display
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert screen.lesson_list.display
+
+
+async def test_survives_resize_to_40x12_and_back(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = _main(app)
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert screen.reader.display and screen.reader.size.width > 30
+        assert screen.query_one(TutorHeader).region.width == 40
+        await pilot.press("ctrl+l")  # at 40 columns the open list takes the width
+        await pilot.pause()
+        assert screen.lesson_list.size.width >= 38 and not screen.reader.display
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert screen.current.slug == "counting" and screen.reader.display
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert screen.lesson_list.display and screen.reader.size.width > 60
+        assert _header(app).startswith("Counting updates")
