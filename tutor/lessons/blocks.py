@@ -35,9 +35,10 @@ PRECISION = (1e-4, 1e-9)
 class BlockError(ValueError):
     """A problem that makes the exercise unusable (it is left out of the lesson)."""
 
-    def __init__(self, message: str, key: str | None = None) -> None:
+    def __init__(self, message: str, key: str | None = None, line: int | None = None) -> None:
         super().__init__(message)
         self.key = key
+        self.line = line
 
 
 class BlockReader:
@@ -68,18 +69,17 @@ class BlockReader:
         try:
             return self._build(self._mapping())
         except BlockError as exc:
-            self.problems.append(LessonProblem(self.path, self.line_of(exc.key), str(exc)))
+            line = exc.line if exc.line is not None else self.line_of(exc.key)
+            self.problems.append(LessonProblem(self.path, line, str(exc)))
             return None
 
     def _mapping(self) -> Mapping[str, Any]:
         try:
             data = yaml.safe_load("\n".join(self.lines))
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = self.fence_line + 1 + (mark.line if mark else 0)
-            problem = getattr(exc, "problem", None) or "invalid YAML"
-            self.problems.append(LessonProblem(self.path, line, f"exercise YAML: {problem}."))
-            raise BlockError("this exercise is left out until its YAML is fixed.") from None
+            line, message = yaml_problem(exc, self.fence_line + 1)
+            raise BlockError(f"exercise YAML: {message}; the exercise is left out until it "
+                             "is fixed.", line=line) from None
         if not isinstance(data, dict):
             raise BlockError("an exercise block must hold 'key: value' lines (YAML mapping).")
         return data
@@ -241,6 +241,27 @@ class BlockReader:
         if kind == "fit" and not value:
             raise BlockError("a 'fit' exercise needs 'data:' naming a CSV file in lessons/data/.")
         return None if value is None else str(value)
+
+
+def yaml_problem(exc: yaml.YAMLError, first_line: int) -> tuple[int, str]:
+    """The file line and a readable message for a YAML error in text starting at `first_line`.
+
+    The line is where the broken construct starts (an unclosed bracket) when
+    PyYAML knows it, else where it noticed the problem.
+    """
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    mark = context_mark or problem_mark
+    line = first_line + (mark.line if mark else 0)
+    message = str(getattr(exc, "problem", None) or "invalid YAML")
+    context = getattr(exc, "context", None)
+    if context:
+        message = f"{context}, {message}"
+    if problem_mark is not None and mark is not problem_mark:
+        noticed = first_line + problem_mark.line
+        if noticed != line:
+            message += f" on line {noticed}"
+    return line, message
 
 
 def _yaml_number(value: Any) -> Any:

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 import tutor
-from tutor.lessons.blocks import BlockReader
+from tutor.lessons.blocks import BlockReader, yaml_problem
 from tutor.lessons.claims import CLAIM_RE, ClaimError, parse_claim
 from tutor.lessons.model import (
     Claim, Exercise, Lesson, LessonProblem, LessonSet, MarkdownSegment, Segment,
@@ -135,9 +135,8 @@ def _front_matter(reader: _FileReader) -> tuple[dict[str, Any] | None, int]:
     try:
         data = yaml.safe_load("\n".join(lines[1:end]))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reader.problem(2 + (mark.line if mark else 0),
-                       f"front matter YAML: {getattr(exc, 'problem', None) or 'invalid'}.")
+        line, message = yaml_problem(exc, 2)
+        reader.problem(line, f"front matter YAML: {message}.")
         return None, 0
     if not isinstance(data, dict):
         reader.problem(2, "the front matter must be 'key: value' lines (title, slug, order, ...).")
@@ -275,6 +274,8 @@ def _check_exercise_ids(reader: _FileReader, lesson: Lesson) -> None:
     seen: set[str] = set()
     for exercise in lesson.exercises:
         if exercise.id in seen:
-            reader.problem(exercise.line, f"exercise id '{exercise.id}' is used twice in "
+            line = next((n for n in range(exercise.line + 1, len(reader.lines) + 1)
+                         if reader.lines[n - 1].lstrip().startswith("id:")), exercise.line)
+            reader.problem(line, f"exercise id '{exercise.id}' is used twice in "
                            "this lesson; progress would mix them up.")
         seen.add(exercise.id)

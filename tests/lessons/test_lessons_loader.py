@@ -1,0 +1,168 @@
+"""The loader: good lessons load in order; every broken thing is a problem at its real line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor.lessons import (
+    Exercise, LessonProblem, MarkdownSegment, default_lessons_dir, load_lesson_file,
+    load_lessons,
+)
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _marked(path: Path) -> set[int]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {i for i, text in enumerate(lines, start=1) if "PROBLEM" in text}
+
+
+def test_good_lessons_load_in_order_with_segments_in_reading_order() -> None:
+    lesson_set = load_lessons(FIXTURES / "good")
+    assert lesson_set.problems == ()
+    assert [lesson.slug for lesson in lesson_set.lessons] == ["first-steps", "too-far"]
+    first = lesson_set.lessons[0]
+    assert first.title == "First steps downhill" and first.order == 1
+    assert first.objectives[1] == "Say what the learning rate does."
+    assert first.recap.startswith("A larger learning rate")
+    kinds = [type(s).__name__ for s in first.segments]
+    assert kinds == ["MarkdownSegment", "Exercise", "MarkdownSegment", "Exercise"]
+    assert [e.id for e in first.exercises] == ["faster", "count"]
+
+
+def test_claims_are_rendered_to_their_written_values() -> None:
+    first = load_lessons(FIXTURES / "good").lessons[0]
+    prose = first.segments[0]
+    assert isinstance(prose, MarkdownSegment)
+    assert "takes 40 updates." in prose.text
+    assert "At learning rate 1.1 it diverged." in prose.text
+    assert "{{claim" not in prose.text.split("```python")[0]
+    # Claims inside code blocks are shown as written, not rendered or checked.
+    assert '{{claim: run(f="x^2").nit = 1}}' in prose.text
+    assert [c.written for c in first.claims] == ["40", "diverged", "6", "9"]
+    assert [c.line for c in first.claims] == [13, 14, 39, 39]
+    assert first.claims[0].args == {"f": "x^2", "start": 3.0, "lr": 0.1}
+
+
+def test_exercise_fields_are_converted() -> None:
+    first = load_lessons(FIXTURES / "good").lessons[0]
+    faster, count = first.exercises
+    assert isinstance(faster, Exercise)
+    assert faster.key == "first-steps/faster"
+    assert (faster.kind, faster.function, faster.start) == ("run", "x^2", (3.0,))
+    assert (faster.learning_rate, faster.iterations, faster.precision) == (0.1, 100, 1e-4)
+    assert faster.editable == ("learning_rate",) and faster.goal == {"converge_within": 20}
+    assert faster.solution == {"learning_rate": 0.4}
+    assert faster.wrong == ({"learning_rate": 0.1}, {"learning_rate": 1.5})
+    assert len(faster.hints) == 3 and faster.explain.startswith("At 0.4")
+    assert faster.line == 20 and first.segments[2].line == 39
+    assert (count.kind, count.prompt, count.function) == (
+        "numeric", "How many updates did the first run take?", None)
+
+
+def test_broken_files_become_problems_at_their_real_lines() -> None:
+    folder = FIXTURES / "broken"
+    lesson_set = load_lessons(folder)
+    got: dict[str, set[int]] = {}
+    for problem in lesson_set.problems:
+        assert isinstance(problem, LessonProblem)
+        got.setdefault(problem.path.name, set()).add(problem.line)
+    assert got["01-no-front.md"] == {1}
+    for name in ("02-bad-yaml.md", "04-dup-slug.md", "05-fine.md"):
+        assert got[name] == _marked(folder / name), name
+    # Line 56 opens a block that is never closed; a marker there would change the fence.
+    assert got["03-bad-exercises.md"] == _marked(folder / "03-bad-exercises.md") | {56}
+
+
+def test_broken_lessons_do_not_stop_the_others() -> None:
+    lesson_set = load_lessons(FIXTURES / "broken")
+    assert [lesson.slug for lesson in lesson_set.lessons] == ["broken-exercises", "fine"]
+    broken = lesson_set.lessons[0]
+    # The unusable exercises are left out; the usable ones stay in reading order.
+    assert [e.id for e in broken.exercises] == ["too-many-hints", "too-many-hints"]
+    assert [c.written for c in broken.claims] == ["40"]
+
+
+@pytest.mark.parametrize(("needle", "line"), [
+    ("malformed claim: expected ','", 10),
+    ("unknown claim source 'walk'", 11),
+    ("exercise YAML: while parsing a flow sequence", 16),
+    ("unknown exercise kind 'sprint'", 23),
+    ("'colour' cannot be editable", 36),
+    ("4 hints; at most 3", 40),
+    ("'too-many-hints' is used twice", 48),
+    ("never closed", 56),
+])
+def test_problem_messages_say_what_is_wrong(needle: str, line: int) -> None:
+    problems = load_lessons(FIXTURES / "broken").problems
+    found = [p for p in problems if needle in p.message]
+    assert [(p.path.name, p.line) for p in found] == [("03-bad-exercises.md", line)]
+
+
+def test_problem_renders_like_a_compiler() -> None:
+    problem = LessonProblem(Path("lessons/01-x.md"), 7, "bad thing.")
+    assert str(problem) == "lessons/01-x.md:7: bad thing."
+
+
+def test_missing_folder_is_one_problem(tmp_path: Path) -> None:
+    lesson_set = load_lessons(tmp_path / "nowhere")
+    assert lesson_set.lessons == ()
+    assert [p.message for p in lesson_set.problems] == ["lesson folder not found."]
+
+
+@pytest.mark.parametrize(("front", "message"), [
+    ("title: T\nslug: Bad Slug\norder: 1\nobjectives: [a]\n", "may use only a-z"),
+    ("title: T\nslug: s\norder: one\nobjectives: [a]\n", "'order' must be a whole number"),
+    ("slug: s\norder: 1\nobjectives: [a]\n", "has no 'title'"),
+    ("- just\n- a list\n", "must be 'key: value' lines"),
+])
+def test_invalid_front_matter(tmp_path: Path, front: str, message: str) -> None:
+    path = tmp_path / "01-x.md"
+    path.write_text(f"---\n{front}---\n\nBody.\n", encoding="utf-8")
+    lesson, problems = load_lesson_file(path)
+    assert lesson is None
+    assert len(problems) == 1 and message in problems[0].message
+
+
+def test_non_utf8_file_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "01-x.md"
+    path.write_bytes(b"---\ntitle: \xff\xfe\n---\n")
+    lesson, problems = load_lesson_file(path)
+    assert lesson is None and "not UTF-8" in problems[0].message
+
+
+def test_yaml_numbers_written_with_exponents_are_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "01-x.md"
+    path.write_text("---\ntitle: T\nslug: t\norder: 1\nobjectives: [a]\n---\n\n"
+                    "```exercise\nid: e\nfunction: x^2\nstart: 3\nlearning_rate: 1e-3\n"
+                    "precision: 1e-6\ngoal: {stop_at_limit: true}\nsolution: {}\n"
+                    "wrong: []\n```\n", encoding="utf-8")
+    lesson, problems = load_lesson_file(path)
+    assert problems == []
+    assert lesson is not None
+    (exercise,) = lesson.exercises
+    assert (exercise.learning_rate, exercise.precision) == (0.001, 1e-6)
+
+
+def test_default_lessons_dir_honours_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path) -> None:
+    monkeypatch.setenv("GD_TUTOR_LESSONS_DIR", str(tmp_path))
+    assert default_lessons_dir() == tmp_path
+    monkeypatch.delenv("GD_TUTOR_LESSONS_DIR")
+    found = default_lessons_dir()
+    assert found.name in ("lessons", "bundled_lessons") and found.is_dir()
+
+
+def test_importing_the_loader_does_not_import_sympy_or_the_engine() -> None:
+    code = ("import sys, tutor.lessons, tutor.lessons.loader\n"
+            "tutor.lessons.load_lessons()\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('sympy', 'textual')"
+            " or m.startswith('tutor.engine')]\n"
+            "print(bad)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "[]"
