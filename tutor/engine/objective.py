@@ -1,0 +1,148 @@
+"""A cost function ready to evaluate: value, symbolic gradient, and their Python code.
+
+The derivative is taken symbolically (SymPy `diff`) and turned into plain
+Python with `lambdify(..., modules="math")`, which is as fast as hand code for
+small expressions. The same printed code is reused by the descent kernel, so
+`value`, `gradient` and a run agree to the last digit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sympy
+from sympy.printing.pycode import PythonCodePrinter
+from sympy.utilities.lambdify import lambdify
+
+from tutor.engine.errors import EngineInputError
+from tutor.engine.kernel import build_kernel
+from tutor.engine.parser import ParsedFunction, parse_function, variable_sort_key
+
+# Errors plain float maths can raise; evaluation turns them into nan/inf instead.
+MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError, TypeError)
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A compiled cost function of one or more variables (ordered alphabetically)."""
+
+    variables: tuple[str, ...]
+    expr: sympy.Expr
+    gradient_exprs: tuple[sympy.Expr, ...]
+    value_code: str
+    gradient_codes: tuple[str, ...]
+    _value: object = field(repr=False, compare=False)
+    _gradient: object = field(repr=False, compare=False)
+    _kernels: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def derivative_text(self) -> str:
+        """The derivative(s) as text: "f'(x) = 2*x" or "df/dx = ..., df/dy = ..."."""
+        if len(self.variables) == 1:
+            return f"f'({self.variables[0]}) = {pretty(self.gradient_exprs[0])}"
+        return ", ".join(f"df/d{name} = {pretty(g)}"
+                         for name, g in zip(self.variables, self.gradient_exprs))
+
+    @property
+    def text(self) -> str:
+        """The function itself as text, e.g. 'x^2'."""
+        return pretty(self.expr)
+
+    def value(self, point: tuple[float, ...] | list[float]) -> float:
+        """f(point) as a float; math faults give nan (domain, non-real) or inf (overflow)."""
+        try:
+            return _real(self._value(*point))  # type: ignore[operator]
+        except OverflowError:
+            return math.inf
+        except MATH_ERRORS:
+            return math.nan
+
+    def gradient(self, point: tuple[float, ...] | list[float]) -> list[float]:
+        """The gradient at `point`, one float per variable; faults give nan."""
+        try:
+            return [_real(g) for g in self._gradient(*point)]  # type: ignore[operator]
+        except MATH_ERRORS:
+            return [math.nan] * len(self.variables)
+
+    def kernel(self, inline_gd: bool) -> Callable:
+        """The compiled descent loop for this function (built once, then cached)."""
+        if inline_gd not in self._kernels:
+            self._kernels[inline_gd] = build_kernel(self.value_code, self.gradient_codes,
+                                                    inline_gd)
+        return self._kernels[inline_gd]
+
+    def fault(self, point: tuple[float, ...] | list[float]) -> str | None:
+        """Why evaluating at `point` fails, in words, or None when it does not fail."""
+        try:
+            values = [self._value(*point), *self._gradient(*point)]  # type: ignore[operator]
+        except MATH_ERRORS as exc:
+            return describe_fault(exc)
+        if any(isinstance(v, complex) for v in values):
+            return "a result that is not a real number (a power of a negative number)"
+        return None
+
+
+def describe_fault(exc: BaseException) -> str:
+    """A short phrase for a math exception raised while evaluating a function."""
+    if isinstance(exc, ZeroDivisionError):
+        return "a division by zero"
+    if isinstance(exc, OverflowError):
+        return "a number too large for the computer (overflow)"
+    if isinstance(exc, ValueError):
+        return "a math domain error (such as the log or square root of a negative number)"
+    return "a result that is not a real number (a power of a negative number)"
+
+
+def pretty(expr: sympy.Expr) -> str:
+    """An expression as a learner would type it: 2*x^3 rather than 2*x**3."""
+    return sympy.sstr(expr, full_prec=False).replace("**", "^")
+
+
+def _real(value: object) -> float:
+    """A float from an evaluated expression; complex results become nan."""
+    if isinstance(value, complex):
+        return math.nan
+    return float(value)  # type: ignore[arg-type]
+
+
+def code_printer() -> PythonCodePrinter:
+    """The printer `lambdify(modules="math")` uses, so generated code matches it exactly."""
+    return PythonCodePrinter({"fully_qualified_modules": False, "inline": True,
+                              "allow_unknown_functions": True})
+
+
+def compile_objective(fun: str | ParsedFunction | sympy.Expr) -> Objective:
+    """Parse (if needed), differentiate and compile a cost function.
+
+    Raises ParseError for bad text and EngineInputError for an expression
+    that plain Python maths cannot evaluate.
+    """
+    if isinstance(fun, str):
+        fun = parse_function(fun)
+    if isinstance(fun, ParsedFunction):
+        expr, names = fun.expr, fun.variables
+    else:
+        expr = sympy.sympify(fun)
+        names = tuple(sorted((s.name for s in expr.free_symbols), key=variable_sort_key))
+        if not names:
+            raise EngineInputError("the function has no variable; use x, y ...")
+    return _compile(expr, names)
+
+
+def _compile(expr: sympy.Expr, names: tuple[str, ...]) -> Objective:
+    """Differentiate `expr` by each variable and lambdify value and gradient."""
+    by_name = {s.name: s for s in expr.free_symbols}
+    symbols = [by_name[n] for n in names]
+    gradient_exprs = tuple(sympy.diff(expr, s) for s in symbols)
+    locals_ = [sympy.Symbol(f"v_{i}", real=True) for i in range(len(symbols))]
+    swap = dict(zip(symbols, locals_))
+    printer = code_printer()
+    value_code = printer.doprint(expr.xreplace(swap))
+    gradient_codes = tuple(printer.doprint(g.xreplace(swap)) for g in gradient_exprs)
+    if any("Not supported" in c for c in (value_code, *gradient_codes)):
+        raise EngineInputError("the function uses something plain Python maths cannot evaluate")
+    value = lambdify(symbols, expr, modules="math")
+    gradient = lambdify(symbols, list(gradient_exprs), modules="math")
+    return Objective(names, expr, gradient_exprs, value_code, gradient_codes, value, gradient)
