@@ -18,6 +18,7 @@ class LearnerRow:
     done: int
     skipped: int
     last_seen: str | None
+    note: str | None = None
 
     def as_json(self) -> dict[str, object]:
         """The row as a JSON-ready dict."""
@@ -50,7 +51,8 @@ def read_learner(folder: Path) -> LearnerRow:
     store = ProgressStore.open(folder)
     try:
         return LearnerRow(folder.name, store.current_lesson() or None, len(store.completed()),
-                          len(store.skipped()), _iso(store.last_seen()))
+                          len(store.skipped()), _iso(store.last_seen()),
+                          getattr(store, "warning", None))
     finally:
         store.close()
 
@@ -70,4 +72,5 @@ def format_report(rows: list[LearnerRow]) -> str:
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = ["  ".join(c.rjust(w) if i in (2, 3) else c.ljust(w)
                        for i, (c, w) in enumerate(zip(row, widths))).rstrip() for row in cells]
-    return "\n".join(lines)
+    notes = [f"{r.learner}: {r.note}" for r in rows if r.note]
+    return "\n".join(lines + notes)
