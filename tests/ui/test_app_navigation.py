@@ -126,8 +126,10 @@ async def test_question_mark_is_text_inside_an_input(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        field = _main(app).query(Input).first()
+        field = [i for i in _main(app).query(Input) if i.focusable][0]
         field.focus()
+        await pilot.pause()
+        assert app.focused is field
         before = field.value
         await pilot.press("end", "question_mark")
         await pilot.pause()

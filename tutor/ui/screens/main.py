@@ -109,7 +109,7 @@ class TutorScreen(Screen[None]):
         return ExercisePane(
             exercise,
             saved_inputs=dict(record.last_inputs) if record.last_inputs else None,
-            state=record.state,
+            state=None if record.state == "new" else record.state,
             hints_shown=record.hints_shown,
             lessons_data_dir=self.lessons.data_dir,
             id=f"exercise-{exercise.id}",
