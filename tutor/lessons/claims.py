@@ -185,7 +185,7 @@ def _point(value: str | float) -> list[float]:
 
 
 def _number(args: Mapping[str, str | float], name: str, default: float) -> float:
-    value = args.get(name, default)
+    value = args.get(name, float(default))
     if not isinstance(value, float):
         raise ClaimError(f"{name} must be a number, not '{value}'.")
     return value
@@ -273,8 +273,6 @@ def _fit(claim: Claim, data_dir: Path) -> object:
 def _fit_quantity(result: object, quantity: str, allowed: tuple[str, ...]) -> object:
     if quantity not in allowed:
         raise ClaimError(f"no quantity '{quantity}' here (use {', '.join(allowed)}).")
-    if isinstance(result, tuple):
-        return dict(zip(("intercept", "slope"), result))[quantity]
     return getattr(result, quantity)
 
 

@@ -124,7 +124,7 @@ def _settings_problems(exercise: Exercise) -> list[tuple[str, str]]:
         try:
             variables = parse_function(exercise.function).variables
         except EngineInputError as exc:
-            found.append(("function", f"the function does not parse: {exc}"))
+            found.append(("function", f"the function does not parse: {_period(exc)}"))
         else:
             if exercise.start is not None and len(exercise.start) != len(variables):
                 found.append(("start", f"start has {len(exercise.start)} number(s) but the "
@@ -164,8 +164,8 @@ def _answer_problems(exercise: Exercise) -> list[tuple[str, str]]:
         found += _not_editable(exercise, wrong, "wrong")
         outcome = check_attempt(exercise, wrong)
         if outcome.passed:
-            found.append(("wrong", f"the wrong answer {_inline(wrong)} passes "
-                          f"({outcome.message}); the goal is too loose."))
+            found.append(("wrong", f"the wrong answer {_inline(wrong)} passes, so the goal "
+                          f"is too loose: {outcome.message}"))
     return found
 
 
@@ -173,6 +173,11 @@ def _not_editable(exercise: Exercise, inputs: Mapping[str, Any], label: str) -> 
     return [(label, f"{label} sets '{key}', which the learner cannot edit "
              f"(add it to 'editable').")
             for key in inputs if key not in exercise.editable and key not in ANSWER_KEYS]
+
+
+def _period(text: object) -> str:
+    words = str(text).strip()
+    return words if words.endswith(".") else words + "."
 
 
 def _inline(inputs: Mapping[str, Any]) -> str:

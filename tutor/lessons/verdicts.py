@@ -81,7 +81,7 @@ def _converge_within(limit: Any, result: Any, settings: RunSettings) -> Verdict:
         return False, unfinished_message(result, settings)
     if result.nit > limit:
         return False, f"Converged in {result.nit} updates, but the goal is {limit} or fewer."
-    return True, f"Converged in {result.nit} updates (the goal: {limit} or fewer)."
+    return True, f"Converged in {result.nit} updates; the goal was {limit} or fewer."
 
 
 def _diverge(wanted: Any, result: Any, settings: RunSettings) -> Verdict:

@@ -1,0 +1,237 @@
+"""check_attempt: every goal kind passes and fails with a message that says why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tutor.engine import minimize
+from tutor.lessons import CheckOutcome, Exercise, check_attempt, load_lessons
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def run_exercise(goal: dict[str, Any], **fields: Any) -> Exercise:
+    """A run exercise on x^2 from 3 at learning rate 0.1, everything editable."""
+    base: dict[str, Any] = {"function": "x^2", "start": (3.0,), "learning_rate": 0.1,
+                            "editable": ("function", "start", "learning_rate", "iterations",
+                                         "precision", "method")}
+    base.update(fields)
+    return Exercise(id="e", lesson_slug="t", goal=goal, **base)
+
+
+def check(goal: dict[str, Any], inputs: dict[str, Any] | None = None, **fields: Any) -> CheckOutcome:
+    return check_attempt(run_exercise(goal, **fields), inputs or {})
+
+
+# ------------------------------------------------------------------ converge_within
+
+def test_converge_within_passes_with_the_pinned_count() -> None:
+    outcome = check({"converge_within": 50})
+    assert outcome.passed
+    assert outcome.message == "Converged in 40 updates; the goal was 50 or fewer."
+    assert outcome.result.nit == 40 and outcome.result.status == "converged"
+
+
+def test_converge_within_too_slow() -> None:
+    outcome = check({"converge_within": 20})
+    assert not outcome.passed
+    assert outcome.message == "Converged in 40 updates, but the goal is 20 or fewer."
+
+
+def test_converge_within_diverged_says_at_which_iteration() -> None:
+    outcome = check({"converge_within": 20}, {"learning_rate": 1.5})
+    nit = minimize("x^2", [3.0], learning_rate=1.5).nit
+    assert not outcome.passed and nit < 100
+    assert outcome.message == (f"It diverged at iteration {nit}: the cost grew every step. "
+                               "Try a smaller learning rate.")
+
+
+def test_converge_within_unfinished_reports_the_last_step() -> None:
+    outcome = check({"converge_within": 200}, {"learning_rate": 0.01})
+    # x shrinks by 0.98 per update, so update k moves 0.06 * 0.98^(k-1).
+    last_step = 0.06 * 0.98 ** 99
+    assert not outcome.passed
+    assert outcome.message == (f"Not yet: 100 iterations and the step is still {last_step:.4g}; "
+                               "a larger learning rate would move faster.")
+
+
+def test_converge_within_bouncing_suggests_a_smaller_rate() -> None:
+    # At learning rate 1 the guess jumps 3, -3, 3, ...: same cost, never settling.
+    outcome = check({"converge_within": 50}, {"learning_rate": 1.0})
+    assert not outcome.passed
+    assert outcome.message == ("Not yet: 100 iterations and it is still bouncing from side to "
+                               "side (step 6); a smaller learning rate would settle faster.")
+
+
+# ------------------------------------------------------------------ diverge / stop_at_limit
+
+def test_diverge_goal() -> None:
+    nit = minimize("x^2", [3.0], learning_rate=1.5).nit
+    passed = check({"diverge": True}, {"learning_rate": 1.5})
+    assert passed.passed
+    assert passed.message == f"It diverged at iteration {nit}, as hoped: each step overshot."
+    converged = check({"diverge": True})
+    assert not converged.passed
+    assert converged.message == ("It converged in 40 updates instead of diverging; a larger "
+                                 "learning rate would overshoot more.")
+    bouncing = check({"diverge": True}, {"learning_rate": 1.0})
+    assert bouncing.message == ("It used all 100 iterations without blowing up; "
+                                "try a larger learning rate.")
+
+
+def test_stop_at_limit_goal() -> None:
+    passed = check({"stop_at_limit": True}, {"learning_rate": 0.01})
+    assert passed.passed and passed.message == "It used all 100 iterations without converging."
+    early = check({"stop_at_limit": True})
+    assert not early.passed
+    assert early.message.startswith("It converged in 40 updates, before the limit of 100;")
+    fewer = check({"stop_at_limit": True}, {"iterations": 39})
+    assert fewer.passed and fewer.result.nit == 39
+
+
+# ------------------------------------------------------------------ end_near
+
+def test_end_near_one_variable() -> None:
+    passed = check({"end_near": [2]}, {"function": "(x-2)^2"})
+    assert passed.passed and passed.message.startswith("It ended at x = 2")
+    assert abs(passed.result.x[0] - 2) <= 0.01
+    missed = check({"end_near": [2]})
+    end = 3 * 0.8 ** 40
+    assert not missed.passed
+    assert missed.message == f"It ended at x = {end:.4g}, but the goal is within 0.01 of 2."
+
+
+def test_end_near_two_variables_and_tolerance() -> None:
+    goal = {"end_near": [1, -1], "tolerance": 0.001}
+    fun = "(x-1)^2 + (y+1)^2"
+    passed = check(goal, {"function": fun, "start": "0, 0", "iterations": 500,
+                          "precision": 1e-6})
+    assert passed.passed and passed.message.startswith("It ended at (x, y) = (1, -1)")
+    short = check(goal, {"function": fun, "start": [0, 0], "iterations": 3})
+    # Each update keeps 0.8 of the distance: after 3, x = 1 - 0.8^3.
+    assert not short.passed
+    assert short.message.startswith(f"It ended at (x, y) = ({1 - 0.8 ** 3:.4g}, "
+                                    f"{-1 + 0.8 ** 3:.4g}), but the goal is within 0.001 of (1, -1).")
+    assert short.message.endswith("more iterations or a larger learning rate may help.")
+
+
+# ------------------------------------------------------------------ learning_rate_between
+
+@pytest.mark.parametrize(("rate", "passed", "message"), [
+    (0.5, True, "The learning rate 0.5 is between 0.4 and 0.6."),
+    (0.7, False, "The learning rate 0.7 is above the goal (between 0.4 and 0.6)."),
+    ("0.3", False, "The learning rate 0.3 is below the goal (between 0.4 and 0.6)."),
+])
+def test_learning_rate_between(rate: Any, passed: bool, message: str) -> None:
+    outcome = check({"learning_rate_between": [0.4, 0.6]}, {"learning_rate": rate})
+    assert (outcome.passed, outcome.message) == (passed, message)
+    assert outcome.result is None  # no run needed for this goal alone
+
+
+def test_every_goal_must_hold() -> None:
+    outcome = check({"converge_within": 50, "end_near": [1]})
+    assert not outcome.passed and "but the goal is within 0.01 of 1" in outcome.message
+    both = check({"converge_within": 50, "learning_rate_between": [0.05, 0.2]})
+    assert both.passed
+    assert both.message == ("The learning rate 0.1 is between 0.05 and 0.2. "
+                            "Converged in 40 updates; the goal was 50 or fewer.")
+
+
+# ------------------------------------------------------------------ numeric and choice
+
+def numeric(goal: dict[str, Any]) -> Exercise:
+    return Exercise(id="n", lesson_slug="t", kind="numeric", goal=goal)
+
+
+@pytest.mark.parametrize(("answer", "passed", "message"), [
+    (40, True, "Right: 40."),
+    ("40.00001", True, "Right: 40."),
+    ("40.001", False, "Not quite: 40.001 is too large."),
+    ("39", False, "Not quite: 39 is too small."),
+    ("forty", False, "'forty' is not a number; type a number like 40."),
+    ("", False, "Type a number first, like 40."),
+])
+def test_numeric_answer_default_relative_tolerance(answer: Any, passed: bool, message: str) -> None:
+    outcome = check_attempt(numeric({"answer": 40}), {"answer": answer})
+    assert (outcome.passed, outcome.message) == (passed, message)
+
+
+def test_numeric_answer_with_tolerance() -> None:
+    exercise = numeric({"answer": 2.4, "tolerance": 0.001})
+    assert check_attempt(exercise, {"answer": "2.4009"}).passed
+    assert not check_attempt(exercise, {"answer": 2.402}).passed
+
+
+def test_choice() -> None:
+    exercise = Exercise(id="c", lesson_slug="t", kind="choice", options=("0.1", "0.5", "1.5"),
+                        goal={"choice": 3})
+    assert check_attempt(exercise, {"choice": 3}) == CheckOutcome(True, "Right: 1.5.")
+    assert check_attempt(exercise, {"answer": "3"}).passed
+    wrong = check_attempt(exercise, {"choice": 1})
+    assert not wrong.passed
+    assert wrong.message == 'Not that one: "0.1" is not the answer. Look again and try another.'
+    assert check_attempt(exercise, {"choice": 7}).message == "Pick one of the options, 1 to 3."
+
+
+# ------------------------------------------------------------------ fit
+
+def test_fit_slope_near_uses_the_lesson_data() -> None:
+    lesson = load_lessons(FIXTURES / "good").find("fitting")
+    assert lesson is not None
+    (exercise,) = lesson.exercises
+    short = check_attempt(exercise, {"iterations": 3})
+    assert not short.passed and short.message.startswith("The slope came out ")
+    assert short.message.endswith("The fit had not finished: more iterations or a larger "
+                                  "learning rate may help.")
+    done = check_attempt(exercise, {"iterations": 1000})
+    # The data lie around y = 2x + 1 with alternating +-0.5: least squares slope 130/66.
+    assert done.passed and abs(done.result.slope - 130 / 66) < 1e-6
+    missing = check_attempt(exercise, {"data": "no-such-file.csv", "iterations": 1000})
+    assert not missing.passed and "no-such-file.csv" in missing.message
+
+
+# ------------------------------------------------------------------ bad input
+
+@pytest.mark.parametrize(("inputs", "message"), [
+    ({"learning_rate": "fast"}, "The learning rate must be a number, like 0.1."),
+    ({"learning_rate": -0.1}, "The learning rate must be a number above 0, like 0.1."),
+    ({"iterations": 10 ** 9}, "The number of iterations must be a whole number from 1 to 100000."),
+    ({"iterations": 2.5}, "The number of iterations must be a whole number from 1 to 100000."),
+    ({"method": "sgd"}, "'sgd' is not a method; use one of gd, momentum, nesterov, adagrad, "
+                        "rmsprop, adam."),
+    ({"start": "1, 2"}, "The start point has 2 number(s) but the function has 1 variable(s) (x); "
+                        "give one number for each."),
+    ({"start": "three"}, "'three' is not a start point: give numbers separated by commas, "
+                         "like 3 or -1.2, 1."),
+    ({"function": ""}, "Type a function first, for example x^2."),
+])
+def test_bad_inputs_give_one_sentence(inputs: dict[str, Any], message: str) -> None:
+    outcome = check({"converge_within": 50}, inputs)
+    assert (outcome.passed, outcome.message, outcome.result) == (False, message, None)
+
+
+def test_unparseable_function_is_the_parsers_sentence() -> None:
+    outcome = check({"converge_within": 50}, {"function": "x^^2"})
+    assert not outcome.passed and outcome.message.startswith("Unexpected '^' at column 3")
+    assert outcome.message.endswith(".")
+
+
+def test_other_methods_are_used() -> None:
+    outcome = check({"converge_within": 100}, {"method": "momentum"})
+    reference = minimize("x^2", [3.0], learning_rate=0.1, method="momentum")
+    assert outcome.result.method == "momentum" and outcome.result.nit == reference.nit
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from(["function", "start", "learning_rate", "iterations",
+                                        "precision", "method", "answer"]),
+                       st.one_of(st.text(max_size=12), st.floats(), st.integers(-5, 10 ** 6))))
+def test_check_attempt_never_raises(inputs: dict[str, Any]) -> None:
+    inputs.setdefault("iterations", 50)
+    outcome = check_attempt(run_exercise({"converge_within": 30}), inputs)
+    assert isinstance(outcome.passed, bool) and outcome.message
