@@ -183,3 +183,24 @@ async def test_anything_but_the_tutor_is_refused(make_class, client_keys, extra)
     client = await PtyClient.start(argv)
     assert await client.wait() != 0
     assert "gd-tutor fake" not in client.text and not classroom.sessions
+
+
+async def test_password_file_logins(make_class, tmp_path) -> None:
+    from tutor.serve.passwords import hash_password
+
+    door = Admission(passwords={"dana": hash_password("s3cret")})
+    port, _ = await make_class(admission=door)
+    options = dict(host="127.0.0.1", port=port, known_hosts=None, client_keys=None,
+                   agent_path=None)
+    async with asyncssh.connect(username="dana", password="s3cret", **options) as conn:
+        process = await conn.create_process(term_type="xterm", term_size=(90, 20),
+                                            encoding=None)
+        seen = b""
+        while b"data=" not in seen:
+            seen += await asyncio.wait_for(process.stdout.read(4096), 15)
+        assert b"size=90x20" in seen and b"learner=dana" in seen
+        process.stdin.write(b"q")
+        await asyncio.wait_for(process.wait_closed(), 15)
+    for user, password in (("dana", "wrong"), ("eve", "s3cret")):
+        with pytest.raises(asyncssh.PermissionDenied):
+            await asyncssh.connect(username=user, password=password, **options)
