@@ -1,0 +1,141 @@
+"""The shipped curriculum: twelve lessons in order, each complete and readable at 80x24.
+
+These tests read the real `lessons/` folder of the checkout with the real loader.
+They check the shape of the course (front matter, exercises, hints, claims,
+recaps, data files); `test_curriculum_checks.py` runs the exercises and claims.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tutor.lessons import Exercise, Lesson, LessonSet, MarkdownSegment, load_lessons
+
+LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
+RUN_KINDS = ("run", "step", "compare", "fit")
+PROMPT_LIMIT = 120
+HINT_LIMIT = 100
+SCREEN_WIDTH = 80
+
+
+@pytest.fixture(scope="module")
+def lesson_set() -> LessonSet:
+    """The shipped lessons, loaded once for this module."""
+    return load_lessons(LESSONS_DIR)
+
+
+def _lessons() -> list[Lesson]:
+    return list(load_lessons(LESSONS_DIR).lessons)
+
+
+def _exercises() -> list[Exercise]:
+    return [exercise for lesson in _lessons() for exercise in lesson.exercises]
+
+
+def _prose(lesson: Lesson) -> str:
+    return "\n".join(s.text for s in lesson.segments if isinstance(s, MarkdownSegment))
+
+
+def test_twelve_lessons_load_without_problems(lesson_set: LessonSet) -> None:
+    assert lesson_set.problems == ()
+    assert [lesson.order for lesson in lesson_set.lessons] == list(range(1, 13))
+
+
+def test_slugs_orders_and_file_names_agree(lesson_set: LessonSet) -> None:
+    slugs = [lesson.slug for lesson in lesson_set.lessons]
+    assert len(set(slugs)) == len(slugs)
+    for lesson in lesson_set.lessons:
+        assert lesson.path.name == f"{lesson.order:02d}-{lesson.slug}.md"
+
+
+def test_the_sequence_covers_every_topic_in_order(lesson_set: LessonSet) -> None:
+    expected = ["how-machines-learn", "cost-functions", "slope", "gradient-descent",
+                "learning-rate", "when-to-stop", "not-every-valley", "two-variables",
+                "linear-regression", "feature-scaling", "momentum-and-adam", "capstone"]
+    assert [lesson.slug for lesson in lesson_set.lessons] == expected
+
+
+@pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson.slug)
+def test_each_lesson_has_objectives_exercises_claims_and_a_recap(lesson: Lesson) -> None:
+    assert len(lesson.objectives) >= 2
+    assert all(isinstance(text, str) and text for text in lesson.objectives)
+    assert len(lesson.exercises) >= 2
+    assert len(lesson.claims) >= 1
+    assert lesson.recap or "## Recap" in _prose(lesson).split("```exercise")[-1]
+
+
+@pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson.slug)
+def test_each_lesson_has_an_exercise_that_changes_the_plot(lesson: Lesson) -> None:
+    hands_on = [e for e in lesson.exercises if e.kind in RUN_KINDS and e.editable]
+    assert hands_on, f"{lesson.slug} has no run/step/fit exercise with an editable field"
+
+
+@pytest.mark.parametrize("exercise", _exercises(), ids=lambda e: e.key)
+def test_every_exercise_has_one_to_three_hints_and_a_short_prompt(exercise: Exercise) -> None:
+    assert 1 <= len(exercise.hints) <= 3
+    assert all(0 < len(hint) <= HINT_LIMIT for hint in exercise.hints)
+    assert 0 < len(exercise.prompt) <= PROMPT_LIMIT
+    assert exercise.solution or exercise.kind == "step"
+    assert exercise.wrong
+
+
+def test_exercise_keys_are_unique(lesson_set: LessonSet) -> None:
+    keys = [e.key for lesson in lesson_set.lessons for e in lesson.exercises]
+    assert len(set(keys)) == len(keys)
+
+
+def test_every_kind_of_exercise_is_used(lesson_set: LessonSet) -> None:
+    kinds = {e.kind for lesson in lesson_set.lessons for e in lesson.exercises}
+    assert kinds == {"run", "step", "compare", "fit", "numeric", "choice"}
+
+
+def test_compare_exercises_cover_rates_and_methods(lesson_set: LessonSet) -> None:
+    compares = [e.compare or {} for lesson in lesson_set.lessons for e in lesson.exercises
+                if e.kind == "compare"]
+    assert any("learning_rates" in c for c in compares)
+    assert any(c.get("methods") == ["gd", "momentum", "adam"] for c in compares)
+
+
+@pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson.slug)
+def test_code_and_table_lines_fit_an_80_column_screen(lesson: Lesson) -> None:
+    for line in _prose(lesson).splitlines():
+        if line.startswith("    ") or line.startswith("|"):
+            assert len(line) <= SCREEN_WIDTH - 2, line
+
+
+@pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson.slug)
+def test_claims_are_rendered_to_their_values_in_the_prose(lesson: Lesson) -> None:
+    prose = _prose(lesson)
+    assert "{{" not in prose and "claim:" not in prose
+    for claim in lesson.claims:
+        assert claim.written in prose
+
+
+def test_every_data_file_a_lesson_names_is_shipped(lesson_set: LessonSet) -> None:
+    named = {e.data for lesson in lesson_set.lessons for e in lesson.exercises if e.data}
+    named |= {str(c.args["data"]) for lesson in lesson_set.lessons for c in lesson.claims
+              if "data" in c.args}
+    assert {"anscombe1.csv", "anscombe4.csv", "houses.csv", "three-points.csv"} <= named
+    for name in named:
+        assert (LESSONS_DIR / "data" / name).is_file(), name
+
+
+def test_houses_csv_has_a_large_scale_feature() -> None:
+    from tutor.engine import load_xy_csv
+
+    data = load_xy_csv(LESSONS_DIR / "data" / "houses.csv")
+    assert (data.x_name, data.y_name) == ("size_sqft", "price_k")
+    assert len(data.xs) == 14 and min(data.xs) >= 800 and max(data.xs) >= 3000
+
+
+def test_lesson_files_state_no_bare_run_numbers_in_key_places() -> None:
+    """The headline numbers of the brief are claims, so check-lessons recomputes them."""
+    text = {p.name[:2]: p.read_text(encoding="utf-8") for p in LESSONS_DIR.glob("[0-9][0-9]-*.md")}
+    assert re.search(r'\{\{claim: run\(f="x\^2", start=3, lr=0\.1\)\.nit = 40\}\}', text["04"])
+    assert 'lr=1).status = max_iterations}}' in text["05"]
+    assert 'lr=1.1).status = diverged}}' in text["05"]
+    assert 'lstsq(data="anscombe4.csv").slope = 0.500}}' in text["09"]
+    assert 'deriv(f="x^4 - 3x^3 + 2", at=0) = 0}}' in text["07"]
