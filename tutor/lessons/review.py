@@ -133,9 +133,11 @@ def _settings_problems(exercise: Exercise) -> list[tuple[str, str]]:
         found.append(("method", f"unknown method '{exercise.method}' "
                       f"(use {', '.join(METHODS)})."))
     found += _compare_problems(exercise, METHODS)
-    if exercise.kind == "choice":
+    if "choice" in exercise.goal:
         picked = exercise.goal.get("choice")
-        if not isinstance(picked, int) or not 1 <= picked <= len(exercise.options):
+        if not exercise.options:
+            found.append(("choice", "a choice goal needs 'options:' to choose from."))
+        elif not isinstance(picked, int) or not 1 <= picked <= len(exercise.options):
             found.append(("choice", f"goal choice must be 1 to {len(exercise.options)}."))
     if exercise.kind == "fit" and exercise.data:
         if not data_path(exercise, exercise.data).is_file():
