@@ -24,7 +24,7 @@ def _marked(path: Path) -> set[int]:
 def test_good_lessons_load_in_order_with_segments_in_reading_order() -> None:
     lesson_set = load_lessons(FIXTURES / "good")
     assert lesson_set.problems == ()
-    assert [lesson.slug for lesson in lesson_set.lessons] == ["first-steps", "too-far"]
+    assert [lesson.slug for lesson in lesson_set.lessons] == ["first-steps", "too-far", "fitting"]
     first = lesson_set.lessons[0]
     assert first.title == "First steps downhill" and first.order == 1
     assert first.objectives[1] == "Say what the learning rate does."
