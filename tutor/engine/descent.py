@@ -156,29 +156,40 @@ class Descent:
 
     def _advance(self, limit: int) -> tuple[Point, Point] | None:
         """Run the kernel for up to `limit` updates; None when a math fault ended it."""
+        before = len(self._costs)
         status, n, x, cost, rising, state, gradient, update, exc = self._kernel(
             *self._x, self._cost, self.learning_rate, self.precision, limit, self._rising,
-            self._ceiling,
-            self._appends, self._costs.append, self.optimizer.update, self._state)
+            self._ceiling, self._appends, self._costs.append, self.optimizer.update, self._state)
         if status == k.FAULT:
             self._recover(exc)
             return None
         self._nit += n
         self._x, self._cost, self._rising, self._state = x, cost, rising, state
-        if status != k.RUNNING:
+        if not all(map(math.isfinite, x)):
+            self._trim_to_first_nonfinite(before)
+        elif status != k.RUNNING:
             self._finish(status)
         elif self._nit >= self.max_iterations:
             self._finish("max_iterations")
         return gradient, update
 
-    def _recover(self, exc: BaseException) -> None:
-        """After a math fault mid-iteration, trim the columns back to the last whole point."""
-        points = min(len(a) for a in (*self._columns, self._costs))
+    def _trim_to_first_nonfinite(self, start: int) -> None:
+        """Keep the path up to the first point whose position is nan or inf."""
+        first = k.first_nonfinite(self._columns, start)
+        self._truncate(len(self._costs) if first is None else first + 1)
+        self._finish("nonfinite")
+
+    def _truncate(self, points: int) -> None:
+        """Cut every column back to `points` points and make the last one current."""
         for column in (*self._columns, self._costs):
             del column[points:]
         self._nit = points - 1
         self._x = tuple(c[-1] for c in self._columns)
         self._cost = self._costs[-1]
+
+    def _recover(self, exc: BaseException) -> None:
+        """After a math fault mid-iteration, trim the columns back to the last whole point."""
+        self._truncate(min(len(a) for a in (*self._columns, self._costs)))
         self._finish("fault", describe_fault(exc))
 
     def _finish(self, reason: str, fault: str = "") -> None:

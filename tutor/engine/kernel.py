@@ -24,70 +24,94 @@ from collections.abc import Callable
 
 RUNNING, CONVERGED, NONFINITE, RISING, FAULT = "running", "converged", "nonfinite", "rising", "fault"
 RISING_LIMIT = 10
-_BUILTINS = {"abs": abs, "float": float, "min": min, "max": max, "ArithmeticError": ArithmeticError,
-             "ValueError": ValueError, "TypeError": TypeError}
+CHUNK = 64
+_BUILTINS = {"abs": abs, "float": float, "min": min, "max": max, "range": range,
+             "ArithmeticError": ArithmeticError, "ValueError": ValueError, "TypeError": TypeError}
 
-_TEMPLATE = '''\
-def kernel({xs}, cost, lr, precision, limit, rising, ceiling, append_x, append_cost, update, state):
+# The cost is checked for nan/inf on every update (two comparisons, no allocation);
+# the position only every CHUNK updates, because a non-finite position stays
+# non-finite (x + step with x = inf or nan is inf or nan), so the caller finds the
+# first bad point afterwards (`first_nonfinite`) and trims the path there.
+_TEMPLATE = """\
+def kernel({xs}, cost, lr, precision, limit, rising, ceiling, append_x, append_cost, update, state,
+           hypot=hypot, INF=inf, CHUNK=CHUNK):
     {append_defs}
     n = 0
     try:
         while n < limit:
+            for n in range(n + 1, min(n + CHUNK, limit) + 1):
 {gradient_lines}
 {step_lines}
 {move_lines}
-            new = {value}
-            n += 1
+{value_lines}
 {append_lines}
-            append_cost(new)
-            if not (new - new == 0.0{finite_x}):
-                return NONFINITE, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
-            if {converged}:
-                return CONVERGED, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
-            if new > cost:
-                rising += 1
-                if rising >= RISING_LIMIT and new > ceiling:
-                    return RISING, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
-            else:
-                rising = 0
-            cost = new
+                append_cost(new)
+                if not -INF < new < INF:
+                    return NONFINITE, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
+                if {converged}:
+                    return CONVERGED, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
+                if new > cost:
+                    rising += 1
+                    if rising >= RISING_LIMIT and new > ceiling:
+                        return RISING, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
+                else:
+                    rising = 0
+                cost = new
+            if not ({finite_x}):
+                return NONFINITE, n, ({xs},), cost, rising, state, ({gs},), ({ss},), None
         return RUNNING, n, ({xs},), cost, rising, state, ({gs},), ({ss},), None
     except (ArithmeticError, ValueError, TypeError) as exc:
         return FAULT, n, None, cost, rising, state, None, None, exc
-'''
+"""
 
 
-def build_kernel(value_code: str, gradient_codes: tuple[str, ...], inline_gd: bool) -> Callable:
-    """Compile the loop for a function whose printed code uses v_0, v_1, ... as variables."""
-    source = kernel_source(value_code, gradient_codes, inline_gd)
+def build_kernel(value_lines: tuple[str, ...], gradient_lines: tuple[str, ...], dims: int,
+                 inline_gd: bool) -> Callable:
+    """Compile the loop for a function whose printed code uses v_0, v_1, ... as variables.
+
+    `value_lines` end with "new = <cost>"; `gradient_lines` end with "g_i = ..."
+    assignments (earlier lines hold common subexpressions).
+    """
+    source = kernel_source(value_lines, gradient_lines, dims, inline_gd)
     namespace: dict[str, object] = {k: v for k, v in vars(math).items() if not k.startswith("_")}
     namespace.update(RUNNING=RUNNING, CONVERGED=CONVERGED, NONFINITE=NONFINITE, RISING=RISING,
-                     FAULT=FAULT, RISING_LIMIT=RISING_LIMIT, __builtins__=_BUILTINS)
+                     FAULT=FAULT, RISING_LIMIT=RISING_LIMIT, CHUNK=CHUNK, __builtins__=_BUILTINS)
     exec(compile(source, "<gd-tutor descent kernel>", "exec"), namespace)  # noqa: S102
     return namespace["kernel"]  # type: ignore[return-value]
 
 
-def kernel_source(value_code: str, gradient_codes: tuple[str, ...], inline_gd: bool) -> str:
+def kernel_source(value_lines: tuple[str, ...], gradient_lines: tuple[str, ...], dims: int,
+                  inline_gd: bool) -> str:
     """The Python source of the loop (public so tests and curious readers can look at it)."""
-    d = len(gradient_codes)
-    xs = [f"v_{i}" for i in range(d)]
-    gs = [f"g_{i}" for i in range(d)]
-    ss = [f"s_{i}" for i in range(d)]
-    pad = " " * 12
-    gradient_lines = "\n".join(f"{pad}g_{i} = {code}" for i, code in enumerate(gradient_codes))
+    xs = [f"v_{i}" for i in range(dims)]
+    gs = [f"g_{i}" for i in range(dims)]
+    ss = [f"s_{i}" for i in range(dims)]
+    pad = " " * 16
     if inline_gd:
-        step_lines = "\n".join(f"{pad}s_{i} = -lr * g_{i}" for i in range(d))
+        step_lines = [f"s_{i} = -lr * g_{i}" for i in range(dims)]
     else:
-        step_lines = f"{pad}({', '.join(ss)},), state = update([{', '.join(gs)}], state)"
-    move_lines = "\n".join(f"{pad}v_{i} = v_{i} + s_{i}" for i in range(d))
-    append_lines = "\n".join(f"{pad}append_x_{i}(v_{i})" for i in range(d))
-    append_defs = "; ".join(f"append_x_{i} = append_x[{i}]" for i in range(d))
-    if d == 1:
+        step_lines = [f"({', '.join(ss)},), state = update([{', '.join(gs)}], state)"]
+    if dims == 1:
         converged = "-precision < s_0 < precision"
     else:
         converged = f"hypot({', '.join(ss)}) < precision"
     return _TEMPLATE.format(
         xs=", ".join(xs), gs=", ".join(gs), ss=", ".join(ss),
-        append_defs=append_defs, gradient_lines=gradient_lines, step_lines=step_lines,
-        move_lines=move_lines, value=value_code, append_lines=append_lines,
-        finite_x="".join(f" and v_{i} - v_{i} == 0.0" for i in range(d)), converged=converged)
+        append_defs="; ".join(f"append_x_{i} = append_x[{i}]" for i in range(dims)),
+        gradient_lines=_indent(gradient_lines, pad), step_lines=_indent(step_lines, pad),
+        move_lines=_indent([f"v_{i} = v_{i} + s_{i}" for i in range(dims)], pad),
+        value_lines=_indent(value_lines, pad),
+        append_lines=_indent([f"append_x_{i}(v_{i})" for i in range(dims)], pad),
+        finite_x=" and ".join(f"-INF < v_{i} < INF" for i in range(dims)), converged=converged)
+
+
+def _indent(lines: list[str] | tuple[str, ...], pad: str) -> str:
+    return "\n".join(pad + line for line in lines)
+
+
+def first_nonfinite(columns: list, start: int) -> int | None:
+    """The first index >= start where any column holds nan or inf, or None."""
+    for i in range(start, len(columns[0])):
+        if not all(math.isfinite(c[i]) for c in columns):
+            return i
+    return None
