@@ -38,7 +38,7 @@ class TutorApp(App[None]):
     COMMANDS = App.COMMANDS | {TutorCommands}
     BINDINGS = [
         Binding("f1", "help", "Help"),
-        Binding("question_mark", "help_key", "Help", show=False),
+        Binding("question_mark", "help_key", "Help (outside input fields)", show=False),
     ]
 
     def __init__(self, *, lessons: LessonSet | None = None, lessons_dir: Path | None = None,

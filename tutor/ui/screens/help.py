@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label, Static
+
+from tutor.ui.widgets.exercise import ExercisePane
 
 EXTRA_KEYS = (
     ("tab / shift+tab", "Move between the list, the reader and exercise fields"),
@@ -27,27 +28,29 @@ class KeyHelp:
     description: str
 
 
-def _tutor_node(node: DOMNode) -> bool:
-    """True for nodes whose bindings belong to gd-tutor (not Textual's own widgets)."""
-    return type(node).__module__.startswith("tutor.")
+def _own_bindings(cls: type) -> Iterable[Binding]:
+    """Bindings declared by gd-tutor classes in `cls`'s MRO (not Textual's built-in widgets)."""
+    for klass in cls.__mro__:
+        declared = vars(klass).get("BINDINGS")
+        if declared and klass.__module__.startswith("tutor."):
+            yield from Binding.make_bindings(declared)
 
 
 def collect_keys(app: App[object], screen: Screen[object]) -> list[KeyHelp]:
-    """Every described binding of the app, the screen and gd-tutor's widgets on it."""
-    nodes: list[DOMNode] = [app, screen]
-    nodes += [n for n in screen.walk_children() if _tutor_node(n)]
-    rows: list[KeyHelp] = [KeyHelp(app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, "")),
-                                   "Command palette: go to a lesson, playground, reset, theme")]
-    for node in nodes:
-        rows += _node_keys(app, node)
-    return _unique(rows)
+    """The app's keys, then those of the screen and every gd-tutor widget (exercise panes too)."""
+    rows = [KeyHelp(app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, "")),
+                    "Command palette: go to a lesson, playground, reset, theme")]
+    for bindings in app._bindings.key_to_bindings.values():  # noqa: SLF001 - no public API
+        rows += [_row(app, b) for b in bindings if b.key != app.COMMAND_PALETTE_BINDING]
+    classes = [type(screen)] + [type(node) for node in screen.walk_children()] + [ExercisePane]
+    for cls in dict.fromkeys(classes):
+        where = " (in an exercise)" if issubclass(cls, ExercisePane) else ""
+        rows += [_row(app, binding, where) for binding in _own_bindings(cls)]
+    return _unique(row for row in rows if row.description)
 
 
-def _node_keys(app: App[object], node: DOMNode) -> Iterable[KeyHelp]:
-    for bindings in node._bindings.key_to_bindings.values():  # noqa: SLF001 - no public API
-        for binding in bindings:
-            if binding.description and not binding.system:
-                yield KeyHelp(app.get_key_display(binding), binding.description)
+def _row(app: App[object], binding: Binding, where: str = "") -> KeyHelp:
+    return KeyHelp(app.get_key_display(binding), binding.description + where if binding.description else "")
 
 
 def _unique(rows: Iterable[KeyHelp]) -> list[KeyHelp]:
