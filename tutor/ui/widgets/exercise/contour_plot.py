@@ -1,0 +1,87 @@
+"""For two variables: the path over a level (heat) view of f, drawn in characters.
+
+plotext has no contour plot, so the view is a grid of shading characters, from
+' ' (lowest tenth of the values on screen) to '@' (highest), which reads the
+same with or without colour. The path is drawn over it: S start, o guesses, E end.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+
+from rich.text import Text
+from textual.widget import Widget
+
+from tutor.ui.widgets.exercise.formatting import finite, fmt
+
+SHADES = " .:-=+*#%@"
+"""Low to high; ten levels, each a tenth of the grid's values."""
+
+
+def axis_range(values: Sequence[float]) -> tuple[float, float]:
+    """A padded range around the path's coordinates (never empty)."""
+    values = finite(values) or [0.0]
+    lo, hi = min(values), max(values)
+    pad = max((hi - lo) * 0.2, 0.5)
+    return lo - pad, hi + pad
+
+
+def shade_grid(grid: list[list[float]]) -> list[list[str]]:
+    """Map each value to a shade by its rank among the grid's finite values."""
+    ranked = sorted(v for row in grid for v in finite(row))
+    if not ranked:
+        return [["?" for _ in row] for row in grid]
+    cuts = [ranked[min(len(ranked) - 1, len(ranked) * k // len(SHADES))] for k in range(1, len(SHADES))]
+    return [[SHADES[bisect_right(cuts, v)] if finite([v]) else "!" for v in row] for row in grid]
+
+
+def level_lines(value: Callable[[tuple[float, ...]], float], path: Sequence[tuple[float, ...]],
+                width: int, height: int) -> list[str]:
+    """`height` text rows of `width` characters: shaded f with the path drawn on top."""
+    xr, yr = axis_range([p[0] for p in path]), axis_range([p[1] for p in path])
+    rest = tuple(path[-1][2:]) if path else ()
+    xs = [xr[0] + (xr[1] - xr[0]) * (i + 0.5) / width for i in range(width)]
+    ys = [yr[1] - (yr[1] - yr[0]) * (j + 0.5) / height for j in range(height)]
+    cells = shade_grid([[value((x, y, *rest)) for x in xs] for y in ys])
+    for k, point in enumerate(path):
+        if not finite(point[:2]) or len(finite(point[:2])) < 2:
+            continue
+        col = int((point[0] - xr[0]) / (xr[1] - xr[0]) * width)
+        row = int((yr[1] - point[1]) / (yr[1] - yr[0]) * height)
+        if 0 <= col < width and 0 <= row < height:
+            mark = "S" if k == 0 else "E" if k == len(path) - 1 else "o"
+            if cells[row][col] not in "SE" or mark == "E":
+                cells[row][col] = mark
+    return ["".join(row) for row in cells]
+
+
+class LevelView(Widget):
+    """The heat/level view of a two-variable f with the descent's path over it."""
+
+    DEFAULT_CSS = "LevelView { width: 1fr; height: 1fr; min-height: 6; }"
+
+    def __init__(self) -> None:
+        super().__init__(id="level-view")
+        self.value: Callable[[tuple[float, ...]], float] | None = None
+        self.path: list[tuple[float, ...]] = []
+        self.names: tuple[str, ...] = ("x", "y")
+
+    def show_path(self, value: Callable[[tuple[float, ...]], float],
+                  path: Sequence[tuple[float, ...]], names: Sequence[str]) -> None:
+        """Draw f and `path` (a list of points, at most ~2 per column is plenty)."""
+        self.value, self.path, self.names = value, [tuple(p) for p in path], tuple(names)
+        self.refresh()
+
+    def render(self) -> Text:
+        """Title, the shaded grid with the path, and the axis ranges."""
+        if self.value is None or not self.path:
+            return Text("Run a two-variable function to see its level view.")
+        width, height = max(8, self.size.width), max(3, self.size.height - 2)
+        rows = level_lines(self.value, self.path, width, height)
+        xr = axis_range([p[0] for p in self.path])
+        yr = axis_range([p[1] for p in self.path])
+        a, b = self.names[0], self.names[1] if len(self.names) > 1 else "y"
+        title = f"level view of f: '{SHADES[1]}' low .. '{SHADES[-1]}' high; S start, o path, E end"
+        axes = f"{a}: {fmt(xr[0])} to {fmt(xr[1])} (left to right), {b}: {fmt(yr[0])} to {fmt(yr[1])} (bottom to top)"
+        return Text("\n".join([title[:width], *rows, axes[:width]]))

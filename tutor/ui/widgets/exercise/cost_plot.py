@@ -1,0 +1,59 @@
+"""Cost per iteration, one line per run (a legend when there are several)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual_plotext import PlotextPlot
+
+from tutor.ui.widgets.exercise.formatting import finite, sample_indices
+
+MARKERS = ("braille", "+", "x", "o", "*", "#")
+"""Distinct markers so several runs read apart without colour."""
+
+
+def use_log_scale(series: Sequence[Sequence[float]]) -> bool:
+    """Log y when every cost is positive and they span more than three decades."""
+    values = [v for costs in series for v in finite(costs)]
+    return bool(values) and min(values) > 0 and max(values) / min(values) > 1e3
+
+
+class CostPlot(PlotextPlot):
+    """The cost curve(s), thinned to about two points per column."""
+
+    DEFAULT_CSS = "CostPlot { width: 1fr; height: 1fr; min-height: 6; }"
+
+    def __init__(self) -> None:
+        super().__init__(id="cost-plot")
+        self.series: list[tuple[str, list[int], list[float]]] = []
+
+    def show_series(self, series: Sequence[tuple[str, Sequence[int], Sequence[float]]]) -> None:
+        """Plot each (label, iterations, costs); labels form the legend."""
+        self.series = [(label, list(ns), list(costs)) for label, ns, costs in series]
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Rebuild the plot from the stored series at the current width."""
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        limit = max(20, 2 * (self.size.width or 40))
+        log = use_log_scale([c for _, _, c in self.series])
+        for i, (label, ns, costs) in enumerate(self.series):
+            picked = [j for j in sample_indices(len(costs), limit) if _plottable(costs[j], log)]
+            plt.plot([ns[j] for j in picked], [costs[j] for j in picked],
+                     marker=MARKERS[i % len(MARKERS)], label=label or None)
+        if log:
+            plt.yscale("log")
+        plt.title("cost per iteration" + (" (log scale)" if log else ""))
+        plt.xlabel("iteration")
+        self.refresh()
+
+    def on_resize(self) -> None:
+        """Re-thin the series for the new width."""
+        if self.series:
+            self.redraw()
+
+
+def _plottable(value: float, log: bool) -> bool:
+    return bool(finite([value])) and (value > 0 or not log)

@@ -1,0 +1,144 @@
+"""The exercise's input fields: one compact labelled row per value, read-only where fixed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.suggester import SuggestFromList
+from textual.widgets import Checkbox, Input, Label
+
+from tutor.ui.widgets.exercise.runner import METHOD_NAMES
+
+LABELS = {
+    "function": "f =", "start": "start", "learning_rate": "rate", "iterations": "iters",
+    "precision": "precision", "method": "method", "compare": "compare", "data": "data",
+    "answer": "answer", "scale": "scale x",
+}
+"""Short labels that fit three fields to a line at 80 columns."""
+
+WIDE_FIELDS = ("function", "data", "answer")
+"""Fields that get a row of their own."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field: its inputs-dict key, its text, and whether the learner may change it."""
+
+    key: str
+    value: str
+    editable: bool = True
+    placeholder: str = ""
+
+
+class FieldInput(Input):
+    """An Input that keeps fast typing in order: `x^2 Tab 3` lands 3 in the next field.
+
+    Textual moves focus on Tab only after the key has bubbled up to the app, so keys
+    that arrive in the same burst (over SSH, in tmux, while SymPy loads) would still
+    reach the old field. Here Tab moves focus at once, and a key that reaches this
+    field after focus left it is passed on, in order, to the field now focused.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not self and isinstance(focused, FieldInput):
+            moved = events.Key(event.key, event.character)
+            moved._set_forwarded()
+            focused.post_message(moved)
+            event.stop()
+            event.prevent_default()
+            return
+        if event.key in ("tab", "shift+tab") and focused is self:
+            event.stop()
+            event.prevent_default()
+            (self.screen.focus_previous if event.key == "shift+tab" else self.screen.focus_next)()
+            return
+        await super()._on_key(event)
+
+
+class FieldRow(Horizontal):
+    """A label and a one-line input (or the scale checkbox)."""
+
+    DEFAULT_CSS = """
+    FieldRow { height: 1; width: 1fr; }
+    FieldRow > Label { width: auto; min-width: 6; padding: 0 1 0 0; color: $text-muted; }
+    FieldRow > Input { width: 1fr; }
+    FieldRow > Checkbox { width: 1fr; height: 1; border: none; padding: 0; }
+    """
+
+    def __init__(self, spec: FieldSpec) -> None:
+        super().__init__(classes=f"field-{spec.key}")
+        self.spec = spec
+
+    def compose(self) -> ComposeResult:
+        """Label then the editor for this field."""
+        spec = self.spec
+        yield Label(LABELS.get(spec.key, spec.key))
+        if spec.key == "scale":
+            yield Checkbox("on", spec.value.lower() in ("1", "true", "yes", "on"), compact=True,
+                           id="field-scale", disabled=not spec.editable)
+            return
+        suggester = SuggestFromList(METHOD_NAMES, case_sensitive=False) if spec.key == "method" else None
+        yield FieldInput(spec.value, placeholder=spec.placeholder, id=f"field-{spec.key}", compact=True,
+                    disabled=not spec.editable, suggester=suggester, select_on_focus=False)
+
+
+class ExerciseFields(Vertical):
+    """All fields of a pane, wide ones on their own line, the rest three to a line."""
+
+    DEFAULT_CSS = """
+    ExerciseFields { height: auto; }
+    ExerciseFields > Horizontal { height: 1; }
+    """
+
+    def __init__(self, specs: Sequence[FieldSpec]) -> None:
+        super().__init__(id="fields")
+        self.specs = tuple(specs)
+
+    def compose(self) -> ComposeResult:
+        """Rows of FieldRow widgets in the order given."""
+        narrow: list[FieldSpec] = []
+        for spec in self.specs:
+            if spec.key in WIDE_FIELDS:
+                yield Horizontal(FieldRow(spec))
+            else:
+                narrow.append(spec)
+        for i in range(0, len(narrow), 3):
+            yield Horizontal(*(FieldRow(s) for s in narrow[i:i + 3]))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The inputs-dict keys these fields hold."""
+        return tuple(s.key for s in self.specs)
+
+    def values(self) -> dict[str, str]:
+        """Every field's current text (the scale checkbox as 'true'/'false')."""
+        out: dict[str, str] = {}
+        for key in self.keys:
+            if key == "scale":
+                out[key] = "true" if self.query_one("#field-scale", Checkbox).value else "false"
+            else:
+                out[key] = self.query_one(f"#field-{key}", Input).value
+        return out
+
+    def set_values(self, values: Mapping[str, object]) -> None:
+        """Put saved or default text back into the fields that exist."""
+        for key, value in values.items():
+            if key not in self.keys:
+                continue
+            if key == "scale":
+                checked = str(value).lower() in ("1", "true", "yes", "on")
+                self.query_one("#field-scale", Checkbox).value = checked
+            else:
+                self.query_one(f"#field-{key}", Input).value = str(value)
+
+    def first_editable(self) -> Input | Checkbox | None:
+        """The first field the learner may type in."""
+        for spec in self.specs:
+            if spec.editable:
+                return self.query_one(f"#field-{spec.key}")  # type: ignore[return-value]
+        return None

@@ -1,0 +1,51 @@
+"""For a line fit: the data as points and the fitted straight line through them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual_plotext import PlotextPlot
+
+from tutor.ui.widgets.exercise.formatting import finite, fmt, sample_indices
+
+
+class FitPlot(PlotextPlot):
+    """Scatter of (x, y) with the line y = intercept + slope*x."""
+
+    DEFAULT_CSS = "FitPlot { width: 1fr; height: 1fr; min-height: 6; }"
+
+    def __init__(self) -> None:
+        super().__init__(id="fit-plot")
+        self.xs: list[float] = []
+        self.ys: list[float] = []
+        self.line: tuple[float, float] | None = None
+        self.names = ("x", "y")
+
+    def show_fit(self, xs: Sequence[float], ys: Sequence[float], intercept: float,
+                 slope: float, names: Sequence[str] = ("x", "y")) -> None:
+        """Plot the data and the fitted line."""
+        self.xs, self.ys, self.line = list(xs), list(ys), (intercept, slope)
+        self.names = (str(names[0]), str(names[1]))
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Rebuild the scatter (thinned to ~2 points per column) and the line."""
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        if self.line is None or not finite(self.xs):
+            return
+        picked = sample_indices(len(self.xs), max(40, 2 * (self.size.width or 40)))
+        plt.scatter([self.xs[i] for i in picked], [self.ys[i] for i in picked], marker="o",
+                    label="data")
+        lo, hi = min(finite(self.xs)), max(finite(self.xs))
+        b, m = self.line
+        plt.plot([lo, hi], [b + m * lo, b + m * hi], marker="braille",
+                 label=f"y = {fmt(b)} + {fmt(m)}x")
+        plt.title(f"{self.names[1]} against {self.names[0]} with the fitted line")
+        self.refresh()
+
+    def on_resize(self) -> None:
+        """Re-thin for the new width."""
+        if self.line is not None:
+            self.redraw()

@@ -1,0 +1,57 @@
+"""Numbers as a learner reads them, and thinning long series for plots."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+
+def fmt(value: Any) -> str:
+    """A number in at most 6 significant digits (`2.4`, `1.6e-07`, `inf`)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(number):
+        return "nan"
+    if math.isinf(number):
+        return "inf" if number > 0 else "-inf"
+    text = f"{number:.6g}"
+    return "0" if text == "-0" else text
+
+
+def fmt_point(values: Sequence[Any]) -> str:
+    """One number alone, several as `(a, b)`."""
+    values = list(values)
+    if len(values) == 1:
+        return fmt(values[0])
+    return "(" + ", ".join(fmt(v) for v in values) + ")"
+
+
+def fmt_named(names: Sequence[str], values: Sequence[Any]) -> str:
+    """`x = 2.4` or `x = 1, y = 1`."""
+    return ", ".join(f"{n} = {fmt(v)}" for n, v in zip(names, values))
+
+
+def sample_indices(count: int, limit: int) -> list[int]:
+    """At most `limit` evenly spread indices into `count` items, first and last kept."""
+    if count <= 0:
+        return []
+    if count <= limit or limit < 2:
+        return list(range(count))
+    step = (count - 1) / (limit - 1)
+    picked = sorted({round(i * step) for i in range(limit)})
+    return picked
+
+
+def finite(values: Sequence[float]) -> list[float]:
+    """The finite members of `values`."""
+    return [v for v in values if isinstance(v, (int, float)) and math.isfinite(v)]
+
+
+def head_tail(count: int, head: int = 5, tail: int = 5) -> list[int | None]:
+    """Row indices for a table of `count` rows: all, or first/last with None as the gap."""
+    if count <= head + tail + 1:
+        return list(range(count))
+    return [*range(head), None, *range(count - tail, count)]

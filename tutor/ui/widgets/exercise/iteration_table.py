@@ -1,0 +1,77 @@
+"""The iteration table: n, x, f(x), slope (or gradient) and step; first and last rows of long runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich import box
+from rich.table import Table
+from textual.widgets import Static
+
+from tutor.ui.widgets.exercise.formatting import fmt, fmt_point, head_tail
+
+
+@dataclass(frozen=True)
+class IterationRow:
+    """One point of the descent: where it was, its cost, the gradient there, the step taken."""
+
+    n: int
+    x: tuple[float, ...]
+    cost: float
+    gradient: tuple[float, ...] | None
+    step: tuple[float, ...] | None
+
+
+def rows_from_path(path: Any, gradient_at: Callable[[tuple[float, ...]], Sequence[float]],
+                   head: int = 5, tail: int = 5) -> list[IterationRow | None]:
+    """Rows for the first/last points of a result's path (None marks the skipped middle)."""
+    rows: list[IterationRow | None] = []
+    for i in head_tail(len(path), head, tail):
+        if i is None:
+            rows.append(None)
+            continue
+        point = path[i]
+        nxt = path[i + 1].x if i + 1 < len(path) else None
+        step = tuple(b - a for a, b in zip(point.x, nxt)) if nxt is not None else None
+        rows.append(IterationRow(i, tuple(point.x), point.cost, tuple(gradient_at(point.x)), step))
+    return rows
+
+
+def rows_from_reports(reports: Sequence[Any], head: int = 5, tail: int = 5) -> list[IterationRow | None]:
+    """Rows for single steps taken so far (StepReport: n, x, cost, gradient, update)."""
+    out: list[IterationRow | None] = []
+    for i in head_tail(len(reports), head, tail):
+        if i is None:
+            out.append(None)
+            continue
+        r = reports[i]
+        out.append(IterationRow(int(r.n), tuple(r.x), r.cost, tuple(r.gradient), tuple(r.update)))
+    return out
+
+
+class IterationTable(Static):
+    """A compact table of the descent, built from IterationRow values."""
+
+    DEFAULT_CSS = "IterationTable { height: auto; padding: 0 1; }"
+
+    def __init__(self) -> None:
+        super().__init__("", id="iteration-table")
+        self.rows: list[IterationRow | None] = []
+
+    def show_rows(self, rows: Sequence[IterationRow | None], variables: int = 1) -> None:
+        """Replace the table's rows; 'slope' for one variable, 'gradient' for more."""
+        self.rows = list(rows)
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
+        for name in ("n", "x" if variables == 1 else "point", "f(x)",
+                     "slope" if variables == 1 else "gradient", "step"):
+            table.add_column(name, justify="right")
+        for row in self.rows:
+            if row is None:
+                table.add_row("...", "...", "...", "...", "...")
+                continue
+            table.add_row(str(row.n), fmt_point(row.x), fmt(row.cost),
+                          fmt_point(row.gradient) if row.gradient else "",
+                          fmt_point(row.step) if row.step else "")
+        self.update(table if self.rows else "")

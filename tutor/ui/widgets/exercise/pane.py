@@ -1,0 +1,393 @@
+"""ExercisePane: fields, run / step / compare, plots, checks, hints and skip for one exercise.
+
+`ExercisePane(None)` is the free pane of the playground: every field editable, no goal.
+Runs happen in thread workers; the pane never imports SymPy on the UI thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Button, Input, OptionList, Static
+from textual.worker import get_current_worker
+
+from tutor.ui.widgets.exercise import jobs
+from tutor.ui.widgets.exercise.fields import ExerciseFields
+from tutor.ui.widgets.exercise.hint_box import HintBox
+from tutor.ui.widgets.exercise.messages import (
+    Checked, RunFailed, RunFinished, RunProgress, StepTaken,
+)
+from tutor.ui.widgets.exercise.results import ResultView
+from tutor.ui.widgets.exercise.specs import default_values, field_specs
+from tutor.ui.widgets.exercise.status import RunStatus, describe_fit, describe_result
+from tutor.ui.widgets.exercise.step_view import StepView
+
+if TYPE_CHECKING:
+    from tutor.lessons.model import Exercise
+
+SAVE_DELAY_S = 0.6
+BUTTONS = (("run", "Run ⏎"), ("step", "Step ^t"), ("compare", "Compare ^f"),
+           ("hint", "Hint ^g"), ("skip", "Skip ^o"), ("reset", "Reset ^r"), ("cancel", "Cancel Esc"))
+
+
+class ExercisePane(Vertical):
+    """One exercise (or the playground): type, run, step, compare, check, hint, skip."""
+
+    DEFAULT_CSS = """
+    ExercisePane { height: auto; padding: 0 0; }
+    ExercisePane > #prompt { padding: 0 1; }
+    ExercisePane > #buttons { height: 1; margin: 0 0 0 1; }
+    ExercisePane > #buttons > Button { min-width: 0; width: auto; margin: 0 1 0 0; }
+    ExercisePane > #choices { height: auto; max-height: 8; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "run", "Run"),
+        Binding("ctrl+t", "step", "Step"),
+        Binding("ctrl+f", "compare", "Compare"),
+        Binding("ctrl+g", "hint", "Hint"),
+        Binding("ctrl+o", "skip", "Skip"),
+        Binding("ctrl+r", "reset", "Reset"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    class Attempted(Message):
+        """The learner ran or answered the exercise; `passed` is None when nothing was checked."""
+
+        def __init__(self, pane: ExercisePane, key: str, inputs: dict, passed: bool | None,
+                     message: str) -> None:
+            super().__init__()
+            self.pane, self.key, self.inputs, self.passed, self.message = pane, key, inputs, passed, message
+
+        @property
+        def control(self) -> ExercisePane:
+            """The pane that sent it."""
+            return self.pane
+
+    class Skipped(Message):
+        """The learner chose to skip this exercise."""
+
+        def __init__(self, pane: ExercisePane, key: str) -> None:
+            super().__init__()
+            self.pane, self.key = pane, key
+
+        @property
+        def control(self) -> ExercisePane:
+            """The pane that sent it."""
+            return self.pane
+
+    class HintShown(Message):
+        """Another hint (or the solution, as count = hints + 1) is on show."""
+
+        def __init__(self, pane: ExercisePane, key: str, count: int) -> None:
+            super().__init__()
+            self.pane, self.key, self.count = pane, key, count
+
+        @property
+        def control(self) -> ExercisePane:
+            """The pane that sent it."""
+            return self.pane
+
+    class InputsChanged(Message):
+        """The typed inputs settled (debounced), for saving the learner's last inputs."""
+
+        def __init__(self, pane: ExercisePane, key: str, inputs: dict) -> None:
+            super().__init__()
+            self.pane, self.key, self.inputs = pane, key, inputs
+
+        @property
+        def control(self) -> ExercisePane:
+            """The pane that sent it."""
+            return self.pane
+
+    def __init__(self, exercise: Exercise | None, *, saved_inputs: dict | None = None,
+                 state: str | None = None, hints_shown: int = 0,
+                 lessons_data_dir: Path | None = None, id: str | None = None,
+                 overrides: dict[str, str | None] | None = None) -> None:
+        super().__init__(id=id)
+        self.exercise = exercise
+        self.saved_inputs = dict(saved_inputs or {})
+        self.state = state
+        self.hints_shown = hints_shown
+        self.data_dir = lessons_data_dir
+        self.overrides = dict(overrides or {})
+        self.stepper = jobs.Stepper()
+        self.reports: list[Any] = []
+        self.run_id = 0
+        self._running = False
+        self._save_timer: Timer | None = None
+        self._last_inputs: dict | None = None
+
+    # ----- layout -----------------------------------------------------------------------
+
+    @property
+    def key(self) -> str:
+        """The progress key of the exercise ('' for the free pane)."""
+        return self.exercise.key if self.exercise is not None else ""
+
+    @property
+    def kind(self) -> str:
+        """The exercise kind ('run' for the free pane)."""
+        return self.exercise.kind if self.exercise is not None else "run"
+
+    def compose(self) -> ComposeResult:
+        """Prompt, fields, answer options, buttons, status, step, hints and results."""
+        ex = self.exercise
+        if ex is not None and ex.prompt:
+            yield Static(ex.prompt, id="prompt")
+        yield ExerciseFields(field_specs(ex, self.saved_inputs, self.overrides))
+        if ex is not None and ex.kind == "choice":
+            yield OptionList(*[f"{i + 1}. {o}" for i, o in enumerate(ex.options)], id="choices")
+        with Horizontal(id="buttons"):
+            for name, label in BUTTONS:
+                if self.offers(name):
+                    yield Button(label, id=f"{name}-button", compact=True)
+        yield RunStatus()
+        yield StepView()
+        yield HintBox(ex.hints if ex else (), ex.solution if ex else {}, self.hints_shown)
+        yield ResultView()
+
+    def on_mount(self) -> None:
+        """Remember the starting inputs; say what happened last time, if anything."""
+        self._last_inputs = self.inputs()
+        if self.state:
+            self.status.show_text(f"Earlier: {self.state.replace('_', ' ')}. Press Enter to run.")
+
+    @property
+    def running(self) -> bool:
+        """True while a run, compare or fit is working in a thread."""
+        return self._running
+
+    @running.setter
+    def running(self, value: bool) -> None:
+        if value != self._running:
+            self._running = value
+            if self.is_mounted:
+                self.refresh_bindings()
+
+    @property
+    def fields(self) -> ExerciseFields:
+        """The fields widget."""
+        return self.query_one(ExerciseFields)
+
+    @property
+    def status(self) -> RunStatus:
+        """The status line."""
+        return self.query_one(RunStatus)
+
+    @property
+    def results(self) -> ResultView:
+        """Plots and table."""
+        return self.query_one(ResultView)
+
+    def inputs(self) -> dict[str, str]:
+        """The inputs dict as typed (strings), with the chosen option for choice kinds."""
+        values = self.fields.values()
+        if self.kind == "choice":
+            index = self.query_one("#choices", OptionList).highlighted
+            values["choice"] = "" if index is None else str(index + 1)
+        return values
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys for the actions this exercise offers; Esc only while something runs."""
+        if action == "cancel":
+            return self.running
+        return self.offers(action)
+
+    def offers(self, action: str) -> bool:
+        """Whether this kind of exercise has the action (and its button)."""
+        ex = self.exercise
+        if action == "step":
+            return self.kind in ("run", "step") or bool(ex and ex.function and self.kind != "fit"
+                                                        and self.kind != "compare")
+        if action == "compare":
+            return ex is None or self.kind == "compare"
+        if action in ("hint", "skip"):
+            return ex is not None and (action == "skip" or bool(ex.hints or ex.solution))
+        if action == "run":
+            return self.kind not in ("numeric", "choice") or bool(ex and ex.function)
+        return True
+
+    # ----- actions ----------------------------------------------------------------------
+
+    def action_run(self) -> None:
+        """Run the exercise's main action: descent, compare or fit."""
+        mode = {"compare": "compare", "fit": "fit"}.get(self.kind, "run")
+        if self.kind in ("numeric", "choice") and not (self.exercise and self.exercise.function):
+            mode = "answer"
+        self._start(mode)
+
+    def action_compare(self) -> None:
+        """Run every learning rate or method in the compare set on one cost plot."""
+        self._start("compare")
+
+    def action_check_answer(self) -> None:
+        """Check the typed answer or chosen option."""
+        self._start("answer")
+
+    def action_step(self) -> None:
+        """Take ONE iteration: predict, calculate the error, learn."""
+        self.run_id += 1
+        self._step_worker(self.run_id, self.inputs())
+
+    def action_hint(self) -> None:
+        """Show the next hint, or the solution after the last."""
+        box = self.query_one(HintBox)
+        if box.revealed:
+            self.notify("The solution is already shown.")
+            return
+        self.hints_shown = box.next_hint()
+        self.post_message(self.HintShown(self, self.key, self.hints_shown))
+
+    def action_skip(self) -> None:
+        """Skip the exercise (recorded as skipped, not done)."""
+        if self.exercise is not None:
+            self.status.show_text("Skipped. You can come back to it any time.")
+            self.post_message(self.Skipped(self, self.key))
+
+    def action_cancel(self) -> None:
+        """Stop a long run; the partial run is shown as cancelled."""
+        if self.running:
+            self.workers.cancel_group(self, "run")
+
+    def action_reset(self) -> None:
+        """Back to the exercise defaults."""
+        self.reset()
+
+    def reset(self) -> None:
+        """Restore the default inputs and clear every output."""
+        self.workers.cancel_group(self, "run")
+        self.run_id += 1
+        self.running = False
+        self.fields.set_values(default_values(self.exercise) | {
+            k: v for k, v in self.overrides.items() if v is not None})
+        self.stepper.forget()
+        self.reports = []
+        self.query_one(StepView).clear()
+        self.results.clear()
+        self.status.show_text("Press Enter to run.")
+        first = self.fields.first_editable()
+        if first is not None:
+            first.focus()
+
+    # ----- workers ----------------------------------------------------------------------
+
+    def _start(self, mode: str) -> None:
+        self.run_id += 1
+        self.running = mode != "answer"
+        if self.running:
+            self.status.show_text("Running... (Esc cancels)")
+        self._run_worker(self.run_id, mode, self.inputs())
+
+    @work(thread=True, exclusive=True, group="run")
+    def _run_worker(self, run_id: int, mode: str, inputs: dict) -> None:
+        worker = get_current_worker()
+        jobs.run_job(self.post_message, run_id, mode, inputs, self.exercise, self.data_dir,
+                     lambda: worker.is_cancelled)
+
+    @work(thread=True, exclusive=False, group="step")
+    def _step_worker(self, run_id: int, inputs: dict) -> None:
+        jobs.step_job(self.post_message, run_id, self.stepper, inputs)
+
+    # ----- worker messages --------------------------------------------------------------
+
+    def on_run_progress(self, message: RunProgress) -> None:
+        """Show how far a long run has got."""
+        if message.run_id == self.run_id and self.running:
+            self.status.show_progress(message.done, message.total)
+
+    def on_run_failed(self, message: RunFailed) -> None:
+        """One clear sentence instead of output."""
+        if message.run_id == self.run_id:
+            self.running = False
+            self.status.show_error(message.sentence)
+            self.results.clear()
+
+    def on_run_finished(self, message: RunFinished) -> None:
+        """Status in words and the plots for the finished run."""
+        if message.run_id != self.run_id:
+            return
+        self.running = False
+        self.query_one(StepView).clear()
+        if message.mode == "fit":
+            self.status.show_text(describe_fit(message.outcome.result))
+            self.results.show_fit(message.outcome)
+        elif message.mode == "compare":
+            self.status.show_text("\n".join(
+                f"{o.label}: {describe_result(o.result).split('. ')[0]}" for o in message.outcome))
+            self.results.show_compare(message.outcome)
+        else:
+            self.status.show_text(describe_result(message.outcome.result))
+            self.results.show_run(message.outcome)
+        if self.exercise is not None and not jobs.checks_on_run(self.exercise):
+            self.post_message(self.Attempted(self, self.key, self.inputs(), None, ""))
+
+    def on_step_taken(self, message: StepTaken) -> None:
+        """Show the step's three numbers and grow the plots by one iteration."""
+        if message.run_id != self.run_id:
+            return
+        self.reports = [] if message.fresh else self.reports
+        self.reports.append(message.report)
+        request, names = message.request, tuple(message.objective.variables)
+        self.query_one(StepView).show_step(message.report, request.learning_rate,
+                                           request.method, names)
+        self.results.show_steps(message.objective, self.reports, names)
+        if message.result is None:
+            self.status.show_text(f"Step {message.report.n} done. Press ^t for the next one.")
+            return
+        self.status.show_text(describe_result(message.result))
+        if jobs.checks_on_run(self.exercise):
+            self._start("answer")
+
+    def on_checked(self, message: Checked) -> None:
+        """Show PASS / NOT YET and tell the screen about the attempt."""
+        if message.run_id != self.run_id:
+            return
+        self.running = False
+        self.status.show_check(message.passed, message.message)
+        if self.exercise is not None and message.passed and self.exercise.explain:
+            self.status.show_check(True, f"{message.message} {self.exercise.explain}".strip())
+        self.post_message(self.Attempted(self, self.key, message.inputs, message.passed,
+                                         message.message))
+
+    # ----- input events -----------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "field-answer":
+            self.action_check_answer()
+        else:
+            self.action_run()
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_check_answer()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        name = (event.button.id or "").removesuffix("-button")
+        getattr(self, f"action_{name}")()
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        if self.exercise is None:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY_S, self._emit_inputs)
+
+    def _emit_inputs(self) -> None:
+        inputs = self.inputs()
+        if inputs != self._last_inputs:
+            self._last_inputs = inputs
+            self.post_message(self.InputsChanged(self, self.key, inputs))

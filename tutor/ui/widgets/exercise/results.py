@@ -1,0 +1,103 @@
+"""Everything a run shows below the status: cost plot, f or level view or fit, and the table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+
+from tutor.ui.widgets.exercise.contour_plot import LevelView
+from tutor.ui.widgets.exercise.cost_plot import CostPlot
+from tutor.ui.widgets.exercise.fit_plot import FitPlot
+from tutor.ui.widgets.exercise.formatting import sample_indices
+from tutor.ui.widgets.exercise.function_plot import FunctionPlot
+from tutor.ui.widgets.exercise.iteration_table import (
+    IterationTable, rows_from_path, rows_from_reports,
+)
+
+PATH_POINTS = 400
+"""Most path points handed to a plot (they thin again to their own width)."""
+
+
+def cost_series(label: str, path: Any) -> tuple[str, list[int], list[float]]:
+    """(label, iterations, costs) for at most PATH_POINTS points of a path."""
+    picked = sample_indices(len(path), PATH_POINTS)
+    return label, picked, [path[i].cost for i in picked]
+
+
+class ResultView(Vertical):
+    """The plots side by side over the iteration table; hidden until there is a result."""
+
+    DEFAULT_CSS = """
+    ResultView { height: auto; display: none; }
+    ResultView.-shown { display: block; }
+    ResultView > #plots { height: 13; }
+    ResultView > #plots > * { display: none; }
+    ResultView > #plots > .-shown { display: block; }
+    """
+
+    def compose(self) -> ComposeResult:
+        """Cost plot and one of the three right-hand views, then the table."""
+        with Horizontal(id="plots"):
+            yield CostPlot()
+            yield FunctionPlot()
+            yield LevelView()
+            yield FitPlot()
+        yield IterationTable()
+
+    def _reveal(self, *widgets: Any) -> None:
+        for child in self.query_one("#plots").children:
+            child.set_class(child in widgets, "-shown")
+        self.add_class("-shown")
+
+    def clear(self) -> None:
+        """Hide every output (new inputs, reset)."""
+        self.remove_class("-shown")
+        self.query_one(IterationTable).show_rows([])
+
+    def show_run(self, outcome: Any) -> None:
+        """One descent: costs, f or the level view, and the table."""
+        result = outcome.result
+        path, names = result.path, tuple(result.variables)
+        self.query_one(CostPlot).show_series([cost_series("", path)])
+        picked = sample_indices(len(path), PATH_POINTS)
+        self._show_shape(outcome.objective, [tuple(path[i].x) for i in picked],
+                         [path[i].cost for i in picked], names)
+        self.query_one(IterationTable).show_rows(rows_from_path(path, outcome.objective.gradient), len(names))
+
+    def show_steps(self, objective: Any, reports: Sequence[Any], names: tuple[str, ...]) -> None:
+        """Single steps so far: the same views, grown one iteration at a time."""
+        points = [tuple(r.x) for r in reports] + [tuple(reports[-1].new_x)]
+        costs = [r.cost for r in reports] + [reports[-1].new_cost]
+        self.query_one(CostPlot).show_series([("", list(range(len(costs))), costs)])
+        self._show_shape(objective, points, costs, names)
+        self.query_one(IterationTable).show_rows(rows_from_reports(reports), len(names))
+
+    def show_compare(self, outcomes: Sequence[Any]) -> None:
+        """Several runs on one cost plot with a legend; the table lists each run's ending."""
+        self.query_one(CostPlot).show_series([cost_series(o.label, o.result.path) for o in outcomes])
+        self._reveal(self.query_one(CostPlot))
+        self.query_one(IterationTable).show_rows([])
+
+    def show_fit(self, outcome: Any) -> None:
+        """Data with the fitted line, and the fit's cost curve."""
+        data, result = outcome.data, outcome.result
+        costs = list(result.costs)
+        self.query_one(CostPlot).show_series([("", list(range(len(costs))), costs)])
+        fit_plot = self.query_one(FitPlot)
+        fit_plot.show_fit(data.xs, data.ys, result.intercept, result.slope,
+                          (getattr(data, "x_name", "x"), getattr(data, "y_name", "y")))
+        self._reveal(self.query_one(CostPlot), fit_plot)
+        self.query_one(IterationTable).show_rows([])
+
+    def _show_shape(self, objective: Any, points: list[tuple[float, ...]],
+                    costs: list[float], names: tuple[str, ...]) -> None:
+        if len(names) == 1:
+            view: Any = self.query_one(FunctionPlot)
+            view.show_guesses(lambda x: objective.value((x,)), [p[0] for p in points], costs)
+        else:
+            view = self.query_one(LevelView)
+            view.show_path(objective.value, points, names)
+        self._reveal(self.query_one(CostPlot), view)

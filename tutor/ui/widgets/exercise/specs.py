@@ -1,0 +1,84 @@
+"""Which fields an exercise shows, their default text, and which the learner may edit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from tutor.ui.widgets.exercise.fields import FieldSpec
+from tutor.ui.widgets.exercise.formatting import fmt
+
+if TYPE_CHECKING:
+    from tutor.lessons.model import Exercise
+
+RUN_KEYS = ("function", "start", "learning_rate", "iterations", "precision", "method")
+FIT_KEYS = ("data", "learning_rate", "iterations", "precision", "scale")
+PLACEHOLDERS = {
+    "function": "e.g. x^2 or (1-x)^2 + 100(y-x^2)^2",
+    "start": "e.g. 3 or -1.2,1",
+    "learning_rate": "e.g. 0.1",
+    "compare": "0.01,0.1,0.5 or gd,adam",
+    "answer": "type your answer, Enter checks it",
+    "data": "CSV file, e.g. anscombe1.csv",
+}
+FREE_DEFAULTS = {"function": "", "start": "", "learning_rate": "", "iterations": "100",
+                 "precision": "0.0001", "method": "gd", "compare": "0.01, 0.1, 0.5"}
+"""The playground's defaults: the first three empty so typing fills them."""
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(fmt(v) for v in value)
+    if isinstance(value, float):
+        return fmt(value)
+    return str(value)
+
+
+def compare_text(compare: Mapping[str, Any] | None) -> str:
+    """The exercise's compare set as the text a learner would type."""
+    if not compare:
+        return ""
+    values = compare.get("methods") or compare.get("learning_rates") or []
+    return ", ".join(_text(v) for v in values)
+
+
+def exercise_keys(exercise: Exercise | None) -> tuple[str, ...]:
+    """The fields shown for this kind of exercise (None: the free playground pane)."""
+    if exercise is None:
+        return RUN_KEYS + ("compare",)
+    if exercise.kind == "fit":
+        return FIT_KEYS
+    if exercise.kind in ("numeric", "choice"):
+        run = RUN_KEYS if exercise.function else ()
+        return run + (("answer",) if exercise.kind == "numeric" else ())
+    return RUN_KEYS + (("compare",) if exercise.kind == "compare" else ())
+
+
+def default_values(exercise: Exercise | None) -> dict[str, str]:
+    """Each field's text before the learner types anything."""
+    if exercise is None:
+        return dict(FREE_DEFAULTS)
+    values = {key: _text(getattr(exercise, key, "")) for key in RUN_KEYS + ("data", "scale")}
+    values["compare"] = compare_text(exercise.compare)
+    values["answer"] = ""
+    if exercise.kind == "fit":
+        values["learning_rate"] = values["learning_rate"] or "0.1"
+    return values
+
+
+def field_specs(exercise: Exercise | None, saved: Mapping[str, Any] | None = None,
+                overrides: Mapping[str, str | None] | None = None) -> list[FieldSpec]:
+    """FieldSpecs for the pane: defaults, then overrides, then the learner's saved text."""
+    values = default_values(exercise)
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    editable = set(exercise.editable) | {"answer"} if exercise is not None else None
+    specs = []
+    for key in exercise_keys(exercise):
+        may_edit = editable is None or key in editable
+        text = str(saved[key]) if saved and key in saved and may_edit else values.get(key, "")
+        specs.append(FieldSpec(key, text, may_edit, PLACEHOLDERS.get(key, "")))
+    return specs

@@ -1,0 +1,77 @@
+"""The status line: what happened to the run, in words, and whether the check passed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tutor.ui.widgets.exercise.formatting import fmt, fmt_named
+
+STATUS_WORDS = {
+    "converged": "converged in {n} iterations",
+    "diverged": "diverged after {n} iterations",
+    "max_iterations": "stopped at the iteration limit ({n} iterations)",
+    "stopped": "cancelled after {n} iterations",
+}
+"""How each engine status reads to a learner (the words carry it, not colour)."""
+
+
+def describe_result(result: Any) -> str:
+    """`converged in 40 iterations: x = 0.0004, cost = 1.6e-07.` plus the engine's message."""
+    words = STATUS_WORDS.get(result.status, str(result.status) + " after {n} iterations")
+    where = fmt_named(tuple(result.variables), tuple(result.x))
+    text = f"{words.format(n=result.nit)}: {where}, cost = {fmt(result.fun)}."
+    message = str(getattr(result, "message", "") or "").strip()
+    return f"{text} {message}" if message else text
+
+
+def describe_fit(result: Any) -> str:
+    """A fit's outcome: status, line and cost in one sentence."""
+    words = STATUS_WORDS.get(result.status, str(result.status) + " after {n} iterations")
+    line = f"y = {fmt(result.intercept)} + {fmt(result.slope)}*x"
+    return f"Fit {words.format(n=result.nit)}: {line}, cost = {fmt(result.cost)}."
+
+
+class RunStatus(Static):
+    """One or two lines: the run's outcome (or the one-sentence problem), then the check."""
+
+    DEFAULT_CSS = """
+    RunStatus { height: auto; min-height: 1; padding: 0 1; }
+    RunStatus.-error { color: $error; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("Press Enter to run.", id="status")
+        self.outcome_text = ""
+        self.check_text = ""
+
+    def _show(self, error: bool = False) -> None:
+        self.set_class(error, "-error")
+        lines = [t for t in (self.outcome_text, self.check_text) if t]
+        self.update(Text("\n".join(lines)))
+
+    def show_text(self, text: str) -> None:
+        """Any plain outcome sentence; clears the check line."""
+        self.outcome_text, self.check_text = text, ""
+        self._show()
+
+    def show_error(self, sentence: str) -> None:
+        """A problem with the input, as the one sentence the engine or checks gave."""
+        self.outcome_text, self.check_text = f"Problem: {sentence}", ""
+        self._show(error=True)
+
+    def show_progress(self, done: int, total: int) -> None:
+        """How far a long run is, and how to stop it."""
+        self.outcome_text = f"Running... {done:,} of {total:,} iterations (Esc cancels)"
+        self.check_text = ""
+        self._show()
+
+    def show_check(self, passed: bool | None, message: str) -> None:
+        """The check's verdict under the outcome: PASS / NOT YET and why."""
+        if passed is None:
+            self.check_text = message
+        else:
+            self.check_text = f"{'PASS' if passed else 'NOT YET'}: {message}".rstrip(": ")
+        self._show()
