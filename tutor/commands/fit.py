@@ -1,0 +1,72 @@
+"""`gd-tutor fit DATA.csv`: fit a straight line to two columns by gradient descent.
+
+Prints the fitted line, its mean squared error, how the descent ended and the
+exact least-squares line for comparison, or with `--json` one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from tutor.commands.run import cost_plot, descent_settings, finite_or_none, fmt
+from tutor.errors import UserError
+
+ITERATIONS, PRECISION, LEARNING_RATE = 10_000, 1e-9, 0.1
+
+
+def fit_command(args: argparse.Namespace) -> int:
+    """Load the CSV, fit the line, print the report or JSON."""
+    from tutor.engine import EngineInputError, fit, least_squares_line, load_xy_csv
+
+    settings = descent_settings(args, lr_required=False, iterations=ITERATIONS,
+                                precision=PRECISION, lr_default=LEARNING_RATE)
+    try:
+        data = load_xy_csv(args.data, args.x_column, args.y_column)
+        result = fit(data.xs, data.ys, scale=not args.no_scale, **settings)
+        exact = least_squares_line(data.xs, data.ys)
+    except EngineInputError as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        print(json.dumps(fit_json(result, exact, data), allow_nan=False))
+    else:
+        print(fit_report(result, exact, data, args.data))
+    return 0
+
+
+def fit_json(result: object, exact: object, data: object) -> dict[str, object]:
+    """status, intercept, slope, cost, iterations, message, columns and the exact line."""
+    return {
+        "status": result.status,
+        "intercept": finite_or_none(result.intercept),
+        "slope": finite_or_none(result.slope),
+        "cost": finite_or_none(result.cost),
+        "iterations": result.nit,
+        "message": result.message,
+        "success": result.success,
+        "scaled": result.scaled,
+        "learning_rate": result.learning_rate,
+        "precision": result.precision,
+        "x_column": data.x_name,
+        "y_column": data.y_name,
+        "points": len(data.xs),
+        "least_squares": {"intercept": exact.intercept, "slope": exact.slope},
+    }
+
+
+def fit_report(result: object, exact: object, data: object, source: str) -> str:
+    """The text report: line, cost, ending, the exact line and the cost plot."""
+    scaling = "x standardised first" if result.scaled else "x used as it is (no scaling)"
+    return "\n".join([
+        f"y = intercept + slope * x, fitted to {source} "
+        f"({len(data.xs)} points; x = {data.x_name!r}, y = {data.y_name!r})",
+        f"learning rate {fmt(result.learning_rate)}; {scaling}",
+        "",
+        result.message,
+        f"intercept = {fmt(result.intercept)}, slope = {fmt(result.slope)}; "
+        f"cost (mean squared error) = {fmt(result.cost)}",
+        f"exact least squares: intercept = {fmt(exact.intercept)}, "
+        f"slope = {fmt(exact.slope)}",
+        "",
+        cost_plot(result.costs),
+    ])
