@@ -79,7 +79,7 @@ def test_two_corruptions_keep_both_copies(tmp_path: Path) -> None:
 def test_a_store_that_cannot_be_moved_aside_still_works(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "progress.db").write_bytes(b"garbage" * 100)
-    monkeypatch.setattr(store_module, "_move_aside", lambda path: None)
+    monkeypatch.setattr(store_module, "move_aside", lambda path: None)
     store = ProgressStore.open(tmp_path)
     assert store.path is None
     assert store.warning == (f"Progress cannot be saved: {tmp_path / 'progress.db'} is unreadable "

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -152,7 +151,7 @@ def find_claims(line_text: str) -> list[re.Match[str]]:
     return list(CLAIM_RE.finditer(line_text))
 
 
-# ---------------------------------------------------------------- evaluation
+# ---------------------------------------------------------------- checking
 
 
 def matches(computed: object, written: str) -> bool:
@@ -175,149 +174,8 @@ def matches(computed: object, written: str) -> bool:
     return abs(computed - float(want)) <= half_unit * (1 + 1e-9)
 
 
-def _point(value: str | float) -> list[float]:
-    if isinstance(value, float):
-        return [value]
-    try:
-        return [float(part) for part in str(value).split(",")]
-    except ValueError:
-        raise ClaimError(f"'{value}' is not a point (numbers separated by commas).") from None
-
-
-def _number(args: Mapping[str, str | float], name: str, default: float) -> float:
-    value = args.get(name, float(default))
-    if not isinstance(value, float):
-        raise ClaimError(f"{name} must be a number, not '{value}'.")
-    return value
-
-
-def _run(claim: Claim) -> object:
-    from tutor.engine import minimize
-
-    args = claim.args
-    hyper = {k: _number(args, k, 0.0) for k in ("beta", "beta1", "beta2", "eps", "decay")
-             if k in args}
-    result = minimize(
-        str(args["f"]), _point(args.get("start", 0.0)),
-        learning_rate=_number(args, "lr", 0.1),
-        max_iterations=int(_number(args, "iterations", 100)),
-        precision=_number(args, "precision", 1e-4),
-        method=str(args.get("method", "gd")), **hyper,
-    )
-    quantity = claim.quantity or "x"
-    if quantity in ("nit", "status", "fun", "success"):
-        return getattr(result, quantity)
-    if quantity == "cost":
-        return result.fun
-    if quantity == "x" and "x" not in result.variables:
-        return result.x[0]
-    if quantity in result.variables:
-        return result.x[result.variables.index(quantity)]
-    raise ClaimError(f"a run has no quantity '{quantity}' (use nit, status, fun or a variable).")
-
-
-def _at_point(claim: Claim, variables: tuple[str, ...]) -> list[float]:
-    point = _point(claim.args.get("at", 0.0))
-    if len(point) != len(variables):
-        raise ClaimError(f"at= gives {len(point)} numbers but the function has "
-                         f"{len(variables)} variable(s).")
-    return point
-
-
-def _deriv(claim: Claim) -> object:
-    from tutor.engine import compile_objective
-
-    objective = compile_objective(str(claim.args["f"]))
-    variables = tuple(objective.variables)
-    gradient = objective.gradient(_at_point(claim, variables))
-    wrt = str(claim.args.get("wrt", claim.quantity or variables[0]))
-    if wrt not in variables:
-        raise ClaimError(f"the function has no variable '{wrt}'.")
-    return gradient[variables.index(wrt)]
-
-
-def _value(claim: Claim) -> object:
-    from tutor.engine import compile_objective
-
-    objective = compile_objective(str(claim.args["f"]))
-    return objective.value(_at_point(claim, tuple(objective.variables)))
-
-
-def _data(claim: Claim, data_dir: Path) -> tuple[list[float], list[float]]:
-    from tutor.engine import load_xy_csv
-
-    name = str(claim.args["data"])
-    path = Path(name) if Path(name).is_absolute() else data_dir / name
-    x, y = claim.args.get("x"), claim.args.get("y")
-    data = load_xy_csv(path, x=None if x is None else _column(x),
-                       y=None if y is None else _column(y))
-    return list(data.xs), list(data.ys)
-
-
-def _column(value: str | float) -> str | int:
-    return int(value) if isinstance(value, float) else value
-
-
-def _fit(claim: Claim, data_dir: Path) -> object:
-    from tutor.engine import fit
-
-    xs, ys = _data(claim, data_dir)
-    scale = str(claim.args.get("scale", "true")).lower() not in ("false", "no", "0", "0.0")
-    result = fit(xs, ys, learning_rate=_number(claim.args, "lr", 0.1),
-                 max_iterations=int(_number(claim.args, "iterations", 10_000)),
-                 precision=_number(claim.args, "precision", 1e-9), scale=scale)
-    return _fit_quantity(result, claim.quantity or "slope", ("slope", "intercept", "cost",
-                                                            "nit", "status", "success"))
-
-
-def _fit_quantity(result: object, quantity: str, allowed: tuple[str, ...]) -> object:
-    if quantity not in allowed:
-        raise ClaimError(f"no quantity '{quantity}' here (use {', '.join(allowed)}).")
-    return getattr(result, quantity)
-
-
-def _lstsq(claim: Claim, data_dir: Path) -> object:
-    from tutor.engine import least_squares_line
-
-    xs, ys = _data(claim, data_dir)
-    return _fit_quantity(least_squares_line(xs, ys), claim.quantity or "slope",
-                         ("slope", "intercept"))
-
-
-def compute_claim(claim: Claim, data_dir: Path) -> object:
-    """Recompute a claim's quantity with the engine (raises ClaimError or engine errors)."""
-    if claim.source == "run":
-        return _run(claim)
-    if claim.source == "deriv":
-        return _deriv(claim)
-    if claim.source == "value":
-        return _value(claim)
-    if claim.source == "fit":
-        return _fit(claim, data_dir)
-    return _lstsq(claim, data_dir)
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
-
-
 def evaluate_claim(claim: Claim, data_dir: Path) -> ClaimCheck:
-    """Recompute a claim and say, in one sentence, whether the prose is right."""
-    from tutor.engine import EngineInputError
+    """Recompute a claim with the engine and say, in one sentence, whether the prose is right."""
+    from tutor.lessons.recompute import evaluate
 
-    try:
-        computed = compute_claim(claim, data_dir)
-    except (ClaimError, EngineInputError) as exc:
-        return ClaimCheck(False, "", f"claim cannot be computed: {_sentence(exc)}")
-    shown = _shown(computed)
-    if matches(computed, claim.written):
-        return ClaimCheck(True, shown, f"claim holds ({shown}).")
-    return ClaimCheck(False, shown, f"claim says {claim.written} but the engine computes "
-                      f"{shown}: {claim.text}")
-
-
-def _sentence(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text if text.endswith(".") else text + "."
+    return evaluate(claim, data_dir)
