@@ -166,3 +166,20 @@ def test_importing_the_loader_does_not_import_sympy_or_the_engine() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60)
     assert out.stdout.strip() == "[]"
+
+
+def test_claims_in_exercise_text_are_rendered_and_collected(tmp_path: Path) -> None:
+    path = tmp_path / "01-x.md"
+    path.write_text(
+        "---\ntitle: T\nslug: t\norder: 1\nobjectives: [a]\n---\n\n"
+        "```exercise\nid: e\nkind: numeric\n"
+        "prompt: 'It took {{claim: run(f=\"x^2\", start=3, lr=0.1).nit = 40}} updates; now?'\n"
+        "goal: {answer: 1}\nsolution: {answer: 1}\nwrong: [{answer: 2}]\n"
+        'hints:\n  - "The value at 3 is {{claim: value(f=\\"x^2\\", at=3) = 9}}."\n'
+        "```\n", encoding="utf-8")
+    lesson, problems = load_lesson_file(path)
+    assert problems == [] and lesson is not None
+    (exercise,) = lesson.exercises
+    assert exercise.prompt == "It took 40 updates; now?"
+    assert exercise.hints == ("The value at 3 is 9.",)
+    assert [(c.written, c.line) for c in lesson.claims] == [("40", 11), ("9", 15)]

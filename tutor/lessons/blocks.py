@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +45,14 @@ class BlockError(ValueError):
 class BlockReader:
     """Reads one exercise block; `problems` collects what is wrong but not fatal."""
 
-    def __init__(self, path: Path, fence_line: int, text: str, lesson_slug: str) -> None:
+    def __init__(self, path: Path, fence_line: int, text: str, lesson_slug: str,
+                 render: Callable[[str, int], str] | None = None) -> None:
         self.path = path
         self.fence_line = fence_line
         self.lines = text.splitlines()
         self.lesson_slug = lesson_slug
         self.problems: list[LessonProblem] = []
+        self.render = render or (lambda text, line: text)
 
     def line_of(self, key: str | None) -> int:
         """The file line where `key:` appears in the block (else the fence line)."""
@@ -67,11 +70,22 @@ class BlockReader:
     def read(self) -> Exercise | None:
         """The Exercise, or None (with a problem recorded) when it cannot be used."""
         try:
-            return self._build(self._mapping())
+            return self._rendered(self._build(self._mapping()))
         except BlockError as exc:
             line = exc.line if exc.line is not None else self.line_of(exc.key)
             self.problems.append(LessonProblem(self.path, line, str(exc)))
             return None
+
+    def _rendered(self, exercise: Exercise) -> Exercise:
+        """Claims in the prompt, hints, options and explanation, shown as their values."""
+        def show(text: str, key: str) -> str:
+            return self.render(text, self.line_of(key)) if "{{" in text else text
+
+        prompt_key = "prompt" if self.line_of("prompt") != self.fence_line else "question"
+        return replace(exercise, prompt=show(exercise.prompt, prompt_key),
+                       explain=show(exercise.explain, "explain"),
+                       hints=tuple(show(h, "hints") for h in exercise.hints),
+                       options=tuple(show(o, "options") for o in exercise.options))
 
     def _mapping(self) -> Mapping[str, Any]:
         try:

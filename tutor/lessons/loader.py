@@ -243,7 +243,8 @@ def _exercise(reader: _FileReader, index: int, fence: str, slug: str) -> tuple[E
         text = reader.lines[end].strip()
         if text and set(text) == {fence[0]} and len(text) >= len(fence):
             block = "\n".join(reader.lines[index + 1:end])
-            block_reader = BlockReader(reader.path, index + 1, block, slug)
+            block_reader = BlockReader(reader.path, index + 1, block, slug,
+                                       lambda text, line: _render_claims(reader, text, line))
             exercise = block_reader.read()
             reader.problems.extend(block_reader.problems)
             return exercise, end
