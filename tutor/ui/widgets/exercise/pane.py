@@ -121,7 +121,7 @@ class ExercisePane(Vertical):
         self.stepper = jobs.Stepper()
         self.reports: list[Any] = []
         self.run_id = 0
-        self._running = False
+        self._run_active = False
         self._save_timer: Timer | None = None
         self._last_inputs: dict | None = None
 
@@ -163,12 +163,12 @@ class ExercisePane(Vertical):
     @property
     def running(self) -> bool:
         """True while a run, compare or fit is working in a thread."""
-        return self._running
+        return self._run_active
 
     @running.setter
     def running(self, value: bool) -> None:
-        if value != self._running:
-            self._running = value
+        if value != self._run_active:
+            self._run_active = value
             if self.is_mounted:
                 self.refresh_bindings()
 
