@@ -140,3 +140,15 @@ def test_progress_imports_neither_ui_nor_engine() -> None:
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             assert not [n for n in names if n.startswith(banned)], path
+
+
+def test_a_failed_write_warns_instead_of_crashing(tmp_path: Path) -> None:
+    store = ProgressStore.open(tmp_path)
+    store.record_attempt("a/kept", {}, True)
+    store.close()  # any later write now fails inside SQLite
+    store.record_attempt("a/lost", {}, True)
+    assert store.failed_writes == 1
+    assert store.warning is not None
+    assert store.warning.startswith("Your progress could not be saved (")
+    with ProgressStore.open(tmp_path) as again:
+        assert again.completed() == ["a/kept"]

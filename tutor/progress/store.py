@@ -14,15 +14,15 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tutor.progress.database import DB_NAME, StoreUnreadable, connect, move_aside
 
+T = TypeVar("T")
 STATES = ("new", "attempted", "skipped", "done")
 """Exercise states, weakest first: a state never moves to a weaker one except on reset."""
 
@@ -60,6 +60,7 @@ class ProgressStore:
         self._lock = threading.RLock()
         self.path = path
         self.warning = warning
+        self.failed_writes = 0
 
     # ------------------------------------------------------------ opening
 
@@ -104,12 +105,24 @@ class ProgressStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction; it also stamps `last_seen`."""
-        with self._lock, self._conn:
-            yield self._conn
-            self._set_fact("last_seen", repr(time.time()))
+    def _write(self, change: Callable[[sqlite3.Connection], T], fallback: T) -> T:
+        """Apply `change` in one transaction that also stamps `last_seen`.
+
+        If SQLite refuses (disk full, file removed, store closed), the
+        transaction is rolled back, `.warning` says so and `fallback` is
+        returned: the tutor keeps working instead of crashing.
+        """
+        with self._lock:
+            try:
+                with self._conn:
+                    outcome = change(self._conn)
+                    self._set_fact("last_seen", repr(time.time()))
+                return outcome
+            except sqlite3.Error as exc:
+                self.failed_writes += 1
+                self.warning = (f"Your progress could not be saved ({exc}); "
+                                "the tutor keeps working, but this change is not remembered.")
+                return fallback
 
     def _set_fact(self, name: str, value: str | None) -> None:
         if value is None:
@@ -132,8 +145,7 @@ class ProgressStore:
 
     def set_current_lesson(self, slug: str | None) -> None:
         """Remember the lesson the learner is on."""
-        with self._write():
-            self._set_fact("current_lesson", slug)
+        self._write(lambda conn: self._set_fact("current_lesson", slug), None)
 
     def learner(self) -> str | None:
         """The learner's name, if one was set (serve sets it from GD_TUTOR_LEARNER)."""
@@ -141,8 +153,7 @@ class ProgressStore:
 
     def set_learner(self, name: str | None) -> None:
         """Remember the learner's name."""
-        with self._write():
-            self._set_fact("learner", name)
+        self._write(lambda conn: self._set_fact("learner", name), None)
 
     def last_seen(self) -> datetime | None:
         """When this store was last written (UTC), or None if never."""
@@ -151,8 +162,7 @@ class ProgressStore:
 
     def touch(self) -> None:
         """Stamp `last_seen` without changing anything else (the app calls it on start)."""
-        with self._write():
-            pass
+        self._write(lambda conn: None, None)
 
     # ------------------------------------------------------------ exercises
 
@@ -172,41 +182,34 @@ class ProgressStore:
                 "ORDER BY key").fetchall()
         return {row[0]: _record(row[1:]) for row in rows}
 
-    def _upsert(self, key: str) -> None:
-        self._conn.execute("INSERT OR IGNORE INTO exercises(key, updated) VALUES(?, ?)",
-                           (key, time.time()))
+    def _update(self, key: str, assignments: str, values: tuple[Any, ...]) -> None:
+        """Create the exercise's row if needed, then `SET assignments, updated` in one write."""
+        def change(conn: sqlite3.Connection) -> None:
+            now = time.time()
+            conn.execute("INSERT OR IGNORE INTO exercises(key, updated) VALUES(?, ?)", (key, now))
+            conn.execute(f"UPDATE exercises SET {assignments}, updated = ? WHERE key = ?",
+                         (*values, now, key))
+
+        self._write(change, None)
 
     def record_attempt(self, key: str, inputs: Mapping[str, Any], passed: bool) -> None:
         """Count an attempt and keep its inputs; a pass marks the exercise done."""
         state = "done" if passed else "attempted"
-        with self._write() as conn:
-            self._upsert(key)
-            conn.execute(
-                "UPDATE exercises SET attempts = attempts + 1, last_inputs = ?, updated = ?, "
-                f"state = CASE WHEN {_rank('state')} < {_rank('?')} THEN ? ELSE state END "
-                "WHERE key = ?",
-                (_dumps(inputs), time.time(), state, state, key))
+        self._update(key, "attempts = attempts + 1, last_inputs = ?, "
+                     f"state = CASE WHEN {_rank('state')} < {_rank('?')} THEN ? ELSE state END",
+                     (_dumps(inputs), state, state))
 
     def mark_skipped(self, key: str) -> None:
         """Record a skip (a done exercise stays done; a later pass turns skipped into done)."""
-        with self._write() as conn:
-            self._upsert(key)
-            conn.execute("UPDATE exercises SET updated = ?, state = 'skipped' "
-                         "WHERE key = ? AND state != 'done'", (time.time(), key))
+        self._update(key, "state = CASE state WHEN 'done' THEN 'done' ELSE 'skipped' END", ())
 
     def save_inputs(self, key: str, inputs: Mapping[str, Any]) -> None:
         """Keep what the learner typed without counting an attempt."""
-        with self._write() as conn:
-            self._upsert(key)
-            conn.execute("UPDATE exercises SET last_inputs = ?, updated = ? WHERE key = ?",
-                         (_dumps(inputs), time.time(), key))
+        self._update(key, "last_inputs = ?", (_dumps(inputs),))
 
     def set_hints_shown(self, key: str, count: int) -> None:
         """Remember how many hints the learner has opened for this exercise."""
-        with self._write() as conn:
-            self._upsert(key)
-            conn.execute("UPDATE exercises SET hints_shown = ?, updated = ? WHERE key = ?",
-                         (max(0, int(count)), time.time(), key))
+        self._update(key, "hints_shown = ?", (max(0, int(count)),))
 
     def completed(self) -> list[str]:
         """Keys of exercises passed, sorted."""
@@ -234,10 +237,11 @@ class ProgressStore:
 
         Returns how many exercise records were forgotten.
         """
-        with self._write() as conn:
-            count = conn.execute("DELETE FROM exercises").rowcount
+        def forget(conn: sqlite3.Connection) -> int:
             self._set_fact("current_lesson", None)
-        return count
+            return conn.execute("DELETE FROM exercises").rowcount
+
+        return self._write(forget, 0)
 
 
 def _rank(column: str) -> str:
