@@ -57,11 +57,14 @@ def compute(mode: str, inputs: Mapping[str, str], exercise: Exercise | None,
     )
 
 
-def check(exercise: Exercise, inputs: Mapping[str, str]) -> tuple[bool | None, str]:
+def check(exercise: Exercise, inputs: Mapping[str, str],
+          data_dir: Path | None = None) -> tuple[bool | None, str]:
     """The lesson check's (passed, message) for these inputs; problems become a NOT YET."""
     from tutor.lessons.checks import check_attempt
 
     wanted = {k: v for k, v in inputs.items() if k in CHECK_KEYS}
+    if wanted.get("data"):
+        wanted["data"] = str(runner.resolve_data_path(wanted["data"], data_dir))
     try:
         outcome = check_attempt(exercise, wanted)
     except Exception as exc:  # noqa: BLE001 - the learner sees one sentence, never a traceback
@@ -83,7 +86,7 @@ def run_job(post: Post, run_id: int, mode: str, inputs: dict, exercise: Exercise
         if not checks_on_run(exercise):
             return
     if exercise is not None:
-        post(Checked(run_id, inputs, *check(exercise, inputs)))
+        post(Checked(run_id, inputs, *check(exercise, inputs, data_dir)))
 
 
 @dataclass

@@ -116,6 +116,8 @@ class ExercisePane(Vertical):
         self.saved_inputs = dict(saved_inputs or {})
         self.state = state
         self.hints_shown = hints_shown
+        if lessons_data_dir is None and exercise is not None and exercise.path is not None:
+            lessons_data_dir = exercise.path.parent / "data"
         self.data_dir = lessons_data_dir
         self.overrides = dict(overrides or {})
         self.stepper = jobs.Stepper()

@@ -1,0 +1,201 @@
+"""Pilot tests of lesson exercises in the pane: checks, hints, skip, saving, fit, numeric, choice."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.widgets import Input, OptionList
+
+from tutor.lessons.model import Exercise
+from tutor.ui.widgets.exercise import ExercisePane
+from tutor.ui.widgets.exercise.fit_plot import FitPlot
+from tutor.ui.widgets.exercise.hint_box import HintBox
+from tutor.ui.widgets.exercise.status import RunStatus
+
+RATE_EXERCISE = Exercise(
+    id="pick-rate", lesson_slug="rates", kind="run", prompt="Make it converge within 20.",
+    function="x^2", start=(3.0,), learning_rate=0.1, editable=("learning_rate",),
+    goal={"converge_within": 20}, solution={"learning_rate": 0.4},
+    hints=("Larger rates take bigger steps.", "Try between 0.3 and 0.5.", "0.4 works."),
+)
+
+
+class Host(App):
+    """One pane, recording every message it sends to the screen."""
+
+    def __init__(self, exercise: Exercise, **options: object) -> None:
+        super().__init__()
+        self.exercise, self.options, self.events = exercise, options, []
+
+    def compose(self) -> ComposeResult:
+        yield ExercisePane(self.exercise, id="pane", **self.options)
+
+    @on(ExercisePane.Attempted)
+    @on(ExercisePane.Skipped)
+    @on(ExercisePane.HintShown)
+    @on(ExercisePane.InputsChanged)
+    def record(self, event: object) -> None:
+        self.events.append(event)
+
+
+async def settle(pilot, app: Host, count: int = 1, timeout: float = 20.0) -> None:
+    """Wait until `count` Attempted messages have arrived."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        await pilot.pause(0.05)
+        if sum(isinstance(e, ExercisePane.Attempted) for e in app.events) >= count:
+            await pilot.pause()
+            return
+    raise AssertionError("no attempt was reported in time")
+
+
+def status(app: App) -> str:
+    return str(app.query_one(RunStatus).render())
+
+
+async def test_fixed_fields_are_read_only_and_editable_ones_take_input() -> None:
+    app = Host(RATE_EXERCISE)
+    async with app.run_test(size=(80, 24)):
+        assert app.query_one("#field-function", Input).disabled
+        assert app.query_one("#field-start", Input).value == "3"
+        rate = app.query_one("#field-learning_rate", Input)
+        assert not rate.disabled and rate.value == "0.1"
+        assert app.query_one("#field-iterations", Input).value == "100"
+
+
+async def test_a_failing_then_passing_attempt_is_checked_and_reported() -> None:
+    app = Host(RATE_EXERCISE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#field-learning_rate", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot, app)
+        first = app.events[-1]
+        assert isinstance(first, ExercisePane.Attempted)
+        assert first.key == "rates/pick-rate" and first.passed is False
+        assert first.inputs["learning_rate"] == "0.1"
+        assert "NOT YET" in status(app) and "converged in 40 iterations" in status(app)
+        app.query_one("#field-learning_rate", Input).value = "0.4"
+        await pilot.press("enter")
+        await settle(pilot, app, count=2)
+        last = [e for e in app.events if isinstance(e, ExercisePane.Attempted)][-1]
+        assert last.passed is True and last.inputs["learning_rate"] == "0.4"
+        assert "PASS" in status(app)
+
+
+async def test_hints_come_one_at_a_time_then_the_solution() -> None:
+    app = Host(RATE_EXERCISE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        box = app.query_one(HintBox)
+        assert not box.display or not box.has_class("-shown")
+        for expected in (1, 2, 3):
+            await pilot.press("ctrl+g")
+            await pilot.pause()
+            text = str(box.render())
+            assert f"Hint {expected}:" in text and f"Hint {expected + 1}:" not in text
+            assert "Solution" not in text
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert "Solution: learning rate = 0.4" in str(box.render())
+        counts = [e.count for e in app.events if isinstance(e, ExercisePane.HintShown)]
+        assert counts == [1, 2, 3, 4]
+
+
+async def test_hints_already_shown_are_restored() -> None:
+    app = Host(RATE_EXERCISE, hints_shown=2)
+    async with app.run_test(size=(80, 24)):
+        text = str(app.query_one(HintBox).render())
+        assert "Hint 2:" in text and "Hint 3:" not in text
+
+
+async def test_skip_is_reported_to_the_screen() -> None:
+    app = Host(RATE_EXERCISE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        skipped = [e for e in app.events if isinstance(e, ExercisePane.Skipped)]
+        assert [e.key for e in skipped] == ["rates/pick-rate"]
+
+
+async def test_saved_inputs_restore_and_changes_are_reported_once_settled() -> None:
+    app = Host(RATE_EXERCISE, saved_inputs={"learning_rate": "0.35", "function": "x^4"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        rate = app.query_one("#field-learning_rate", Input)
+        assert rate.value == "0.35"
+        assert app.query_one("#field-function", Input).value == "x^2"  # not editable
+        rate.focus()
+        await pilot.press("backspace", "backspace", "4", "5")
+        await pilot.pause(0.1)
+        assert not [e for e in app.events if isinstance(e, ExercisePane.InputsChanged)]
+        await pilot.pause(1.0)
+        changed = [e for e in app.events if isinstance(e, ExercisePane.InputsChanged)]
+        assert len(changed) == 1 and changed[0].inputs["learning_rate"] == "0.45"
+
+
+async def test_fit_exercise_on_a_csv_draws_data_line_and_cost(tmp_path: Path) -> None:
+    csv = tmp_path / "line.csv"
+    csv.write_text("x,y\n" + "".join(f"{x},{1 + 2 * x}\n" for x in range(10)))
+    exercise = Exercise(id="fit-line", lesson_slug="fitting", kind="fit", data="line.csv",
+                        learning_rate=0.1, iterations=5000, precision=1e-9, scale=True,
+                        editable=("scale", "learning_rate"), goal={"slope_near": 2.0})
+    app = Host(exercise, lessons_data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#field-learning_rate", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.events[-1].passed is True
+        text = status(app)
+        assert text.startswith("Fit converged in ") and "y = 1 + 2*x" in text
+        plot = app.query_one(FitPlot)
+        assert plot.display and plot.line is not None
+        assert abs(plot.line[0] - 1) < 1e-4 and abs(plot.line[1] - 2) < 1e-4
+        assert "data" in plot.plt.build()
+
+
+async def test_fit_with_a_missing_file_says_so_in_one_sentence(tmp_path: Path) -> None:
+    exercise = Exercise(id="fit-none", lesson_slug="fitting", kind="fit", data="nope.csv",
+                        editable=("data",), goal={"slope_near": 2.0})
+    app = Host(exercise, lessons_data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#field-data", Input).focus()
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if status(app).startswith("Problem:"):
+                break
+        text = status(app)
+        assert text.startswith("Problem:") and "nope.csv" in text and "\n" not in text
+
+
+async def test_numeric_answer_is_checked_on_enter() -> None:
+    exercise = Exercise(id="count", lesson_slug="loop", kind="numeric",
+                        prompt="How many updates does x^2 from 3 at 0.1 take?",
+                        goal={"answer": 40}, solution={"answer": 40})
+    app = Host(exercise)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#field-answer", Input).focus()
+        for key in "39":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.events[-1].passed is False and "NOT YET" in status(app)
+        await pilot.press("backspace", "backspace", "4", "0", "enter")
+        await settle(pilot, app, count=2)
+        last = [e for e in app.events if isinstance(e, ExercisePane.Attempted)][-1]
+        assert last.passed is True and last.inputs["answer"] == "40"
+        assert "PASS" in status(app)
+
+
+async def test_choice_is_checked_when_an_option_is_chosen() -> None:
+    exercise = Exercise(id="which", lesson_slug="loop", kind="choice", prompt="Which step?",
+                        options=("predict", "calculate the error", "learn"),
+                        goal={"choice": 2}, solution={"choice": 2})
+    app = Host(exercise)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one(OptionList).focus()
+        await pilot.press("down", "enter")
+        await settle(pilot, app)
+        event = app.events[-1]
+        assert event.inputs["choice"] == "2" and event.passed is True
