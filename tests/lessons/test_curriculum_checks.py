@@ -92,6 +92,36 @@ def test_anscombe_quartet_is_the_published_data() -> None:
     assert sums == [82.51, 82.51, 82.5, 82.51]
 
 
+def _exercise(key: str) -> Exercise:
+    return next(e for e in _exercises() if e.key == key)
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4])
+def test_every_anscombe_set_gives_the_same_fitted_line(number: int) -> None:
+    """Lesson 09 tells the learner to load anscombe2-4 in the fit exercise: all pass."""
+    exercise = _exercise("linear-regression/fit-anscombe")
+    outcome = check_attempt(exercise, {"learning_rate": 0.1, "data": f"anscombe{number}.csv"})
+    assert outcome.passed, outcome.message
+
+
+def test_a_learners_own_csv_works_in_the_capstone(tmp_path: Path) -> None:
+    own = tmp_path / "study.csv"
+    own.write_text("hours,score\n1,5\n2,8\n3,11\n4,14\n5,17\n", encoding="utf-8")
+    exercise = _exercise("capstone/own-data")
+    outcome = check_attempt(exercise, {"data": str(own), "scale": "true"})
+    assert outcome.passed, outcome.message
+    assert abs(outcome.result.slope - 3.0) < 1e-6 and abs(outcome.result.intercept - 2.0) < 1e-6
+
+
+def test_a_broken_csv_gets_one_sentence_not_a_traceback(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.csv"
+    broken.write_text("a,b\nx,y\n", encoding="utf-8")
+    outcome = check_attempt(_exercise("capstone/own-data"), {"data": str(broken)})
+    assert not outcome.passed
+    assert outcome.message.endswith(".") and "\n" not in outcome.message
+    assert "Traceback" not in outcome.message
+
+
 def test_check_lessons_command_passes_on_the_shipped_lessons() -> None:
     done = subprocess.run([*_gd_tutor(), "check-lessons", str(LESSONS_DIR)],
                           capture_output=True, text=True, timeout=120, check=False)

@@ -131,7 +131,7 @@ def test_houses_csv_has_a_large_scale_feature() -> None:
     assert len(data.xs) == 14 and min(data.xs) >= 800 and max(data.xs) >= 3000
 
 
-def test_lesson_files_state_no_bare_run_numbers_in_key_places() -> None:
+def test_headline_numbers_of_the_brief_are_claims() -> None:
     """The headline numbers of the brief are claims, so check-lessons recomputes them."""
     text = {p.name[:2]: p.read_text(encoding="utf-8") for p in LESSONS_DIR.glob("[0-9][0-9]-*.md")}
     assert re.search(r'\{\{claim: run\(f="x\^2", start=3, lr=0\.1\)\.nit = 40\}\}', text["04"])
