@@ -137,3 +137,19 @@ def test_commands_never_import_textual(env: dict[str, str], argv: list[str]) -> 
     assert status == "0", out.stderr
     # Listing lessons and progress needs no maths either; only check-lessons runs the engine.
     assert heavy == ("['sympy']" if argv[0] == "check-lessons" else "[]")
+
+
+def test_lessons_with_a_missing_folder_is_one_sentence(env: dict[str, str], tmp_path: Path) -> None:
+    env["GD_TUTOR_LESSONS_DIR"] = str(tmp_path / "gone")
+    out = gd_tutor(env, "lessons")
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr == f"gd-tutor: The lesson folder {tmp_path / 'gone'} does not exist.\n"
+
+
+def test_lessons_lists_what_loaded_and_names_broken_files(env: dict[str, str]) -> None:
+    env["GD_TUTOR_LESSONS_DIR"] = str(FIXTURES / "broken")
+    out = gd_tutor(env, "lessons", "--json")
+    assert out.returncode == 0
+    assert [row["slug"] for row in json.loads(out.stdout)] == ["broken-exercises", "fine"]
+    assert f"gd-tutor: {FIXTURES / 'broken' / '01-no-front.md'}:1: no front matter" in out.stderr
+    assert "Traceback" not in out.stderr
