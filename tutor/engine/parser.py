@@ -37,8 +37,8 @@ _UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 # Which token kinds may be multiplied by writing them side by side (2x, 3(x+1), (x+1)(x-1)).
 _JUXTAPOSE = {
     "num": {"var", "const", "func", "("},
-    "var": {"func", "("},
-    "const": {"func", "("},
+    "var": {"const", "func", "("},
+    "const": {"var", "const", "func", "("},
     ")": {"var", "const", "func", "("},
 }
 _STARTS_ATOM = {"num", "var", "const", "func", "("}
