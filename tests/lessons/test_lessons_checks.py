@@ -200,8 +200,8 @@ def test_fit_slope_near_uses_the_lesson_data() -> None:
 @pytest.mark.parametrize(("inputs", "message"), [
     ({"learning_rate": "fast"}, "The learning rate must be a number, like 0.1."),
     ({"learning_rate": -0.1}, "The learning rate must be a number above 0, like 0.1."),
-    ({"iterations": 10 ** 9}, "The number of iterations must be a whole number from 1 to 100000."),
-    ({"iterations": 2.5}, "The number of iterations must be a whole number from 1 to 100000."),
+    ({"iterations": 10 ** 9}, "The number of iterations must be a whole number from 1 to 1000000."),
+    ({"iterations": 2.5}, "The number of iterations must be a whole number from 1 to 1000000."),
     ({"method": "sgd"}, "'sgd' is not a method; use one of gd, momentum, nesterov, adagrad, "
                         "rmsprop, adam."),
     ({"start": "1, 2"}, "The start point has 2 number(s) but the function has 1 variable(s) (x); "

@@ -183,3 +183,13 @@ def test_claims_in_exercise_text_are_rendered_and_collected(tmp_path: Path) -> N
     assert exercise.prompt == "It took 40 updates; now?"
     assert exercise.hints == ("The value at 3 is 9.",)
     assert [(c.written, c.line) for c in lesson.claims] == [("40", 11), ("9", 15)]
+
+
+def test_byte_order_mark_and_crlf_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "01-x.md"
+    text = "---\ntitle: T\nslug: t\norder: 1\nobjectives: [a]\n---\n\nValue {{claim: value(f=\"x^2\", at=3) = 9}}.\n"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    lesson, problems = load_lesson_file(path)
+    assert problems == [] and lesson is not None
+    assert lesson.slug == "t" and lesson.segments[0].text == "Value 9.\n"
+    assert lesson.claims[0].line == 8

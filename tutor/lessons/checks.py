@@ -20,7 +20,7 @@ from tutor.lessons.model import Exercise
 
 RUN_GOALS = ("converge_within", "diverge", "stop_at_limit", "end_near",
              "slope_near", "intercept_near")
-MAX_ITERATIONS = 100_000
+MAX_ITERATIONS = 1_000_000
 DEFAULT_LEARNING_RATE = 0.1
 
 

@@ -104,7 +104,7 @@ class _FileReader:
 def load_lesson_file(path: Path) -> tuple[Lesson | None, list[LessonProblem]]:
     """Read one lesson file: the Lesson (None if unusable) and its problems."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         return None, [LessonProblem(path, 0, "the file is not UTF-8 text.")]
     except OSError as exc:
