@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ def _read_rows(path: str | os.PathLike[str]) -> list[list[str]]:
     if "\0" in text:
         raise DataError(f"{name} is not a text CSV file (it contains binary data)")
     try:
-        rows = list(csv.reader(text.splitlines(), delimiter=_delimiter(text)))
+        rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text), strict=True))
     except csv.Error as exc:
         raise DataError(f"{name} is not valid CSV: {exc}") from None
     return [[c.strip() for c in r] for r in rows if any(c.strip() for c in r)]
