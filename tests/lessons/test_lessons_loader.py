@@ -193,3 +193,12 @@ def test_byte_order_mark_and_crlf_line_endings(tmp_path: Path) -> None:
     assert problems == [] and lesson is not None
     assert lesson.slug == "t" and lesson.segments[0].text == "Value 9.\n"
     assert lesson.claims[0].line == 8
+
+
+@pytest.mark.parametrize(("wanted", "slug"), [
+    ("too-far", "too-far"), (2, "too-far"), ("02", "too-far"), (" 3 ", "fitting"),
+    ("9", None), ("nope", None), ("", None),
+])
+def test_find_by_slug_or_number(wanted: object, slug: str | None) -> None:
+    found = load_lessons(FIXTURES / "good").find(wanted)  # type: ignore[arg-type]
+    assert (found.slug if found else None) == slug

@@ -139,9 +139,11 @@ class LessonSet:
     directory: Path
 
     def find(self, wanted: str | int) -> Lesson | None:
-        """The lesson with this slug or number (`order`), or None."""
+        """The lesson with this slug or number (`order`; "5" and "05" both work), or None."""
+        text = str(wanted).strip()
+        number = int(text) if text.isdigit() else None
         for lesson in self.lessons:
-            if lesson.slug == str(wanted) or str(lesson.order) == str(wanted).strip():
+            if lesson.slug == text or lesson.order == number:
                 return lesson
         return None
 
