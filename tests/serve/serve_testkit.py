@@ -111,6 +111,11 @@ class ServerProcess:
     port: int
     data_dir: Path
 
+    @property
+    def log(self) -> str:
+        """What the server printed so far."""
+        return (self.data_dir / "server.log").read_text()
+
     def descendants(self) -> list[int]:
         """PIDs of every live process below the server (from /proc)."""
         parents: dict[int, int] = {}
@@ -128,18 +133,45 @@ class ServerProcess:
             frontier = kids
         return found
 
+    def zygotes(self) -> list[int]:
+        """The server's warm tutor zygote (a direct child; it stays while the server runs)."""
+        return [pid for pid in self.descendants() if _parent(pid) == self.process.pid
+                and b"tutor.serve.zygote" in _cmdline(pid)]
+
+    def tutors(self) -> list[int]:
+        """Every process under the server except the zygote: the learners' tutors."""
+        zygotes = self.zygotes()
+        return [pid for pid in self.descendants() if pid not in zygotes]
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError):
+        return -1
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
 
 def start_server(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> ServerProcess:
     """Start `python -m tutor.cli serve --port 0 ...` and read the port from its first line."""
     argv = [sys.executable, "-m", "tutor.cli", "serve", "--port", "0", "--data-dir",
             str(data_dir), *args]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=env)
-    line = proc.stdout.readline() if proc.stdout else ""
-    match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-    if not match:
-        proc.kill()
-        raise AssertionError(f"server did not start: {line}{proc.communicate()[0]}")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = data_dir / "server.log"  # a regular file, as when a teacher redirects the output
+    with log.open("w") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, text=True, env=env)
+    deadline = time.monotonic() + 60
+    while not (match := re.search(r"listening on 127\.0\.0\.1:(\d+)", log.read_text())):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"server did not start: {log.read_text()}")
+        time.sleep(0.05)
     return ServerProcess(proc, int(match.group(1)), data_dir)
 
 

@@ -44,11 +44,13 @@ def server(tmp_path_factory: pytest.TempPathFactory, class_keys: dict[str, Path]
     running = start_server(data_dir, "--authorized-keys", str(auth))
     yield running
     assert stop_server(running) == 0
+    assert "Traceback" not in running.log and "zygote" not in running.log
 
 
 async def _no_descendants(server, timeout: float = 20.0) -> None:
+    """Only the zygote may remain under the server: no tutor, orphan or zombie."""
     for _ in range(int(timeout / 0.1)):
-        if not server.descendants():
+        if not server.tutors() and len(server.descendants()) <= 1:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"processes left under the server: {server.descendants()}")
@@ -57,7 +59,9 @@ async def _no_descendants(server, timeout: float = 20.0) -> None:
 async def test_learner_gets_first_screen_and_keeps_progress(server, class_keys) -> None:
     client = await PtyClient.start(ssh_argv(server.port, "alice", class_keys["alice"]))
     await client.expect(FIRST_SCREEN, timeout=60)
-    assert server.descendants(), "the tutor should run under the server"
+    assert len(server.zygotes()) == 1, "the warm zygote runs under the server"
+    [tutor] = server.tutors()
+    assert Path(f"/proc/{tutor}/comm").read_text().strip() == "gd-tutor alice"
     await client.close()
     await _no_descendants(server)
     assert (server.data_dir / "learners" / "alice" / "progress.db").is_file()
@@ -80,7 +84,7 @@ async def test_ten_learners_at_once_then_nothing_left(server, class_keys) -> Non
                                      for n in CLASS])
     try:
         await asyncio.gather(*[c.expect(FIRST_SCREEN, timeout=150) for c in clients])
-        assert len(server.descendants()) >= len(CLASS)
+        assert len(server.tutors()) == len(CLASS)
     finally:
         await asyncio.gather(*[c.close() for c in clients])
     await _no_descendants(server, 30)
@@ -95,6 +99,7 @@ async def test_sigterm_ends_every_session_and_exits_zero(tmp_path, class_keys) -
     client = await PtyClient.start(ssh_argv(running.port, "alice", class_keys["alice"]))
     await client.expect(FIRST_SCREEN, timeout=60)
     tutors = running.descendants()
+    assert len(tutors) == 2  # the zygote and alice's tutor
     running.process.send_signal(signal.SIGTERM)
     assert await asyncio.to_thread(running.process.wait, 30) == 0
     await client.expect("The class server is shutting down; your progress is saved.")

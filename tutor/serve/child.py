@@ -14,8 +14,9 @@ import signal
 import struct
 import sys
 import termios
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
+from typing import Protocol
 
 CLIENT_ENV_WHITELIST = ("LANG", "COLORTERM", "NO_COLOR")
 _DROPPED_SERVER_ENV = ("COLUMNS", "LINES", "TERM", "NO_COLOR", "COLORTERM", "GD_TUTOR_DATA_DIR",
@@ -54,10 +55,31 @@ def _take_controlling_terminal() -> None:  # runs in the child after setsid()
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
+class ChildProcess(Protocol):
+    """What PtyChild needs of a started process (asyncio's Process has it)."""
+
+    pid: int
+    returncode: int | None
+
+    async def wait(self) -> int:
+        """Wait for the exit and return the status."""
+
+
+Launcher = Callable[[list[str], Mapping[str, str], "str | None", int], Awaitable[ChildProcess]]
+
+
+async def launch_subprocess(argv: list[str], env: Mapping[str, str], cwd: str | None,
+                            slave: int) -> ChildProcess:
+    """Start `argv` on the PTY `slave` in a new session that owns it (setsid + TIOCSCTTY)."""
+    return await asyncio.create_subprocess_exec(
+        *argv, stdin=slave, stdout=slave, stderr=slave, env=dict(env), cwd=cwd,
+        start_new_session=True, preexec_fn=_take_controlling_terminal)
+
+
 class PtyChild:
     """A process group running in a fresh PTY; output goes to `on_output`, EOF to `on_exit`."""
 
-    def __init__(self, process: asyncio.subprocess.Process, master: int) -> None:
+    def __init__(self, process: ChildProcess, master: int) -> None:
         self.process = process
         self.pid = process.pid
         self._master = master
@@ -68,14 +90,17 @@ class PtyChild:
 
     @classmethod
     async def spawn(cls, argv: list[str], env: Mapping[str, str], *, columns: int,
-                    rows: int, cwd: str | None = None) -> PtyChild:
-        """Start `argv` as a session leader whose controlling terminal is a new PTY."""
+                    rows: int, cwd: str | None = None,
+                    launcher: Launcher | None = None) -> PtyChild:
+        """Start `argv` as a session leader whose controlling terminal is a new PTY.
+
+        `launcher` (e.g. the tutor zygote) starts the process on the PTY slave;
+        by default it is a plain subprocess.
+        """
         master, slave = os.openpty()
         try:
             set_window_size(master, columns or 80, rows or 24)
-            process = await asyncio.create_subprocess_exec(
-                *argv, stdin=slave, stdout=slave, stderr=slave, env=dict(env), cwd=cwd,
-                start_new_session=True, preexec_fn=_take_controlling_terminal)
+            process = await (launcher or launch_subprocess)(argv, env, cwd, slave)
         except BaseException:
             os.close(master)
             raise

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import asyncssh
 
 from tutor.serve.auth import Admission
-from tutor.serve.child import PtyChild, child_command, learner_env
+from tutor.serve.child import ChildProcess, PtyChild, child_command, launch_subprocess, learner_env
 from tutor.serve.names import describe_rule, learner_name
+from tutor.serve.spawner import Zygote, ZygoteError
 
 RESET_TERMINAL = b"\x1b[?1049l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?25h\x1b[0m\r\n"
 
@@ -35,6 +38,7 @@ class ServeConfig:
     lessons_dir: str | None = None
     child_argv: tuple[str, ...] | None = None  # None: the real gd-tutor
     grace: float = 3.0
+    zygote: bool = True  # fork tutors from a warm process (tutor.serve.zygote)
 
 
 class Classroom:
@@ -43,7 +47,25 @@ class Classroom:
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
         self.sessions: set[TutorSession] = set()
+        self.zygote: Zygote | None = None
         self._idle_task: asyncio.Task[None] | None = None
+
+    async def start_zygote(self) -> None:
+        """Start the warm tutor zygote; without it each tutor is a plain subprocess."""
+        try:
+            self.zygote = await Zygote.start()
+        except (OSError, asyncio.TimeoutError) as exc:
+            sys.stderr.write(f"gd-tutor: starting tutors without the zygote ({exc}).\n")
+
+    async def launch(self, argv: list[str], env: Mapping[str, str], cwd: str | None,
+                     slave: int) -> ChildProcess:
+        """Start a tutor through the zygote, or as a plain subprocess if it is unavailable."""
+        if self.zygote is not None:
+            try:
+                return await self.zygote.launch(argv, env, cwd, slave)
+            except (ZygoteError, asyncio.TimeoutError) as exc:
+                sys.stderr.write(f"gd-tutor: the zygote failed ({exc}); using a subprocess.\n")
+        return await launch_subprocess(argv, env, cwd, slave)
 
     def admit(self, session: TutorSession) -> bool:
         """Add `session` unless the class is full."""
@@ -76,6 +98,8 @@ class Classroom:
         tasks = [s.finish("The class server is shutting down; your progress is saved.", 0)
                  for s in list(self.sessions)]
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self.zygote is not None:
+            await self.zygote.close()
 
 
 class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
@@ -144,7 +168,7 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         Path(env["GD_TUTOR_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
         argv = list(config.child_argv or child_command(config.lessons_dir))
         return await PtyChild.spawn(argv, env, columns=self._size[0], rows=self._size[1],
-                                    cwd=env["GD_TUTOR_DATA_DIR"])
+                                    cwd=env["GD_TUTOR_DATA_DIR"], launcher=self.classroom.launch)
 
     def _refuse(self, message: str) -> None:
         if self._chan is not None:
@@ -250,6 +274,8 @@ async def start_ssh_server(config: ServeConfig) -> tuple[asyncssh.SSHAcceptor, C
         server_host_keys=[config.host_key], line_editor=False, encoding=None,
         agent_forwarding=False, x11_forwarding=False, allow_scp=False, kbdint_auth=False,
         login_timeout=60, keepalive_interval=60, keepalive_count_max=3)
+    if config.zygote:
+        await classroom.start_zygote()
     classroom.start_idle_watch()
     return acceptor, classroom
 

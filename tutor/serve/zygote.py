@@ -1,0 +1,169 @@
+"""The tutor zygote: a process that has already imported gd-tutor and forks one per learner.
+
+Starting Python, Textual, SymPy and the lessons code costs about half a second
+of CPU and ~25 MiB per learner; forking a warm process instead saves that CPU
+and shares the pages between sessions. The server (tutor.serve.spawner) talks to
+it over a SOCK_SEQPACKET socket: each request is one JSON message carrying the
+PTY slave fd (SCM_RIGHTS); replies are JSON lines on stdout: `{"id", "pid"}`
+when a child started and `{"exit", "status"}` when one was reaped.
+
+Run as `python -m tutor.serve.zygote FD`; it exits when the socket closes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import selectors
+import signal
+import socket
+import sys
+import termios
+import traceback
+from typing import Any
+
+TUTOR_PREFIX = ("-m", "tutor.cli")
+
+
+def preload() -> None:
+    """Import everything a learner's tutor needs before its first screen and first run."""
+    import tutor.cli  # noqa: F401
+    import tutor.commands.app  # noqa: F401
+    import tutor.engine  # noqa: F401  (SymPy: the app would import it after the first paint)
+    import tutor.ui.app  # noqa: F401
+
+
+def _reply(message: dict[str, Any]) -> None:
+    os.write(1, (json.dumps(message) + "\n").encode())
+
+
+def _become_tutor(request: dict[str, Any], slave: int) -> int:
+    """In the forked child: take the PTY as controlling terminal, then run the tutor."""
+    for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)
+    os.setsid()
+    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+    for fd in (0, 1, 2):
+        os.dup2(slave, fd)
+    os.closerange(3, 1024)
+    os.chdir(request.get("cwd") or "/")
+    os.environ.clear()
+    os.environ.update(request["env"])
+    _name_process(f"gd-tutor {request['env'].get('GD_TUTOR_LEARNER', '')}")
+    argv = request["argv"]
+    if tuple(argv[1:3]) != TUTOR_PREFIX:
+        os.execvpe(argv[0], argv, request["env"])
+    sys.argv = ["gd-tutor", *argv[3:]]
+    _fresh_stdio()
+    from tutor.cli import main
+
+    return main(argv[3:])
+
+
+def _fresh_stdio() -> None:
+    """New text streams on fds 0-2 (the zygote's were a pipe and whatever the server had)."""
+    sys.stdin = sys.__stdin__ = open(0, encoding="utf-8", errors="replace", closefd=False)
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        stream = open(fd, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)
+
+
+def _name_process(name: str) -> None:
+    """Show the learner in `ps -o comm` and top (the kernel keeps 15 characters)."""
+    try:
+        with open("/proc/self/comm", "w", encoding="utf-8") as comm:
+            comm.write(name[:15])
+    except OSError:
+        pass
+
+
+def _fork(request: dict[str, Any], slave: int) -> None:
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            code = _become_tutor(request, slave)
+        except BaseException:  # noqa: BLE001 - a child must never return into the zygote
+            traceback.print_exc()
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+            os._exit(code if isinstance(code, int) else 1)
+    os.close(slave)
+    _reply({"id": request["id"], "pid": pid})
+
+
+def _handle(sock: socket.socket) -> bool:
+    try:
+        data, fds, _flags, _addr = socket.recv_fds(sock, 1 << 20, 4)
+    except InterruptedError:
+        return True
+    if not data:
+        return False
+    request = json.loads(data)
+    if len(fds) != 1:
+        for fd in fds:
+            os.close(fd)
+        _reply({"id": request.get("id"), "error": "no terminal was passed"})
+        return True
+    _fork(request, fds[0])
+    return True
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        _reply({"exit": pid, "status": os.waitstatus_to_exitcode(status)})
+
+
+def serve(sock: socket.socket) -> None:
+    """Fork a tutor per request until the server closes the socket."""
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_r, False)
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
+    selector = selectors.DefaultSelector()
+    selector.register(sock, selectors.EVENT_READ)
+    selector.register(wake_r, selectors.EVENT_READ)
+    running = True
+    while running:
+        for key, _ in selector.select():
+            if key.fileobj is sock:
+                running = _handle(sock)
+            else:
+                _drain(wake_r)
+        _reap()
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 512):
+            pass
+    except BlockingIOError:
+        pass
+
+
+def main() -> int:
+    """Entry point: `python -m tutor.serve.zygote FD`."""
+    sock = socket.socket(fileno=int(sys.argv[1]))
+    preload()
+    _reply({"ready": os.getpid()})
+    serve(sock)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
