@@ -199,3 +199,15 @@ async def test_choice_is_checked_when_an_option_is_chosen() -> None:
         await settle(pilot, app)
         event = app.events[-1]
         assert event.inputs["choice"] == "2" and event.passed is True
+
+
+async def test_an_empty_answer_is_not_sent_to_the_check() -> None:
+    exercise = Exercise(id="count", lesson_slug="loop", kind="numeric", prompt="How many?",
+                        goal={"answer": 40}, solution={"answer": 40})
+    app = Host(exercise)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#field-answer", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert status(app) == "Problem: Type your answer in the answer field, then press Enter."
+        assert not app.events

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from textual_plotext import PlotextPlot
@@ -16,6 +17,15 @@ def use_log_scale(series: Sequence[Sequence[float]]) -> bool:
     """Log y when every cost is positive and they span more than three decades."""
     values = [v for costs in series for v in finite(costs)]
     return bool(values) and min(values) > 0 and max(values) / min(values) > 1e3
+
+
+def decade_ticks(series: Sequence[Sequence[float]], most: int = 5) -> tuple[list[float], list[str]]:
+    """Powers of ten spanning the costs, at most `most` of them, labelled `1e-06`."""
+    values = [v for costs in series for v in finite(costs) if v > 0]
+    low, high = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
+    stride = max(1, math.ceil((high - low) / (most - 1)))
+    powers = list(range(high, low - 1, -stride))[::-1]
+    return [10.0 ** p for p in powers], [f"{10.0 ** p:g}" for p in powers]
 
 
 class CostPlot(PlotextPlot):
@@ -45,6 +55,7 @@ class CostPlot(PlotextPlot):
                      marker=MARKERS[i % len(MARKERS)], label=label or None)
         if log:
             plt.yscale("log")
+            plt.yticks(*decade_ticks([c for _, _, c in self.series]))
         plt.title("cost per iteration" + (" (log scale)" if log else ""))
         plt.xlabel("iteration")
         self.refresh()

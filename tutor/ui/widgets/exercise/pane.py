@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Input, OptionList, Static
 from textual.worker import get_current_worker
@@ -21,6 +20,7 @@ from textual.worker import get_current_worker
 from tutor.ui.widgets.exercise import jobs
 from tutor.ui.widgets.exercise.fields import ExerciseFields
 from tutor.ui.widgets.exercise.hint_box import HintBox
+from tutor.ui.widgets.exercise.pane_messages import Attempted, HintShown, InputsChanged, Skipped
 from tutor.ui.widgets.exercise.messages import (
     Checked, RunFailed, RunFinished, RunProgress, StepTaken,
 )
@@ -58,54 +58,10 @@ class ExercisePane(Vertical):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    class Attempted(Message):
-        """The learner ran or answered the exercise; `passed` is None when nothing was checked."""
-
-        def __init__(self, pane: ExercisePane, key: str, inputs: dict, passed: bool | None,
-                     message: str) -> None:
-            super().__init__()
-            self.pane, self.key, self.inputs, self.passed, self.message = pane, key, inputs, passed, message
-
-        @property
-        def control(self) -> ExercisePane:
-            """The pane that sent it."""
-            return self.pane
-
-    class Skipped(Message):
-        """The learner chose to skip this exercise."""
-
-        def __init__(self, pane: ExercisePane, key: str) -> None:
-            super().__init__()
-            self.pane, self.key = pane, key
-
-        @property
-        def control(self) -> ExercisePane:
-            """The pane that sent it."""
-            return self.pane
-
-    class HintShown(Message):
-        """Another hint (or the solution, as count = hints + 1) is on show."""
-
-        def __init__(self, pane: ExercisePane, key: str, count: int) -> None:
-            super().__init__()
-            self.pane, self.key, self.count = pane, key, count
-
-        @property
-        def control(self) -> ExercisePane:
-            """The pane that sent it."""
-            return self.pane
-
-    class InputsChanged(Message):
-        """The typed inputs settled (debounced), for saving the learner's last inputs."""
-
-        def __init__(self, pane: ExercisePane, key: str, inputs: dict) -> None:
-            super().__init__()
-            self.pane, self.key, self.inputs = pane, key, inputs
-
-        @property
-        def control(self) -> ExercisePane:
-            """The pane that sent it."""
-            return self.pane
+    Attempted = Attempted
+    Skipped = Skipped
+    HintShown = HintShown
+    InputsChanged = InputsChanged
 
     def __init__(self, exercise: Exercise | None, *, saved_inputs: dict | None = None,
                  state: str | None = None, hints_shown: int = 0,
@@ -215,6 +171,8 @@ class ExercisePane(Vertical):
             return ex is not None and (action == "skip" or bool(ex.hints or ex.solution))
         if action == "run":
             return self.kind not in ("numeric", "choice") or bool(ex and ex.function)
+        if action == "cancel":
+            return self.offers("run") or self.offers("compare")
         return True
 
     # ----- actions ----------------------------------------------------------------------
@@ -282,11 +240,23 @@ class ExercisePane(Vertical):
     # ----- workers ----------------------------------------------------------------------
 
     def _start(self, mode: str) -> None:
+        if mode == "answer" and not self._has_answer():
+            return
         self.run_id += 1
         self.running = mode != "answer"
         if self.running:
             self.status.show_text("Running... (Esc cancels)")
         self._run_worker(self.run_id, mode, self.inputs())
+
+    def _has_answer(self) -> bool:
+        values = self.inputs()
+        if self.kind == "numeric" and not values.get("answer", "").strip():
+            self.status.show_error("Type your answer in the answer field, then press Enter.")
+            return False
+        if self.kind == "choice" and not values.get("choice"):
+            self.status.show_error("Choose one of the options with the arrow keys, then press Enter.")
+            return False
+        return True
 
     @work(thread=True, exclusive=True, group="run")
     def _run_worker(self, run_id: int, mode: str, inputs: dict) -> None:
