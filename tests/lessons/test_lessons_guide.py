@@ -35,3 +35,14 @@ def test_the_example_would_be_caught_if_it_lied(tmp_path: Path) -> None:
 
 def test_the_guide_is_not_loaded_as_a_lesson() -> None:
     assert all(lesson.path.name != "README.md" for lesson in load_lessons(GUIDE.parent).lessons)
+
+
+def test_the_guides_sample_claims_are_true() -> None:
+    from tutor.lessons.claims import evaluate_claim, parse_claim
+
+    samples = [line.strip() for line in GUIDE.read_text(encoding="utf-8").splitlines()
+               if line.startswith("    {{claim:")]
+    assert len(samples) == 7
+    for text in samples:
+        outcome = evaluate_claim(parse_claim(text), GUIDE.parent / "data")
+        assert outcome.holds, outcome.message
