@@ -1,0 +1,139 @@
+"""Unit tests of the pane's pure helpers: parsing inputs, formatting, thinning, the level view."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor.lessons.model import Exercise
+from tutor.ui.widgets.exercise import runner
+from tutor.ui.widgets.exercise.contour_plot import SHADES, level_lines, shade_grid
+from tutor.ui.widgets.exercise.cost_plot import decade_ticks, use_log_scale
+from tutor.ui.widgets.exercise.formatting import fmt, fmt_point, head_tail, sample_indices
+from tutor.ui.widgets.exercise.hint_box import solution_text
+from tutor.ui.widgets.exercise.specs import field_specs
+from tutor.ui.widgets.exercise.step_view import describe_step
+
+GOOD = {"function": "x^2", "start": "3", "learning_rate": "0.1", "iterations": "100",
+        "precision": "0.0001", "method": "gd"}
+
+
+def test_parse_request_reads_the_typed_strings() -> None:
+    request = runner.parse_request(GOOD | {"start": "-1.2, 1", "method": "Adam"})
+    assert request == runner.RunRequest("x^2", (-1.2, 1.0), 0.1, 100, 0.0001, "adam")
+
+
+@pytest.mark.parametrize(("key", "value", "sentence"), [
+    ("learning_rate", "fast", "The learning rate must be a number, like 0.1, not 'fast'."),
+    ("learning_rate", "-1", "The learning rate must be greater than 0, like 0.1."),
+    ("start", "", "The start needs a number for each variable, like 3 or -1.2,1."),
+    ("iterations", "2.5", "The iteration limit must be a whole number from 1 to 100,000,000, not '2.5'."),
+    ("method", "sgd", "The method must be one of gd, momentum, nesterov, adagrad, rmsprop, adam, not 'sgd'."),
+    ("function", " ", "Type a function first, for example x^2."),
+    ("precision", "nan", "The precision must be a finite number, not 'nan'."),
+])
+def test_parse_request_refuses_bad_input_in_one_sentence(key: str, value: str, sentence: str) -> None:
+    with pytest.raises(runner.InputProblem) as caught:
+        runner.parse_request(GOOD | {key: value})
+    assert str(caught.value) == sentence
+
+
+def test_parse_compare_takes_rates_or_methods() -> None:
+    assert runner.parse_compare("0.01, 0.1;0.5") == ([0.01, 0.1, 0.5], [])
+    assert runner.parse_compare("gd, Adam") == ([], ["gd", "adam"])
+    with pytest.raises(runner.InputProblem):
+        runner.parse_compare("gd, 0.1x")
+
+
+def test_run_descent_matches_the_engine_and_can_be_stopped() -> None:
+    outcome = runner.run_descent(runner.parse_request(GOOD))
+    assert outcome.result.status == "converged" and outcome.result.nit == 40
+    calls = []
+    stopped = runner.run_descent(runner.parse_request(GOOD | {"precision": "0", "iterations": "100000"}),
+                                 should_stop=lambda: len(calls) > 5 or calls.append(1) is not None)
+    assert stopped.result.status == "stopped" and stopped.result.nit < 100
+
+
+def test_engine_parse_error_is_one_sentence() -> None:
+    with pytest.raises(ValueError) as caught:
+        runner.run_descent(runner.parse_request(GOOD | {"function": "x^^2"}))
+    sentence = runner.user_message(caught.value)
+    assert sentence.endswith(".") and "\n" not in sentence and "Traceback" not in sentence
+
+
+def test_resolve_data_path_prefers_the_lessons_data_folder(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("x,y\n1,2\n")
+    assert runner.resolve_data_path("a.csv", tmp_path) == tmp_path / "a.csv"
+    assert runner.resolve_data_path("b.csv", tmp_path) == Path("b.csv")
+
+
+def test_formatting() -> None:
+    assert fmt(3 * 0.8 ** 40) == "0.000398768"
+    assert fmt(2.4000000000000004) == "2.4" and fmt(float("inf")) == "inf" and fmt(-0.0) == "0"
+    assert fmt_point((1.0,)) == "1" and fmt_point((1.0, -2.5)) == "(1, -2.5)"
+
+
+def test_thinning_keeps_first_and_last_and_bounds_the_count() -> None:
+    picked = sample_indices(10_001, 160)
+    assert picked[0] == 0 and picked[-1] == 10_000 and len(picked) <= 160
+    assert sample_indices(5, 160) == [0, 1, 2, 3, 4]
+    assert head_tail(41) == [0, 1, 2, 3, 4, None, 36, 37, 38, 39, 40]
+    assert head_tail(11) == list(range(11))
+
+
+def test_log_scale_and_decade_ticks() -> None:
+    assert use_log_scale([[9.0, 1e-7]]) and not use_log_scale([[9.0, 1.0]])
+    assert not use_log_scale([[9.0, -1.0]])
+    ticks, labels = decade_ticks([[9.0, 1.6e-7]])
+    assert ticks[0] <= 1.6e-7 and ticks[-1] >= 9 and len(ticks) <= 5
+    assert labels[-1] == "10"
+
+
+def test_shade_grid_ranks_values_low_to_high() -> None:
+    grid = shade_grid([[float(v) for v in range(10)], [float("nan")] * 10])
+    assert "".join(grid[0]) == SHADES and set(grid[1]) == {"!"}
+
+
+def test_level_lines_mark_start_path_and_end_on_a_bowl() -> None:
+    path = [(2.0, 1.0), (1.6, 0.4), (1.28, 0.16), (0.0, 0.0)]
+    rows = level_lines(lambda p: p[0] ** 2 + 3 * p[1] ** 2, path, 30, 10)
+    assert len(rows) == 10 and all(len(r) == 30 for r in rows)
+    text = "\n".join(rows)
+    assert text.count("S") == 1 and text.count("E") == 1 and text.count("o") == 2
+    start_row = next(i for i, r in enumerate(rows) if "S" in r)
+    end_row = next(i for i, r in enumerate(rows) if "E" in r)
+    assert start_row < end_row  # y = 1 is drawn above y = 0
+    assert rows[0][-1] == "@" and rows[0][0] in "#%@"  # far corners are high on a bowl
+
+
+def test_step_description_has_the_three_steps() -> None:
+    class Report:
+        n, x, cost, gradient, update, new_x, new_cost = 1, (3.0,), 9.0, (6.0,), (-0.6,), (2.4,), 5.76
+    text = describe_step(Report, 0.1, "gd", ("x",))
+    assert "1 predict: x = 3, f(x) = 9" in text
+    assert "2 calculate the error: slope = 6" in text
+    assert "3 learn: x <- x - rate*slope = 3 - 0.1*6 = 2.4" in text
+    adam = describe_step(Report, 0.1, "adam", ("x",))
+    assert "x <- x + adam step = 3 + -0.6 = 2.4" in adam
+
+
+def test_field_specs_follow_the_exercise() -> None:
+    exercise = Exercise(id="e", lesson_slug="l", function="x^2", start=(-1.2, 1.0), learning_rate=0.001,
+                        editable=("learning_rate",), solution={"learning_rate": 0.4})
+    specs = {s.key: s for s in field_specs(exercise, saved={"learning_rate": "0.2", "function": "x"})}
+    assert specs["start"].value == "-1.2,1" and not specs["start"].editable
+    assert specs["learning_rate"].value == "0.2" and specs["learning_rate"].editable
+    assert specs["function"].value == "x^2"
+    free = {s.key: s for s in field_specs(None, overrides={"function": "x^4", "start": None})}
+    assert free["function"].value == "x^4" and free["start"].value == "" and "compare" in free
+    assert solution_text({"learning_rate": 0.4, "start": [1, 2]}) == "learning rate = 0.4, start = (1, 2)"
+
+
+def test_importing_the_pane_and_playground_does_not_import_sympy() -> None:
+    code = ("import sys; import tutor.ui.widgets.exercise, tutor.ui.screens.playground; "
+            "print('sympy' in sys.modules, 'tutor.engine' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
