@@ -2,22 +2,51 @@
 
 Parse a typed cost function safely, differentiate it, and run gradient descent
 (predict, calculate the error, learn) or fit a straight line to data.
+
+Names are loaded on first use (PEP 562), so `gd-tutor run` does not pay for the
+CSV reader and `gd-tutor fit` does not pay for the descent loop.
 """
 
 from __future__ import annotations
 
-from tutor.engine.data import DataError, XYData, load_xy_csv
-from tutor.engine.descent import Descent, DescentResult, StepReport, minimize
-from tutor.engine.errors import EngineInputError, ParseError
-from tutor.engine.objective import Objective, compile_objective
-from tutor.engine.optimizers import METHODS, Optimizer, make_optimizer
-from tutor.engine.parser import ParsedFunction, parse_function
-from tutor.engine.path import Path, PathPoint
-from tutor.engine.regression import FitResult, Line, fit, least_squares_line
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "DataError", "Descent", "DescentResult", "EngineInputError", "FitResult", "Line", "METHODS",
-    "Objective", "Optimizer", "ParseError", "ParsedFunction", "Path", "PathPoint", "StepReport",
-    "XYData", "compile_objective", "fit", "least_squares_line", "load_xy_csv", "make_optimizer",
-    "minimize", "parse_function",
-]
+_HOMES = {
+    "DataError": "errors", "EngineInputError": "errors", "ParseError": "errors",
+    "XYData": "data", "load_xy_csv": "data",
+    "Descent": "descent", "DescentResult": "descent", "StepReport": "descent",
+    "minimize": "descent",
+    "Objective": "objective", "compile_objective": "objective",
+    "METHODS": "optimizers", "Optimizer": "optimizers", "make_optimizer": "optimizers",
+    "ParsedFunction": "parser", "parse_function": "parser",
+    "Path": "path", "PathPoint": "path",
+    "FitResult": "regression", "FitStep": "regression", "Line": "regression", "fit": "regression",
+    "least_squares_line": "regression",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module that defines `name` the first time it is asked for."""
+    if name not in _HOMES:
+        raise AttributeError(f"module 'tutor.engine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"tutor.engine.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:
+    from tutor.engine.data import XYData, load_xy_csv
+    from tutor.engine.descent import Descent, DescentResult, StepReport, minimize
+    from tutor.engine.errors import DataError, EngineInputError, ParseError
+    from tutor.engine.objective import Objective, compile_objective
+    from tutor.engine.optimizers import METHODS, Optimizer, make_optimizer
+    from tutor.engine.parser import ParsedFunction, parse_function
+    from tutor.engine.path import Path, PathPoint
+    from tutor.engine.regression import FitResult, FitStep, Line, fit, least_squares_line
