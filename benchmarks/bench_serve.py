@@ -8,8 +8,9 @@ then:
 - floor: one learner alone, `--floor-repeat` times; the median time from starting
   `ssh` to the tutor's first screen ("gd-tutor" ... "Lesson 1 of") on the client;
 - load: `--learners` clients started at the same moment; first-paint p50/p95/max;
-- memory: while all are connected, RSS and PSS of every process under the server,
-  per session (PSS shares the Python libraries fairly between the sessions).
+- memory: `--settle` seconds after the last first paint, with all still connected,
+  RSS and PSS of the tutors under the server, per session (PSS splits the pages
+  the tutors share with the warm zygote fairly; RSS counts them in every session).
 
 It prints the medians, the ratio load p95 / floor, and the targets
 (p95 <= 3 s, RSS <= 80 MiB per session). Traffic stays on 127.0.0.1.
@@ -50,11 +51,12 @@ def make_keys(folder: Path, names: list[str]) -> Path:
     return folder / "authorized_keys"
 
 
-def start_server(data_dir: Path, keys: Path) -> tuple[subprocess.Popen[str], int]:
+def start_server(data_dir: Path, keys: Path, zygote: bool) -> tuple[subprocess.Popen[str], int]:
     """`gd-tutor serve` as a subprocess; returns it and its port."""
+    env = dict(os.environ, GD_TUTOR_SERVE_ZYGOTE="1" if zygote else "0")
     proc = subprocess.Popen([sys.executable, "-m", "tutor.cli", "serve", "--port", "0",
                              "--data-dir", str(data_dir), "--authorized-keys", str(keys),
-                             "--max-sessions", "200"], stdout=subprocess.PIPE, text=True)
+                             "--max-sessions", "200"], stdout=subprocess.PIPE, text=True, env=env)
     line = proc.stdout.readline() if proc.stdout else ""
     return proc, int(re.search(r"127\.0\.0\.1:(\d+)", line).group(1))  # type: ignore[union-attr]
 
@@ -115,7 +117,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
-async def measure(port: int, server_pid: int, keys: Path, learners: int, floor_repeat: int) -> dict:
+async def measure(port: int, server_pid: int, keys: Path, learners: int, floor_repeat: int,
+                  settle: float) -> dict:
     """Run the floor and the load phases against a running server."""
     floors = []
     for _ in range(floor_repeat):
@@ -126,7 +129,11 @@ async def measure(port: int, server_pid: int, keys: Path, learners: int, floor_r
     server_cpu = cpu_seconds(server_pid)
     results = await asyncio.gather(*[first_paint(port, n, keys.parent / n) for n in names])
     latencies = [seconds for seconds, _ in results]
-    tutors = descendants(server_pid)
+    await asyncio.sleep(settle)  # let each tutor finish its after-paint work (SymPy warm-up)
+    zygotes = [pid for pid in descendants(server_pid)
+               if b"tutor.serve.zygote" in Path(f"/proc/{pid}/cmdline").read_bytes()
+               and Path(f"/proc/{pid}/comm").read_text().startswith("python")]
+    tutors = [pid for pid in descendants(server_pid) if pid not in zygotes]
     server_cpu = cpu_seconds(server_pid) - server_cpu
     tutor_cpu = sum(cpu_seconds(pid) for pid in tutors) / learners
     rss, pss = (sum(memory_kib(pid)[i] for pid in tutors) / 1024 / learners for i in (0, 1))
@@ -137,6 +144,7 @@ async def measure(port: int, server_pid: int, keys: Path, learners: int, floor_r
             "p95_s": round(p95, 3), "max_s": round(max(latencies), 3), "ratio_p95_floor": round(p95 / floor, 2),
             "rss_mib_per_session": round(rss, 1), "pss_mib_per_session": round(pss, 1),
             "server_rss_mib": round(memory_kib(server_pid)[0] / 1024, 1),
+            "zygote_rss_mib": round(sum(memory_kib(pid)[0] for pid in zygotes) / 1024, 1),
             "server_cpu_s_during_load": round(server_cpu, 2),
             "tutor_cpu_s_per_session": round(tutor_cpu, 2),
             "processes_per_session": round(len(tutors) / learners, 2),
@@ -148,18 +156,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=20)
     parser.add_argument("--floor-repeat", type=int, default=3)
+    parser.add_argument("--settle", type=float, default=3.0,
+                        help="seconds to wait after the last first paint before measuring memory")
+    parser.add_argument("--no-zygote", action="store_true",
+                        help="start each tutor as a plain subprocess (GD_TUTOR_SERVE_ZYGOTE=0)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
         folder = Path(tmp)
         keys = make_keys(folder, ["floor", *[f"b{i:03d}" for i in range(args.learners)]])
-        server, port = start_server(folder / "data", keys)
+        server, port = start_server(folder / "data", keys, not args.no_zygote)
         try:
-            report = asyncio.run(measure(port, server.pid, keys, args.learners, args.floor_repeat))
+            report = asyncio.run(measure(port, server.pid, keys, args.learners,
+                                         args.floor_repeat, args.settle))
         finally:
             server.terminate()
             report_exit = server.wait(60)
     report["server_exit"] = report_exit
+    report["zygote"] = not args.no_zygote
     if args.json:
         print(json.dumps(report))
     else:

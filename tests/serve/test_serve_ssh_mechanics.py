@@ -63,8 +63,11 @@ async def _until(predicate, timeout: float = 15.0) -> None:
     raise AssertionError("condition not reached in time")
 
 
-async def test_learner_gets_own_controlling_terminal(make_class, client_keys, tmp_path) -> None:
-    port, _ = await make_class()
+@pytest.mark.parametrize("zygote", [True, False])
+async def test_learner_gets_own_controlling_terminal(make_class, client_keys, tmp_path,
+                                                     zygote) -> None:
+    port, classroom = await make_class(zygote=zygote)
+    assert (classroom.zygote is not None) == zygote
     client = await _login(port, "alice", client_keys["alice"], columns=100, rows=30)
     text = await client.expect(r"gd-tutor fake .*data=\S+")
     assert "size=100x30" in text and "term=xterm-256color" in text and "ctty=True" in text
@@ -204,3 +207,12 @@ async def test_password_file_logins(make_class, tmp_path) -> None:
     for user, password in (("dana", "wrong"), ("eve", "s3cret")):
         with pytest.raises(asyncssh.PermissionDenied):
             await asyncssh.connect(username=user, password=password, **options)
+
+
+async def test_tutors_still_start_when_the_zygote_dies(make_class, client_keys) -> None:
+    port, classroom = await make_class()
+    classroom.zygote.process.kill()
+    await classroom.zygote.process.wait()
+    client = await _login(port, "alice", client_keys["alice"])
+    await client.expect("ctty=True")  # a plain subprocess took over
+    await client.close()

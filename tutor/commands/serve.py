@@ -55,7 +55,8 @@ def _ssh_config(args: argparse.Namespace):  # -> ServeConfig
     return ServeConfig(data_dir=data_dir, host_key=host_key, admission=admission,
                        host=args.host, port=_check_port(2222 if args.port is None else args.port),
                        max_sessions=args.max_sessions, idle_timeout=float(args.idle_timeout),
-                       lessons_dir=os.environ.get("GD_TUTOR_LESSONS_DIR"))
+                       lessons_dir=os.environ.get("GD_TUTOR_LESSONS_DIR"),
+                       zygote=os.environ.get("GD_TUTOR_SERVE_ZYGOTE", "1") != "0")
 
 
 def _door(config) -> str:
