@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import shlex
+import socket
 from pathlib import Path
 
+from tutor.errors import UserError
 from tutor.serve.child import child_command
 
 WEB_LEARNER = "web"
@@ -32,10 +34,20 @@ def prepare_web_environment(data_dir: Path) -> Path:
     return store
 
 
+def check_port_free(host: str, port: int) -> None:
+    """UserError now, rather than a traceback from the web server later, if the port is taken."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise UserError(f"Cannot listen on {host}:{port}: {exc.strerror}.") from None
+
+
 def serve_web(host: str, port: int, data_dir: Path, lessons_dir: str | None) -> None:
     """Serve the tutor over HTTP until SIGINT/SIGTERM (textual-serve handles both)."""
     from textual_serve.server import Server
 
+    check_port_free(host, port)
     prepare_web_environment(data_dir)
     print(f"gd-tutor: serving the tutor in a browser at http://{host}:{port}/ "
           f"(progress kept as learner '{WEB_LEARNER}' in {data_dir})", flush=True)
