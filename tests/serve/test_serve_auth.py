@@ -135,6 +135,8 @@ def test_web_refuses_a_taken_port_and_keys_progress_to_web(tmp_path: Path, monke
         with pytest.raises(UserError, match=f"Cannot listen on 127.0.0.1:{port}"):
             check_port_free("127.0.0.1", port)
     monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("GD_TUTOR_DATA_DIR", "restored after the test")
+    monkeypatch.setenv("GD_TUTOR_LEARNER", "restored after the test")
     store = prepare_web_environment(tmp_path)
     assert store == tmp_path / "learners" / "web" and store.is_dir()
     import os
