@@ -3,14 +3,22 @@
 Parse a typed cost function safely, differentiate it, and run gradient descent
 (predict, calculate the error, learn) or fit a straight line to data.
 
-Names are loaded on first use (PEP 562), so `gd-tutor run` does not pay for the
-CSV reader and `gd-tutor fit` does not pay for the descent loop.
+`import tutor.engine` loads SymPy and the descent stack (the app and the SSH
+server import it early to warm up); the CSV reader and the line fit load on
+first use (PEP 562).
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
+
+from tutor.engine.descent import Descent, DescentResult, StepReport, minimize
+from tutor.engine.errors import DataError, EngineInputError, ParseError
+from tutor.engine.objective import Objective, compile_objective
+from tutor.engine.optimizers import METHODS, Optimizer, make_optimizer
+from tutor.engine.parser import ParsedFunction, parse_function
+from tutor.engine.path import Path, PathPoint
 
 _HOMES = {
     "DataError": "errors", "EngineInputError": "errors", "ParseError": "errors",
@@ -43,10 +51,4 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from tutor.engine.data import XYData, load_xy_csv
-    from tutor.engine.descent import Descent, DescentResult, StepReport, minimize
-    from tutor.engine.errors import DataError, EngineInputError, ParseError
-    from tutor.engine.objective import Objective, compile_objective
-    from tutor.engine.optimizers import METHODS, Optimizer, make_optimizer
-    from tutor.engine.parser import ParsedFunction, parse_function
-    from tutor.engine.path import Path, PathPoint
     from tutor.engine.regression import FitResult, FitStep, Line, fit, least_squares_line
