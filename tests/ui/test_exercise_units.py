@@ -137,3 +137,11 @@ def test_importing_the_pane_and_playground_does_not_import_sympy() -> None:
             "print('sympy' in sys.modules, 'tutor.engine' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_iteration_ticks_are_round_whole_numbers() -> None:
+    from tutor.ui.widgets.exercise.cost_plot import iteration_ticks
+
+    assert iteration_ticks(40) == [0, 10, 20, 30, 40]
+    assert iteration_ticks(10_000) == [0, 5000, 10000]
+    assert iteration_ticks(3) == [0, 1, 2, 3] and iteration_ticks(0) == [0]

@@ -82,6 +82,6 @@ class LevelView(Widget):
         xr = axis_range([p[0] for p in self.path])
         yr = axis_range([p[1] for p in self.path])
         a, b = self.names[0], self.names[1] if len(self.names) > 1 else "y"
-        title = f"level view of f: '{SHADES[1]}' low .. '{SHADES[-1]}' high; S start, o path, E end"
-        axes = f"{a}: {fmt(xr[0])} to {fmt(xr[1])} (left to right), {b}: {fmt(yr[0])} to {fmt(yr[1])} (bottom to top)"
+        title = f"levels of f: '{SHADES[1]}' low '{SHADES[-1]}' high; S start o path E end"
+        axes = f"{a} {fmt(xr[0])}..{fmt(xr[1])} across, {b} {fmt(yr[0])}..{fmt(yr[1])} up"
         return Text("\n".join([title[:width], *rows, axes[:width]]))

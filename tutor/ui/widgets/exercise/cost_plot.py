@@ -28,6 +28,16 @@ def decade_ticks(series: Sequence[Sequence[float]], most: int = 5) -> tuple[list
     return [10.0 ** p for p in powers], [f"{10.0 ** p:g}" for p in powers]
 
 
+def iteration_ticks(last: int, most: int = 5) -> list[int]:
+    """Whole iteration numbers from 0 to `last`, at most `most` of them, at round steps."""
+    if last <= 0:
+        return [0]
+    raw = last / (most - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    return list(range(0, last + 1, int(max(1, step))))
+
+
 class CostPlot(PlotextPlot):
     """The cost curve(s), thinned to about two points per column."""
 
@@ -56,6 +66,8 @@ class CostPlot(PlotextPlot):
         if log:
             plt.yscale("log")
             plt.yticks(*decade_ticks([c for _, _, c in self.series]))
+        last = max((ns[-1] for _, ns, _ in self.series if ns), default=0)
+        plt.xticks(iteration_ticks(last))
         plt.title("cost per iteration" + (" (log scale)" if log else ""))
         plt.xlabel("iteration")
         self.refresh()
