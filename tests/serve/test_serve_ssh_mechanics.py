@@ -216,3 +216,13 @@ async def test_tutors_still_start_when_the_zygote_dies(make_class, client_keys) 
     client = await _login(port, "alice", client_keys["alice"])
     await client.expect("ctty=True")  # a plain subprocess took over
     await client.close()
+
+
+async def test_sessions_end_cleanly_when_the_zygote_is_killed(make_class, client_keys) -> None:
+    port, classroom = await make_class()
+    client = await _login(port, "bob", client_keys["bob"])
+    await client.expect("ctty=True")
+    tutor_pid = next(iter(classroom.sessions))._child.pid
+    classroom.zygote.process.kill()
+    await client.close()
+    await _until(lambda: not classroom.sessions and not _pid_alive(tutor_pid))

@@ -34,6 +34,24 @@ class ZygoteProcess:
         """Wait for the tutor to exit and return its status."""
         return await asyncio.shield(self._exited)
 
+    def orphaned(self) -> None:
+        """The zygote died: init reaps the tutor now, so watch /proc for it to go."""
+        asyncio.get_running_loop().create_task(self._watch_gone())
+
+    async def _watch_gone(self) -> None:
+        while _alive(self.pid):
+            await asyncio.sleep(0.2)
+        self.exited(-1)
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie waiting for init to reap it counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
 
 class ZygoteError(OSError):
     """The zygote is gone or refused a request (the caller falls back to a plain spawn)."""
@@ -78,6 +96,9 @@ class Zygote:
         for future in self._replies.values():
             if not future.done():
                 future.set_exception(ZygoteError("the tutor zygote ended"))
+        for child in self._children.values():
+            child.orphaned()
+        self._children.clear()
 
     def _dispatch(self, message: dict[str, object]) -> None:
         if "exit" in message:

@@ -43,6 +43,7 @@ def _become_tutor(request: dict[str, Any], slave: int) -> int:
     """In the forked child: take the PTY as controlling terminal, then run the tutor."""
     for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.set_wakeup_fd(-1)
     gc.enable()
     os.setsid()
@@ -136,7 +137,10 @@ def serve(sock: socket.socket) -> None:
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        # The server decides when we stop (it closes the socket after its sessions ended),
+        # even when a service manager signals the whole process group or cgroup.
+        signal.signal(sig, signal.SIG_IGN)
     selector = selectors.DefaultSelector()
     selector.register(sock, selectors.EVENT_READ)
     selector.register(wake_r, selectors.EVENT_READ)
