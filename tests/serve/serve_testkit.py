@@ -165,7 +165,8 @@ def start_server(data_dir: Path, *args: str, env: dict[str, str] | None = None) 
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir / "server.log"  # a regular file, as when a teacher redirects the output
     with log.open("w") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, text=True, env=env)
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, text=True, env=env,
+                                start_new_session=True)  # its own group, like a teacher's shell
     deadline = time.monotonic() + 60
     while not (match := re.search(r"listening on 127\.0\.0\.1:(\d+)", log.read_text())):
         if proc.poll() is not None or time.monotonic() > deadline:

@@ -92,7 +92,9 @@ async def test_ten_learners_at_once_then_nothing_left(server, class_keys) -> Non
                   if p.name in CLASS) == CLASS
 
 
-async def test_sigterm_ends_every_session_and_exits_zero(tmp_path, class_keys) -> None:
+@pytest.mark.parametrize("stop", ["SIGTERM to the server", "Ctrl-C to its process group"])
+async def test_stopping_the_server_ends_every_session_and_exits_zero(tmp_path, class_keys,
+                                                                     stop) -> None:
     auth = tmp_path / "keys"
     auth.write_text(class_keys["alice"].with_suffix(".pub").read_text())
     running = start_server(tmp_path / "data", "--authorized-keys", str(auth))
@@ -100,7 +102,10 @@ async def test_sigterm_ends_every_session_and_exits_zero(tmp_path, class_keys) -
     await client.expect(FIRST_SCREEN, timeout=60)
     tutors = running.descendants()
     assert len(tutors) == 2  # the zygote and alice's tutor
-    running.process.send_signal(signal.SIGTERM)
+    if stop.startswith("SIGTERM"):
+        running.process.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(running.process.pid, signal.SIGINT)
     assert await asyncio.to_thread(running.process.wait, 30) == 0
     await client.expect("The class server is shutting down; your progress is saved.")
     assert not [pid for pid in tutors if os.path.exists(f"/proc/{pid}")]
