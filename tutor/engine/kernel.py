@@ -28,14 +28,16 @@ CHUNK = 64
 _BUILTINS = {"abs": abs, "float": float, "min": min, "max": max, "range": range,
              "ArithmeticError": ArithmeticError, "ValueError": ValueError, "TypeError": TypeError}
 
-# The cost is checked for nan/inf on every update (two comparisons, no allocation);
-# the position only every CHUNK updates, because a non-finite position stays
+# The cost is checked for nan/inf on every update, folded into the rising test
+# (nan fails both `new > cost` and `-INF < new`; +inf passes the first, so it is
+# tested only on that branch); the position only every CHUNK updates, because a non-finite position stays
 # non-finite (x + step with x = inf or nan is inf or nan), so the caller finds the
 # first bad point afterwards (`first_nonfinite`) and trims the path there.
 _TEMPLATE = """\
 def kernel({xs}, cost, lr, precision, limit, rising, ceiling, append_x, append_cost, update, state,
            hypot=hypot, INF=inf, CHUNK=CHUNK):
     {append_defs}
+    neg_lr, neg_precision, NEG_INF = -lr, -precision, -INF
     n = 0
     try:
         while n < limit:
@@ -46,16 +48,20 @@ def kernel({xs}, cost, lr, precision, limit, rising, ceiling, append_x, append_c
 {value_lines}
 {append_lines}
                 append_cost(new)
-                if not -INF < new < INF:
-                    return NONFINITE, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
-                if {converged}:
-                    return CONVERGED, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
                 if new > cost:
                     rising += 1
+                    if new == INF:
+                        return NONFINITE, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
+                    if {converged}:
+                        return CONVERGED, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
                     if rising >= RISING_LIMIT and new > ceiling:
                         return RISING, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
-                else:
+                elif NEG_INF < new:
                     rising = 0
+                    if {converged}:
+                        return CONVERGED, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
+                else:
+                    return NONFINITE, n, ({xs},), new, rising, state, ({gs},), ({ss},), None
                 cost = new
             if not ({finite_x}):
                 return NONFINITE, n, ({xs},), cost, rising, state, ({gs},), ({ss},), None
@@ -88,11 +94,11 @@ def kernel_source(value_lines: tuple[str, ...], gradient_lines: tuple[str, ...],
     ss = [f"s_{i}" for i in range(dims)]
     pad = " " * 16
     if inline_gd:
-        step_lines = [f"s_{i} = -lr * g_{i}" for i in range(dims)]
+        step_lines = [f"s_{i} = neg_lr * g_{i}" for i in range(dims)]
     else:
         step_lines = [f"({', '.join(ss)},), state = update([{', '.join(gs)}], state)"]
     if dims == 1:
-        converged = "-precision < s_0 < precision"
+        converged = "neg_precision < s_0 < precision"
     else:
         converged = f"hypot({', '.join(ss)}) < precision"
     return _TEMPLATE.format(
@@ -102,7 +108,7 @@ def kernel_source(value_lines: tuple[str, ...], gradient_lines: tuple[str, ...],
         move_lines=_indent([f"v_{i} = v_{i} + s_{i}" for i in range(dims)], pad),
         value_lines=_indent(value_lines, pad),
         append_lines=_indent([f"append_x_{i}(v_{i})" for i in range(dims)], pad),
-        finite_x=" and ".join(f"-INF < v_{i} < INF" for i in range(dims)), converged=converged)
+        finite_x=" and ".join(f"NEG_INF < v_{i} < INF" for i in range(dims)), converged=converged)
 
 
 def _indent(lines: list[str] | tuple[str, ...], pad: str) -> str:
