@@ -226,3 +226,26 @@ async def test_sessions_end_cleanly_when_the_zygote_is_killed(make_class, client
     classroom.zygote.process.kill()
     await client.close()
     await _until(lambda: not classroom.sessions and not _pid_alive(tutor_pid))
+
+
+def _fake_tutors() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"fake_tutor.py" in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name)) if _pid_alive(int(entry.name)) else None
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.15, 0.3])
+async def test_learners_leaving_while_their_tutor_starts_leave_nothing(make_class, client_keys,
+                                                                       delay) -> None:
+    port, classroom = await make_class()
+    clients = [await _login(port, name, client_keys[name]) for name in ("alice", "bob") * 3]
+    await asyncio.sleep(delay)
+    for client in clients:
+        os.kill(client.child.pid, signal.SIGKILL)
+    await asyncio.gather(*[client.close() for client in clients])
+    await _until(lambda: not classroom.sessions and not _fake_tutors())

@@ -64,7 +64,9 @@ class Classroom:
             try:
                 return await self.zygote.launch(argv, env, cwd, slave)
             except (ZygoteError, asyncio.TimeoutError) as exc:
-                sys.stderr.write(f"gd-tutor: the zygote failed ({exc}); using a subprocess.\n")
+                sys.stderr.write(f"gd-tutor: the zygote failed ({exc}); tutors start as "
+                                 "plain subprocesses from now on.\n")
+                self.zygote = None
         return await launch_subprocess(argv, env, cwd, slave)
 
     def admit(self, session: TutorSession) -> bool:
@@ -144,6 +146,8 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         asyncio.get_running_loop().create_task(self._start())
 
     async def _start(self) -> None:
+        if self._chan is None or self._finishing is not None:
+            return None
         if self.learner is None:
             return self._refuse(f"'{self.username}' is not a learner name: use {describe_rule()}.")
         if self._term is None:
@@ -152,10 +156,14 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             return self._refuse(f"The class is full ({self.classroom.config.max_sessions} "
                                 "learners at once); please try again in a few minutes.")
         try:
-            self._child = await self._spawn()
+            child = await self._spawn()
         except OSError as exc:
             self.classroom.leave(self)
             return self._refuse(f"The tutor could not start ({exc.strerror}).")
+        if self._finishing is not None:  # the learner left, or the server stopped, meanwhile
+            await child.stop(self.classroom.config.grace)
+            return None
+        self._child = child
         self._child.on_output = self._to_client
         self._child.on_exit = lambda: self.finish(None, None)
         self._child.start_reading()
