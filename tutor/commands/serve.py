@@ -8,8 +8,12 @@ import json
 import os
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor.errors import UserError
+
+if TYPE_CHECKING:
+    from tutor.serve.ssh import ServeConfig
 
 
 def default_class_dir() -> Path:
@@ -42,7 +46,7 @@ def _authorized_keys(args: argparse.Namespace, data_dir: Path) -> str | None:
                     f"file in {data_dir}.")
 
 
-def _ssh_config(args: argparse.Namespace):  # -> ServeConfig
+def _ssh_config(args: argparse.Namespace) -> ServeConfig:
     from tutor.serve.auth import Admission
     from tutor.serve.hostkey import load_or_create_host_key
     from tutor.serve.ssh import ServeConfig
@@ -59,7 +63,7 @@ def _ssh_config(args: argparse.Namespace):  # -> ServeConfig
                        zygote=os.environ.get("GD_TUTOR_SERVE_ZYGOTE", "1") != "0")
 
 
-def _door(config) -> str:
+def _door(config: ServeConfig) -> str:
     admission = config.admission
     if admission.open_door:
         return "anyone may enter (--open)"
@@ -67,7 +71,7 @@ def _door(config) -> str:
     return f"{len(learners)} learner(s) may enter"
 
 
-async def _serve_ssh(config) -> int:
+async def _serve_ssh(config: ServeConfig) -> int:
     from tutor.serve.ssh import start_ssh_server, stop_ssh_server
 
     try:

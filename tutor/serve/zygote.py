@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import importlib
 import json
 import os
+import runpy
 import selectors
 import signal
 import socket
@@ -24,15 +26,31 @@ import termios
 import traceback
 from typing import Any
 
-TUTOR_PREFIX = ("-m", "tutor.cli")
+TUTOR_MODULE = "tutor.cli"
+# The app's modules, its lesson loader and the engine (SymPy, which the app would import
+# in a thread right after its first paint).
+PRELOAD = ("argparse", "tutor.commands.app", "tutor.ui.app", "tutor.engine")
 
 
-def preload() -> None:
-    """Import everything a learner's tutor needs before its first screen and first run."""
-    import tutor.cli  # noqa: F401
-    import tutor.commands.app  # noqa: F401
-    import tutor.engine  # noqa: F401  (SymPy: the app would import it after the first paint)
-    import tutor.ui.app  # noqa: F401
+def preload(modules: tuple[str, ...] = PRELOAD) -> None:
+    """Import what a learner's tutor needs before its first screen and first run.
+
+    The modules are named, not imported statically: the zygote is a warm
+    `python -m tutor.cli` launcher, not a user of the UI's code (the layers stay apart).
+    """
+    for name in modules:
+        importlib.import_module(name)
+
+
+def _run_tutor(args: list[str]) -> int:
+    """Run `python -m tutor.cli ARGS` in this (forked) process and return its exit status."""
+    sys.argv = ["gd-tutor", *args]
+    sys.modules.pop(TUTOR_MODULE, None)  # run it afresh as __main__, as `python -m` does
+    try:
+        runpy.run_module(TUTOR_MODULE, run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
 
 
 def _reply(message: dict[str, Any]) -> None:
@@ -56,13 +74,10 @@ def _become_tutor(request: dict[str, Any], slave: int) -> int:
     os.environ.update(request["env"])
     _name_process(f"gd-tutor {request['env'].get('GD_TUTOR_LEARNER', '')}")
     argv = request["argv"]
-    if tuple(argv[1:3]) != TUTOR_PREFIX:
+    if tuple(argv[1:3]) != ("-m", TUTOR_MODULE):
         os.execvpe(argv[0], argv, request["env"])
-    sys.argv = ["gd-tutor", *argv[3:]]
     _fresh_stdio()
-    from tutor.cli import main
-
-    return main(argv[3:])
+    return _run_tutor(argv[3:])
 
 
 def _fresh_stdio() -> None:
