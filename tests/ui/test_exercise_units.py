@@ -52,9 +52,13 @@ def test_run_descent_matches_the_engine_and_can_be_stopped() -> None:
     outcome = runner.run_descent(runner.parse_request(GOOD))
     assert outcome.result.status == "converged" and outcome.result.nit == 40
     calls = []
-    stopped = runner.run_descent(runner.parse_request(GOOD | {"precision": "0", "iterations": "100000"}),
+    long_run = GOOD | {"precision": "0", "iterations": str(runner.FAST_RUN * 5)}
+    stopped = runner.run_descent(runner.parse_request(long_run),
                                  should_stop=lambda: len(calls) > 5 or calls.append(1) is not None)
     assert stopped.result.status == "stopped" and stopped.result.nit < 100
+    quick = runner.run_descent(runner.parse_request(GOOD | {"precision": "0", "iterations": "500"}),
+                               should_stop=lambda: True)  # short runs finish regardless
+    assert quick.result.status == "max_iterations" and quick.result.nit == 500
 
 
 def test_engine_parse_error_is_one_sentence() -> None:

@@ -19,6 +19,8 @@ METHOD_NAMES = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 
 MAX_ITERATIONS = 100_000_000
 PROGRESS_EVERY_S = 0.1
+FAST_RUN = 20_000
+"""Runs up to this many updates go through the engine's fast loop (no callback) first."""
 
 
 class InputProblem(ValueError):
@@ -147,15 +149,22 @@ def run_descent(
     on_progress: Callable[[int], None] = lambda n: None,
     label: str = "",
 ) -> RunOutcome:
-    """Run `minimize` for `request`, stoppable through `should_stop`."""
+    """Run `minimize` for `request`, stoppable through `should_stop`.
+
+    The engine's loop is about ten times faster without a callback, so the first
+    FAST_RUN updates run without one; only a run still going after that is run
+    again with the callback that reports progress and can be cancelled.
+    """
     from tutor.engine import minimize
 
     objective = objective_for(request)
-    result = minimize(
-        objective, request.start, learning_rate=request.learning_rate,
-        max_iterations=request.iterations, precision=request.precision,
-        method=request.method, callback=progress_callback(should_stop, on_progress),
-    )
+    settings = {"learning_rate": request.learning_rate, "precision": request.precision,
+                "method": request.method}
+    result = minimize(objective, request.start, max_iterations=min(request.iterations, FAST_RUN),
+                      **settings)
+    if request.iterations > FAST_RUN and result.status == "max_iterations" and not should_stop():
+        result = minimize(objective, request.start, max_iterations=request.iterations,
+                          callback=progress_callback(should_stop, on_progress), **settings)
     return RunOutcome(request, result, objective, label)
 
 
