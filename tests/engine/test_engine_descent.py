@@ -248,3 +248,22 @@ def test_bad_text_raises_parse_error() -> None:
 def test_zero_iterations_returns_the_start() -> None:
     result = minimize("x^2", 3, learning_rate=0.1, max_iterations=0)
     assert result.nit == 0 and result.x == (3.0,) and result.status == "max_iterations"
+
+
+def test_kernel_reports_the_same_numbers_as_the_objective_for_many_functions() -> None:
+    functions = ["sin(x) + cos(y)^2", "exp(-x^2 - y^2) * (x - y)", "abs(x) + sqrt(y^2 + 1)",
+                 "log(x^2 + 1) + tan(y / 4)", "x^4 - 3x^3 + 2", "(x - 1/3)^2 + pi*e*x",
+                 "x1^2 + x2^2 + x10^2 - x1*x10"]
+    for text in functions:
+        objective = compile_objective(text)
+        start = [0.3 + 0.1 * i for i in range(len(objective.variables))]
+        for method in ("gd", "adam"):
+            result = minimize(objective, start, learning_rate=0.05, precision=0,
+                              max_iterations=25, method=method)
+            points = result.path.points
+            assert [objective.value(p) for p in points] == result.path.costs, text
+            descent = Descent(objective, start, learning_rate=0.05, precision=0,
+                              max_iterations=25, method=method)
+            reports = [descent.step() for _ in range(25)]
+            assert [r.gradient for r in reports] == [tuple(objective.gradient(p))
+                                                     for p in points[:-1]], text

@@ -231,3 +231,30 @@ def test_generated_formulas_parse_differentiate_and_evaluate_without_raising(tex
     point = [0.7] * len(objective.variables)
     assert isinstance(objective.value(point), float)
     assert all(isinstance(g, float) for g in objective.gradient(point))
+
+
+def test_stacked_powers_and_too_many_variables_are_refused() -> None:
+    with pytest.raises(ParseError, match="too many powers stacked at column 18: at most 8"):
+        parse_function("^".join(["x"] * 10))
+    assert parse_function("^".join(["x"] * 9)).variables == ("x",)
+    with pytest.raises(ParseError, match="the function has 21 variables; the limit is 20"):
+        parse_function("+".join(f"x{i}" for i in range(21)))
+
+
+def test_zero_to_a_negative_power_is_undefined() -> None:
+    with pytest.raises(ParseError, match="undefined") as info:
+        parse_function("x + 0^-1")
+    assert info.value.column == 6
+
+
+@pytest.mark.parametrize("text", [
+    "".join(f"(x+{i})" for i in range(1, 70)),                 # derivative of 69 factors
+    "".join(f"(x{i}+x{i + 1})" for i in range(1, 20)),         # 20 variables
+    "sin(" * 29 + "x" + ")" * 29,
+    "^".join(["x"] * 9),
+])
+def test_the_largest_legal_inputs_compile_well_under_a_second(text: str) -> None:
+    start = time.perf_counter()
+    objective = compile_objective(text)
+    objective.kernel(True)
+    assert time.perf_counter() - start < 1.0

@@ -20,6 +20,7 @@ from tutor.engine.errors import EngineInputError
 from tutor.engine.kernel import build_kernel
 from tutor.engine.parser import ParsedFunction, parse_function, variable_sort_key
 
+CSE_NODE_LIMIT = 2000
 # Errors plain float maths can raise; evaluation turns them into nan/inf instead.
 MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError, TypeError)
 
@@ -132,7 +133,7 @@ class MathPrinter(PythonCodePrinter):
 def code_printer() -> MathPrinter:
     """The printer with the settings `lambdify(modules="math")` uses."""
     return MathPrinter({"fully_qualified_modules": False, "inline": True,
-                        "allow_unknown_functions": True})
+                        "allow_unknown_functions": True, "order": "none"})
 
 
 def compile_objective(fun: str | ParsedFunction | sympy.Expr) -> Objective:
@@ -166,7 +167,8 @@ def _compile(expr: sympy.Expr, names: tuple[str, ...]) -> Objective:
     swap = dict(zip(symbols, local))
     value_expr = expr.xreplace(swap)
     gradient_list = [g.xreplace(swap) for g in gradient_exprs]
-    value_cse, gradient_cse = _cse_for("c_"), _cse_for("d_")
+    small = _node_count([value_expr, *gradient_list]) <= CSE_NODE_LIMIT
+    value_cse, gradient_cse = _cse_for("c_", small), _cse_for("d_", small)
     value_lines = _code_lines(*value_cse(value_expr), ["new"])
     gradient_lines = _code_lines(*gradient_cse(gradient_list),
                                  [f"g_{i}" for i in range(len(local))])
@@ -176,11 +178,21 @@ def _compile(expr: sympy.Expr, names: tuple[str, ...]) -> Objective:
     return Objective(names, expr, gradient_exprs, value_lines, gradient_lines, value, gradient)
 
 
-def _cse_for(prefix: str) -> Callable:
-    """A common-subexpression pass whose temporaries are named prefix0, prefix1, ..."""
+def _cse_for(prefix: str, enabled: bool) -> Callable:
+    """A common-subexpression pass whose temporaries are named prefix0, prefix1, ...
+
+    Disabled for very large expressions, where cse costs more time than it saves.
+    """
     def run(exprs: sympy.Expr | list[sympy.Expr]) -> tuple[list, object]:
+        if not enabled:
+            return [], exprs
         return sympy.cse(exprs, symbols=sympy.numbered_symbols(prefix), list=False)
     return run
+
+
+def _node_count(exprs: list[sympy.Expr]) -> int:
+    """How many nodes the expression trees have together."""
+    return sum(1 for e in exprs for _ in sympy.preorder_traversal(e))
 
 
 def _code_lines(temporaries: list, reduced: object, targets: list[str]) -> tuple[str, ...]:

@@ -27,6 +27,8 @@ from tutor.engine.errors import ParseError
 from tutor.engine.tokens import Token, tokenize
 
 MAX_DEPTH = 30
+MAX_STACKED_POWERS = 8
+MAX_VARIABLES = 20
 MAX_EXPONENT = 1000
 MAX_DIGITS = 1000
 _FUNCTIONS = {
@@ -74,6 +76,9 @@ def parse_function(text: str) -> ParsedFunction:
     if not names:
         raise ParseError("the function has no variable; use x, y or another single letter "
                          "(such as x^2 + 1)")
+    if len(names) > MAX_VARIABLES:
+        raise ParseError(f"the function has {len(names)} variables; the limit is "
+                         f"{MAX_VARIABLES}")
     return ParsedFunction(text, expr, tuple(names))
 
 
@@ -84,6 +89,7 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
         self.depth = 0
+        self.powers = 0
 
     @property
     def current(self) -> Token:
@@ -155,7 +161,12 @@ class _Parser:
             return base
         self.advance()
         self._enter(token)
+        self.powers += 1
+        if self.powers > MAX_STACKED_POWERS:
+            raise ParseError(f"too many powers stacked at column {token.column}: at most "
+                             f"{MAX_STACKED_POWERS} in a row", token.column)
         exponent = self.signed()
+        self.powers -= 1
         self.depth -= 1
         _check_power(base, exponent, token)
         return _checked(sympy.Pow(base, exponent), token)
@@ -244,7 +255,8 @@ def _check_power(base: sympy.Expr, exponent: sympy.Expr, token: Token) -> None:
         raise ParseError(f"the exponent after column {token.column} is too large; use exponents "
                          f"between -{MAX_EXPONENT} and {MAX_EXPONENT}", token.column)
     base_size = _log10_size(base) if base.is_number else None
-    if base_size is not None and abs(base_size) * 10.0 ** size > MAX_DIGITS:
+    if base_size is not None and math.isfinite(base_size) and \
+            abs(base_size) * 10.0 ** size > MAX_DIGITS:
         raise ParseError(f"the power at column {token.column} is too large a number",
                          token.column)
 
@@ -265,8 +277,14 @@ def _log10_size(value: sympy.Expr) -> float | None:
 
 
 def _checked(expr: sympy.Expr, token: Token) -> sympy.Expr:
-    """Refuse a piece that is undefined everywhere (1/0, log(0), 0^-1)."""
-    if expr.has(*_UNDEFINED):
+    """Refuse a piece that is undefined everywhere (1/0, log(0), 0^-1).
+
+    The pieces it is built from were checked already, so an undefined value can
+    only have appeared here, at the top of the new piece or among its arguments
+    (x/0 evaluates to zoo*x); a shallow look keeps parsing linear.
+    """
+    near = [expr, *expr.args, *(b for a in expr.args for b in a.args)]
+    if any(part in _UNDEFINED for part in near):
         raise ParseError(f"the part at column {token.column} is undefined (a division by zero "
                          "or the log of zero)", token.column)
     return expr
