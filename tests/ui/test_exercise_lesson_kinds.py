@@ -142,10 +142,14 @@ async def test_fit_exercise_on_a_csv_draws_data_line_and_cost(tmp_path: Path) ->
                         editable=("scale", "learning_rate"), goal={"slope_near": 2.0})
     app = Host(exercise, lessons_data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.query_one("#field-learning_rate", Input).focus()
-        await pilot.press("enter")
+        scale = app.query_one("#field-scale")
+        scale.focus()
+        await pilot.press("space")
+        assert scale.value is False and app.query_one(ExercisePane).inputs()["scale"] == "false"
+        await pilot.press("space", "enter")  # Space toggles back; Enter runs from the checkbox too
         await settle(pilot, app)
-        assert app.events[-1].passed is True
+        assert scale.value is True
+        assert app.events[-1].passed is True and app.events[-1].inputs["scale"] == "true"
         text = status(app)
         assert text.startswith("Fit converged in ") and "y = 1 + 2*x" in text
         plot = app.query_one(FitPlot)
@@ -211,3 +215,43 @@ async def test_an_empty_answer_is_not_sent_to_the_check() -> None:
         await pilot.pause(0.2)
         assert status(app) == "Problem: Type your answer in the answer field, then press Enter."
         assert not app.events
+
+
+async def test_compare_exercise_runs_its_own_rates_and_checks_the_choice() -> None:
+    exercise = Exercise(id="race", lesson_slug="rates", kind="compare", prompt="Which is fastest?",
+                        function="x^2", start=(3.0,), learning_rate=0.1,
+                        compare={"learning_rates": [0.1, 0.4]}, options=("0.1", "0.4"),
+                        goal={"choice": 2}, solution={"choice": 2})
+    app = Host(exercise)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.query_one("#field-compare", Input).value == "0.1, 0.4"
+        assert app.query_one("#field-compare", Input).disabled
+        app.query_one("#run-button").focus()
+        await pilot.press("enter")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if "rate 0.4" in status(app):
+                break
+        assert "rate 0.1: converged in 40 iterations" in status(app)
+        assert "rate 0.4: converged in" in status(app)
+        # seeing the runs is not an answer: reported unchecked (passed None) so inputs are saved
+        assert [e.passed for e in app.events] == [None]
+        app.query_one(OptionList).focus()
+        await pilot.press("down", "enter")
+        await settle(pilot, app)
+        assert app.events[-1].passed is True and app.events[-1].inputs["choice"] == "2"
+
+
+async def test_step_exercise_is_checked_when_the_steps_finish() -> None:
+    exercise = Exercise(id="walk", lesson_slug="loop", kind="step", function="x^2", start=(1.0,),
+                        learning_rate=0.5, goal={"converge_within": 5}, solution={})
+    app = Host(exercise)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+t")
+        await pilot.pause(0.3)
+        assert "1 predict: x = 1, f(x) = 1" in app.query_one("#step-view").text
+        assert not app.events
+        await pilot.press("ctrl+t")  # x = 0 after one step; the second step is 0 long
+        await settle(pilot, app)
+        assert app.events[-1].passed is True
+        assert "converged in 2 iterations" in status(app)

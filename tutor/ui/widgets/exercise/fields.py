@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label
@@ -60,6 +61,12 @@ class FieldInput(Input):
         await super()._on_key(event)
 
 
+class ScaleToggle(Checkbox, inherit_bindings=False):
+    """The fit's scale checkbox: Space toggles it, Enter runs like every other field."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+
 class FieldRow(Horizontal):
     """A label and a one-line input (or the scale checkbox)."""
 
@@ -79,7 +86,7 @@ class FieldRow(Horizontal):
         spec = self.spec
         yield Label(LABELS.get(spec.key, spec.key))
         if spec.key == "scale":
-            yield Checkbox("on", spec.value.lower() in ("1", "true", "yes", "on"), compact=True,
+            yield ScaleToggle("on", spec.value.lower() in ("1", "true", "yes", "on"), compact=True,
                            id="field-scale", disabled=not spec.editable)
             return
         suggester = SuggestFromList(METHOD_NAMES, case_sensitive=False) if spec.key == "method" else None

@@ -25,7 +25,7 @@ from tutor.ui.widgets.exercise.messages import (
     Checked, RunFailed, RunFinished, RunProgress, StepTaken,
 )
 from tutor.ui.widgets.exercise.results import ResultView
-from tutor.ui.widgets.exercise.specs import default_values, field_specs
+from tutor.ui.widgets.exercise.specs import asks_answer, asks_choice, default_values, field_specs
 from tutor.ui.widgets.exercise.status import RunStatus, describe_fit, describe_result
 from tutor.ui.widgets.exercise.step_view import StepView
 
@@ -101,7 +101,7 @@ class ExercisePane(Vertical):
         if ex is not None and ex.prompt:
             yield Static(ex.prompt, id="prompt")
         yield ExerciseFields(field_specs(ex, self.saved_inputs, self.overrides))
-        if ex is not None and ex.kind == "choice":
+        if asks_choice(ex):
             yield OptionList(*[f"{i + 1}. {o}" for i, o in enumerate(ex.options)], id="choices")
         with Horizontal(id="buttons"):
             for name, label in BUTTONS:
@@ -148,7 +148,7 @@ class ExercisePane(Vertical):
     def inputs(self) -> dict[str, str]:
         """The inputs dict as typed (strings), with the chosen option for choice kinds."""
         values = self.fields.values()
-        if self.kind == "choice":
+        if asks_choice(self.exercise):
             index = self.query_one("#choices", OptionList).highlighted
             values["choice"] = "" if index is None else str(index + 1)
         return values
@@ -250,10 +250,10 @@ class ExercisePane(Vertical):
 
     def _has_answer(self) -> bool:
         values = self.inputs()
-        if self.kind == "numeric" and not values.get("answer", "").strip():
+        if asks_answer(self.exercise) and not values.get("answer", "").strip():
             self.status.show_error("Type your answer in the answer field, then press Enter.")
             return False
-        if self.kind == "choice" and not values.get("choice"):
+        if asks_choice(self.exercise) and not values.get("choice"):
             self.status.show_error("Choose one of the options with the arrow keys, then press Enter.")
             return False
         return True

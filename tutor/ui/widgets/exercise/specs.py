@@ -52,10 +52,21 @@ def exercise_keys(exercise: Exercise | None) -> tuple[str, ...]:
         return RUN_KEYS + ("compare",)
     if exercise.kind == "fit":
         return FIT_KEYS
+    answer = ("answer",) if asks_answer(exercise) else ()
     if exercise.kind in ("numeric", "choice"):
-        run = RUN_KEYS if exercise.function else ()
-        return run + (("answer",) if exercise.kind == "numeric" else ())
-    return RUN_KEYS + (("compare",) if exercise.kind == "compare" else ())
+        return (RUN_KEYS if exercise.function else ()) + answer
+    return RUN_KEYS + (("compare",) if exercise.kind == "compare" else ()) + answer
+
+
+def asks_answer(exercise: Exercise | None) -> bool:
+    """True when the goal is a typed number (numeric kind, or a compare asking one)."""
+    return exercise is not None and (exercise.kind == "numeric" or "answer" in exercise.goal)
+
+
+def asks_choice(exercise: Exercise | None) -> bool:
+    """True when the goal is one of the exercise's options."""
+    return exercise is not None and bool(exercise.options) and (
+        exercise.kind == "choice" or "choice" in exercise.goal)
 
 
 def default_values(exercise: Exercise | None) -> dict[str, str]:
