@@ -1,0 +1,79 @@
+"""The playground screen: arguments, focus order, footer keys, and what fits on 80x24."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import App
+from textual.widgets import Input
+
+from tutor.ui.screens.playground import PlaygroundScreen
+from tutor.ui.widgets.exercise import ExercisePane
+from tutor.ui.widgets.exercise.cost_plot import CostPlot
+from tutor.ui.widgets.exercise.function_plot import FunctionPlot
+from tutor.ui.widgets.exercise.status import RunStatus
+
+
+class Host(App):
+    def __init__(self, *args: str | None) -> None:
+        super().__init__()
+        self.args = args
+
+    def on_mount(self) -> None:
+        self.push_screen(PlaygroundScreen(*self.args))
+
+
+async def wait_done(pilot, pane: ExercisePane) -> None:
+    end = time.monotonic() + 20
+    while time.monotonic() < end:
+        await pilot.pause(0.05)
+        if not pane.running and not [w for w in pilot.app.workers if w.is_running]:
+            await pilot.pause()
+            return
+    raise AssertionError("run did not finish")
+
+
+async def test_arguments_fill_the_fields_and_every_field_is_editable() -> None:
+    app = Host("x^3 - 2x", "-1.5", "0.05")
+    async with app.run_test(size=(80, 24)):
+        screen = app.screen
+        values = screen.pane.inputs()
+        assert (values["function"], values["start"], values["learning_rate"]) == ("x^3 - 2x", "-1.5", "0.05")
+        assert values["iterations"] == "100" and values["method"] == "gd"
+        assert not any(i.disabled for i in screen.query(Input))
+        assert not screen.query("#hint-button") and not screen.query("#skip-button")
+
+
+async def test_focus_order_function_start_rate_then_the_rest() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        order = [app.focused.id]
+        for _ in range(6):
+            await pilot.press("tab")
+            order.append(app.focused.id)
+        assert order == ["field-function", "field-start", "field-learning_rate", "field-iterations",
+                         "field-precision", "field-method", "field-compare"]
+        await pilot.press("tab")
+        assert app.focused.id == "run-button"  # then every action as a button
+
+
+async def test_footer_shows_the_exercise_keys() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)):
+        active = app.screen.active_bindings.values()
+        shown = {a.binding.key: a.binding.description for a in active if a.binding.show and a.enabled}
+        assert shown["ctrl+t"] == "Step" and shown["ctrl+f"] == "Compare"
+        assert shown["ctrl+r"] == "Reset" and "escape" not in shown  # Esc only while running
+
+
+async def test_status_and_plots_fit_on_80x24_without_scrolling() -> None:
+    app = Host("(x-1)^2 + 0.5", "4", "0.2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_done(pilot, app.screen.pane)
+        status = app.screen.query_one(RunStatus)
+        assert "converged in" in str(status.render())
+        for widget in (status, app.screen.query_one(CostPlot), app.screen.query_one(FunctionPlot)):
+            region = widget.region
+            assert region.height >= 1 and region.y >= 1 and region.bottom <= 23, widget
+        assert app.screen.query_one(CostPlot).region.height >= 8
