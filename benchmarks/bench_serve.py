@@ -8,7 +8,8 @@ then:
 - floor: one learner alone, `--floor-repeat` times; the median time from starting
   `ssh` to the tutor's first screen ("gd-tutor" ... "Lesson 1 of") on the client;
 - load: `--learners` clients started at the same moment; first-paint p50/p95/max;
-- memory: `--settle` seconds after the last first paint, with all still connected,
+- memory: once the tutors are idle after their first paint (at most `--settle` s),
+  with all still connected,
   RSS and PSS of the tutors under the server, per session (PSS splits the pages
   the tutors share with the warm zygote fairly; RSS counts them in every session).
 
@@ -111,6 +112,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+async def settle_down(server_pid: int, limit: float) -> None:
+    """Wait until the processes under the server use under 5% of a core (at most `limit` s)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = sum(cpu_seconds(pid) for pid in descendants(server_pid))
+        await asyncio.sleep(1.0)
+        if sum(cpu_seconds(pid) for pid in descendants(server_pid)) - before < 0.05:
+            return
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100)."""
     ordered = sorted(values)
@@ -129,7 +140,7 @@ async def measure(port: int, server_pid: int, keys: Path, learners: int, floor_r
     server_cpu = cpu_seconds(server_pid)
     results = await asyncio.gather(*[first_paint(port, n, keys.parent / n) for n in names])
     latencies = [seconds for seconds, _ in results]
-    await asyncio.sleep(settle)  # let each tutor finish its after-paint work (SymPy warm-up)
+    await settle_down(server_pid, settle)  # let each tutor finish its after-paint work
     zygotes = [pid for pid in descendants(server_pid)
                if b"tutor.serve.zygote" in Path(f"/proc/{pid}/cmdline").read_bytes()
                and Path(f"/proc/{pid}/comm").read_text().startswith("python")]
@@ -148,7 +159,7 @@ async def measure(port: int, server_pid: int, keys: Path, learners: int, floor_r
             "server_cpu_s_during_load": round(server_cpu, 2),
             "tutor_cpu_s_per_session": round(tutor_cpu, 2),
             "processes_per_session": round(len(tutors) / learners, 2),
-            "p95_ok": p95 <= 3.0, "rss_ok": rss <= 80.0}
+            "p95_ok": p95 <= 3.0, "rss_ok": rss <= 80.0, "pss_ok": pss <= 80.0}
 
 
 def main() -> int:
@@ -156,8 +167,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=20)
     parser.add_argument("--floor-repeat", type=int, default=3)
-    parser.add_argument("--settle", type=float, default=3.0,
-                        help="seconds to wait after the last first paint before measuring memory")
+    parser.add_argument("--settle", type=float, default=30.0,
+                        help="at most this many seconds for the tutors to go idle after the "
+                        "last first paint, before memory is measured")
     parser.add_argument("--no-zygote", action="store_true",
                         help="start each tutor as a plain subprocess (GD_TUTOR_SERVE_ZYGOTE=0)")
     parser.add_argument("--json", action="store_true")

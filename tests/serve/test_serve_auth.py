@@ -11,7 +11,8 @@ import pytest
 from tutor.commands.serve import _authorized_keys
 from tutor.errors import UserError
 from tutor.serve.auth import Admission, load_authorized_keys
-from tutor.serve.child import child_command, client_env_allowed, learner_env
+from tutor.serve.child import (child_command, clamp_size, clean_term, client_env_allowed,
+                               learner_env)
 from tutor.serve.hostkey import load_or_create_host_key
 from tutor.serve.names import learner_name
 from tutor.serve.passwords import hash_password, load_password_file, verify_password
@@ -143,3 +144,11 @@ def test_web_refuses_a_taken_port_and_keys_progress_to_web(tmp_path: Path, monke
 
     assert os.environ["GD_TUTOR_DATA_DIR"] == str(store) and "COLUMNS" not in os.environ
     assert web_command("/my lessons").endswith("-m tutor.cli --lessons-dir '/my lessons'")
+
+
+def test_client_terminal_names_and_sizes_are_bounded() -> None:
+    assert clean_term("xterm-256color") == "xterm-256color" and clean_term("rxvt-unicode") == \
+        "rxvt-unicode"
+    assert clean_term("x\x1b]0;pwn\x07") == "xterm-256color" and clean_term("") == "xterm-256color"
+    assert clamp_size(0, 0) == (80, 24) and clamp_size(120, 40) == (120, 40)
+    assert clamp_size(65535, 65535) == (1000, 500)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import re
 import signal
 import struct
 import sys
@@ -44,6 +45,20 @@ def learner_env(base: Mapping[str, str], client: Mapping[str, str], *, term: str
     env["GD_TUTOR_LEARNER"] = learner
     env["GD_TUTOR_DATA_DIR"] = str(data_dir / "learners" / learner)
     return env
+
+
+MAX_COLUMNS, MAX_ROWS = 1000, 500
+_TERM = re.compile(r"[A-Za-z0-9._+-]{1,64}")
+
+
+def clean_term(term: str | None) -> str:
+    """The client's TERM if it looks like a terminal name, else xterm-256color."""
+    return term if term and _TERM.fullmatch(term) else "xterm-256color"
+
+
+def clamp_size(columns: int, rows: int) -> tuple[int, int]:
+    """A window size a tutor can draw: 0 means 80x24; huge sizes are capped (no memory bomb)."""
+    return min(columns or 80, MAX_COLUMNS), min(rows or 24, MAX_ROWS)
 
 
 def set_window_size(fd: int, columns: int, rows: int) -> None:
@@ -99,7 +114,7 @@ class PtyChild:
         """
         master, slave = os.openpty()
         try:
-            set_window_size(master, columns or 80, rows or 24)
+            set_window_size(master, *clamp_size(columns, rows))
             process = await (launcher or launch_subprocess)(argv, env, cwd, slave)
         except BaseException:
             os.close(master)
@@ -155,7 +170,7 @@ class PtyChild:
     def resize(self, columns: int, rows: int) -> None:
         """Pass a window size change on to the child (TIOCSWINSZ + the kernel's SIGWINCH)."""
         if not self._closed and columns > 0 and rows > 0:
-            set_window_size(self._master, columns, rows)
+            set_window_size(self._master, *clamp_size(columns, rows))
 
     def _signal_group(self, sig: signal.Signals) -> bool:
         try:

@@ -17,7 +17,8 @@ from pathlib import Path
 import asyncssh
 
 from tutor.serve.auth import Admission
-from tutor.serve.child import ChildProcess, PtyChild, child_command, launch_subprocess, learner_env
+from tutor.serve.child import (ChildProcess, PtyChild, child_command, clean_term, launch_subprocess,
+                               learner_env)
 from tutor.serve.names import describe_rule, learner_name
 from tutor.serve.spawner import Zygote, ZygoteError
 
@@ -125,7 +126,7 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int],
                       term_modes: object) -> bool:
         """Accept a terminal; its type becomes the child's TERM."""
-        self._term = term_type or "xterm-256color"
+        self._term = clean_term(term_type)
         self._size = (term_size[0] or 80, term_size[1] or 24)
         return True
 
