@@ -267,3 +267,17 @@ def test_kernel_reports_the_same_numbers_as_the_objective_for_many_functions() -
             reports = [descent.step() for _ in range(25)]
             assert [r.gradient for r in reports] == [tuple(objective.gradient(p))
                                                      for p in points[:-1]], text
+
+
+@pytest.mark.parametrize(("text", "derivative", "at", "slope"), [
+    ("abs(x)", "f'(x) = sign(x)", 0.5, 1.0),
+    ("abs(log(x))", "f'(x) = sign(log(x))/x", 0.5, -2.0),
+    ("abs(x^x)", "f'(x) = x^x*(log(x) + 1)*sign(x^x)", 1.0, 1.0),
+])
+def test_abs_differentiates_as_sign_for_real_arguments(text: str, derivative: str, at: float,
+                                                       slope: float) -> None:
+    # SymPy's own Abs derivative brings re(), im() and arg(), which plain maths cannot run.
+    objective = compile_objective(text)
+    assert objective.derivative_text == derivative
+    assert objective.gradient((at,)) == [slope]
+    assert minimize(objective, 3, learning_rate=0.1).status in {"converged", "max_iterations"}

@@ -98,7 +98,7 @@ def kernel_source(value_lines: tuple[str, ...], gradient_lines: tuple[str, ...],
     else:
         step_lines = [f"({', '.join(ss)},), state = update([{', '.join(gs)}], state)"]
     if dims == 1:
-        converged = "neg_precision < s_0 < precision"
+        converged = "s_0 < precision and s_0 > neg_precision"
     else:
         converged = f"hypot({', '.join(ss)}) < precision"
     return _TEMPLATE.format(

@@ -133,7 +133,7 @@ class MathPrinter(PythonCodePrinter):
 def code_printer() -> MathPrinter:
     """The printer with the settings `lambdify(modules="math")` uses."""
     return MathPrinter({"fully_qualified_modules": False, "inline": True,
-                        "allow_unknown_functions": True, "order": "none"})
+                        "allow_unknown_functions": False, "order": "none"})
 
 
 def compile_objective(fun: str | ParsedFunction | sympy.Expr) -> Objective:
@@ -162,7 +162,7 @@ def _compile(expr: sympy.Expr, names: tuple[str, ...]) -> Objective:
     """
     by_name = {s.name: s for s in expr.free_symbols}
     symbols = [by_name[n] for n in names]
-    gradient_exprs = tuple(sympy.diff(expr, s) for s in symbols)
+    gradient_exprs = _gradient(expr, symbols)
     local = [sympy.Symbol(f"v_{i}", real=True) for i in range(len(symbols))]
     swap = dict(zip(symbols, local))
     value_expr = expr.xreplace(swap)
@@ -176,6 +176,19 @@ def _compile(expr: sympy.Expr, names: tuple[str, ...]) -> Objective:
     value = lambdify(local, value_expr, modules="math", printer=printer, cse=value_cse)
     gradient = lambdify(local, gradient_list, modules="math", printer=printer, cse=gradient_cse)
     return Objective(names, expr, gradient_exprs, value_lines, gradient_lines, value, gradient)
+
+
+class _RealAbs(sympy.Function):
+    """|u| for real u, whose derivative is sign(u) * u' (SymPy's Abs assumes u may be complex)."""
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return sympy.sign(self.args[0])
+
+
+def _gradient(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> tuple[sympy.Expr, ...]:
+    """d expr / d s for each symbol, with |u|' = sign(u) u' (no re/im/arg in the result)."""
+    real_expr = expr.replace(sympy.Abs, _RealAbs)
+    return tuple(sympy.diff(real_expr, s).replace(_RealAbs, sympy.Abs) for s in symbols)
 
 
 def _cse_for(prefix: str, enabled: bool) -> Callable:
