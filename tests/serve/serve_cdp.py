@@ -23,7 +23,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--remote-debugging-port=0",
-                  "--remote-debugging-address=127.0.0.1", "--window-size=1000,700"]
+                  "--remote-debugging-address=127.0.0.1", "--window-size=1000,700",
+                  # Loopback only: the page links a web font; no name but 127.0.0.1 resolves.
+                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 CATCH_TERMINAL = """
 Object.defineProperty(Object.prototype, 'terminal', {configurable: true, set(value) {
   Object.defineProperty(this, 'terminal', {value, writable: true, configurable: true,
