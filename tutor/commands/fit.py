@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from tutor.commands.run import cost_plot, descent_settings, finite_or_none, fmt
 from tutor.errors import UserError
+
+if TYPE_CHECKING:
+    from tutor.engine import FitResult, Line, XYData
 
 ITERATIONS, PRECISION, LEARNING_RATE = 10_000, 1e-9, 0.1
 
@@ -34,7 +38,7 @@ def fit_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def fit_json(result: object, exact: object, data: object) -> dict[str, object]:
+def fit_json(result: FitResult, exact: Line, data: XYData) -> dict[str, object]:
     """status, intercept, slope, cost, iterations, message, columns and the exact line."""
     return {
         "status": result.status,
@@ -54,7 +58,7 @@ def fit_json(result: object, exact: object, data: object) -> dict[str, object]:
     }
 
 
-def fit_report(result: object, exact: object, data: object, source: str) -> str:
+def fit_report(result: FitResult, exact: Line, data: XYData, source: str) -> str:
     """The text report: line, cost, ending, the exact line and the cost plot."""
     scaling = "x standardised first" if result.scaled else "x used as it is (no scaling)"
     return "\n".join([

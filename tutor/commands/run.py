@@ -14,8 +14,12 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tutor.errors import UserError
+
+if TYPE_CHECKING:
+    from tutor.engine import DescentResult, Objective, Path
 
 MAX_ITERATIONS = 1_000_000
 TABLE_ROWS = 5
@@ -116,7 +120,7 @@ def finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def result_json(result: object, objective: object) -> dict[str, object]:
+def result_json(result: DescentResult, objective: Objective) -> dict[str, object]:
     """The JSON object for a run: status, variables, x, fun, jac, iterations, message, path, ..."""
     path = result.path
     return {
@@ -147,7 +151,7 @@ def fmt(value: float) -> str:
     return f"{value:.6g}"
 
 
-def text_report(result: object, objective: object) -> str:
+def text_report(result: DescentResult, objective: Objective) -> str:
     """Summary, iteration table and cost plot as one string."""
     names = result.variables
     start = ", ".join(f"{n} = {fmt(v)}" for n, v in zip(names, result.path[0].x))
@@ -167,7 +171,7 @@ def text_report(result: object, objective: object) -> str:
     return "\n".join(lines)
 
 
-def iteration_table(result: object, objective: object) -> list[str]:
+def iteration_table(result: DescentResult, objective: Objective) -> list[str]:
     """The first and last TABLE_ROWS iterations: n, position, cost, slope, step."""
     path = result.path
     names = result.variables
@@ -184,12 +188,14 @@ def iteration_table(result: object, objective: object) -> list[str]:
 
 
 def _row_indices(count: int) -> list[int]:
+    """All rows when few, else the first and last TABLE_ROWS."""
     if count <= 2 * TABLE_ROWS:
         return list(range(count))
     return [*range(TABLE_ROWS), *range(count - TABLE_ROWS, count)]
 
 
-def _row(i: int, path: object, objective: object, shown: int, one: bool) -> list[str]:
+def _row(i: int, path: Path, objective: Objective, shown: int, one: bool) -> list[str]:
+    """Point i: n, position, cost, slope (or gradient length), step to the next point."""
     point = path[i]
     gradient = objective.gradient(point.x)
     step = [b - a for a, b in zip(point.x, path[i + 1].x)] if i + 1 < len(path) else None
