@@ -48,6 +48,7 @@ def learner_env(base: Mapping[str, str], client: Mapping[str, str], *, term: str
 
 
 MAX_COLUMNS, MAX_ROWS = 1000, 500
+MAX_PENDING_INPUT = 64 * 1024
 _TERM = re.compile(r"[A-Za-z0-9._+-]{1,64}")
 
 
@@ -150,7 +151,7 @@ class PtyChild:
         """Send keystrokes to the child; anything the PTY cannot take now is queued."""
         if self._closed:
             return
-        self._pending += data
+        self._pending = (self._pending + data)[:MAX_PENDING_INPUT]  # a flood is cut, not stored
         self._flush()
 
     def _flush(self) -> None:

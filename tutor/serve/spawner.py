@@ -23,6 +23,7 @@ class ZygoteProcess:
         self.pid = pid
         self.returncode: int | None = None
         self._exited = asyncio.get_running_loop().create_future()
+        self._watcher: asyncio.Task[None] | None = None
 
     def exited(self, status: int) -> None:
         """Record the status the zygote reported when it reaped the tutor."""
@@ -36,7 +37,7 @@ class ZygoteProcess:
 
     def orphaned(self) -> None:
         """The zygote died: init reaps the tutor now, so watch /proc for it to go."""
-        asyncio.get_running_loop().create_task(self._watch_gone())
+        self._watcher = asyncio.get_running_loop().create_task(self._watch_gone())
 
     async def _watch_gone(self) -> None:
         while _alive(self.pid):
