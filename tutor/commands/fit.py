@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from typing import TYPE_CHECKING
 
-from tutor.commands.run import cost_plot, descent_settings, finite_or_none, fmt
+from tutor.commands.run import cost_plot, descent_settings, finite_or_none, fmt, new_figure, render
 from tutor.errors import UserError
 
 if TYPE_CHECKING:
@@ -72,5 +73,20 @@ def fit_report(result: FitResult, exact: Line, data: XYData, source: str) -> str
         f"exact least squares: intercept = {fmt(exact.intercept)}, "
         f"slope = {fmt(exact.slope)}",
         "",
-        cost_plot(result.costs),
+        data_plot(data, result),
+        "",
+        cost_plot(result.costs, height=10),
     ])
+
+
+def data_plot(data: XYData, result: FitResult) -> str:
+    """The data points and the fitted line on one plotext scatter plot."""
+    plt, plain = new_figure(16)
+    plt.scatter(data.xs, data.ys, marker="o")
+    low, high = min(data.xs), max(data.xs)
+    if all(map(math.isfinite, (result.intercept, result.slope))):
+        plt.plot([low, high], [result.intercept + result.slope * v for v in (low, high)],
+                 marker="dot")
+    plt.title(f"{data.y_name} against {data.x_name}, with the fitted line")
+    plt.xlabel(data.x_name)
+    return render(plt, plain)

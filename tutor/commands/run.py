@@ -207,26 +207,37 @@ def _row(i: int, path: Path, objective: Objective, shown: int, one: bool) -> lis
     return cells
 
 
-def cost_plot(costs: list[float]) -> str:
+def cost_plot(costs: list[float], height: int = PLOT_HEIGHT) -> str:
     """The cost per update as a plotext line plot, downsampled to about 2x its width."""
-    import plotext as plt
-
     points = [(i, c) for i, c in _downsample(costs, 2 * PLOT_WIDTH) if math.isfinite(c)]
     if len(points) < 2:
         return "(too few finite costs to plot)"
     xs, ys = zip(*points)
-    plt.clear_figure()
-    plt.plotsize(PLOT_WIDTH, PLOT_HEIGHT)
-    plain = not sys.stdout.isatty() or bool(os.environ.get("NO_COLOR"))
-    if plain:
-        plt.theme("clear")
+    plt, plain = new_figure(height)
     log = min(ys) > 0 and max(ys) / min(ys) > 1e3
     if log:
         plt.yscale("log")
     plt.plot(list(xs), list(ys), marker="dot")
     plt.title("cost per update" + (" (log scale)" if log else ""))
     plt.xlabel("update")
-    canvas = plt.build()
+    return render(plt, plain)
+
+
+def new_figure(height: int) -> tuple[object, bool]:
+    """A cleared plotext figure 76 columns wide; `plain` when colour is unwanted."""
+    import plotext as plt
+
+    plt.clear_figure()
+    plt.plotsize(PLOT_WIDTH, height)
+    plain = not sys.stdout.isatty() or bool(os.environ.get("NO_COLOR"))
+    if plain:
+        plt.theme("clear")
+    return plt, plain
+
+
+def render(plt: object, plain: bool) -> str:
+    """The figure as text, without colour codes when `plain`."""
+    canvas = plt.build()  # type: ignore[attr-defined]
     return _ANSI.sub("", canvas) if plain else canvas
 
 
