@@ -159,8 +159,14 @@ async def test_escape_cancels_a_long_run_and_the_ui_stays_responsive() -> None:
         app.screen.query_one("#field-iterations", Input).value = "10000000"
         app.screen.query_one("#field-precision", Input).value = "0"
         await pilot.press("enter")
-        await pilot.pause(0.4)
+        for _ in range(200):  # the first run in a process also waits for SymPy to load
+            await pilot.pause(0.05)
+            if " of 10,000,000" in status_text(app):
+                break
         assert pane.running
+        progress = status_text(app)
+        assert progress.startswith("Running... ") and progress.endswith(
+            " of 10,000,000 iterations (Esc cancels)")
         started = time.monotonic()
         await pilot.press("end", "5")  # typing still works while the worker runs
         assert app.screen.query_one("#field-function", Input).value == "x^25"

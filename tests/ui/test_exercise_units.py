@@ -149,3 +149,15 @@ def test_iteration_ticks_are_round_whole_numbers() -> None:
     assert iteration_ticks(40) == [0, 10, 20, 30, 40]
     assert iteration_ticks(10_000) == [0, 5000, 10000]
     assert iteration_ticks(3) == [0, 1, 2, 3] and iteration_ticks(0) == [0]
+
+
+def test_offers_follow_the_exercise_kind() -> None:
+    from tutor.ui.widgets.exercise.specs import offers
+
+    free = [a for a in ("run", "step", "compare", "hint", "skip", "cancel") if offers(None, a)]
+    assert free == ["run", "step", "compare", "cancel"]
+    quiz = Exercise(id="q", lesson_slug="l", kind="numeric", goal={"answer": 1}, hints=("h",))
+    assert [a for a in ("run", "step", "compare", "hint", "skip", "cancel") if offers(quiz, a)] == [
+        "hint", "skip"]
+    fit = Exercise(id="f", lesson_slug="l", kind="fit", data="a.csv")
+    assert offers(fit, "run") and not offers(fit, "step") and not offers(fit, "compare")

@@ -25,7 +25,9 @@ from tutor.ui.widgets.exercise.messages import (
     Checked, RunFailed, RunFinished, RunProgress, StepTaken,
 )
 from tutor.ui.widgets.exercise.results import ResultView
-from tutor.ui.widgets.exercise.specs import asks_answer, asks_choice, default_values, field_specs
+from tutor.ui.widgets.exercise.specs import (
+    asks_answer, asks_choice, default_values, field_specs, offers,
+)
 from tutor.ui.widgets.exercise.status import RunStatus, describe_fit, describe_result
 from tutor.ui.widgets.exercise.step_view import StepView
 
@@ -161,19 +163,7 @@ class ExercisePane(Vertical):
 
     def offers(self, action: str) -> bool:
         """Whether this kind of exercise has the action (and its button)."""
-        ex = self.exercise
-        if action == "step":
-            return self.kind in ("run", "step") or bool(ex and ex.function and self.kind != "fit"
-                                                        and self.kind != "compare")
-        if action == "compare":
-            return ex is None or self.kind == "compare"
-        if action in ("hint", "skip"):
-            return ex is not None and (action == "skip" or bool(ex.hints or ex.solution))
-        if action == "run":
-            return self.kind not in ("numeric", "choice") or bool(ex and ex.function)
-        if action == "cancel":
-            return self.offers("run") or self.offers("compare")
-        return True
+        return offers(self.exercise, action)
 
     # ----- actions ----------------------------------------------------------------------
 

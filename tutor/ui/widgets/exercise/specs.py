@@ -93,3 +93,22 @@ def field_specs(exercise: Exercise | None, saved: Mapping[str, Any] | None = Non
         text = str(saved[key]) if saved and key in saved and may_edit else values.get(key, "")
         specs.append(FieldSpec(key, text, may_edit, PLACEHOLDERS.get(key, "")))
     return specs
+
+
+def offers(exercise: Exercise | None, action: str) -> bool:
+    """Whether a pane for this exercise has `action` (run, step, compare, hint, skip, cancel...)."""
+    kind = exercise.kind if exercise is not None else "run"
+    has_function = exercise is None or bool(exercise.function)
+    if action == "step":
+        return kind in ("run", "step") or (has_function and kind in ("numeric", "choice"))
+    if action == "compare":
+        return exercise is None or kind == "compare"
+    if action == "skip":
+        return exercise is not None
+    if action == "hint":
+        return exercise is not None and bool(exercise.hints or exercise.solution)
+    if action == "run":
+        return kind not in ("numeric", "choice") or has_function
+    if action == "cancel":
+        return offers(exercise, "run") or offers(exercise, "compare")
+    return True
