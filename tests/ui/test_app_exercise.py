@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,13 @@ from textual.widgets import Input
 from tutor.progress import ProgressStore
 from tutor.ui.screens.main import TutorScreen
 from tutor.ui.widgets.exercise import ExercisePane
+
+
+async def _ready(pilot: Any) -> None:
+    """Wait until the lesson on show is fully mounted (exercise panes included)."""
+    await pilot.pause()
+    await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
+    await pilot.pause()
 
 
 def _pane(app: Any, exercise_id: str) -> ExercisePane:
@@ -41,7 +49,7 @@ async def test_running_an_exercise_in_a_lesson_records_the_pass(make_app: Any,
                                                                data_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         pane = _pane(app, "first-run")
         await _type_rate(pilot, pane, "1.5")
         await pilot.press("enter")
@@ -62,7 +70,7 @@ async def test_running_an_exercise_in_a_lesson_records_the_pass(make_app: Any,
 async def test_hints_and_inputs_come_back_after_a_restart(make_app: Any, data_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         pane = _pane(app, "first-run")
         await _type_rate(pilot, pane, "0.7")
         await pilot.press("ctrl+g")
@@ -75,7 +83,7 @@ async def test_hints_and_inputs_come_back_after_a_restart(make_app: Any, data_di
         assert dict(record.last_inputs or {})["learning_rate"] == "0.7"
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         pane = _pane(again, "first-run")
         assert _rate_field(pane).value == "0.7"
         assert pane.hints_shown == 1
@@ -84,7 +92,7 @@ async def test_hints_and_inputs_come_back_after_a_restart(make_app: Any, data_di
 async def test_palette_reset_puts_the_exercise_back(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         pane = _pane(app, "first-run")
         await _type_rate(pilot, pane, "0.9")
         assert _rate_field(pane).value == "0.9"

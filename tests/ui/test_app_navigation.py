@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual.widgets import Button, DataTable, Input
@@ -11,6 +12,13 @@ from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.main import TutorScreen
 from tutor.ui.widgets.lesson_list import LessonList
 from tutor.ui.widgets.tutor_header import TutorHeader
+
+
+async def _ready(pilot: Any) -> None:
+    """Wait until the lesson on show is fully mounted (exercise panes included)."""
+    await pilot.pause()
+    await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
+    await pilot.pause()
 
 
 def _main(app: Any) -> TutorScreen:
@@ -27,7 +35,7 @@ def _header(app: Any) -> str:
 async def test_first_start_shows_lesson_one_and_progress(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         assert _main(app).current.slug == "first-steps"
         assert _header(app) == "First steps | Lesson 1 of 3 - 0%"
         prompts = [str(o.prompt) for o in _main(app).lesson_list.options]
@@ -38,7 +46,7 @@ async def test_first_start_shows_lesson_one_and_progress(make_app: Any) -> None:
 async def test_ctrl_n_and_ctrl_b_move_between_lessons(make_app: Any, data_dir: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         await pilot.press("ctrl+n")
         assert _main(app).current.slug == "counting"
         await pilot.press("ctrl+n", "ctrl+n")  # the second one is past the end: stays
@@ -53,7 +61,7 @@ async def test_ctrl_n_and_ctrl_b_move_between_lessons(make_app: Any, data_dir: A
 async def test_lesson_end_buttons_move_on(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         screen = _main(app)
         assert screen.query_one("#previous-lesson", Button).disabled
         screen.query_one("#next-lesson", Button).press()
@@ -67,7 +75,7 @@ async def test_lesson_end_buttons_move_on(make_app: Any) -> None:
 async def test_list_selection_with_keys_and_mouse(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         screen = _main(app)
         screen.lesson_list.focus()
         await pilot.press("down", "down", "enter")
@@ -82,7 +90,7 @@ async def test_list_selection_with_keys_and_mouse(make_app: Any) -> None:
 async def test_lesson_without_exercises_is_done_once_passed(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         await pilot.press("ctrl+n", "ctrl+n")
         await pilot.pause()
         prompts = [str(o.prompt) for o in _main(app).lesson_list.options]
@@ -93,7 +101,7 @@ async def test_lesson_without_exercises_is_done_once_passed(make_app: Any) -> No
 async def test_palette_goes_to_a_lesson(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"wrapping")
@@ -106,7 +114,7 @@ async def test_palette_goes_to_a_lesson(make_app: Any) -> None:
 async def test_f1_and_question_mark_open_help_listing_the_keys(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -125,7 +133,7 @@ async def test_f1_and_question_mark_open_help_listing_the_keys(make_app: Any) ->
 async def test_question_mark_is_text_inside_an_input(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         field = [i for i in _main(app).query(Input) if i.focusable][0]
         field.focus()
         await pilot.pause()
@@ -140,7 +148,7 @@ async def test_question_mark_is_text_inside_an_input(make_app: Any) -> None:
 async def test_list_hidden_when_narrow_and_toggled_by_ctrl_l(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         screen = _main(app)
         assert not screen.lesson_list.display
         await pilot.press("ctrl+l")
@@ -155,7 +163,7 @@ async def test_list_hidden_when_narrow_and_toggled_by_ctrl_l(make_app: Any) -> N
 async def test_survives_resize_to_40x12_and_back(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         screen = _main(app)
         await pilot.resize_terminal(40, 12)
         await pilot.pause()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,13 @@ from tutor.ui.widgets.exercise import ExercisePane
 from tutor.ui.widgets.tutor_header import TutorHeader
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
+
+
+async def _ready(pilot: Any) -> None:
+    """Wait until the lesson on show is fully mounted (exercise panes included)."""
+    await pilot.pause()
+    await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
+    await pilot.pause()
 
 
 def _main(app: Any) -> TutorScreen:
@@ -31,7 +39,7 @@ def _pane(app: Any, exercise_id: str) -> ExercisePane:
 async def test_a_pass_is_recorded_and_marks_the_lesson_done(make_app: Any, data_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         pane = _pane(app, "first-run")
         pane.post_message(ExercisePane.Attempted(pane, "first-steps/first-run",
                                                  {"learning_rate": "1.5"}, False, "Too big."))
@@ -52,7 +60,7 @@ async def test_a_pass_is_recorded_and_marks_the_lesson_done(make_app: Any, data_
 async def test_skip_and_hints_are_recorded(make_app: Any, data_dir: Path) -> None:
     app = make_app(lesson="counting")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         pane = _pane(app, "how-many")
         pane.post_message(ExercisePane.HintShown(pane, "counting/how-many", 1))
         pane.post_message(ExercisePane.Skipped(pane, "counting/how-many"))
@@ -73,7 +81,7 @@ async def test_restart_resumes_the_lesson_scrolled_to_unfinished_work(
         make_app: Any, data_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
         first = _pane(app, "how-many")
@@ -86,7 +94,7 @@ async def test_restart_resumes_the_lesson_scrolled_to_unfinished_work(
         await pilot.press("ctrl+q")
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         await pilot.pause()
         screen = _main(again)
         assert screen.current.slug == "counting"
@@ -100,7 +108,7 @@ async def test_restart_resumes_the_lesson_scrolled_to_unfinished_work(
 async def test_fresh_start_reads_from_the_top(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         await pilot.pause()
         assert _main(app).reader.scroll_y == 0
 
@@ -109,7 +117,7 @@ async def test_corrupt_store_is_moved_aside_with_a_notice(make_app: Any, data_di
     (data_dir / "progress.db").write_bytes(b"this is not sqlite" * 100)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         notices = [n.message for n in app._notifications]  # noqa: SLF001
         assert any("moved" in text for text in notices), notices
         assert _main(app).current.slug == "first-steps"
@@ -119,7 +127,7 @@ async def test_corrupt_store_is_moved_aside_with_a_notice(make_app: Any, data_di
 async def test_broken_lesson_is_a_notice_in_list_and_reader(make_app: Any) -> None:
     app = make_app(lessons_dir=BROKEN)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         assert _prompts(app)[-1] == "⚠ error 04-broken.md (not loaded)"
         notices = [str(w.content) for w in _main(app).reader.query(".problem-notice").results(Static)]
         assert len(notices) == 1 and "04-broken.md line 4 could not be loaded" in notices[0]
@@ -138,7 +146,7 @@ async def test_broken_lesson_is_a_notice_in_list_and_reader(make_app: Any) -> No
 async def test_lesson_option_opens_that_lesson(make_app: Any, data_dir: Path) -> None:
     app = make_app(lesson="wrap-up")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
         assert _main(app).current.slug == "wrap-up"
     with ProgressStore.open(data_dir) as store:
         assert store.current_lesson() == "wrap-up"
@@ -149,6 +157,6 @@ async def test_learner_name_and_last_seen_are_stamped(make_app: Any, data_dir: P
     monkeypatch.setenv("GD_TUTOR_LEARNER", "ada")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _ready(pilot)
     with ProgressStore.open(data_dir) as store:
         assert store.learner() == "ada" and store.last_seen() is not None

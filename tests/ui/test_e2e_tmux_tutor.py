@@ -84,6 +84,7 @@ def test_learner_runs_an_exercise_quits_and_comes_back(terminal: Terminal, tmp_p
     terminal.start(_command(tmp_path))
     terminal.wait_for("Lesson 1 of 3 - 0%")
     terminal.wait_for("First steps")
+    terminal.wait_for("Press Enter to run")  # the exercise pane is mounted after the prose
     # Tab into the exercise's learning-rate field, type 0.4, run it with Enter.
     terminal.keys("Tab", "End", "BSpace", "BSpace", "BSpace")
     terminal.keys("0.4", literal=True)

@@ -17,7 +17,6 @@ from textual.widgets import Input, TextArea
 from tutor.lessons import LessonSet, load_lessons
 from tutor.progress import ProgressStore
 from tutor.ui.commands import TutorCommands
-from tutor.ui.screens.help import HelpScreen, collect_keys
 from tutor.ui.screens.main import TutorScreen
 
 
@@ -51,6 +50,7 @@ class TutorApp(App[None]):
         self._playground = playground
         self.store: ProgressStore | None = None
         self.engine_ready = False
+        self._warm_up_started = False
 
     def on_mount(self) -> None:
         """Open the progress store, show the main screen, then warm up the engine."""
@@ -64,7 +64,12 @@ class TutorApp(App[None]):
         self.push_screen(TutorScreen(self.lesson_set, self.store, start=self._lesson))
         if self._playground is not None:
             self.action_playground(**vars(self._playground))
-        self.call_after_refresh(self._warm_up)
+
+    def on_tutor_screen_lesson_shown(self) -> None:
+        """After the first lesson is on screen, import the engine in the background (once)."""
+        if not self._warm_up_started:
+            self._warm_up_started = True
+            self._warm_up()
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
@@ -80,6 +85,8 @@ class TutorApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key (collected from the screen under the help)."""
+        from tutor.ui.screens.help import HelpScreen, collect_keys
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return

@@ -6,30 +6,38 @@ pane sends is written at once, so quitting at any moment loses nothing.
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
 from tutor.lessons import Exercise, Lesson, LessonSet
 from tutor.progress import ProgressStore
-from tutor.ui.widgets.exercise import ExercisePane
 from tutor.ui.widgets.lesson_list import LessonEntry, LessonList, lesson_status
 from tutor.ui.widgets.lesson_reader import LessonReader, problem_text
 from tutor.ui.widgets.tutor_header import TutorHeader
 
+if TYPE_CHECKING:  # imported on first use: the first paint needs no exercise pane
+    from tutor.ui.widgets.exercise import ExercisePane
+
 WIDE = 100  # columns from which the lesson list shows by default
 TINY = 60  # below this an open list takes the whole width
+PAINT_GRACE = 0.05  # seconds between the opening prose and the exercise panes
 
 
 class TutorScreen(Screen[None]):
     """Reads lessons in order and records every attempt, hint and skip."""
+
+    class LessonShown(Message):
+        """A lesson is fully on screen (the app starts warming up the engine after the first)."""
 
     BINDINGS = [
         Binding("ctrl+n", "next_lesson", "Next lesson"),
@@ -45,6 +53,7 @@ class TutorScreen(Screen[None]):
         self._start = start
         self._list_open: bool | None = None  # None: decided by the width
         self.last_pane: ExercisePane | None = None
+        self.loaded = asyncio.Event()  # set once the lesson on show is fully mounted
 
     def compose(self) -> ComposeResult:
         """Header on top, list beside the reader, key bindings at the bottom."""
@@ -81,13 +90,18 @@ class TutorScreen(Screen[None]):
         if start is None:
             await self._show_empty()
         else:
-            await self.open_lesson(start.slug, resume=resume)
+            await self.open_lesson(start.slug, resume=resume, head_first=True)
         self.reader.focus()
 
     # ---- lessons -------------------------------------------------------------------------
 
-    async def open_lesson(self, slug: str, *, resume: bool = False) -> None:
-        """Show the lesson `slug`, remember it, and with `resume` scroll to unfinished work."""
+    async def open_lesson(self, slug: str, *, resume: bool = False,
+                          head_first: bool = False) -> None:
+        """Show the lesson `slug`, remember it, and with `resume` scroll to unfinished work.
+
+        With `head_first` the opening prose is painted before the exercise panes
+        are mounted (start-up speed); `self.loaded` is set when all is mounted.
+        """
         lesson = self.lessons.find(slug)
         if lesson is None:
             self.notify(f"There is no lesson called {slug}.", severity="warning")
@@ -95,16 +109,37 @@ class TutorScreen(Screen[None]):
         self.store.set_current_lesson(lesson.slug)
         index = self.lessons.lessons.index(lesson)
         following = self.lessons.lessons[index + 1:index + 2]
-        await self.reader.show_lesson(
+        self.loaded.clear()
+        more = await self.reader.show_lesson(
             lesson, number=lesson.number, total=len(self.lessons.lessons),
             next_title=following[0].title if following else None,
-            make_pane=self._make_pane, notices=self._problem_notices())
+            make_pane=self._make_pane, notices=self._problem_notices(), head_only=head_first)
         self.last_pane = None
         self.refresh_progress()
+        if more:
+            # A worker, so the screen's own message loop stays free to paint the opening.
+            self.run_worker(self._finish_opening(lesson, resume), group="lesson-rest",
+                            exclusive=True, exit_on_error=True)
+        else:
+            self._opened(resume)
+
+    async def _finish_opening(self, lesson: Lesson, resume: bool) -> None:
+        # Markdown batches repaints while it parses; give the opening prose a
+        # moment to reach the terminal before the exercise panes are built.
+        await asyncio.sleep(PAINT_GRACE)
+        await self.reader.mount_rest(lesson)
+        if self.reader.lesson is lesson:
+            self._opened(resume)
+
+    def _opened(self, resume: bool) -> None:
         if resume:
             self._scroll_to_unfinished()
+        self.loaded.set()
+        self.post_message(self.LessonShown())
 
     def _make_pane(self, exercise: Exercise) -> Widget:
+        from tutor.ui.widgets.exercise import ExercisePane
+
         record = self.store.exercise(exercise.key)
         return ExercisePane(
             exercise,
@@ -122,6 +157,7 @@ class TutorScreen(Screen[None]):
         notices = self._problem_notices() or ["No lessons were found."]
         await self.reader.show_notice("\n".join(notices))
         self.refresh_progress()
+        self._opened(resume=False)
 
     def _scroll_to_unfinished(self) -> None:
         lesson = self.current
@@ -167,6 +203,7 @@ class TutorScreen(Screen[None]):
         elif event.problem_index is not None:
             problem = self.lessons.problems[event.problem_index]
             await self.reader.show_notice(problem_text(problem.path, problem.line, problem.message))
+            self.refresh_progress()
         if self.size.width < WIDE:
             self._set_list_open(None)
         self.reader.focus()
@@ -203,11 +240,11 @@ class TutorScreen(Screen[None]):
 
     def _remember(self, event: Any) -> None:
         pane = getattr(event, "pane", None)
-        if isinstance(pane, ExercisePane):
+        if pane is not None:
             self.last_pane = pane
 
-    @on(ExercisePane.Attempted)
-    def _attempted(self, event: ExercisePane.Attempted) -> None:
+    def on_exercise_pane_attempted(self, event: ExercisePane.Attempted) -> None:
+        """Count the attempt (a pass marks the exercise done)."""
         self._remember(event)
         if event.passed is None:
             self.store.save_inputs(event.key, event.inputs)
@@ -215,19 +252,19 @@ class TutorScreen(Screen[None]):
             self.store.record_attempt(event.key, event.inputs, event.passed)
         self.refresh_progress()
 
-    @on(ExercisePane.Skipped)
-    def _skipped(self, event: ExercisePane.Skipped) -> None:
+    def on_exercise_pane_skipped(self, event: ExercisePane.Skipped) -> None:
+        """Record the skip."""
         self._remember(event)
         self.store.mark_skipped(event.key)
         self.refresh_progress()
 
-    @on(ExercisePane.HintShown)
-    def _hint_shown(self, event: ExercisePane.HintShown) -> None:
+    def on_exercise_pane_hint_shown(self, event: ExercisePane.HintShown) -> None:
+        """Remember how many hints are open."""
         self._remember(event)
         self.store.set_hints_shown(event.key, event.count)
 
-    @on(ExercisePane.InputsChanged)
-    def _inputs_changed(self, event: ExercisePane.InputsChanged) -> None:
+    def on_exercise_pane_inputs_changed(self, event: ExercisePane.InputsChanged) -> None:
+        """Keep what the learner typed."""
         self._remember(event)
         self.store.save_inputs(event.key, event.inputs)
 
@@ -244,6 +281,8 @@ class TutorScreen(Screen[None]):
         return True
 
     def _focused_pane(self) -> ExercisePane | None:
+        from tutor.ui.widgets.exercise import ExercisePane
+
         node = self.focused
         while node is not None and not isinstance(node, ExercisePane):
             node = node.parent if isinstance(node.parent, Widget) else None

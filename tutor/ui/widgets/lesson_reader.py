@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -13,7 +13,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Label, Markdown, Static
 
 from tutor.lessons import Exercise, Lesson, MarkdownSegment
-from tutor.ui.widgets.exercise import ExercisePane
+
+if TYPE_CHECKING:  # the pane module (and plotext) load after the first paint
+    from tutor.ui.widgets.exercise import ExercisePane
 
 # Builds the pane for one exercise (the screen supplies saved progress).
 PaneFactory = Callable[[Exercise], Widget]
@@ -38,6 +40,14 @@ def problem_text(path: Path | str, line: int | None, message: str) -> str:
     """One sentence naming a lesson file that failed to load and why."""
     where = Path(path).name + (f" line {line}" if line else "")
     return f"⚠ Lesson file {where} could not be loaded: {message}"
+
+
+def _prose_length(segments: Sequence[MarkdownSegment | Exercise]) -> int:
+    """How many segments come before the first exercise."""
+    for index, segment in enumerate(segments):
+        if not isinstance(segment, MarkdownSegment):
+            return index
+    return len(segments)
 
 
 class LessonNav(Horizontal):
@@ -68,31 +78,52 @@ class LessonReader(VerticalScroll):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.lesson: Lesson | None = None
+        self._pending: Callable[[], list[Widget]] | None = None
 
     @property
     def panes(self) -> list[ExercisePane]:
         """The exercise panes of the lesson on show, in reading order."""
-        return list(self.query(ExercisePane))
+        return list(self.query("ExercisePane"))  # type: ignore[arg-type]
 
     async def show_lesson(self, lesson: Lesson, *, number: int, total: int,
                           next_title: str | None, make_pane: PaneFactory,
-                          notices: Sequence[str] = ()) -> None:
-        """Replace the content with `lesson`, its exercises built by `make_pane`."""
+                          notices: Sequence[str] = (), head_only: bool = False) -> bool:
+        """Replace the content with `lesson`, its exercises built by `make_pane`.
+
+        With `head_only`, only the opening (notices, title, objectives and the
+        prose before the first exercise) is built and mounted, so it paints at
+        once; True is returned when `mount_rest` still has work to do.
+        """
         self.lesson = lesson
+        self._pending = None
         widgets: list[Widget] = [Static(n, classes="problem-notice") for n in notices]
         widgets.append(Label(f"Lesson {number} of {total}: {lesson.title}", classes="lesson-title"))
         if lesson.objectives:
             widgets.append(Static(objectives_text(lesson.objectives), classes="objectives"))
-        for index, segment in enumerate(lesson.segments):
-            if index == 0 and isinstance(segment, MarkdownSegment):
-                segment = MarkdownSegment(without_title(segment.text, lesson.title))
-            widgets.append(self._segment_widget(segment, make_pane))
-        widgets += self._ending(lesson, number, total, next_title)
+        segments = list(lesson.segments)
+        if segments and isinstance(segments[0], MarkdownSegment):
+            segments[0] = MarkdownSegment(without_title(segments[0].text, lesson.title))
+        cut = _prose_length(segments) if head_only else len(segments)
+        widgets += [self._segment_widget(seg, make_pane) for seg in segments[:cut]]
+        ending = self._ending(lesson, number, total, next_title)
+        if cut == len(segments):
+            widgets += ending
+        else:
+            self._pending = lambda: [self._segment_widget(seg, make_pane)
+                                     for seg in segments[cut:]] + ending
         await self._replace(widgets)
+        return self._pending is not None
+
+    async def mount_rest(self, lesson: Lesson) -> None:
+        """Build and mount what `show_lesson(head_only=True)` held back, unless the lesson changed."""
+        pending, self._pending = self._pending, None
+        if pending is not None and self.lesson is lesson:
+            await self.mount_all(pending())
 
     async def show_notice(self, text: str) -> None:
         """Show a single notice instead of a lesson (broken file, empty folder)."""
         self.lesson = None
+        self._pending = None
         await self._replace([Static(text, classes="problem-notice")])
 
     def first_unfinished(self, finished: Collection[str]) -> ExercisePane | None:
