@@ -134,6 +134,8 @@ def test_fit_columns_no_scale_and_text_report(tmp_path: Path) -> None:
     assert data["intercept"] == pytest.approx(1.0, rel=1e-6)
     text = gd("fit", str(path), "--x", "2", "--y", "price")
     assert text.returncode == 0 and "slope = 2" in text.stdout and "intercept = 1" in text.stdout
+    assert "price against size, with the fitted line" in text.stdout
+    assert max(len(line) for line in text.stdout.splitlines()) <= 80
 
 
 def test_fit_divergence_is_exit_0() -> None:

@@ -144,6 +144,8 @@ HOSTILE = [
     "x²",
     "x\u00a0+\u00a01",
     "\u0445",  # Cyrillic x
+    "\u0663x",  # Arabic-Indic digit three
+    "x\u2212 1",  # Unicode minus sign
     "x\0",
     "x; import os",
     "x # comment",
@@ -176,6 +178,12 @@ def test_hostile_inputs_are_refused_or_harmless_and_fast(text: str) -> None:
         objective.value([0.5] * len(objective.variables))
         objective.gradient([0.5] * len(objective.variables))
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("text", ["\u0663x", "x\u2212 1", "\uff58", "x\u00b2", "x\u00d72"])
+def test_only_ascii_is_accepted(text: str) -> None:
+    with pytest.raises(ParseError, match="unexpected character"):
+        parse_function(text)
 
 
 def test_hostile_python_never_reaches_python() -> None:

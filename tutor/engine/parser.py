@@ -236,7 +236,7 @@ def _expected_error(token: Token) -> ParseError:
 def _number(token: Token) -> sympy.Expr:
     """A numeric literal: integers stay exact, decimals become floats as typed."""
     text = token.text
-    if re.fullmatch(r"\d+", text):
+    if re.fullmatch(r"[0-9]+", text):
         if len(text) > MAX_DIGITS:
             raise ParseError(f"the number at column {token.column} is too long", token.column)
         return sympy.Integer(int(text))

@@ -17,9 +17,9 @@ FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "ln", "sqrt", "abs")
 CONSTANTS = ("pi", "e")
 _FUNCTION_LIST = ", ".join(FUNCTIONS)
 
-_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-_VARIABLE = re.compile(r"[A-Za-z][0-9]*")
+_VARIABLE = re.compile(r"[A-Za-z][0-9]*")  # ASCII only: no look-alike letters or digits
 _OPERATORS = ("**", "+", "-", "*", "/", "^", "(", ")")
 _SPACE = " \t\r\n"
 
