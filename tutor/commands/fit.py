@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 from typing import TYPE_CHECKING
 
 from tutor.commands.run import cost_plot, descent_settings, finite_or_none, fmt, new_figure, render
@@ -63,8 +64,8 @@ def fit_report(result: FitResult, exact: Line, data: XYData, source: str) -> str
     """The text report: line, cost, ending, the exact line and the cost plot."""
     scaling = "x standardised first" if result.scaled else "x used as it is (no scaling)"
     return "\n".join([
-        f"y = intercept + slope * x, fitted to {source} "
-        f"({len(data.xs)} points; x = {data.x_name!r}, y = {data.y_name!r})",
+        f"y = intercept + slope * x, fitted to {_short(source)}",
+        f"{len(data.xs)} points; x = {data.x_name!r}, y = {data.y_name!r}",
         f"learning rate {fmt(result.learning_rate)}; {scaling}",
         "",
         result.message,
@@ -77,6 +78,11 @@ def fit_report(result: FitResult, exact: Line, data: XYData, source: str) -> str
         "",
         cost_plot(result.costs, height=10),
     ])
+
+
+def _short(source: str) -> str:
+    """The file name as typed, or just its last part when that is long."""
+    return source if len(source) <= 40 else os.path.basename(source)
 
 
 def data_plot(data: XYData, result: FitResult) -> str:
