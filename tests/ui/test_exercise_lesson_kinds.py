@@ -219,7 +219,7 @@ async def test_an_empty_answer_is_not_sent_to_the_check() -> None:
 
 async def test_compare_exercise_runs_its_own_rates_and_checks_the_choice() -> None:
     exercise = Exercise(id="race", lesson_slug="rates", kind="compare", prompt="Which is fastest?",
-                        function="x^2", start=(3.0,), learning_rate=0.1,
+                        function="x^2", start=(3.0,), learning_rate=None,
                         compare={"learning_rates": [0.1, 0.4]}, options=("0.1", "0.4"),
                         goal={"choice": 2}, solution={"choice": 2})
     app = Host(exercise)

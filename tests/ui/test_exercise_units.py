@@ -161,3 +161,13 @@ def test_offers_follow_the_exercise_kind() -> None:
         "hint", "skip"]
     fit = Exercise(id="f", lesson_slug="l", kind="fit", data="a.csv")
     assert offers(fit, "run") and not offers(fit, "step") and not offers(fit, "compare")
+
+
+def test_status_words_count_iterations_in_plain_words() -> None:
+    from tutor.ui.widgets.exercise.status import status_words
+
+    assert status_words("converged", 40) == "converged in 40 iterations"
+    assert status_words("converged", 1) == "converged in 1 iteration"
+    assert status_words("max_iterations", 100) == "stopped at the iteration limit (100 iterations)"
+    assert status_words("stopped", 658_489) == "cancelled after 658,489 iterations"
+    assert status_words("diverged", 10) == "diverged after 10 iterations"

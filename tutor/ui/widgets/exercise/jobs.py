@@ -47,10 +47,13 @@ def compute(mode: str, inputs: Mapping[str, str], exercise: Exercise | None,
     """The outcome of one run ('run'), several ('compare') or a line fit ('fit')."""
     if mode == "fit":
         return runner.run_fit(inputs, data_dir, cancelled)
-    request = runner.parse_request(inputs)
     if mode == "run":
+        request = runner.parse_request(inputs)
         return runner.run_descent(request, cancelled, lambda n: progress(n, request.iterations))
     rates, methods = compare_set(inputs, exercise)
+    if rates and not str(inputs.get("learning_rate", "")).strip():
+        inputs = {**inputs, "learning_rate": str(rates[0])}  # the rates are the compare set
+    request = runner.parse_request(inputs)
     return tuple(
         runner.run_descent(req, cancelled, lambda n, t=req.iterations: progress(n, t), label)
         for label, req in runner.compare_requests(request, rates, methods)

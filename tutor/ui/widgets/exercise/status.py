@@ -10,28 +10,33 @@ from textual.widgets import Static
 from tutor.ui.widgets.exercise.formatting import fmt, fmt_named
 
 STATUS_WORDS = {
-    "converged": "converged in {n} iterations",
-    "diverged": "diverged after {n} iterations",
-    "max_iterations": "stopped at the iteration limit ({n} iterations)",
-    "stopped": "cancelled after {n} iterations",
+    "converged": "converged in {n} {its}",
+    "diverged": "diverged after {n} {its}",
+    "max_iterations": "stopped at the iteration limit ({n} {its})",
+    "stopped": "cancelled after {n} {its}",
 }
 """How each engine status reads to a learner (the words carry it, not colour)."""
 
 
+def status_words(status: str, nit: int) -> str:
+    """`converged in 40 iterations`, `diverged after 1 iteration`, ..."""
+    words = STATUS_WORDS.get(status, str(status) + " after {n} {its}")
+    return words.format(n=f"{nit:,}" if nit >= 100_000 else nit,
+                        its="iteration" if nit == 1 else "iterations")
+
+
 def describe_result(result: Any) -> str:
     """`converged in 40 iterations: x = 0.0004, cost = 1.6e-07.` plus the engine's message."""
-    words = STATUS_WORDS.get(result.status, str(result.status) + " after {n} iterations")
     where = fmt_named(tuple(result.variables), tuple(result.x))
-    text = f"{words.format(n=result.nit)}: {where}, cost = {fmt(result.fun)}."
+    text = f"{status_words(result.status, result.nit)}: {where}, cost = {fmt(result.fun)}."
     message = str(getattr(result, "message", "") or "").strip()
     return f"{text} {message}" if message else text
 
 
 def describe_fit(result: Any) -> str:
     """A fit's outcome: status, line and cost in one sentence."""
-    words = STATUS_WORDS.get(result.status, str(result.status) + " after {n} iterations")
     line = f"y = {fmt(result.intercept)} + {fmt(result.slope)}*x"
-    return f"Fit {words.format(n=result.nit)}: {line}, cost = {fmt(result.cost)}."
+    return f"Fit {status_words(result.status, result.nit)}: {line}, cost = {fmt(result.cost)}."
 
 
 class RunStatus(Static):
