@@ -281,3 +281,27 @@ def test_abs_differentiates_as_sign_for_real_arguments(text: str, derivative: st
     assert objective.derivative_text == derivative
     assert objective.gradient((at,)) == [slope]
     assert minimize(objective, at, learning_rate=0.01).status in {"converged", "max_iterations"}
+
+
+def test_points_move_into_the_columns_up_to_the_first_non_real_value() -> None:
+    from array import array
+
+    from tutor.engine.kernel import move
+
+    column, buffer = array("d", [0.5]), [1.0, 2.0]
+    assert move(column, buffer) and column.tolist() == [0.5, 1.0, 2.0] and buffer == []
+    column, buffer = array("d"), [1.0, 2.0, 1j, 3.0]
+    assert not move(column, buffer) and column.tolist() == [1.0, 2.0] and buffer == []
+
+
+def test_long_runs_cross_chunk_boundaries_exactly() -> None:
+    from tutor.engine.kernel import CHUNK
+
+    updates = 3 * CHUNK + 7
+    x = 3.0
+    xs = [x]
+    for _ in range(updates):
+        x = x - 0.001 * (2 * x)
+        xs.append(x)
+    result = minimize("x^2", 3, learning_rate=0.001, precision=0, max_iterations=updates)
+    assert result.path.column(0) == xs and result.path.costs == [v * v for v in xs]

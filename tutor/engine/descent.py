@@ -88,7 +88,6 @@ class Descent:
         start = _start(x0, self.objective.variables)
         self._columns = [array("d", [v]) for v in start]
         self._costs = array("d", [self.objective.value(start)])
-        self._appends = [c.append for c in self._columns]
         self._kernel = self.objective.kernel(inline_gd=method == "gd")
         self._x, self._cost, self._nit, self._rising = start, self._costs[0], 0, 0
         self._state = self.optimizer.init(list(start))
@@ -159,7 +158,9 @@ class Descent:
         before = len(self._costs)
         status, n, x, cost, rising, state, gradient, update, exc = self._kernel(
             *self._x, self._cost, self.learning_rate, self.precision, limit, self._rising,
-            self._ceiling, self._appends, self._costs.append, self.optimizer.update, self._state)
+            self._ceiling, self._columns, self._costs, self.optimizer.update, self._state)
+        if status != k.FAULT and not self._whole(before + n, x, cost):
+            status, exc = k.FAULT, TypeError("a value that is not a real number")
         if status == k.FAULT:
             self._recover(exc)
             return None
@@ -172,6 +173,11 @@ class Descent:
         elif self._nit >= self.max_iterations:
             self._finish("max_iterations")
         return gradient, update
+
+    def _whole(self, points: int, x: Point, cost: float) -> bool:
+        """Every column got every point, and the values returned are real numbers."""
+        lengths = {len(c) for c in (*self._columns, self._costs)}
+        return lengths == {points} and all(isinstance(v, (float, int)) for v in (*x, cost))
 
     def _trim_to_first_nonfinite(self, start: int) -> None:
         """Keep the path up to the first point whose position is nan or inf."""
