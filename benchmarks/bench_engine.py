@@ -129,7 +129,8 @@ def check_same_answers(n: int) -> None:
     result = minimize(ROSENBROCK, (-1.2, 1), learning_rate=0.001, precision=0,
                       max_iterations=n)
     x, y = hand_rosenbrock(n)[:2]
-    assert math.isclose(result.x[0], x, rel_tol=1e-9) and math.isclose(result.x[1], y, rel_tol=1e-9)
+    assert math.isclose(result.x[0], x, rel_tol=1e-9)
+    assert math.isclose(result.x[1], y, rel_tol=1e-9)
 
 
 def compile_once(text: str) -> object:

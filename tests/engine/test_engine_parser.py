@@ -44,7 +44,8 @@ x1, x2, x10 = sympy.symbols("x1 x2 x10", real=True)
     ("+x", x),
     ("x - -1", x + 1),
 ])
-def test_accepted_forms_mean_what_a_learner_expects(text: str, expected: sympy.Expr | None) -> None:
+def test_accepted_forms_mean_what_a_learner_expects(text: str,
+                                                    expected: sympy.Expr | None) -> None:
     if expected is None:
         with pytest.raises(ParseError):
             parse_function(text)

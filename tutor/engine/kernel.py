@@ -23,7 +23,8 @@ import math
 from array import array
 from collections.abc import Callable
 
-RUNNING, CONVERGED, NONFINITE, RISING, FAULT = "running", "converged", "nonfinite", "rising", "fault"
+RUNNING, CONVERGED, NONFINITE = "running", "converged", "nonfinite"
+RISING, FAULT = "rising", "fault"
 RISING_LIMIT = 10
 CHUNK = 256
 _BUILTINS = {"abs": abs, "float": float, "min": min, "max": max, "range": range,

@@ -73,7 +73,7 @@ def _momentum(lr: float, beta: float) -> tuple[Callable, Callable]:
 
 
 def _nesterov(lr: float, beta: float) -> tuple[Callable, Callable]:
-    """optax's Nesterov (gradient at the current point): v = beta*v + g; step = -lr*(g + beta*v)."""
+    """optax Nesterov (gradient here): v = beta*v + g; step = -lr*(g + beta*v)."""
     def update(grad: Sequence[float], state: State) -> tuple[Vector, State]:
         velocity = [beta * v + g for v, g in zip(state, grad)]
         return [-lr * (g + beta * v) for g, v in zip(grad, velocity)], velocity
