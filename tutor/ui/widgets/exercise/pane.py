@@ -47,7 +47,8 @@ class ExercisePane(Vertical):
     ExercisePane > #prompt { padding: 0 1; }
     ExercisePane > #buttons { height: 1; margin: 0 0 0 1; }
     ExercisePane > #buttons > Button { min-width: 0; width: auto; margin: 0 1 0 0; }
-    ExercisePane > #choices { height: auto; max-height: 8; }
+    ExercisePane > #choices { height: auto; max-height: 8; border: none; padding: 0 1; }
+    ExercisePane > #choices:focus { border-left: outer $accent; padding: 0 1 0 0; }
     """
 
     BINDINGS = [
@@ -103,16 +104,23 @@ class ExercisePane(Vertical):
         if ex is not None and ex.prompt:
             yield Static(ex.prompt, id="prompt")
         yield ExerciseFields(field_specs(ex, self.saved_inputs, self.overrides))
-        if asks_choice(ex):
-            yield OptionList(*[f"{i + 1}. {o}" for i, o in enumerate(ex.options)], id="choices")
+        runs_first = self.offers("run")  # run, look, then answer; a quiz answers at once
+        if asks_choice(ex) and not runs_first:
+            yield self._options()
         with Horizontal(id="buttons"):
             for name, label in BUTTONS:
                 if self.offers(name):
                     yield Button(label, id=f"{name}-button", compact=True)
+        if asks_choice(ex) and runs_first:
+            yield self._options()
         yield RunStatus()
         yield StepView()
         yield HintBox(ex.hints if ex else (), ex.solution if ex else {}, self.hints_shown)
         yield ResultView()
+
+    def _options(self) -> OptionList:
+        options = self.exercise.options if self.exercise is not None else ()
+        return OptionList(*[f"{i + 1}. {o}" for i, o in enumerate(options)], id="choices")
 
     def on_mount(self) -> None:
         """Remember the starting inputs; say what happened last time, if anything."""

@@ -102,7 +102,7 @@ def offers(exercise: Exercise | None, action: str) -> bool:
     if action == "step":
         return kind in ("run", "step") or (has_function and kind in ("numeric", "choice"))
     if action == "compare":
-        return exercise is None or kind == "compare"
+        return exercise is None  # in a compare exercise, Run runs the comparison
     if action == "skip":
         return exercise is not None
     if action == "hint":
