@@ -267,3 +267,10 @@ def test_the_largest_legal_inputs_compile_well_under_a_second(text: str) -> None
     objective = compile_objective(text)
     objective.kernel(True)
     assert time.perf_counter() - start < 1.0
+
+
+def test_only_text_or_sympy_expressions_are_compiled() -> None:
+    for bad in (b"__import__('os')", 3, None, ["x"]):
+        with pytest.raises(EngineInputError, match="must be text or a SymPy expression"):
+            compile_objective(bad)  # type: ignore[arg-type]
+    assert compile_objective(x**2 + y).variables == ("x", "y")

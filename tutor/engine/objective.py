@@ -146,8 +146,11 @@ def compile_objective(fun: str | ParsedFunction | sympy.Expr) -> Objective:
         fun = parse_function(fun)
     if isinstance(fun, ParsedFunction):
         expr, names = fun.expr, fun.variables
+    elif not isinstance(fun, sympy.Expr):
+        raise EngineInputError(f"a function must be text or a SymPy expression, "
+                               f"not {type(fun).__name__}")
     else:
-        expr = sympy.sympify(fun)
+        expr = fun
         names = tuple(sorted((s.name for s in expr.free_symbols), key=variable_sort_key))
         if not names:
             raise EngineInputError("the function has no variable; use x, y ...")
