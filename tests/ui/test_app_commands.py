@@ -66,7 +66,7 @@ def test_row_and_header_texts_carry_words_not_just_colour() -> None:
 
 
 def test_reader_texts() -> None:
-    assert objectives_text(["One.", "Two."]) == "In this lesson you will\n • One.\n • Two."
+    assert objectives_text(["One.", "Two."]) == "**In this lesson you will**\n\n- One.\n- Two."
     assert without_title("# First steps\n\nBody.", "First Steps") == "Body."
     assert without_title("# Other\n\nBody.", "First steps") == "# Other\n\nBody."
     assert problem_text(Path("d/04-x.md"), 4, "bad YAML.") == (

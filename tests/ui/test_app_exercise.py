@@ -103,3 +103,33 @@ async def test_palette_reset_puts_the_exercise_back(make_app: Any) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert _rate_field(pane).value == "1.5"
+
+
+async def test_theme_change_after_a_log_scale_run_keeps_the_app_alive(make_app: Any) -> None:
+    """The palette's theme switch repaints every plot; a log-scale cost plot must survive it."""
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"playground")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PlaygroundScreen"
+        for name, value in [("function", "x^2"), ("start", "3"), ("learning_rate", "0.1")]:
+            app.screen.query_one(f"#field-{name}", Input).value = value
+        app.screen.query_one("#field-function", Input).focus()
+        await pilot.press("enter")  # costs from 9 down to 1e-9: a log-scale cost plot
+        await _settle(app, pilot)
+        assert "converged" in str(app.screen.query_one("RunStatus").render()).lower()
+        await _settle(app, pilot)
+        app.theme = "textual-light"
+        await pilot.pause(0.2)
+        app.theme = "textual-dark"
+        await pilot.pause(0.2)
+        assert app.is_running
+        await pilot.press("escape")  # back to the lessons
+        await pilot.pause()
+        assert isinstance(app.screen, TutorScreen)

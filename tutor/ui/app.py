@@ -38,6 +38,7 @@ class TutorApp(App[None]):
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help_key", "Help (outside input fields)", show=False),
+        Binding("escape", "back", "Back to lessons"),
     ]
 
     def __init__(self, *, lessons: LessonSet | None = None, lessons_dir: Path | None = None,
@@ -97,10 +98,22 @@ class TutorApp(App[None]):
         self.action_help()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`?` is text while an input field has focus, not a key binding."""
+        """`?` is text while an input field has focus; escape only leaves a screen on top."""
         if action == "help_key" and isinstance(self.focused, (Input, TextArea)):
             return False
+        if action == "back":
+            return self._on_top_of_lessons()
         return True
+
+    def _on_top_of_lessons(self) -> bool:
+        stack = self.screen_stack
+        return len(stack) > 2 and not isinstance(stack[-1], TutorScreen) and any(
+            isinstance(screen, TutorScreen) for screen in stack[:-1])
+
+    def action_back(self) -> None:
+        """Leave the playground (or any screen above the lessons) for the lessons."""
+        if self._on_top_of_lessons():
+            self.pop_screen()
 
     def action_playground(self, function: str | None = None, start: str | None = None,
                           lr: str | None = None) -> None:

@@ -22,9 +22,9 @@ PaneFactory = Callable[[Exercise], Widget]
 
 
 def objectives_text(objectives: Sequence[str]) -> str:
-    """The "you will" list shown at the top of a lesson."""
-    items = "\n".join(f" • {item}" for item in objectives)
-    return f"In this lesson you will\n{items}"
+    """The "you will" list shown at the top of a lesson, as markdown."""
+    items = "\n".join(f"- {item}" for item in objectives)
+    return f"**In this lesson you will**\n\n{items}"
 
 
 def without_title(text: str, title: str) -> str:
@@ -99,7 +99,7 @@ class LessonReader(VerticalScroll):
         widgets: list[Widget] = [Static(n, classes="problem-notice") for n in notices]
         widgets.append(Label(f"Lesson {number} of {total}: {lesson.title}", classes="lesson-title"))
         if lesson.objectives:
-            widgets.append(Static(objectives_text(lesson.objectives), classes="objectives"))
+            widgets.append(Markdown(objectives_text(lesson.objectives), classes="objectives"))
         segments = list(lesson.segments)
         if segments and isinstance(segments[0], MarkdownSegment):
             segments[0] = MarkdownSegment(without_title(segments[0].text, lesson.title))
