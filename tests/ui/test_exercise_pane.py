@@ -72,6 +72,11 @@ async def test_typing_function_start_rate_and_enter_converges_in_40() -> None:
         assert table.rows[1].x == (2.4,) and table.rows[0].gradient == (6.0,)
         plot = app.screen.query_one(CostPlot)
         assert plot.region.bottom <= 23 and plot.size.height >= 6  # on screen at 80x24
+        first = str(plot.render())
+        assert "1e-07" in first and "cost per iteration (log scale)" in first
+        app.theme = "textual-light"  # a repaint must not apply the log scale twice
+        await pilot.pause(0.2)
+        assert str(plot.render()) == first and app.is_running
 
 
 async def test_bad_function_gives_one_sentence() -> None:

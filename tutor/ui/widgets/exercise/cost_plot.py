@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from rich.text import Text
 from textual_plotext import PlotextPlot
 
 from tutor.ui.widgets.exercise.formatting import finite, sample_indices
@@ -61,21 +62,35 @@ class CostPlot(PlotextPlot):
         log = use_log_scale([c for _, _, c in self.series])
         for i, (label, ns, costs) in enumerate(self.series):
             picked = [j for j in sample_indices(len(costs), limit) if _plottable(costs[j], log)]
-            plt.plot([ns[j] for j in picked], [costs[j] for j in picked],
-                     marker=MARKERS[i % len(MARKERS)], label=label or None)
-        if log:
-            plt.yscale("log")
-            plt.yticks(*decade_ticks([c for _, _, c in self.series]))
+            ys = [math.log10(costs[j]) if log else costs[j] for j in picked]
+            plt.plot([ns[j] for j in picked], ys, marker=MARKERS[i % len(MARKERS)],
+                     label=label or None)
+        if log:  # log10 of the costs on a linear axis, labelled in powers of ten
+            ticks, labels = decade_ticks([c for _, _, c in self.series])
+            plt.yticks([math.log10(t) for t in ticks], labels)
         last = max((ns[-1] for _, ns, _ in self.series if ns), default=0)
         plt.xticks(iteration_ticks(last))
         plt.title("cost per iteration" + (" (log scale)" if log else ""))
         plt.xlabel("iteration")
         self.refresh()
 
+    def render(self) -> object:
+        """The plot, or a one-line note if plotext cannot draw these numbers."""
+        return safe_build(self, super().render)
+
     def on_resize(self) -> None:
         """Re-thin the series for the new width."""
         if self.series:
             self.redraw()
+
+
+def safe_build(plot: PlotextPlot, render: Callable[[], object]) -> object:
+    """Render a plotext plot, or one line saying it could not be drawn (never crash the app)."""
+    try:
+        return render()
+    except (ArithmeticError, ValueError, IndexError, TypeError):
+        plot.plt.clear_data()
+        return Text("(this plot could not be drawn for these numbers)")
 
 
 def _plottable(value: float, log: bool) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from textual_plotext import PlotextPlot
 
+from tutor.ui.widgets.exercise.cost_plot import safe_build
 from tutor.ui.widgets.exercise.formatting import finite, fmt, sample_indices
 
 
@@ -44,6 +45,10 @@ class FitPlot(PlotextPlot):
                  label=f"y = {fmt(b)} + {fmt(m)}x")
         plt.title(f"{self.names[1]} against {self.names[0]} with the fitted line")
         self.refresh()
+
+    def render(self) -> object:
+        """The plot, or a one-line note if plotext cannot draw these numbers."""
+        return safe_build(self, super().render)
 
     def on_resize(self) -> None:
         """Re-thin for the new width."""

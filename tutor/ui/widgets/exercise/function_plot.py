@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from textual_plotext import PlotextPlot
 
+from tutor.ui.widgets.exercise.cost_plot import safe_build
 from tutor.ui.widgets.exercise.formatting import finite, sample_indices
 
 
@@ -54,6 +55,10 @@ class FunctionPlot(PlotextPlot):
                     marker="o", label="guesses")
         plt.title("f(x) and the guesses")
         self.refresh()
+
+    def render(self) -> object:
+        """The plot, or a one-line note if plotext cannot draw these numbers."""
+        return safe_build(self, super().render)
 
     def on_resize(self) -> None:
         """Resample for the new width."""
