@@ -177,7 +177,8 @@ def iteration_table(result: DescentResult, objective: Objective) -> list[str]:
     names = result.variables
     one = len(names) == 1
     shown = names[:3]
-    header = ["n", *shown, "f", "slope" if one else "|gradient|", "step" if one else "|step|"]
+    cost = f"f({names[0]})" if one else "f"
+    header = ["n", *shown, cost, "slope" if one else "|gradient|", "step" if one else "|step|"]
     rows = [_row(i, path, objective, len(shown), one) for i in _row_indices(len(path))]
     table = [header, *rows]
     widths = [max(len(r[c]) for r in table) for c in range(len(header))]
