@@ -179,3 +179,13 @@ def test_headless_commands_never_import_textual(args: list[str], allowed: str) -
                           text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1] == f"LOADED {allowed}"
+
+
+def test_the_installed_console_script_gives_the_same_answer() -> None:
+    script = Path(sys.executable).with_name("gd-tutor")
+    if not script.exists():
+        pytest.skip("gd-tutor is not installed next to this Python")
+    done = subprocess.run([str(script), "run", "x^2", "--start", "-3", "--lr", "0.1", "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    data = json.loads(done.stdout)
+    assert done.returncode == 0 and data["iterations"] == 40 and data["path"][0] == [-3.0]
