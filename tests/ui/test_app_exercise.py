@@ -89,6 +89,17 @@ async def test_hints_and_inputs_come_back_after_a_restart(make_app: Any, data_di
         assert pane.hints_shown == 1
 
 
+async def test_ctrl_q_right_after_typing_loses_nothing(make_app: Any, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await _type_rate(pilot, _pane(app, "first-run"), "0.25")
+        await pilot.press("ctrl+q")  # at once: before the pane's own debounced save
+    with ProgressStore.open(data_dir) as store:
+        assert dict(store.exercise("first-steps/first-run").last_inputs or {})["learning_rate"] == "0.25"
+        assert store.exercise("counting/how-many").last_inputs in (None, {})  # untouched: unsaved
+
+
 async def test_palette_reset_puts_the_exercise_back(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -79,6 +79,13 @@ class TutorApp(App[None]):
 
         self.engine_ready = True
 
+    async def action_quit(self) -> None:
+        """Quit, first saving anything typed but not yet saved, so nothing is lost."""
+        for screen in self.screen_stack:
+            if isinstance(screen, TutorScreen):
+                screen.save_typed_inputs()
+        await super().action_quit()
+
     def on_unmount(self) -> None:
         """Close the store (every write was already committed)."""
         if self.store is not None:

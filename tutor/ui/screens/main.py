@@ -54,6 +54,7 @@ class TutorScreen(Screen[None]):
         self._list_open: bool | None = None  # None: decided by the width
         self.last_pane: ExercisePane | None = None
         self.loaded = asyncio.Event()  # set once the lesson on show is fully mounted
+        self._shown_inputs: dict[str, dict[str, str]] = {}
 
     def compose(self) -> ComposeResult:
         """Header on top, list beside the reader, key bindings at the bottom."""
@@ -132,6 +133,7 @@ class TutorScreen(Screen[None]):
             self._opened(resume)
 
     def _opened(self, resume: bool) -> None:
+        self._shown_inputs = {pane.key: pane.inputs() for pane in self.reader.panes}
         if resume:
             self._scroll_to_unfinished()
         self.loaded.set()
@@ -267,6 +269,14 @@ class TutorScreen(Screen[None]):
         """Keep what the learner typed."""
         self._remember(event)
         self.store.save_inputs(event.key, event.inputs)
+
+    def save_typed_inputs(self) -> None:
+        """Save what is typed in every pane right now (the panes wait a moment before saving)."""
+        for pane in self.reader.panes:
+            typed = pane.inputs()
+            if pane.key and typed != self._shown_inputs.get(pane.key) and typed != dict(
+                    self.store.exercise(pane.key).last_inputs or {}):
+                self.store.save_inputs(pane.key, typed)
 
     def reset_exercise(self) -> bool:
         """Reset the focused exercise pane (else the last one used); False if there is none."""
