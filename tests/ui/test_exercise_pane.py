@@ -221,3 +221,17 @@ async def test_buttons_are_reachable_and_run() -> None:
         await pilot.click("#run-button")
         await settle(pilot, app.screen.pane)
         assert "converged in 40 iterations" in status_text(app)
+
+
+async def test_a_start_where_f_is_undefined_is_one_sentence_in_run_and_step() -> None:
+    app = Host("1/x", "0", "0.1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot, app.screen.pane)
+        assert "diverged after 0 iterations" in status_text(app)
+        assert "division by zero" in status_text(app)
+        await pilot.press("ctrl+t")
+        await settle(pilot, app.screen.pane)
+        text = status_text(app)
+        assert text.startswith("Problem: Cannot start") and "Traceback" not in text
+        assert "RuntimeError" not in text

@@ -126,6 +126,10 @@ def step_job(post: Post, run_id: int, stepper: Stepper, inputs: dict) -> None:
             fresh = stepper.descent is None or stepper.inputs != inputs or stepper.descent.done
             if fresh:
                 _start_descent(stepper, inputs)
+            if stepper.descent.done:  # cannot even start (e.g. division by zero at the start)
+                post(RunFailed(run_id, str(stepper.descent.result().message)))
+                stepper.descent = None
+                return
             report = stepper.descent.step()
             result = stepper.descent.result() if stepper.descent.done else None
         except Exception as exc:  # noqa: BLE001 - shown as one sentence
