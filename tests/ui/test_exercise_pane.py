@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
-from textual.app import App, ComposeResult
+from textual import events
+from textual.app import App
 from textual.widgets import Input
 
 from tutor.ui.screens.playground import PlaygroundScreen
@@ -172,9 +174,15 @@ async def test_escape_cancels_a_long_run_and_the_ui_stays_responsive() -> None:
         progress = status_text(app)
         assert progress.startswith("Running... ") and progress.endswith(
             " of 10,000,000 iterations (Esc cancels)")
+        field = app.screen.query_one("#field-function", Input)
         started = time.monotonic()
-        await pilot.press("end", "5")  # typing still works while the worker runs
-        assert app.screen.query_one("#field-function", Input).value == "x^25"
+        for key, char in (("end", None), ("5", "5")):  # as the terminal driver sends keys
+            app.post_message(events.Key(key, char))
+        while field.value != "x^25" and time.monotonic() - started < 2:
+            await asyncio.sleep(0.005)  # (pilot.press waits for an idle CPU, never true here)
+        assert field.value == "x^25"
+        assert time.monotonic() - started < 0.5, "typing lagged while the worker ran"
+        assert pane.running
         await pilot.press("escape")
         await settle(pilot, pane, timeout=10)
         assert time.monotonic() - started < 5

@@ -20,10 +20,10 @@ from textual.worker import get_current_worker
 from tutor.ui.widgets.exercise import jobs
 from tutor.ui.widgets.exercise.fields import ExerciseFields
 from tutor.ui.widgets.exercise.hint_box import HintBox
-from tutor.ui.widgets.exercise.pane_messages import Attempted, HintShown, InputsChanged, Skipped
 from tutor.ui.widgets.exercise.messages import (
     Checked, RunFailed, RunFinished, RunProgress, StepTaken,
 )
+from tutor.ui.widgets.exercise.pane_messages import Attempted, HintShown, InputsChanged, Skipped
 from tutor.ui.widgets.exercise.results import ResultView
 from tutor.ui.widgets.exercise.specs import (
     asks_answer, asks_choice, default_values, field_specs, offers,
