@@ -103,11 +103,12 @@ async def test_hints_come_one_at_a_time_then_the_solution() -> None:
         assert counts == [1, 2, 3, 4]
 
 
-async def test_hints_already_shown_are_restored() -> None:
-    app = Host(RATE_EXERCISE, hints_shown=2)
+async def test_hints_already_shown_and_earlier_state_are_restored() -> None:
+    app = Host(RATE_EXERCISE, hints_shown=2, state="attempted")
     async with app.run_test(size=(80, 24)):
         text = str(app.query_one(HintBox).render())
         assert "Hint 2:" in text and "Hint 3:" not in text
+        assert status(app).startswith("Tried before, not passed yet")
 
 
 async def test_skip_is_reported_to_the_screen() -> None:

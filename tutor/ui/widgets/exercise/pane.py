@@ -35,6 +35,12 @@ if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
 
 SAVE_DELAY_S = 0.6
+EARLIER = {
+    "done": "Done before: you passed this one. Try it again any time.",
+    "attempted": "Tried before, not passed yet: your last inputs are back in the fields.",
+    "skipped": "Skipped before: give it another go when you are ready.",
+}
+"""What the status says at first about the learner's earlier work (progress store states)."""
 BUTTONS = (("run", "Run ⏎"), ("step", "Step ^t"), ("compare", "Compare ^f"),
            ("hint", "Hint ^g"), ("skip", "Skip ^o"), ("reset", "Reset ^r"), ("cancel", "Cancel Esc"))
 
@@ -126,7 +132,7 @@ class ExercisePane(Vertical):
         """Remember the starting inputs; say what happened last time, if anything."""
         self._last_inputs = self.inputs()
         if self.state:
-            self.status.show_text(f"Earlier: {self.state.replace('_', ' ')}. Press Enter to run.")
+            self.status.show_text(EARLIER.get(self.state, f"Earlier: {self.state}."))
 
     @property
     def running(self) -> bool:
