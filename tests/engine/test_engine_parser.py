@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import pytest
@@ -9,7 +10,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tutor.engine import EngineInputError, ParseError, compile_objective, parse_function
+from tutor.engine import EngineInputError, ParseError, compile_objective, minimize, parse_function
 from tutor.engine.parser import variable_sort_key
 
 x, y = sympy.symbols("x y", real=True)
@@ -274,3 +275,22 @@ def test_only_text_or_sympy_expressions_are_compiled() -> None:
         with pytest.raises(EngineInputError, match="must be text or a SymPy expression"):
             compile_objective(bad)  # type: ignore[arg-type]
     assert compile_objective(x**2 + y).variables == ("x", "y")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("abs(exp(x^x))", sympy.exp(x**x)),          # SymPy alone gives exp(re(x**x))
+    ("abs(e^y^x)", sympy.exp(y**x)),
+])
+def test_complex_bookkeeping_is_dropped_so_the_function_compiles(text: str,
+                                                                 expected: sympy.Expr) -> None:
+    assert parse_function(text).expr == expected
+    objective = compile_objective(text)
+    assert "re(" not in " ".join(objective.gradient_lines + objective.value_lines)
+    assert objective.value([0.5] * len(objective.variables)) > 0
+
+
+def test_found_by_fuzzing_compiles_and_runs() -> None:
+    objective = compile_objective("abs(--x/pi*cos(cos(0.5))/exp(--x^x))")
+    assert math.isfinite(objective.value((0.5,)))
+    result = minimize(objective, 0.5, learning_rate=0.1)  # walks to x < 0, where x^x is complex
+    assert result.reason == "fault" and "not a real number" in result.message

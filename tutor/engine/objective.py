@@ -18,7 +18,7 @@ from sympy.utilities.lambdify import lambdify
 
 from tutor.engine.errors import EngineInputError
 from tutor.engine.kernel import build_kernel
-from tutor.engine.parser import ParsedFunction, parse_function, variable_sort_key
+from tutor.engine.parser import ParsedFunction, parse_function, real_parts, variable_sort_key
 
 CSE_NODE_LIMIT = 2000
 # Errors plain float maths can raise; evaluation turns them into nan/inf instead.
@@ -191,7 +191,8 @@ class _RealAbs(sympy.Function):
 def _gradient(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> tuple[sympy.Expr, ...]:
     """d expr / d s for each symbol, with |u|' = sign(u) u' (no re/im/arg in the result)."""
     real_expr = expr.replace(sympy.Abs, _RealAbs)
-    return tuple(sympy.diff(real_expr, s).replace(_RealAbs, sympy.Abs) for s in symbols)
+    return tuple(real_parts(sympy.diff(real_expr, s).replace(_RealAbs, sympy.Abs))
+                 for s in symbols)
 
 
 def _cse_for(prefix: str, enabled: bool) -> Callable:
@@ -215,8 +216,12 @@ def _code_lines(temporaries: list, reduced: object, targets: list[str]) -> tuple
     """Assignments for the temporaries, then target = expression for each result."""
     printer = code_printer()
     results = reduced if isinstance(reduced, list) else [reduced]
-    lines = [f"{t} = {printer.doprint(e)}" for t, e in temporaries]
-    lines += [f"{name} = {printer.doprint(e)}" for name, e in zip(targets, results)]
+    try:
+        lines = [f"{t} = {printer.doprint(e)}" for t, e in temporaries]
+        lines += [f"{name} = {printer.doprint(e)}" for name, e in zip(targets, results)]
+    except NotImplementedError as exc:  # PrintMethodNotImplementedError: no math equivalent
+        raise EngineInputError("the function uses something plain Python maths cannot "
+                               "evaluate") from exc
     if any("Not supported" in line or "#" in line for line in lines):
         raise EngineInputError("the function uses something plain Python maths cannot evaluate")
     return tuple(lines)

@@ -55,6 +55,20 @@ class ParsedFunction:
     variables: tuple[str, ...]
 
 
+def real_parts(expr: sympy.Expr) -> sympy.Expr:
+    """Drop the complex-number bookkeeping SymPy adds (re, im, conjugate, arg).
+
+    SymPy cannot assume that, say, x^x is real, so abs(exp(x^x)) becomes
+    exp(re(x^x)). Wherever the function has a real value (the only places a run
+    can use), re(u) = conjugate(u) = u, im(u) = 0 and arg(u) = 0 or pi.
+    """
+    if not expr.has(sympy.re, sympy.im, sympy.conjugate, sympy.arg):
+        return expr
+    return (expr.replace(sympy.conjugate, lambda u: u).replace(sympy.re, lambda u: u)
+            .replace(sympy.im, lambda u: sympy.S.Zero)
+            .replace(sympy.arg, lambda u: sympy.pi * (1 - sympy.sign(u)) / 2))
+
+
 def variable_sort_key(name: str) -> tuple[str, str, int]:
     """Order variable names alphabetically with natural numbers: x < x1 < x2 < x10."""
     digits = name[1:]
@@ -71,7 +85,7 @@ def parse_function(text: str) -> ParsedFunction:
         raise ParseError("the function must be text, like x^2")
     if not text.strip():
         raise ParseError("the function is empty; type one, for example x^2", 1)
-    expr = _Parser(tokenize(text)).parse()
+    expr = real_parts(_Parser(tokenize(text)).parse())
     names = sorted((s.name for s in expr.free_symbols), key=variable_sort_key)
     if not names:
         raise ParseError("the function has no variable; use x, y or another single letter "
