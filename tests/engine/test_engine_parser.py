@@ -241,6 +241,9 @@ def test_generated_formulas_parse_differentiate_and_evaluate_without_raising(tex
     point = [0.7] * len(objective.variables)
     assert isinstance(objective.value(point), float)
     assert all(isinstance(g, float) for g in objective.gradient(point))
+    for method in ("gd", "adam"):
+        result = minimize(objective, point, learning_rate=0.1, max_iterations=5, method=method)
+        assert len(result.path) == result.nit + 1 and result.message
 
 
 def test_stacked_powers_and_too_many_variables_are_refused() -> None:
