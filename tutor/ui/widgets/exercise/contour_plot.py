@@ -13,10 +13,12 @@ from collections.abc import Callable, Sequence
 from rich.text import Text
 from textual.widget import Widget
 
-from tutor.ui.widgets.exercise.formatting import finite, fmt
+from tutor.ui.widgets.exercise.formatting import finite
 
 SHADES = " .:-=+*#%@"
 """Low to high; ten levels, each a tenth of the grid's values."""
+PATH_MARKS = "SoE"
+PATH_STYLE = "bold reverse"
 
 
 def axis_range(values: Sequence[float]) -> tuple[float, float]:
@@ -83,5 +85,11 @@ class LevelView(Widget):
         yr = axis_range([p[1] for p in self.path])
         a, b = self.names[0], self.names[1] if len(self.names) > 1 else "y"
         title = f"levels of f: '{SHADES[1]}' low '{SHADES[-1]}' high; S start o path E end"
-        axes = f"{a} {fmt(xr[0])}..{fmt(xr[1])} across, {b} {fmt(yr[0])}..{fmt(yr[1])} up"
-        return Text("\n".join([title[:width], *rows, axes[:width]]))
+        axes = f"{a} {xr[0]:.3g}..{xr[1]:.3g} across, {b} {yr[0]:.3g}..{yr[1]:.3g} up"
+        text = Text(title[:width] + "\n")
+        for row in rows:
+            for char in row:  # the path stands out in bold reverse video, colour or not
+                text.append(char, style=PATH_STYLE if char in PATH_MARKS else None)
+            text.append("\n")
+        text.append(axes[:width])
+        return text
