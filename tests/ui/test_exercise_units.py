@@ -171,3 +171,16 @@ def test_status_words_count_iterations_in_plain_words() -> None:
     assert status_words("max_iterations", 100) == "stopped at the iteration limit (100 iterations)"
     assert status_words("stopped", 658_489) == "cancelled after 658,489 iterations"
     assert status_words("diverged", 10) == "diverged after 10 iterations"
+
+
+def test_iteration_table_text_lines_up_in_columns() -> None:
+    from tutor.ui.widgets.exercise.iteration_table import IterationRow, table_text
+
+    rows = [IterationRow(0, (3.0,), 9.0, (6.0,), (-0.6,)), None,
+            IterationRow(40, (0.000398768,), 1.59e-07, (0.000797537,), None)]
+    lines = table_text(rows).splitlines()
+    assert lines[0].split() == ["n", "x", "f(x)", "slope", "step"]
+    assert set(lines[1]) == {"-"} and len({len(line) for line in lines}) == 1
+    assert lines[2].split() == ["0", "3", "9", "6", "-0.6"]
+    assert lines[3].split() == ["..."] * 5
+    assert lines[4].split() == ["40", "0.000398768", "1.59e-07", "0.000797537"]

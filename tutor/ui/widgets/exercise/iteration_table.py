@@ -6,8 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rich import box
-from rich.table import Table
+from rich.text import Text
 from textual.widgets import Static
 
 from tutor.ui.widgets.exercise.formatting import fmt, fmt_point, head_tail
@@ -63,15 +62,22 @@ class IterationTable(Static):
     def show_rows(self, rows: Sequence[IterationRow | None], variables: int = 1) -> None:
         """Replace the table's rows; 'slope' for one variable, 'gradient' for more."""
         self.rows = list(rows)
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
-        for name in ("n", "x" if variables == 1 else "point", "f(x)",
-                     "slope" if variables == 1 else "gradient", "step"):
-            table.add_column(name, justify="right")
-        for row in self.rows:
-            if row is None:
-                table.add_row("...", "...", "...", "...", "...")
-                continue
-            table.add_row(str(row.n), fmt_point(row.x), fmt(row.cost),
-                          fmt_point(row.gradient) if row.gradient else "",
-                          fmt_point(row.step) if row.step else "")
-        self.update(table if self.rows else "")
+        self.update(Text(table_text(self.rows, variables)) if self.rows else "")
+
+
+def table_text(rows: Sequence[IterationRow | None], variables: int = 1) -> str:
+    """Right-aligned columns as plain text (cheap to repaint, the same without colour)."""
+    header = ["n", "x" if variables == 1 else "point", "f(x)",
+              "slope" if variables == 1 else "gradient", "step"]
+    cells = [header]
+    for row in rows:
+        if row is None:
+            cells.append(["..."] * len(header))
+            continue
+        cells.append([str(row.n), fmt_point(row.x), fmt(row.cost),
+                      fmt_point(row.gradient) if row.gradient else "",
+                      fmt_point(row.step) if row.step else ""])
+    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(line, widths)) for line in cells]
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(lines)
