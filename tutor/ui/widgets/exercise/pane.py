@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
 
 SAVE_DELAY_S = 0.6
+RUNNING_NOTE_S = 0.15
 EARLIER = {
     "done": "Done before: you passed this one. Try it again any time.",
     "attempted": "Tried before, not passed yet: your last inputs are back in the fields.",
@@ -248,9 +249,13 @@ class ExercisePane(Vertical):
             return
         self.run_id += 1
         self.running = mode != "answer"
-        if self.running:
-            self.status.show_text("Running... (Esc cancels)")
+        if self.running:  # only runs that take a while say so (no flicker, no extra layout)
+            self.set_timer(RUNNING_NOTE_S, lambda run_id=self.run_id: self._note_running(run_id))
         self._run_worker(self.run_id, mode, self.inputs())
+
+    def _note_running(self, run_id: int) -> None:
+        if run_id == self.run_id and self.running and not self.status.outcome_text.startswith("Running"):
+            self.status.show_text("Running... (Esc cancels)")
 
     def _has_answer(self) -> bool:
         values = self.inputs()

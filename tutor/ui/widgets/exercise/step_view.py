@@ -49,6 +49,8 @@ class StepView(Static):
 
     def clear(self) -> None:
         """Hide the view (a new run replaces step mode)."""
+        if not self.text:
+            return
         self.text = ""
         self.update("")
         self.remove_class("-shown")
