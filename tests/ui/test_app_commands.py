@@ -48,6 +48,19 @@ def test_playground_passes_its_options(lessons_dir: Path, data_dir: Path, monkey
     assert seen == [tutor.ui.app.PlaygroundRequest("x^2", "-3", "0.1")]
 
 
+@pytest.mark.parametrize("argv", [[], ["lesson", "1"], ["playground"]])
+def test_missing_lesson_folder_is_one_sentence(argv: list[str], tmp_path: Path, capsys: Any,
+                                               data_dir: Path, monkeypatch: Any) -> None:
+    import tutor.ui.app
+
+    monkeypatch.setattr(tutor.ui.app.TutorApp, "run", lambda self: None)
+    missing = tmp_path / "nowhere"
+    monkeypatch.setenv("GD_TUTOR_LESSONS_DIR", str(missing))  # restored after: main() sets it
+    assert main(["--lessons-dir", str(missing), *argv]) == 2
+    assert capsys.readouterr().err == (
+        f"gd-tutor: The lesson folder {missing} does not exist; check --lessons-dir.\n")
+
+
 def test_lesson_status_rules() -> None:
     keys = ["a/1", "a/2"]
     assert lesson_status(keys, {"a/1", "a/2"}, is_current=True, before_current=False) == "done"

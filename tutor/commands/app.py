@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 
 from tutor.errors import UserError
-from tutor.lessons import LessonSet, load_lessons
+from tutor.lessons import LessonSet, default_lessons_dir, load_lessons
 
 
 def _load() -> LessonSet:
     """The lessons from `$GD_TUTOR_LESSONS_DIR` (set by --lessons-dir) or the built-in ones."""
-    return load_lessons()
+    folder = default_lessons_dir()
+    if not folder.is_dir():
+        raise UserError(f"The lesson folder {folder} does not exist; check --lessons-dir.")
+    return load_lessons(folder)
 
 
 def _run(lessons: LessonSet, **options: object) -> int:
