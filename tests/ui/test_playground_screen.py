@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
+from textual import events
 from textual.app import App
 from textual.widgets import Input
 
@@ -77,3 +79,21 @@ async def test_status_and_plots_fit_on_80x24_without_scrolling() -> None:
             region = widget.region
             assert region.height >= 1 and region.y >= 1 and region.bottom <= 23, widget
         assert app.screen.query_one(CostPlot).region.height >= 8
+
+
+async def test_a_burst_of_keys_lands_in_the_right_fields() -> None:
+    """Keys that arrive together (SSH, tmux, a busy app) still follow each Tab in order."""
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        burst = [("x", "x"), ("circumflex_accent", "^"), ("2", "2"), ("tab", "\t"), ("3", "3"),
+                 ("tab", "\t"), ("0", "0"), ("full_stop", "."), ("1", "1")]
+        for key, char in burst:  # posted at once, as the terminal driver does
+            app.post_message(events.Key(key, char))
+        end = time.monotonic() + 5
+        while app.focused.id != "field-learning_rate" or app.focused.value != "0.1":
+            if time.monotonic() > end:
+                break
+            await asyncio.sleep(0.01)
+        values = app.screen.pane.inputs()
+        assert (values["function"], values["start"], values["learning_rate"]) == ("x^2", "3", "0.1")
