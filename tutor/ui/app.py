@@ -53,16 +53,19 @@ class TutorApp(App[None]):
         self.engine_ready = False
         self._warm_up_started = False
 
-    def on_mount(self) -> None:
-        """Open the progress store, show the main screen, then warm up the engine."""
+    def get_default_screen(self) -> TutorScreen:
+        """The main screen, on the progress store (opened here, before the first paint)."""
         self.store = ProgressStore.open(self._data_dir)
         self.store.touch()
         learner = os.environ.get("GD_TUTOR_LEARNER")
         if learner:
             self.store.set_learner(learner)
-        if self.store.warning:
+        return TutorScreen(self.lesson_set, self.store, start=self._lesson)
+
+    def on_mount(self) -> None:
+        """Say if the store had to be moved aside; open the playground if asked for."""
+        if self.store is not None and self.store.warning:
             self.notify(self.store.warning, title="Progress", severity="warning", timeout=15)
-        self.push_screen(TutorScreen(self.lesson_set, self.store, start=self._lesson))
         if self._playground is not None:
             self.action_playground(**vars(self._playground))
 
@@ -114,7 +117,7 @@ class TutorApp(App[None]):
 
     def _on_top_of_lessons(self) -> bool:
         stack = self.screen_stack
-        return len(stack) > 2 and not isinstance(stack[-1], TutorScreen) and any(
+        return len(stack) > 1 and not isinstance(stack[-1], TutorScreen) and any(
             isinstance(screen, TutorScreen) for screen in stack[:-1])
 
     def action_back(self) -> None:
