@@ -93,6 +93,15 @@ async def test_bad_function_gives_one_sentence() -> None:
         assert not app.screen.query_one(IterationTable).rows
 
 
+async def test_a_bad_function_is_reported_before_empty_fields() -> None:
+    app = Host("x^^2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot, app.screen.pane)
+        text = status_text(app)
+        assert text.startswith("Problem: ") and "learning rate" not in text and "start" not in text
+
+
 async def test_non_number_rate_gives_one_sentence() -> None:
     app = Host("x^2", "3", "fast")
     async with app.run_test(size=(80, 24)) as pilot:

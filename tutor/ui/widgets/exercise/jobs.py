@@ -47,6 +47,8 @@ def compute(mode: str, inputs: Mapping[str, str], exercise: Exercise | None,
     """The outcome of one run ('run'), several ('compare') or a line fit ('fit')."""
     if mode == "fit":
         return runner.run_fit(inputs, data_dir, cancelled)
+    if str(inputs.get("function", "")).strip():  # a bad function is the first thing to say
+        runner.compile_cached(str(inputs["function"]).strip())
     if mode == "run":
         request = runner.parse_request(inputs)
         return runner.run_descent(request, cancelled, lambda n: progress(n, request.iterations))
