@@ -179,3 +179,28 @@ async def test_survives_resize_to_40x12_and_back(make_app: Any) -> None:
         await pilot.pause()
         assert screen.lesson_list.display and screen.reader.size.width > 60
         assert _header(app).startswith("Counting updates")
+
+
+async def test_clicking_the_previous_button_at_a_lesson_end(make_app: Any) -> None:
+    app = make_app(lesson="wrap-up")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        assert await pilot.click("#previous-lesson")
+        await _ready(pilot)
+        assert _main(app).current.slug == "counting"
+
+
+async def test_palette_offers_lessons_playground_reset_and_theme(make_app: Any) -> None:
+    from tutor.ui.commands import TutorCommands
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        provider = TutorCommands(app.screen)
+        titles = [title for title, _, _ in provider._commands()]  # noqa: SLF001
+        assert titles == ["Go to lesson 1: First steps", "Go to lesson 2: Counting updates",
+                          "Go to lesson 3: Wrapping up", "Playground", "Reset exercise"]
+        assert "Theme" in [c.title for c in app.get_system_commands(app.screen)]
+        app.theme = "textual-light"  # the light theme keeps the screen working
+        await pilot.pause()
+        assert app.current_theme.dark is False and _main(app).current.slug == "first-steps"
