@@ -30,7 +30,7 @@ def test_parse_request_reads_the_typed_strings() -> None:
     ("learning_rate", "fast", "The learning rate must be a number, like 0.1, not 'fast'."),
     ("learning_rate", "-1", "The learning rate must be greater than 0, like 0.1."),
     ("start", "", "The start needs a number for each variable, like 3 or -1.2,1."),
-    ("iterations", "2.5", "The iteration limit must be a whole number from 1 to 100,000,000, not '2.5'."),
+    ("iterations", "2.5", "The iteration limit must be a whole number from 1 to 10,000,000, not '2.5'."),
     ("method", "sgd", "The method must be one of gd, momentum, nesterov, adagrad, rmsprop, adam, not 'sgd'."),
     ("function", " ", "Type a function first, for example x^2."),
     ("precision", "nan", "The precision must be a finite number, not 'nan'."),

@@ -17,7 +17,8 @@ from typing import Any
 METHOD_NAMES = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 """The engine's METHODS, copied so the fields can suggest them without SymPy."""
 
-MAX_ITERATIONS = 100_000_000
+MAX_ITERATIONS = 10_000_000
+"""Highest iteration limit: the path of a run this long already takes about 160 MB."""
 PROGRESS_EVERY_S = 0.1
 FAST_RUN = 20_000
 """Runs up to this many updates go through the engine's fast loop (no callback) first."""
