@@ -76,6 +76,7 @@ def test_row_and_header_texts_carry_words_not_just_colour() -> None:
     assert str(problem_prompt(Path("x/07-bad.md"))) == "⚠ error 07-bad.md (not loaded)"
     assert progress_text(3, 10, 42) == "Lesson 3 of 10 - 42%"
     assert progress_text(0, 0, 0) == "No lessons - 0%"
+    assert progress_text(0, 3, 33) == "3 lessons - 33%"
 
 
 def test_reader_texts() -> None:

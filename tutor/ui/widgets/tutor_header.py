@@ -11,6 +11,8 @@ def progress_text(position: int, total: int, percent: int) -> str:
     """Say where the learner is, e.g. "Lesson 3 of 10 - 42%"."""
     if total == 0:
         return "No lessons - 0%"
+    if position <= 0:  # a notice is on show, not a lesson
+        return f"{total} lessons - {percent}%"
     return f"Lesson {position} of {total} - {percent}%"
 
 
