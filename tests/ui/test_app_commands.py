@@ -9,7 +9,9 @@ import pytest
 
 from tutor.cli import main
 from tutor.ui.widgets.lesson_list import LessonEntry, entry_prompt, lesson_status, problem_prompt
-from tutor.ui.widgets.lesson_reader import objectives_text, problem_text, without_title
+from tutor.ui.widgets.lesson_reader import (
+    objectives_text, problem_text, split_markdown, without_title,
+)
 from tutor.ui.widgets.tutor_header import progress_text
 
 
@@ -86,3 +88,10 @@ def test_reader_texts() -> None:
     assert problem_text(Path("d/04-x.md"), 4, "bad YAML.") == (
         "⚠ Lesson file 04-x.md line 4 could not be loaded: bad YAML.")
     assert problem_text("04-x.md", 0, "empty.") == "⚠ Lesson file 04-x.md could not be loaded: empty."
+
+
+def test_split_markdown_at_a_paragraph_break_outside_fences() -> None:
+    text = "a\nb\n\nc\n```\nx\n\ny\n```\n\nd"
+    assert split_markdown(text, 1) == ("a\nb", "c\n```\nx\n\ny\n```\n\nd")
+    assert split_markdown(text, 3) == ("a\nb\n\nc\n```\nx\n\ny\n```", "d")
+    assert split_markdown("short", 16) == ("short", "")

@@ -17,6 +17,8 @@ from tutor.lessons import Exercise, Lesson, MarkdownSegment
 if TYPE_CHECKING:  # the pane module (and plotext) load after the first paint
     from tutor.ui.widgets.exercise import ExercisePane
 
+HEAD_LINES = 16  # markdown lines painted before the rest of a lesson is mounted
+
 # Builds the pane for one exercise (the screen supplies saved progress).
 PaneFactory = Callable[[Exercise], Widget]
 
@@ -36,14 +38,34 @@ def without_title(text: str, title: str) -> str:
     return text
 
 
+def split_markdown(text: str, lines: int) -> tuple[str, str]:
+    """Split at the first blank line (outside code fences) after `lines` lines; ("", "") never."""
+    rows = text.splitlines()
+    fenced = False
+    for index, row in enumerate(rows):
+        if row.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif index >= lines and not fenced and not row.strip():
+            return "\n".join(rows[:index]), "\n".join(rows[index + 1:])
+    return text, ""
+
+
 def problem_text(path: Path | str, line: int | None, message: str) -> str:
     """One sentence naming a lesson file that failed to load and why."""
     where = Path(path).name + (f" line {line}" if line else "")
     return f"⚠ Lesson file {where} could not be loaded: {message}"
 
 
-def _prose_length(segments: Sequence[MarkdownSegment | Exercise]) -> int:
-    """How many segments come before the first exercise."""
+def _split_head(segments: list[MarkdownSegment | Exercise]) -> int:
+    """How many segments to paint first: about a screenful of the opening prose.
+
+    A long first segment is split in two (in place) at a paragraph break.
+    """
+    if segments and isinstance(segments[0], MarkdownSegment):
+        first, rest = split_markdown(segments[0].text, HEAD_LINES)
+        if rest.strip():
+            segments[0:1] = [MarkdownSegment(first), MarkdownSegment(rest)]
+            return 1
     for index, segment in enumerate(segments):
         if not isinstance(segment, MarkdownSegment):
             return index
@@ -90,9 +112,9 @@ class LessonReader(VerticalScroll):
                           notices: Sequence[str] = (), head_only: bool = False) -> bool:
         """Replace the content with `lesson`, its exercises built by `make_pane`.
 
-        With `head_only`, only the opening (notices, title, objectives and the
-        prose before the first exercise) is built and mounted, so it paints at
-        once; True is returned when `mount_rest` still has work to do.
+        With `head_only`, only the opening (notices, title, objectives and about
+        a screenful of prose) is built and mounted, so it paints at once; True
+        is returned when `mount_rest` still has work to do.
         """
         self.lesson = lesson
         self._pending = None
@@ -103,7 +125,7 @@ class LessonReader(VerticalScroll):
         segments = list(lesson.segments)
         if segments and isinstance(segments[0], MarkdownSegment):
             segments[0] = MarkdownSegment(without_title(segments[0].text, lesson.title))
-        cut = _prose_length(segments) if head_only else len(segments)
+        cut = _split_head(segments) if head_only else len(segments)
         widgets += [self._segment_widget(seg, make_pane) for seg in segments[:cut]]
         ending = self._ending(lesson, number, total, next_title)
         if cut == len(segments):
