@@ -165,6 +165,12 @@ HOSTILE = [
     "x^(1e10)",
     "x^(2^2^2^2)",
     "9" * 499 + "x",
+    "sin(exp(exp(100))) * x",          # SymPy alone hangs reducing e^(e^100) modulo pi
+    "x^(sin(exp(exp(100))))",
+    "x + sin(exp(1e308))",
+    "0*sin(pi-pi)/exp(exp(1e308))",
+    "((x*9^300)^1000)^1000",           # (c x)^n = c^n x^n: a 286-million-digit c^n
+    "cos(1000^1e-308*exp(1e308))*x",
 ]
 
 
@@ -214,7 +220,8 @@ def test_random_text_only_ever_raises_parse_error(text: str) -> None:
         pass
 
 
-_ATOMS = st.sampled_from(["x", "y", "2", "0.5", "pi", "e", "3", "x1", "1e-3"])
+_ATOMS = st.sampled_from(["x", "y", "2", "0.5", "pi", "e", "3", "x1", "1e-3", "999", "1e308",
+                          "0", "(x-x)"])
 
 
 def _expressions() -> st.SearchStrategy[str]:
@@ -297,3 +304,25 @@ def test_found_by_fuzzing_compiles_and_runs() -> None:
     assert math.isfinite(objective.value((0.5,)))
     result = minimize(objective, 0.5, learning_rate=0.1)  # walks to x < 0, where x^x is complex
     assert result.reason == "fault" and "not a real number" in result.message
+
+
+@pytest.mark.parametrize(("text", "column", "fragment"), [
+    ("x + log(-2)", 5, "log at column 5 is undefined here"),
+    ("x + sqrt(-1)", 5, "undefined here"),
+    ("x + (-8)^(1/3)", 9, "not a real number"),
+    ("1e308*1e308*x", 6, "too large for the computer"),
+    ("x + exp(710)", 5, "too large for the computer"),
+    ("x/(x-x)", 2, "division by zero"),
+    ("(x*10^300)^2", 11, "too large for the computer"),
+])
+def test_constant_parts_are_checked_as_floats_first(text: str, column: int,
+                                                    fragment: str) -> None:
+    with pytest.raises(ParseError, match=fragment.replace("(", r"\(")) as info:
+        parse_function(text)
+    assert info.value.column == column
+
+
+def test_constants_that_fit_in_a_double_stay_exact() -> None:
+    assert parse_function("exp(709) x").expr == sympy.exp(709) * x
+    assert parse_function("9^300 x").expr == sympy.Integer(9) ** 300 * x
+    assert parse_function("x/3").expr == x / 3

@@ -2,9 +2,10 @@
 
 The text is never handed to `sympify`, `parse_expr`, `eval` or `exec`. The
 whitelist tokenizer (`tokens.py`) checks every token, then this recursive
-descent parser builds the expression from SymPy objects directly, refusing
-power towers, huge exponents and deep nesting as it goes, so every parse
-answers quickly.
+descent parser builds the expression from SymPy objects directly. Each piece
+carries the float value of its constant part (`constants.py`), so power towers,
+huge numbers and undefined constants are refused before SymPy computes with
+them; nesting is limited too, so every parse answers quickly.
 
 Grammar (implicit multiplication only where it cannot be misread)::
 
@@ -20,17 +21,17 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sympy
 
+from tutor.engine import constants
 from tutor.engine.errors import ParseError
 from tutor.engine.tokens import Token, tokenize
 
 MAX_DEPTH = 30
 MAX_STACKED_POWERS = 8
 MAX_VARIABLES = 20
-MAX_EXPONENT = 1000
-MAX_DIGITS = 1000
 _FUNCTIONS = {
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp,
     "log": sympy.log, "ln": sympy.log, "sqrt": sympy.sqrt, "abs": sympy.Abs,
@@ -44,6 +45,13 @@ _JUXTAPOSE = {
     ")": {"var", "const", "func", "("},
 }
 _STARTS_ATOM = {"num", "var", "const", "func", "("}
+
+
+class _Node(NamedTuple):
+    """A parsed piece: its SymPy expression and, when it is constant, its float value."""
+
+    expr: sympy.Expr
+    value: float | None
 
 
 @dataclass(frozen=True)
@@ -118,38 +126,39 @@ class _Parser:
 
     def parse(self) -> sympy.Expr:
         """Parse the whole input as one sum."""
-        expr = self.sum()
+        node = self.sum()
         token = self.current
         if token.kind == ")":
             raise ParseError(f"unbalanced parenthesis at column {token.column}: "
                              "this ')' has no matching '('", token.column)
         if token.kind != "end":
             raise ParseError(f"unexpected {token.text!r} at column {token.column}", token.column)
-        return expr
+        return node.expr
 
-    def sum(self) -> sympy.Expr:
+    def sum(self) -> _Node:
         """sum := product (("+" | "-") product)*"""
-        expr = self.product()
+        node = self.product()
         while self.current.text in ("+", "-") and self.current.kind == "op":
             op = self.advance()
             right = self.product()
-            expr = _checked(expr + right if op.text == "+" else expr - right, op)
-        return expr
+            value = constants.fold(op.text, node.value, right.value, op)
+            expr = node.expr + right.expr if op.text == "+" else node.expr - right.expr
+            node = _checked(expr, value, op)
+        return node
 
-    def product(self) -> sympy.Expr:
+    def product(self) -> _Node:
         """product := signed (("*" | "/") signed | juxtaposed signed)*"""
-        expr = self.signed()
+        node = self.signed()
         while True:
             token = self.current
             if token.kind == "op" and token.text in ("*", "/"):
                 self.advance()
-                right = self.signed()
-                expr = _checked(expr * right if token.text == "*" else expr / right, token)
+                node = _multiply(node, self.signed(), token)
             elif token.kind in _STARTS_ATOM:
                 self._check_juxtaposed(token)
-                expr = _checked(expr * self.signed(), token)
+                node = _multiply(node, self.signed(), token)
             else:
-                return expr
+                return node
 
     def _check_juxtaposed(self, token: Token) -> None:
         """Allow 2x, 3(x+1), (x+1)(x-1), x(x+1); refuse x y, 2 3, x 2."""
@@ -159,15 +168,17 @@ class _Parser:
                              f"at column {token.column}; write {before.text}*{token.text} "
                              "to multiply", token.column)
 
-    def signed(self) -> sympy.Expr:
+    def signed(self) -> _Node:
         """signed := ("+" | "-")* power (a loop, so '-----x' cannot recurse deeply)."""
         negate = False
         while self.current.kind == "op" and self.current.text in ("+", "-"):
             negate ^= self.advance().text == "-"
-        expr = self.power()
-        return -expr if negate else expr
+        node = self.power()
+        if not negate:
+            return node
+        return _Node(-node.expr, None if node.value is None else -node.value)
 
-    def power(self) -> sympy.Expr:
+    def power(self) -> _Node:
         """power := atom (("^" | "**") signed)?, right-associative."""
         base = self.atom()
         token = self.current
@@ -182,10 +193,9 @@ class _Parser:
         exponent = self.signed()
         self.powers -= 1
         self.depth -= 1
-        _check_power(base, exponent, token)
-        return _checked(sympy.Pow(base, exponent), token)
+        return _power(base, exponent, token)
 
-    def atom(self) -> sympy.Expr:
+    def atom(self) -> _Node:
         """atom := number | variable | constant | func "(" sum ")" | "(" sum ")"."""
         token = self.current
         if token.kind == "num":
@@ -193,30 +203,31 @@ class _Parser:
             return _number(token)
         if token.kind == "var":
             self.advance()
-            return sympy.Symbol(token.text, real=True)
+            return _Node(sympy.Symbol(token.text, real=True), None)
         if token.kind == "const":
             self.advance()
-            return sympy.pi if token.text == "pi" else sympy.E
+            return _Node(sympy.pi, math.pi) if token.text == "pi" else _Node(sympy.E, math.e)
         if token.kind == "func":
             return self._call()
         if token.kind == "(":
             return self._group()
         raise _expected_error(token)
 
-    def _call(self) -> sympy.Expr:
+    def _call(self) -> _Node:
         """func "(" sum ")": one argument, brackets required."""
         name = self.advance()
         if self.current.kind != "(":
             raise ParseError(f"{name.text} needs brackets at column {self.current.column}: "
                              f"write {name.text}(x)", self.current.column)
         argument = self._group()
-        return _checked(_FUNCTIONS[name.text](argument), name)
+        value = constants.call(name.text, argument.value, name)
+        return _checked(_FUNCTIONS[name.text](argument.expr), value, name)
 
-    def _group(self) -> sympy.Expr:
+    def _group(self) -> _Node:
         """ "(" sum ")" with a nesting limit."""
         opening = self.advance()
         self._enter(opening)
-        expr = self.sum()
+        node = self.sum()
         if self.current.kind != ")":
             if self.current.kind == "end":
                 raise ParseError(f"unbalanced parenthesis at column {opening.column}: "
@@ -225,7 +236,7 @@ class _Parser:
                              f"{self.current.column}; expected ')'", self.current.column)
         self.advance()
         self.depth -= 1
-        return expr
+        return node
 
     def _enter(self, token: Token) -> None:
         """Count one more level of nesting; refuse more than MAX_DEPTH."""
@@ -247,51 +258,41 @@ def _expected_error(token: Token) -> ParseError:
                       "number, a variable or '('", token.column)
 
 
-def _number(token: Token) -> sympy.Expr:
+def _number(token: Token) -> _Node:
     """A numeric literal: integers stay exact, decimals become floats as typed."""
-    text = token.text
-    if re.fullmatch(r"[0-9]+", text):
-        if len(text) > MAX_DIGITS:
-            raise ParseError(f"the number at column {token.column} is too long", token.column)
-        return sympy.Integer(int(text))
-    value = float(text)
-    if not math.isfinite(value):
-        raise ParseError(f"the number at column {token.column} is too large", token.column)
-    return sympy.Float(value)
+    value = constants.number_value(token)
+    if re.fullmatch(r"[0-9]+", token.text):
+        return _Node(sympy.Integer(int(token.text)), value)
+    return _Node(sympy.Float(value), value)
 
 
-def _check_power(base: sympy.Expr, exponent: sympy.Expr, token: Token) -> None:
-    """Refuse exponents and constant powers that would take too long to build or evaluate."""
-    if not exponent.is_number:
-        return
-    size = _log10_size(exponent)
-    if size is None or size > math.log10(MAX_EXPONENT):
-        raise ParseError(f"the exponent after column {token.column} is too large; use exponents "
-                         f"between -{MAX_EXPONENT} and {MAX_EXPONENT}", token.column)
-    base_size = _log10_size(base) if base.is_number else None
-    if base_size is not None and math.isfinite(base_size) and \
-            abs(base_size) * 10.0 ** size > MAX_DIGITS:
-        raise ParseError(f"the power at column {token.column} is too large a number",
-                         token.column)
+def _multiply(left: _Node, right: _Node, token: Token) -> _Node:
+    """left * right, or left / right when `token` is '/'."""
+    divide = token.text == "/"
+    if divide and right.value == 0:
+        raise ParseError(f"the part at column {token.column} is undefined (a division by "
+                         "zero)", token.column)
+    value = constants.fold("/" if divide else "*", left.value, right.value, token)
+    expr = left.expr / right.expr if divide else left.expr * right.expr
+    return _checked(expr, value, token)
 
 
-def _log10_size(value: sympy.Expr) -> float | None:
-    """log10 of |value| (-inf for zero), or None when it cannot be estimated."""
-    if value.is_Rational:
-        p, q = abs(int(value.p)), int(value.q)
-        if p == 0:
-            return -math.inf
-        return (p.bit_length() - q.bit_length()) * math.log10(2) if max(p, q) > 2**64 \
-            else math.log10(p / q)
-    try:
-        number = abs(complex(value.evalf(15)))
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return math.log10(number) if number > 0 else -math.inf
+def _power(base: _Node, exponent: _Node, token: Token) -> _Node:
+    """base ^ exponent, refusing huge exponents and numbers before SymPy builds them."""
+    constants.check_exponent(exponent.value, token)
+    value = constants.fold("^", base.value, exponent.value, token)
+    if base.value is None and exponent.value is not None:
+        coefficient, _ = base.expr.as_coeff_Mul()
+        try:
+            size = float(coefficient)
+        except OverflowError:
+            size = math.inf
+        constants.check_coefficient_growth(size, exponent.value, token)
+    return _checked(sympy.Pow(base.expr, exponent.expr), value, token)
 
 
-def _checked(expr: sympy.Expr, token: Token) -> sympy.Expr:
-    """Refuse a piece that is undefined everywhere (1/0, log(0), 0^-1).
+def _checked(expr: sympy.Expr, value: float | None, token: Token) -> _Node:
+    """Refuse a piece that is undefined everywhere (1/0, log(0), 0^-1, x/(x-x)).
 
     The pieces it is built from were checked already, so an undefined value can
     only have appeared here, at the top of the new piece or among its arguments
@@ -301,4 +302,7 @@ def _checked(expr: sympy.Expr, token: Token) -> sympy.Expr:
     if any(part in _UNDEFINED for part in near):
         raise ParseError(f"the part at column {token.column} is undefined (a division by zero "
                          "or the log of zero)", token.column)
-    return expr
+    if value is None and expr.is_number:  # the variables cancelled out, as in x - x
+        number = complex(expr.evalf(17))
+        value = constants.checked(number.real if number.imag == 0 else number, token)
+    return _Node(expr, value)

@@ -1,0 +1,97 @@
+"""Float "shadow values" of the constant parts of a function, checked before SymPy sees them.
+
+SymPy computes with constants exactly, which is what makes `exp(exp(100))`,
+`9^9^9` or `sin(exp(1e308))` hang or blow up. While parsing, every constant
+piece also gets its value as a Python float; a piece whose value is not a
+finite real number (overflow, log of a negative, division by zero, a complex
+power) is refused with its column, before any SymPy object is built for it.
+So SymPy only ever holds constants that fit in a double.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from tutor.engine.errors import ParseError
+from tutor.engine.tokens import Token
+
+MAX_EXPONENT = 1000
+MAX_COEFFICIENT_DIGITS = 400
+
+_MATH: dict[str, Callable[[float], float]] = {
+    "sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp, "log": math.log,
+    "ln": math.log, "sqrt": math.sqrt, "abs": abs,
+}
+_OPERATIONS: dict[str, Callable[[float, float], float]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b, "^": lambda a, b: a ** b,
+}
+
+
+def number_value(token: Token) -> float:
+    """The float value of a numeric literal; refused when it does not fit in a double."""
+    try:
+        value = float(token.text)
+    except OverflowError:
+        value = math.inf
+    return checked(value, token)
+
+
+def fold(op: str, a: float | None, b: float | None, token: Token) -> float | None:
+    """a op b when both are constants (None means "depends on a variable")."""
+    if a is None or b is None:
+        return None
+    return _safely(lambda: _OPERATIONS[op](a, b), token, op)
+
+
+def call(name: str, a: float | None, token: Token) -> float | None:
+    """name(a) when a is a constant."""
+    if a is None:
+        return None
+    return _safely(lambda: _MATH[name](a), token, name)
+
+
+def check_exponent(value: float | None, token: Token) -> None:
+    """Constant exponents stay between -MAX_EXPONENT and MAX_EXPONENT."""
+    if value is not None and not abs(value) <= MAX_EXPONENT:
+        raise ParseError(f"the exponent after column {token.column} is too large; use exponents "
+                         f"between -{MAX_EXPONENT} and {MAX_EXPONENT}", token.column)
+
+
+def check_coefficient_growth(coefficient: float, exponent: float, token: Token) -> None:
+    """(c*x)^n becomes c^n * x^n in SymPy; refuse when c^n would have too many digits."""
+    if coefficient == 0:
+        return
+    digits = abs(math.log10(abs(coefficient))) * abs(exponent)
+    if digits > MAX_COEFFICIENT_DIGITS:
+        raise ParseError(f"the power at column {token.column} makes a number too large for the "
+                         "computer", token.column)
+
+
+def checked(value: float | complex, token: Token) -> float:
+    """A finite real float, or a ParseError pointing at `token`."""
+    if isinstance(value, complex):
+        raise ParseError(f"the part at column {token.column} is not a real number "
+                         "(a power of a negative number)", token.column)
+    if not math.isfinite(value):
+        raise ParseError(f"the number at column {token.column} is too large for the computer",
+                         token.column)
+    return float(value)
+
+
+def _safely(compute: Callable[[], float], token: Token, what: str) -> float:
+    """Run a float computation, turning math errors into one-sentence ParseErrors."""
+    try:
+        value = compute()
+    except ZeroDivisionError:
+        raise ParseError(f"the part at column {token.column} is undefined (a division by "
+                         "zero)", token.column) from None
+    except OverflowError:
+        raise ParseError(f"the number at column {token.column} is too large for the computer",
+                         token.column) from None
+    except ValueError:
+        raise ParseError(f"{what} at column {token.column} is undefined here (such as the log "
+                         "or square root of a negative number, or the log of zero)",
+                         token.column) from None
+    return checked(value, token)
