@@ -305,3 +305,20 @@ def test_long_runs_cross_chunk_boundaries_exactly() -> None:
         xs.append(x)
     result = minimize("x^2", 3, learning_rate=0.001, precision=0, max_iterations=updates)
     assert result.path.column(0) == xs and result.path.costs == [v * v for v in xs]
+
+
+def test_messages_come_from_one_table_and_read_as_sentences() -> None:
+    from tutor.engine.messages import MESSAGES
+
+    seen = {
+        minimize("x^2", 3, learning_rate=0.1).message,
+        minimize("x^2", 3, learning_rate=0.001).message,
+        minimize("x^2", 3, learning_rate=0.1, precision=0).message,
+        minimize("x^2", 3, learning_rate=1.1).message,
+        minimize("log(x)", 1, learning_rate=5).message,
+    }
+    assert "Stopped after all 100 updates: with precision 0 a run never stops early." in seen
+    assert "Converged: the last step was shorter than the precision 0.0001 after 40 updates." \
+        in seen
+    assert all(m[0].isupper() and m.endswith(".") and "\n" not in m for m in seen)
+    assert len(seen) == 5 and len(MESSAGES) >= 8

@@ -7,6 +7,7 @@ MESSAGES: dict[str, str] = {
                  "after {updates}.",
     "max_iterations": "Stopped at the limit of {updates} before the steps got shorter "
                       "than {precision:g}; allow more iterations or try another learning rate.",
+    "all_iterations": "Stopped after all {updates}: with precision 0 a run never stops early.",
     "rising": "Diverged: the cost grew on each of the last 10 steps; try a smaller "
               "learning rate.",
     "nonfinite": "Diverged: the position or the cost became too large for the computer "
@@ -35,4 +36,6 @@ STATUS: dict[str, str] = {
 def message_for(reason: str, *, nit: int, precision: float, fault: str = "") -> str:
     """The sentence for `reason`, filled in with the number of updates, precision and fault."""
     updates = f"{nit} update{'' if nit == 1 else 's'}"
+    if reason == "max_iterations" and precision == 0:
+        reason = "all_iterations"
     return MESSAGES[reason].format(updates=updates, precision=precision, fault=fault)
