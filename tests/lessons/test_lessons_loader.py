@@ -202,3 +202,86 @@ def test_byte_order_mark_and_crlf_line_endings(tmp_path: Path) -> None:
 def test_find_by_slug_or_number(wanted: object, slug: str | None) -> None:
     found = load_lessons(FIXTURES / "good").find(wanted)  # type: ignore[arg-type]
     assert (found.slug if found else None) == slug
+
+
+# ---- the fast path (`scan_lessons`) used for the app's first paint ----------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tutor.lessons import scan_lessons  # noqa: E402
+from tutor.lessons.loader import quick_front_matter  # noqa: E402
+
+BUNDLED = Path(__file__).resolve().parents[2] / "lessons"
+UI_FIXTURES = Path(__file__).resolve().parents[1] / "ui" / "fixtures"
+FOLDERS = [BUNDLED, FIXTURES / "good", FIXTURES / "broken", FIXTURES / "unsound",
+           UI_FIXTURES / "lessons", UI_FIXTURES / "broken"]
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_scan_finds_the_same_lessons_as_the_full_load(folder: Path) -> None:
+    full, quick = load_lessons(folder), scan_lessons(folder)
+    assert [(s.slug, s.title, s.order, s.objectives, s.recap, s.path) for s in quick.lessons] == [
+        (x.slug, x.title, x.order, x.objectives, x.recap, x.path) for x in full.lessons]
+    sound = {x.path for x in full.lessons} - {p.path for p in full.problems}
+    assert sound or folder.name == "broken"
+    assert [s.exercise_keys for s in quick.lessons if s.path in sound] == [
+        tuple(e.key for e in x.exercises) for x in full.lessons if x.path in sound]
+    assert set(quick.problems) <= set(full.problems)
+    unloaded = {p.path for p in full.problems} - {x.path for x in full.lessons}
+    assert {p.path for p in quick.problems} == unloaded
+
+
+def test_scan_keeps_the_opening_prose_and_finds_by_number() -> None:
+    index = scan_lessons(FIXTURES / "good")
+    first = index.find("1")
+    assert first is not None and first.slug == "first-steps" and index.find("nope") is None
+    assert "```exercise" not in first.opening and first.opening.strip()
+    full_text = load_lessons(FIXTURES / "good").lessons[0].segments[0].text
+    assert full_text.split("\n\n")[0].strip() == first.opening.strip().split("\n\n")[0].strip()
+
+
+def test_scan_does_not_import_yaml_for_simple_front_matter() -> None:
+    code = ("import sys, tutor.lessons\n"
+            f"index = tutor.lessons.scan_lessons({str(BUNDLED)!r})\n"
+            "print(len(index.lessons), 'yaml' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.split() == [str(len(load_lessons(BUNDLED).lessons)), "False"]
+
+
+@pytest.mark.parametrize("front", [
+    'title: "Capstone: tune it"\norder: 12\nobjectives:\n  - "a: b"\n  - plain words',
+    "title: It's fine\nslug: a-b\norder: 3\nobjectives:\n- one\n- 'two ''quoted'''",
+    "title: x\nobjectives:\nrecap: done",
+])
+def test_quick_front_matter_agrees_with_yaml(front: str) -> None:
+    import yaml
+
+    assert quick_front_matter(front.splitlines()) == yaml.safe_load(front)
+
+
+@pytest.mark.parametrize("front", [
+    "order: 012", "order: 1.5", "order: 1e3", "title: yes", "title: null", "title: ~",
+    "objectives: [a, b]", "title: a # comment", "title: a: b", "title: 'open",
+    'title: "tab\\tescape"', "title: x\n  continued", "title: a\ntitle: b",
+    "objectives:\n  - a\n    - b", "objectives:\n  - a\n - b", "title: &anchor x",
+    "title: 2026-11-24", "title: -1",
+])
+def test_quick_front_matter_leaves_the_unsure_to_yaml(front: str) -> None:
+    assert quick_front_matter(front.splitlines()) is None
+
+
+LINE = st.text(alphabet=st.sampled_from(list("ab1 :-#'\"[]\\~yn0.")), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["title: ", "order: ", "objectives:", "  - ", "- "]),
+                          LINE), max_size=5))
+def test_quick_front_matter_never_disagrees_with_yaml(rows: list[tuple[str, str]]) -> None:
+    import yaml
+
+    lines = [key + value for key, value in rows]
+    quick = quick_front_matter(lines)
+    if quick is not None:
+        assert quick == yaml.safe_load("\n".join(lines))

@@ -6,10 +6,10 @@ cheap (no SymPy, no engine) and the app can paint its first screen at once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Protocol, TypeVar, Union
 
 EXERCISE_KINDS = ("run", "step", "compare", "fit", "numeric", "choice")
 """Every `kind:` an exercise block may have; `run` is the default."""
@@ -106,6 +106,17 @@ class Exercise:
 Segment = Union[MarkdownSegment, Exercise]
 
 
+class _Numbered(Protocol):
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def order(self) -> int: ...
+
+
+L = TypeVar("L", bound=_Numbered)
+
+
 @dataclass(frozen=True)
 class Lesson:
     """One lesson file: front matter plus its segments in reading order."""
@@ -130,6 +141,16 @@ class Lesson:
         return self.order
 
 
+def find_lesson(lessons: Sequence[L], wanted: str | int) -> L | None:
+    """The lesson with this slug or number (`order`; "5" and "05" both work), or None."""
+    text = str(wanted).strip()
+    number = int(text) if text.isdigit() else None
+    for lesson in lessons:
+        if lesson.slug == text or lesson.order == number:
+            return lesson
+    return None
+
+
 @dataclass(frozen=True)
 class LessonSet:
     """Every lesson that loaded (ordered by `order`) and every problem found on the way."""
@@ -140,14 +161,47 @@ class LessonSet:
 
     def find(self, wanted: str | int) -> Lesson | None:
         """The lesson with this slug or number (`order`; "5" and "05" both work), or None."""
-        text = str(wanted).strip()
-        number = int(text) if text.isdigit() else None
-        for lesson in self.lessons:
-            if lesson.slug == text or lesson.order == number:
-                return lesson
-        return None
+        return find_lesson(self.lessons, wanted)
 
     @property
     def data_dir(self) -> Path:
         """Where `data:` files of fit exercises and claims are looked up."""
         return self.directory / "data"
+
+
+@dataclass(frozen=True)
+class LessonStub:
+    """What the first screen needs of a lesson, read without YAML or exercise parsing.
+
+    `scan_lessons` makes these from the front matter (the same checks as
+    `load_lessons`, so the same lessons exist) and a quick look at the body:
+    `exercise_keys` are the plain `id:` lines of the exercise blocks and
+    `opening` is the markdown before the first exercise, claims not rendered.
+    """
+
+    slug: str
+    title: str
+    order: int
+    objectives: tuple[str, ...]
+    path: Path
+    exercise_keys: tuple[str, ...] = ()
+    opening: str = ""
+    recap: str = ""
+
+    @property
+    def number(self) -> int:
+        """The number a learner types: the lesson's `order`."""
+        return self.order
+
+
+@dataclass(frozen=True)
+class LessonIndex:
+    """The lessons as `scan_lessons` found them: stubs in order and front-matter problems."""
+
+    lessons: tuple[LessonStub, ...]
+    problems: tuple[LessonProblem, ...]
+    directory: Path
+
+    def find(self, wanted: str | int) -> LessonStub | None:
+        """The stub with this slug or number, like `LessonSet.find`."""
+        return find_lesson(self.lessons, wanted)
