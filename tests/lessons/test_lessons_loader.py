@@ -229,7 +229,7 @@ def test_scan_finds_the_same_lessons_as_the_full_load(folder: Path) -> None:
         tuple(e.key for e in x.exercises) for x in full.lessons if x.path in sound]
     assert set(quick.problems) <= set(full.problems)
     unloaded = {p.path for p in full.problems} - {x.path for x in full.lessons}
-    assert {p.path for p in quick.problems} == unloaded
+    assert unloaded <= {p.path for p in quick.problems}
 
 
 def test_scan_keeps_the_opening_prose_and_finds_by_number() -> None:
