@@ -385,7 +385,7 @@ def quick_front_matter(lines: list[str]) -> dict[str, Any] | None:
             return None
         data[entry.group("key")] = value
         listing, indent = (None if raw else entry.group("key")), None
-    return data
+    return data or None  # YAML reads nothing at all as None
 
 
 def _add_item(data: dict[str, Any], key: str | None, item: re.Match[str],
