@@ -189,3 +189,10 @@ def test_the_installed_console_script_gives_the_same_answer() -> None:
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     data = json.loads(done.stdout)
     assert done.returncode == 0 and data["iterations"] == 40 and data["path"][0] == [-3.0]
+
+
+def test_an_overlong_function_is_quoted_short_in_its_one_line_error() -> None:
+    done = gd("run", "x+" * 300 + "x", "--start", "1", "--lr", "0.1")
+    line = one_line_error(done)
+    assert "the limit is 500" in line
+    assert len(line) < 200, line

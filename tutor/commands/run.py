@@ -27,6 +27,12 @@ PLOT_WIDTH, PLOT_HEIGHT = 76, 14
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def _shorten(text: str, limit: int = 40) -> str:
+    """Quote typed text for an error line, cut so the line stays one line."""
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= limit else flat[: limit - 3] + "...")
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Validate the options, run the descent and print the report or JSON."""
     from tutor.engine import EngineInputError, compile_objective, minimize, parse_function
@@ -36,7 +42,7 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         parsed = parse_function(args.function)
     except EngineInputError as exc:
-        raise UserError(f"cannot read the function {args.function!r}: {exc}") from None
+        raise UserError(f"cannot read the function {_shorten(args.function)}: {exc}") from None
     start = start_option(args.start, parsed.variables)
     try:
         objective = compile_objective(parsed)
