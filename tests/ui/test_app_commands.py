@@ -10,7 +10,7 @@ import pytest
 from tutor.cli import main
 from tutor.ui.widgets.lesson_list import LessonEntry, entry_prompt, lesson_status, problem_prompt
 from tutor.ui.widgets.lesson_reader import (
-    objectives_text, problem_text, split_markdown, without_title,
+    inline_content, objectives_text, problem_text, split_opening, without_title,
 )
 from tutor.ui.widgets.tutor_header import progress_text
 
@@ -90,8 +90,32 @@ def test_reader_texts() -> None:
     assert problem_text("04-x.md", 0, "empty.") == "⚠ Lesson file 04-x.md could not be loaded: empty."
 
 
-def test_split_markdown_at_a_paragraph_break_outside_fences() -> None:
-    text = "a\nb\n\nc\n```\nx\n\ny\n```\n\nd"
-    assert split_markdown(text, 1) == ("a\nb", "c\n```\nx\n\ny\n```\n\nd")
-    assert split_markdown(text, 3) == ("a\nb\n\nc\n```\nx\n\ny\n```", "d")
-    assert split_markdown("short", 16) == ("short", "")
+def test_split_opening_keeps_plain_paragraphs_and_the_rest_as_written() -> None:
+    text = "One *a*\nline.\n\nTwo `x^2`.\n\n\n## Head\n\nMore."
+    assert split_opening(text) == (["One *a*\nline.", "Two `x^2`."], "## Head\n\nMore.", True)
+    assert split_opening("Para.\n\n| a | b |\n|---|---|") == (["Para."], "| a | b |\n|---|---|",
+                                                                 False)
+    assert split_opening("Costs {{claim: value(f=\"x\", at=1) = 1}}.\n\nB.")[0] == []
+    assert split_opening("- a list\n\nB.")[0] == []
+    assert split_opening("Only one.") == (["Only one."], "", False)
+
+
+@pytest.mark.parametrize(("text", "plain", "spans"), [
+    ("A *cost* of `x^2` is **big**.", "A cost of x^2 is big.",
+     [(2, 6, ".em"), (10, 13, ".code_inline"), (17, 20, ".strong")]),
+    ("new = old - rate * slope,  0 < r < 1", "new = old - rate * slope, 0 < r < 1", []),
+    ("learning_rate and _x_", "learning_rate and x", [(18, 19, ".em")]),
+])
+def test_inline_content_matches_markdown(text: str, plain: str,
+                                         spans: list[tuple[int, int, str]]) -> None:
+    content = inline_content(text)
+    assert content is not None and content.plain == plain
+    assert [(s.start, s.end, s.style) for s in content.spans] == spans
+
+
+@pytest.mark.parametrize("text", [
+    "see notes.md", "a [link](x)", "**a *b* c**", "x\\y", "<b>bold</b>", "&amp;", "2*x*3",
+    "www.example.org", "a ~~gone~~", "`open", "*lonely",
+])
+def test_inline_content_leaves_what_it_cannot_draw_to_markdown(text: str) -> None:
+    assert inline_content(text) is None

@@ -1,11 +1,26 @@
-"""The first screen paints before SymPy is imported; the engine warms up in the background."""
+"""Start-up: the first frame is painted from the lesson index alone (no SymPy, no YAML, no
+markdown parser), shows the lesson's opening, and the full lesson follows without redrawing it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+
+from tutor.lessons import load_lessons
+from tutor.progress import ProgressStore
+from tutor.ui.screens.main import TutorScreen
+from tutor.ui.widgets import lesson_reader
+from tutor.ui.widgets.lesson_reader import LessonReader, ObjectiveList, Prose
+
+BUNDLED = Path(__file__).resolve().parents[2] / "lessons"
 
 PROBE = r"""
 import asyncio, json, sys
@@ -14,12 +29,19 @@ from tutor.ui.app import TutorApp
 
 seen = {}
 original = textual_app.App._display
+LOADED = ("sympy", "tutor.engine", "yaml", "markdown_it", "textual.widgets._markdown",
+          "tutor.ui.widgets.exercise", "plotext")
 
 def display(self, screen, renderable):
     if renderable is not None and not self._batch_count and "first_paint" not in seen:
-        seen["first_paint"] = {"sympy": "sympy" in sys.modules,
-                               "engine": "tutor.engine" in sys.modules,
-                               "screen": type(screen).__name__}
+        reader = screen.query_one("#reader")
+        seen["first_paint"] = {
+            "loaded": sorted(m for m in LOADED if m in sys.modules),
+            "screen": type(screen).__name__,
+            "header": str(screen.query_one("#header-progress").content),
+            "reader": [type(w).__name__ for w in reader.children],
+            "prose": [str(w.content) for w in reader.query("Prose")],
+        }
     return original(self, screen, renderable)
 
 textual_app.App._display = display
@@ -37,10 +59,115 @@ print(json.dumps(seen))
 """
 
 
-def test_first_paint_comes_before_sympy(data_dir: Path, lessons_dir: Path) -> None:
+def test_first_paint_needs_no_sympy_yaml_or_markdown(data_dir: Path, lessons_dir: Path) -> None:
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen["first_paint"] == {"sympy": False, "engine": False, "screen": "TutorScreen"}
+    first = seen["first_paint"]
+    assert first["loaded"] == [] and first["screen"] == "TutorScreen"
+    assert first["header"] == "Lesson 1 of 3 - 0%"
+    assert first["reader"] == ["Label", "ObjectiveList", "Prose"]
+    assert first["prose"] == [
+        "A machine learns by repeating three steps: predict, calculate the error, learn."]
     assert seen["after_warm_up"] == {"sympy": True, "ready": True}
+
+
+async def test_the_rest_is_mounted_below_the_opening_without_redrawing_it(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, TutorScreen)
+        opening = list(screen.reader.children)
+        assert not screen.loaded.is_set() and screen.current.slug == "first-steps"
+        await asyncio.wait_for(screen.loaded.wait(), timeout=30)
+        await pilot.pause()
+        children = list(screen.reader.children)
+        assert children[:len(opening)] == opening  # the same widgets, not drawn again
+        assert [type(w).__name__ for w in children[len(opening):]][:1] == ["ExercisePane"]
+        assert screen.full.is_set() and screen.reader.lesson is screen.current
+
+
+async def test_keys_pressed_before_the_lessons_finish_loading_still_work(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")  # at once: the first frame is all there is yet
+        screen = app.screen
+        await asyncio.wait_for(screen.full.wait(), timeout=30)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.loaded.is_set() and screen.current.slug == "counting":
+                break
+        assert screen.current.slug == "counting" and screen.reader.lesson.slug == "counting"
+        assert str(screen.query_one("#header-progress").content) == "Lesson 2 of 3 - 0%"
+
+
+async def test_first_paint_resumes_the_stored_lesson(make_app: Any, data_dir: Path) -> None:
+    store = ProgressStore.open(data_dir)
+    store.set_current_lesson("counting")
+    store.close()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        title = screen.reader.query_one(".lesson-title")
+        assert str(title.content) == "Lesson 2 of 3: Counting updates"
+        await asyncio.wait_for(screen.loaded.wait(), timeout=30)
+        await pilot.pause()
+        assert screen.reader.lesson.slug == "counting"
+
+
+class _ReaderApp(App[None]):
+    """Just a reader, for comparing how the same lesson is drawn two ways."""
+
+    CSS_PATH = Path(lesson_reader.__file__).parents[1] / "tutor.tcss"
+
+    def compose(self) -> ComposeResult:
+        yield LessonReader(id="reader")
+
+
+CELL = 12.2  # width of one cell in Textual's SVG screenshots
+TEXT = re.compile(r'<text class="terminal-(r\d+)" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+                  r'clip-path="url\(#terminal-line-(\d+)\)">([^<]*)</text>')
+RECT = re.compile(r'<rect fill="(#\w+)" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)"')
+
+
+def _cells(app: App[None]) -> tuple[list[tuple[int, int, str, str]], dict[tuple[int, int], str]]:
+    """What the screen shows: each run of text with its style, and each cell's background.
+
+    (The SVG's own grouping of cells into rectangles and runs may differ between two
+    screens that look the same, so it is compared cell by cell.)
+    """
+    svg = app.export_screenshot()
+    styles = dict(re.findall(r"\.terminal-(r\d+) \{([^}]*)\}", svg))
+    texts = [(int(line), round(float(x) / CELL), styles.get(cls, ""), text)
+             for cls, x, line, text in TEXT.findall(svg)]
+    background: dict[tuple[int, int], str] = {}
+    for fill, x, y, width in RECT.findall(svg):
+        start = round(float(x) / CELL)
+        for col in range(start, start + round(float(width) / CELL)):
+            background[(round(float(y)), col)] = fill
+    return texts, background
+
+
+@pytest.mark.parametrize("width", [80, 46])
+async def test_prose_looks_exactly_like_markdown_in_every_bundled_lesson(
+        width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    lessons = load_lessons(BUNDLED).lessons
+    app = _ReaderApp()
+    drawn_with_prose = 0
+    async with app.run_test(size=(width, 40)) as pilot:
+        reader = app.query_one(LessonReader)
+        for lesson in lessons:
+            with monkeypatch.context() as patch:
+                patch.setattr(lesson_reader, "split_opening", lambda text: ([], text, False))
+                patch.setattr(lesson_reader, "inline_content", lambda text: None)
+                await reader.show_lesson(lesson, number=lesson.number, total=len(lessons),
+                                         next_title=None, make_pane=lambda ex: Prose("pane"))
+                await pilot.pause()
+                markdown_only = _cells(app)
+            await reader.show_lesson(lesson, number=lesson.number, total=len(lessons),
+                                     next_title=None, make_pane=lambda ex: Prose("pane"))
+            await pilot.pause()
+            drawn_with_prose += len(reader.query(ObjectiveList)) + len(reader.query(".lesson-prose"))
+            assert _cells(app) == markdown_only, lesson.path.name
+    assert drawn_with_prose >= 2 * len(lessons)  # the fast path really was taken

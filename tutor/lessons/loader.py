@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import tutor
-from tutor.lessons.blocks import ID_RE, BlockReader, load_yaml, yaml_error_type, yaml_problem
-from tutor.lessons.claims import CLAIM_RE, ClaimError, parse_claim
 from tutor.lessons.model import (
     Claim, Exercise, Lesson, LessonIndex, LessonProblem, LessonSet, LessonStub, MarkdownSegment,
     Segment,
@@ -145,6 +143,8 @@ def _front_matter(reader: _FileReader, quick: bool = False) -> tuple[dict[str, A
     simple = quick_front_matter(lines[1:end]) if quick else None
     if simple is not None:
         return simple, end + 1
+    from tutor.lessons.blocks import load_yaml, yaml_error_type, yaml_problem
+
     try:
         data = load_yaml("\n".join(lines[1:end]))
     except yaml_error_type() as exc:
@@ -252,6 +252,8 @@ def _track_fence(text: str, fence: str | None) -> str | None:
 
 def _exercise(reader: _FileReader, index: int, fence: str, slug: str) -> tuple[Exercise | None, int]:
     """Read the block opening at `index`; return it and the index of its closing fence."""
+    from tutor.lessons.blocks import BlockReader  # not needed by `scan_lessons`
+
     for end in range(index + 1, len(reader.lines)):
         text = reader.lines[end].strip()
         if text and set(text) == {fence[0]} and len(text) >= len(fence):
@@ -268,6 +270,7 @@ def _exercise(reader: _FileReader, index: int, fence: str, slug: str) -> tuple[E
 def _render_claims(reader: _FileReader, text: str, line: int) -> str:
     if "{{" not in text:
         return text
+    from tutor.lessons.claims import CLAIM_RE, ClaimError, parse_claim
 
     def shown(match: re.Match[str]) -> str:
         try:
@@ -353,7 +356,7 @@ def _exercise_keys(body: list[str], slug: str) -> tuple[str, ...]:
             fence = None
         elif fence is not None and text.startswith("id:"):
             value = _scalar(text[3:].strip())
-            if isinstance(value, str) and ID_RE.fullmatch(value):
+            if isinstance(value, str) and SLUG_RE.fullmatch(value):  # ids follow slug rules
                 keys.append(f"{slug}/{value}")
     return tuple(keys)
 

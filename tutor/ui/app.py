@@ -1,10 +1,14 @@
 """The Textual application: loads lessons and progress, pushes the screens, warms up SymPy.
 
-Kept thin on purpose: the work happens in `TutorScreen` and its widgets.
+Kept thin on purpose: the work happens in `TutorScreen` and its widgets. Start-up
+is tuned for the first paint: without a ready `LessonSet` the app starts from
+`scan_lessons` (front matter only), writes to the store only after the first
+frame, and imports SymPy in a thread once the lesson is fully on screen.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +16,8 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Input, TextArea
 
-from tutor.lessons import LessonSet, load_lessons
+from tutor.lessons import LessonIndex, LessonSet, scan_lessons
 from tutor.progress import ProgressStore
 from tutor.ui.commands import TutorCommands
 from tutor.ui.screens.main import TutorScreen
@@ -41,11 +44,11 @@ class TutorApp(App[None]):
         Binding("escape", "back", "Back to lessons"),
     ]
 
-    def __init__(self, *, lessons: LessonSet | None = None, lessons_dir: Path | None = None,
-                 data_dir: Path | None = None, lesson: str | None = None,
-                 playground: PlaygroundRequest | None = None) -> None:
+    def __init__(self, *, lessons: LessonSet | LessonIndex | None = None,
+                 lessons_dir: Path | None = None, data_dir: Path | None = None,
+                 lesson: str | None = None, playground: PlaygroundRequest | None = None) -> None:
         super().__init__()
-        self.lesson_set = lessons if lessons is not None else load_lessons(lessons_dir)
+        self.lesson_set = lessons if lessons is not None else scan_lessons(lessons_dir)
         self._data_dir = data_dir
         self._lesson = lesson
         self._playground = playground
@@ -54,20 +57,31 @@ class TutorApp(App[None]):
         self._warm_up_started = False
 
     def get_default_screen(self) -> TutorScreen:
-        """The main screen, on the progress store (opened here, before the first paint)."""
+        """The main screen, on the progress store (opened here; written after the first paint)."""
         self.store = ProgressStore.open(self._data_dir)
-        self.store.touch()
-        learner = os.environ.get("GD_TUTOR_LEARNER")
-        if learner:
-            self.store.set_learner(learner)
         return TutorScreen(self.lesson_set, self.store, start=self._lesson)
 
     def on_mount(self) -> None:
         """Say if the store had to be moved aside; open the playground if asked for."""
+        self.call_after_refresh(self._stamp_store)
         if self.store is not None and self.store.warning:
             self.notify(self.store.warning, title="Progress", severity="warning", timeout=15)
         if self._playground is not None:
             self.action_playground(**vars(self._playground))
+
+    def _stamp_store(self) -> None:
+        """Record that the learner was here (and their name when the server gives one).
+
+        Runs after the first frame, which is also when the garbage collector that
+        `gd-tutor` pauses during start-up is switched back on.
+        """
+        gc.enable()
+        if self.store is None:
+            return
+        self.store.touch()
+        learner = os.environ.get("GD_TUTOR_LEARNER")
+        if learner:
+            self.store.set_learner(learner)
 
     def on_tutor_screen_lesson_shown(self) -> None:
         """After the first lesson is on screen, import the engine in the background (once)."""
@@ -109,7 +123,7 @@ class TutorApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`?` is text while an input field has focus; escape only leaves a screen on top."""
-        if action == "help_key" and isinstance(self.focused, (Input, TextArea)):
+        if action == "help_key" and _is_text_field(self.focused):
             return False
         if action == "back":
             return self._on_top_of_lessons()
@@ -131,3 +145,9 @@ class TutorApp(App[None]):
         from tutor.ui.screens.playground import PlaygroundScreen
 
         self.push_screen(PlaygroundScreen(function=function, start=start, lr=lr))
+
+
+def _is_text_field(widget: object) -> bool:
+    """True for an Input or TextArea (by class name: importing TextArea costs start-up time)."""
+    return any(cls.__name__ in ("Input", "TextArea") and cls.__module__.startswith("textual.")
+               for cls in type(widget).__mro__)

@@ -2,11 +2,17 @@
 
 It owns the conversation with the progress store: every message an exercise
 pane sends is written at once, so quitting at any moment loses nothing.
+
+Start-up comes in two steps when it is given a `LessonIndex` (from `scan_lessons`):
+the first paint shows the header, the list and the lesson's opening from the
+index alone; then the lessons are fully loaded in a thread and the rest of the
+lesson is mounted below. `loaded` is set when everything is on screen.
 """
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -19,7 +25,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from tutor.lessons import Exercise, Lesson, LessonSet
+from tutor.lessons import Exercise, Lesson, LessonIndex, LessonSet, LessonStub, load_lessons
 from tutor.progress import ProgressStore
 from tutor.ui.widgets.lesson_list import LessonEntry, LessonList, lesson_status
 from tutor.ui.widgets.lesson_reader import LessonReader, problem_text
@@ -30,7 +36,6 @@ if TYPE_CHECKING:  # imported on first use: the first paint needs no exercise pa
 
 WIDE = 100  # columns from which the lesson list shows by default
 TINY = 60  # below this an open list takes the whole width
-PAINT_GRACE = 0.05  # seconds between the opening prose and the exercise panes
 
 
 class TutorScreen(Screen[None]):
@@ -45,19 +50,23 @@ class TutorScreen(Screen[None]):
         Binding("ctrl+l", "toggle_list", "Lessons"),
     ]
 
-    def __init__(self, lessons: LessonSet, store: ProgressStore, *,
+    def __init__(self, lessons: LessonSet | LessonIndex, store: ProgressStore, *,
                  start: str | None = None) -> None:
         super().__init__()
-        self.lessons = lessons
+        self.lessons: LessonSet | LessonIndex = lessons
         self.store = store
         self._start = start
         self._list_open: bool | None = None  # None: decided by the width
         self.last_pane: ExercisePane | None = None
         self.loaded = asyncio.Event()  # set once the lesson on show is fully mounted
+        self.full = asyncio.Event()  # set once `lessons` is the fully loaded LessonSet
+        self._settled = asyncio.Event()  # set once start-up is over: moving on is safe
+        self._stub: LessonStub | None = None  # the lesson whose opening alone is on show
         self._shown_inputs: dict[str, dict[str, str]] = {}
 
     def compose(self) -> ComposeResult:
         """Header on top, list beside the reader, key bindings at the bottom."""
+        self._apply_width(self.app.size.width)  # before the children exist: styled once
         yield TutorHeader(id="header")
         with Horizontal(id="body"):
             yield LessonList(id="lesson-list")
@@ -75,62 +84,95 @@ class TutorScreen(Screen[None]):
         return self.query_one(LessonReader)
 
     @property
-    def current(self) -> Lesson | None:
-        """The lesson on show, if any."""
-        return self.reader.lesson
+    def current(self) -> Lesson | LessonStub | None:
+        """The lesson on show, if any (a stub while only its opening is on show)."""
+        return self._stub or self.reader.lesson
 
     async def on_mount(self) -> None:
         """Open the requested lesson, or resume where the learner left off."""
         self._apply_width(self.app.size.width)
+        if isinstance(self.lessons, LessonSet):
+            self.full.set()
+        elif not self.lessons.lessons:
+            await self._load_all()
         start = self.lessons.find(self._start) if self._start else None
         stored = self.lessons.find(self.store.current_lesson() or "")
         resume = start is None and stored is not None
         start = start or stored
         if start is None and self.lessons.lessons:
             start = self.lessons.lessons[0]
-        if start is None:
-            await self._show_empty()
+        if isinstance(start, LessonStub):
+            await self._show_opening(start, resume)  # its worker settles start-up
         else:
-            await self.open_lesson(start.slug, resume=resume, head_first=True)
+            await (self._open(start, resume) if start else self._show_empty())
+            self._settled.set()
         self.reader.focus()
 
     # ---- lessons -------------------------------------------------------------------------
 
-    async def open_lesson(self, slug: str, *, resume: bool = False,
-                          head_first: bool = False) -> None:
-        """Show the lesson `slug`, remember it, and with `resume` scroll to unfinished work.
+    async def _show_opening(self, stub: LessonStub, resume: bool) -> None:
+        """First paint: the opening of `stub` from the index; the rest follows in a worker."""
+        self._stub = stub
+        await self.reader.show_opening(stub.title, stub.objectives, stub.opening,
+                                       number=stub.number, total=len(self.lessons.lessons),
+                                       notices=self._problem_notices())
+        self.refresh_progress()
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        self.run_worker(self._finish_start(stub.slug, resume, painted), group="lesson-rest",
+                        exclusive=True, exit_on_error=True)
 
-        With `head_first` the opening prose is painted before the exercise panes
-        are mounted (start-up speed); `self.loaded` is set when all is mounted.
-        """
+    async def _finish_start(self, slug: str, resume: bool, painted: asyncio.Event) -> None:
+        """After the first paint: load every lesson, then mount the rest of this one."""
+        try:
+            await self._complete_opening(slug, resume, painted)
+        finally:
+            self._settled.set()  # keys pressed meanwhile (ctrl+n, ...) go ahead now
+
+    async def _complete_opening(self, slug: str, resume: bool, painted: asyncio.Event) -> None:
+        await painted.wait()
+        await self._load_all()
         lesson = self.lessons.find(slug)
-        if lesson is None:
-            self.notify(f"There is no lesson called {slug}.", severity="warning")
+        self._stub = None
+        if not isinstance(lesson, Lesson):  # the file changed between scan and load
+            await (self._open(self.lessons.lessons[0]) if self.lessons.lessons
+                   else self._show_empty())
             return
         self.store.set_current_lesson(lesson.slug)
-        index = self.lessons.lessons.index(lesson)
-        following = self.lessons.lessons[index + 1:index + 2]
+        await self.reader.continue_lesson(lesson, **self._reading(lesson))
+        self.refresh_progress()
+        self._opened(resume)
+
+    async def _load_all(self) -> None:
+        """Replace the index by the fully loaded lessons (read in a thread)."""
+        self.lessons = await asyncio.to_thread(_load_for_reading, self.lessons.directory)
+        self.full.set()
+
+    def _reading(self, lesson: Lesson) -> dict[str, Any]:
+        """What the reader needs besides the lesson: numbering, next title, panes, notices."""
+        order = list(self.lessons.lessons)
+        following = order[order.index(lesson) + 1:order.index(lesson) + 2]
+        return {"number": lesson.number, "total": len(order),
+                "next_title": following[0].title if following else None,
+                "make_pane": self._make_pane, "notices": self._problem_notices()}
+
+    async def open_lesson(self, slug: str, *, resume: bool = False) -> None:
+        """Show the lesson `slug`, remember it, and with `resume` scroll to unfinished work."""
+        await self._settled.wait()
+        lesson = self.lessons.find(slug)
+        if not isinstance(lesson, Lesson):
+            self.notify(f"There is no lesson called {slug}.", severity="warning")
+            return
+        await self._open(lesson, resume)
+
+    async def _open(self, lesson: Lesson, resume: bool = False) -> None:
+        self._stub = None
+        self.store.set_current_lesson(lesson.slug)
         self.loaded.clear()
-        more = await self.reader.show_lesson(
-            lesson, number=lesson.number, total=len(self.lessons.lessons),
-            next_title=following[0].title if following else None,
-            make_pane=self._make_pane, notices=self._problem_notices(), head_only=head_first)
+        await self.reader.show_lesson(lesson, **self._reading(lesson))
         self.last_pane = None
         self.refresh_progress()
-        if more:
-            # A worker, so the screen's own message loop stays free to paint the opening.
-            self.run_worker(self._finish_opening(lesson, resume), group="lesson-rest",
-                            exclusive=True, exit_on_error=True)
-        else:
-            self._opened(resume)
-
-    async def _finish_opening(self, lesson: Lesson, resume: bool) -> None:
-        # Markdown batches repaints while it parses; give the opening prose a
-        # moment to reach the terminal before the exercise panes are built.
-        await asyncio.sleep(PAINT_GRACE)
-        await self.reader.mount_rest(lesson)
-        if self.reader.lesson is lesson:
-            self._opened(resume)
+        self._opened(resume)
 
     def _opened(self, resume: bool) -> None:
         self._shown_inputs = {pane.key: pane.inputs() for pane in self.reader.panes}
@@ -175,10 +217,13 @@ class TutorScreen(Screen[None]):
 
     async def step_lesson(self, step: int) -> None:
         """Move `step` lessons forward (+1) or back (-1), if there is one."""
+        await self._settled.wait()
         order = self.lessons.lessons
         if not order:
             return
-        index = order.index(self.current) if self.current in order else -1
+        slugs = [lesson.slug for lesson in order]
+        current = self.current.slug if self.current else None
+        index = slugs.index(current) if current in slugs else -1
         target = index + step
         if 0 <= target < len(order):
             await self.open_lesson(order[target].slug)
@@ -203,6 +248,7 @@ class TutorScreen(Screen[None]):
         if event.slug is not None:
             await self.open_lesson(event.slug)
         elif event.problem_index is not None:
+            await self._settled.wait()
             problem = self.lessons.problems[event.problem_index]
             await self.reader.show_notice(problem_text(problem.path, problem.line, problem.message))
             self.refresh_progress()
@@ -223,15 +269,16 @@ class TutorScreen(Screen[None]):
         self.lesson_list.show_entries(entries, [p.path for p in self.lessons.problems], current)
         self._refresh_header()
 
-    def _entry(self, lesson: Lesson, finished: set[str], current: str | None) -> LessonEntry:
-        keys = [ex.key for ex in lesson.exercises]
+    def _entry(self, lesson: Lesson | LessonStub, finished: set[str],
+               current: str | None) -> LessonEntry:
+        keys = _keys(lesson)
         before = self.current is not None and lesson.order < self.current.order
         status = lesson_status(keys, finished, is_current=lesson.slug == current,
                                before_current=before)
         return LessonEntry(lesson.number, lesson.slug, lesson.title, status)
 
     def _refresh_header(self) -> None:
-        keys = [ex.key for lesson in self.lessons.lessons for ex in lesson.exercises]
+        keys = [key for lesson in self.lessons.lessons for key in _keys(lesson)]
         passed = set(self.store.completed())
         percent = round(100 * sum(k in passed for k in keys) / len(keys)) if keys else 0
         lesson = self.current
@@ -324,3 +371,17 @@ class TutorScreen(Screen[None]):
             self.lesson_list.focus()
         else:
             self.reader.focus()
+
+
+def _keys(lesson: Lesson | LessonStub) -> list[str]:
+    """The progress keys of a lesson's exercises (a stub's come from the quick scan)."""
+    if isinstance(lesson, LessonStub):
+        return list(lesson.exercise_keys)
+    return [exercise.key for exercise in lesson.exercises]
+
+
+def _load_for_reading(directory: Path) -> LessonSet:
+    """Load every lesson and import the markdown widget (both run in a thread)."""
+    import textual.widgets._markdown  # noqa: F401 - the import is the work
+
+    return load_lessons(directory)

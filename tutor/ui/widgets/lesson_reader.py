@@ -1,26 +1,109 @@
-"""The lesson reader: objectives, prose and exercise panes in reading order, then the recap."""
+"""The lesson reader: objectives, prose and exercise panes in reading order, then the recap.
+
+The title, objectives and opening paragraphs are drawn as `Prose` (a safe subset
+of markdown: text, `**strong**`, `*em*`, `` `code` ``) without the markdown
+parser, styled exactly like Textual's Markdown; so the first screen paints from
+`scan_lessons` alone, before markdown-it or any lesson YAML is loaded. The rest of
+the lesson is Markdown and exercise panes, mounted after.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content, Span
+from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Label, Markdown, Static
+from textual.widgets import Button, Label, Static
 
 from tutor.lessons import Exercise, Lesson, MarkdownSegment
 
 if TYPE_CHECKING:  # the pane module (and plotext) load after the first paint
     from tutor.ui.widgets.exercise import ExercisePane
 
-HEAD_LINES = 16  # markdown lines painted before the rest of a lesson is mounted
-
 # Builds the pane for one exercise (the screen supplies saved progress).
 PaneFactory = Callable[[Exercise], Widget]
+
+# Markdown whose meaning `inline_content` does not reproduce: escapes, links, html and
+# entities, tables, strike-through, and anything linkify would turn into a link.
+_UNSAFE = re.compile(r"[\\\[\]|@$]|~~|<[A-Za-z/!?]|&[#A-Za-z]|\.[A-Za-z]|://|www")
+_INLINE = re.compile(r"`(?P<code>[^`\s](?:[^`]*[^`\s])?)`"
+                     r"|(?P<mark>\*\*|\*|_)(?P<text>[A-Za-z0-9](?:[^*_`]*[A-Za-z0-9])?)(?P=mark)")
+_BEFORE = " (\"'"  # what may stand before an opening * or _
+_AFTER = " .,;:!?)\"'"  # what may follow a closing * or _
+_STYLES = {"**": ".strong", "*": ".em", "_": ".em"}
+# Lines that start a block other than a paragraph (or a hard line break at the end).
+_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_BLOCK_LINE = re.compile(r" {0,3}(?:[#>+<=|]|[-*_] ?|\d+[.)](?: |$)|```|~~~)| {4}|.*  $")
+
+
+def inline_content(text: str) -> Content | None:
+    """One paragraph as Content with the spans Textual's Markdown gives it, or None if unsure."""
+    flat = " ".join(line.strip() for line in text.splitlines())
+    if not flat or _UNSAFE.search(flat):
+        return None
+    plain: list[str] = []
+    spans: list[Span] = []
+    position = done = 0
+    for match in _INLINE.finditer(flat):
+        if not _flanked(flat, match):
+            continue
+        before = _literal(flat[done:match.start()])
+        if before is None:
+            return None
+        inner = match.group("code") or match.group("text")
+        plain += [before, inner]
+        position += len(before)
+        style = ".code_inline" if match.group("code") else _STYLES[match.group("mark")]
+        spans.append(Span(position, position + len(inner), style))
+        position += len(inner)
+        done = match.end()
+    tail = _literal(flat[done:])
+    return None if tail is None else Content("".join(plain) + tail, spans=spans)
+
+
+def _flanked(text: str, match: re.Match[str]) -> bool:
+    if match.group("code"):
+        return True
+    start, end = match.start(), match.end()
+    return ((start == 0 or text[start - 1] in _BEFORE)
+            and (end == len(text) or text[end] in _AFTER))
+
+
+def _literal(text: str) -> str | None:
+    """Plain text between spans (whitespace collapsed); None if a marker is left in it.
+
+    A lone `*` or `_` with space on both sides, or `_` inside a word, is literal.
+    """
+    loose = re.sub(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])", "", text)
+    if "`" in text or re.search(r"(?<!\s)[*_]|[*_](?!\s)", loose):
+        return None
+    return re.sub(r"\s+", " ", text)
+
+
+def split_opening(text: str) -> tuple[list[str], str, bool]:
+    """The leading paragraphs `Prose` can draw, the markdown after them (as written), and
+    whether that starts with a heading (which brings its own top margin)."""
+    text = text.strip("\n")
+    paragraphs: list[str] = []
+    position = 0
+    for gap in re.finditer(r"\n(?:[ \t]*\n)+|$", text):
+        block = text[position:gap.start()]
+        if ("{{" in block or any(_BLOCK_LINE.match(line) for line in block.splitlines())
+                or inline_content(block) is None):
+            break
+        paragraphs.append(block)
+        position = gap.end()
+        if gap.start() == len(text):
+            break
+    rest = text[position:]
+    return paragraphs, rest, bool(_HEADING.match(rest))
 
 
 def objectives_text(objectives: Sequence[str]) -> str:
@@ -38,38 +121,73 @@ def without_title(text: str, title: str) -> str:
     return text
 
 
-def split_markdown(text: str, lines: int) -> tuple[str, str]:
-    """Split at the first blank line (outside code fences) after `lines` lines; ("", "") never."""
-    rows = text.splitlines()
-    fenced = False
-    for index, row in enumerate(rows):
-        if row.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        elif index >= lines and not fenced and not row.strip():
-            return "\n".join(rows[:index]), "\n".join(rows[index + 1:])
-    return text, ""
-
-
 def problem_text(path: Path | str, line: int | None, message: str) -> str:
     """One sentence naming a lesson file that failed to load and why."""
     where = Path(path).name + (f" line {line}" if line else "")
     return f"⚠ Lesson file {where} could not be loaded: {message}"
 
 
-def _split_head(segments: list[MarkdownSegment | Exercise]) -> int:
-    """How many segments to paint first: about a screenful of the opening prose.
+class Prose(Static):
+    """A paragraph drawn from `inline_content`, looking like a Markdown paragraph."""
 
-    A long first segment is split in two (in place) at a paragraph break.
+    COMPONENT_CLASSES = {"em", "strong", "s", "code_inline"}
+
+
+class ObjectiveList(Widget):
+    """"In this lesson you will" and a bullet per objective, in one widget (one style pass).
+
+    It lays out like Textual's Markdown bullet list: the text of an item wraps
+    under itself, two cells in from the bullet.
     """
-    if segments and isinstance(segments[0], MarkdownSegment):
-        first, rest = split_markdown(segments[0].text, HEAD_LINES)
-        if rest.strip():
-            segments[0:1] = [MarkdownSegment(first), MarkdownSegment(rest)]
-            return 1
-    for index, segment in enumerate(segments):
-        if not isinstance(segment, MarkdownSegment):
-            return index
-    return len(segments)
+
+    COMPONENT_CLASSES = {"bullet", "em", "strong", "s", "code_inline"}
+    HEADING = "In this lesson you will"
+
+    def __init__(self, items: Sequence[Content], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._items = list(items)
+
+    def lines(self, width: int) -> list[Content]:
+        """Every line of the list wrapped to `width` cells."""
+        lines = [Content(self.HEADING, spans=[Span(0, len(self.HEADING), ".strong")])]
+        for item in self._items:
+            for index, line in enumerate(item.wrap(max(1, width - 2))):
+                lead = Content("• ", spans=[Span(0, 2, ".bullet")]) if index == 0 else "  "
+                lines.append(lead + line)
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """As many rows as the wrapped lines."""
+        return len(self.lines(width))
+
+    def render(self) -> Content:
+        """The wrapped lines for the current width."""
+        return Content("\n").join(self.lines(self.size.width))
+
+
+def objectives_widget(objectives: Sequence[str]) -> Widget:
+    """The boxed "In this lesson you will" list (Markdown only if an item needs it)."""
+    items = [inline_content(item) for item in objectives]
+    if any(item is None for item in items):
+        from textual.widgets import Markdown
+
+        return Markdown(objectives_text(objectives), classes="objectives")
+    return ObjectiveList([item for item in items if item is not None], classes="objectives")
+
+
+def opening_widgets(title: str, objectives: Sequence[str], paragraphs: Sequence[str],
+                    before_heading: bool, *, number: int, total: int,
+                    notices: Sequence[str] = ()) -> list[Widget]:
+    """Notices, the lesson title, its objectives and the opening paragraphs."""
+    widgets: list[Widget] = [Static(n, classes="problem-notice") for n in notices]
+    widgets.append(Label(f"Lesson {number} of {total}: {title}", classes="lesson-title"))
+    if objectives:
+        widgets.append(objectives_widget(objectives))
+    for index, paragraph in enumerate(paragraphs):
+        last = index == len(paragraphs) - 1
+        widgets.append(Prose(inline_content(paragraph) or paragraph, classes="lesson-prose"
+                             + (" before-heading" if last and before_heading else "")))
+    return widgets
 
 
 class LessonNav(Horizontal):
@@ -100,52 +218,74 @@ class LessonReader(VerticalScroll):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.lesson: Lesson | None = None
-        self._pending: Callable[[], list[Widget]] | None = None
+        self._opening: tuple[Any, ...] | None = None  # what `show_opening` drew
 
     @property
     def panes(self) -> list[ExercisePane]:
         """The exercise panes of the lesson on show, in reading order."""
         return list(self.query("ExercisePane"))  # type: ignore[arg-type]
 
+    async def show_opening(self, title: str, objectives: Sequence[str], markdown: str, *,
+                           number: int, total: int, notices: Sequence[str] = ()) -> None:
+        """Draw only the opening of a lesson from its raw `markdown` (no parser, no YAML).
+
+        `continue_lesson` adds the rest once the lesson is fully loaded.
+        """
+        paragraphs, _, before_heading = split_opening(without_title(markdown, title))
+        self.lesson = None
+        self._opening = (title, tuple(objectives), tuple(paragraphs), number, total,
+                         tuple(notices))
+        await self._replace(opening_widgets(title, objectives, paragraphs, before_heading,
+                                            number=number, total=total, notices=notices))
+
+    async def continue_lesson(self, lesson: Lesson, *, number: int, total: int,
+                              next_title: str | None, make_pane: PaneFactory,
+                              notices: Sequence[str] = ()) -> None:
+        """Mount the rest of `lesson` below its opening; redraw all if the opening differs."""
+        paragraphs, rest, _ = self._parts(lesson)
+        drawn = (lesson.title, lesson.objectives, tuple(paragraphs), number, total,
+                 tuple(notices))
+        if self._opening != drawn:
+            await self.show_lesson(lesson, number=number, total=total, next_title=next_title,
+                                   make_pane=make_pane, notices=notices)
+            return
+        self.lesson = lesson
+        self._opening = None
+        await self.mount_all(self._rest_widgets(lesson, rest, number, total, next_title,
+                                                make_pane))
+
     async def show_lesson(self, lesson: Lesson, *, number: int, total: int,
                           next_title: str | None, make_pane: PaneFactory,
-                          notices: Sequence[str] = (), head_only: bool = False) -> bool:
-        """Replace the content with `lesson`, its exercises built by `make_pane`.
-
-        With `head_only`, only the opening (notices, title, objectives and about
-        a screenful of prose) is built and mounted, so it paints at once; True
-        is returned when `mount_rest` still has work to do.
-        """
+                          notices: Sequence[str] = ()) -> None:
+        """Replace the content with `lesson`, its exercises built by `make_pane`."""
+        paragraphs, rest, before_heading = self._parts(lesson)
         self.lesson = lesson
-        self._pending = None
-        widgets: list[Widget] = [Static(n, classes="problem-notice") for n in notices]
-        widgets.append(Label(f"Lesson {number} of {total}: {lesson.title}", classes="lesson-title"))
-        if lesson.objectives:
-            widgets.append(Markdown(objectives_text(lesson.objectives), classes="objectives"))
-        segments = list(lesson.segments)
-        if segments and isinstance(segments[0], MarkdownSegment):
-            segments[0] = MarkdownSegment(without_title(segments[0].text, lesson.title))
-        cut = _split_head(segments) if head_only else len(segments)
-        widgets += [self._segment_widget(seg, make_pane) for seg in segments[:cut]]
-        ending = self._ending(lesson, number, total, next_title)
-        if cut == len(segments):
-            widgets += ending
-        else:
-            self._pending = lambda: [self._segment_widget(seg, make_pane)
-                                     for seg in segments[cut:]] + ending
+        self._opening = None
+        widgets = opening_widgets(lesson.title, lesson.objectives, paragraphs, before_heading,
+                                  number=number, total=total, notices=notices)
+        widgets += self._rest_widgets(lesson, rest, number, total, next_title, make_pane)
         await self._replace(widgets)
-        return self._pending is not None
 
-    async def mount_rest(self, lesson: Lesson) -> None:
-        """Build and mount what `show_lesson(head_only=True)` held back, unless the lesson changed."""
-        pending, self._pending = self._pending, None
-        if pending is not None and self.lesson is lesson:
-            await self.mount_all(pending())
+    @staticmethod
+    def _parts(lesson: Lesson) -> tuple[list[str], list[MarkdownSegment | Exercise], bool]:
+        """The opening paragraphs, the segments after them, and if a heading comes next."""
+        segments = list(lesson.segments)
+        if not segments or not isinstance(segments[0], MarkdownSegment):
+            return [], segments, False
+        paragraphs, rest, heading = split_opening(without_title(segments[0].text, lesson.title))
+        tail = [MarkdownSegment(rest, segments[0].line)] if rest.strip() else []
+        return paragraphs, tail + segments[1:], heading
+
+    def _rest_widgets(self, lesson: Lesson, segments: Sequence[MarkdownSegment | Exercise],
+                      number: int, total: int, next_title: str | None,
+                      make_pane: PaneFactory) -> list[Widget]:
+        widgets = [self._segment_widget(segment, make_pane) for segment in segments]
+        return widgets + self._ending(lesson, number, total, next_title)
 
     async def show_notice(self, text: str) -> None:
         """Show a single notice instead of a lesson (broken file, empty folder)."""
         self.lesson = None
-        self._pending = None
+        self._opening = None
         await self._replace([Static(text, classes="problem-notice")])
 
     def first_unfinished(self, finished: Collection[str]) -> ExercisePane | None:
@@ -164,6 +304,8 @@ class LessonReader(VerticalScroll):
     @staticmethod
     def _segment_widget(segment: MarkdownSegment | Exercise, make_pane: PaneFactory) -> Widget:
         if isinstance(segment, MarkdownSegment):
+            from textual.widgets import Markdown
+
             return Markdown(segment.text, classes="lesson-text")
         return make_pane(segment)
 
@@ -172,6 +314,8 @@ class LessonReader(VerticalScroll):
         widgets: list[Widget] = []
         recap = getattr(lesson, "recap", None)
         if recap:
+            from textual.widgets import Markdown
+
             widgets.append(Markdown(f"**Recap.** {recap}", classes="recap"))
         if next_title:
             hint = f"Next: lesson {number + 1}, {next_title} (ctrl+n)."
