@@ -117,7 +117,7 @@ def test_end_near_two_variables_and_tolerance() -> None:
     assert not short.passed
     assert short.message.startswith(f"It ended at (x, y) = ({1 - 0.8 ** 3:.4g}, "
                                     f"{-1 + 0.8 ** 3:.4g}), but the goal is within 0.001 of (1, -1).")
-    assert short.message.endswith("more iterations or a larger learning rate may help.")
+    assert short.message.endswith("It had not finished; a larger learning rate would move faster.")
 
 
 # ------------------------------------------------------------------ learning_rate_between
@@ -131,6 +131,17 @@ def test_learning_rate_between(rate: Any, passed: bool, message: str) -> None:
     outcome = check({"learning_rate_between": [0.4, 0.6]}, {"learning_rate": rate})
     assert (outcome.passed, outcome.message) == (passed, message)
     assert outcome.result is None  # no run needed for this goal alone
+
+
+@pytest.mark.parametrize(("rate", "message"), [
+    (0.5, "The learning rate 0.5 is too large for this goal; try a smaller one."),
+    (0.1, "The learning rate 0.1 is too small for this goal; try a larger one."),
+])
+def test_a_narrow_rate_goal_is_not_given_away(rate: float, message: str) -> None:
+    # [0.245, 0.255] is the answer itself (halve x each step): a miss says only which way.
+    outcome = check({"learning_rate_between": [0.245, 0.255]}, {"learning_rate": rate})
+    assert (outcome.passed, outcome.message) == (False, message)
+    assert check({"learning_rate_between": [0.245, 0.255]}, {"learning_rate": 0.25}).passed
 
 
 def test_every_goal_must_hold() -> None:
@@ -153,8 +164,11 @@ def numeric(goal: dict[str, Any]) -> Exercise:
     ("40.00001", True, "Right: 40."),
     ("40.001", False, "Not quite: 40.001 is too large."),
     ("39", False, "Not quite: 39 is too small."),
-    ("forty", False, "'forty' is not a number; type a number like 40."),
-    ("", False, "Type a number first, like 40."),
+    ("forty", False, "'forty' is not a number; type just the number, like 12 or 0.5 "
+                     "(no letters or sums)."),
+    ("2x", False, "'2x' is not a number; type just the number, like 12 or 0.5 "
+                  "(no letters or sums)."),
+    ("", False, "Type a number first, like 12 or 0.5."),
 ])
 def test_numeric_answer_default_relative_tolerance(answer: Any, passed: bool, message: str) -> None:
     outcome = check_attempt(numeric({"answer": 40}), {"answer": answer})
@@ -200,8 +214,8 @@ def test_fit_slope_near_uses_the_lesson_data() -> None:
 @pytest.mark.parametrize(("inputs", "message"), [
     ({"learning_rate": "fast"}, "The learning rate must be a number, like 0.1."),
     ({"learning_rate": -0.1}, "The learning rate must be a number above 0, like 0.1."),
-    ({"iterations": 10 ** 9}, "The number of iterations must be a whole number from 1 to 1000000."),
-    ({"iterations": 2.5}, "The number of iterations must be a whole number from 1 to 1000000."),
+    ({"iterations": 10 ** 9}, "The number of iterations must be a whole number from 1 to 10000000."),
+    ({"iterations": 2.5}, "The number of iterations must be a whole number from 1 to 10000000."),
     ({"method": "sgd"}, "'sgd' is not a method; use one of gd, momentum, nesterov, adagrad, "
                         "rmsprop, adam."),
     ({"start": "1, 2"}, "The start point has 2 number(s) but the function has 1 variable(s) (x); "
@@ -235,3 +249,78 @@ def test_check_attempt_never_raises(inputs: dict[str, Any]) -> None:
     inputs.setdefault("iterations", 50)
     outcome = check_attempt(run_exercise({"converge_within": 30}), inputs)
     assert isinstance(outcome.passed, bool) and outcome.message
+
+
+# ------------------------------------------------------------------ what the learner may change
+
+def test_one_update_is_singular() -> None:
+    outcome = check({"converge_within": 1}, {"function": "x^2 - 6x + 10", "start": 3})
+    assert outcome.message == "Converged in 1 update; the goal was 1 or fewer."
+
+
+def test_unfinished_advice_names_only_what_the_learner_may_change() -> None:
+    budget_only = {"editable": ("iterations",), "iterations": 20}
+    outcome = check({"converge_within": 60}, {"iterations": 30}, **budget_only)
+    step = 0.6 * 0.8 ** 29
+    assert outcome.message == (f"Not yet: 30 iterations and the step is still {step:.4g}; "
+                               "allow more iterations.")
+    fixed = check({"converge_within": 60}, {}, editable=(), iterations=20)
+    assert fixed.message.endswith("it needs more iterations or a larger learning rate.")
+
+
+def test_a_function_with_no_lowest_point_is_named_as_such() -> None:
+    # 2x slopes down forever: every step is 0.1 * 2 = 0.2 long, so more iterations never help.
+    outcome = check({"end_near": [2]}, {"function": "2x"})
+    assert not outcome.passed
+    assert outcome.message == ("It ended at x = -17, but the goal is within 0.01 of 2. It had "
+                               "not finished: the cost kept falling just as fast and the steps "
+                               "never got shorter, so this function seems to have no lowest "
+                               "point (a sloping line like 2x goes down forever); check the "
+                               "function.")
+    slow = check({"converge_within": 50}, {"function": "-x^2"})
+    assert "seems to have no lowest point" in slow.message
+    crawl = check({"converge_within": 50}, {"learning_rate": 0.001})  # x^2: steps shrink
+    assert "no lowest point" not in crawl.message
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_blank_field_means_the_panes_default(blank: str) -> None:
+    # the exercise pane runs 100 iterations, precision 0.0001 and gd for empty fields
+    outcome = check({"converge_within": 60}, {"iterations": blank, "precision": blank,
+                                              "method": blank}, iterations=20)
+    assert outcome.passed and outcome.result.nit == 40
+    assert not check({"converge_within": 60}, {"learning_rate": blank}).passed
+
+
+# ------------------------------------------------------------------ data paths in a class
+
+def _fit_exercise() -> Exercise:
+    lesson = load_lessons(FIXTURES / "good").find("fitting")
+    assert lesson is not None
+    return lesson.exercises[0]
+
+
+def test_served_learners_cannot_fit_files_outside_the_data_folders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("x,y\n1,2\n2,4\n3,6\n")
+    own = tmp_path / "learner"
+    own.mkdir()
+    (own / "mine.csv").write_text("x,y\n1,3\n2,5\n3,7\n")
+    exercise = _fit_exercise()
+    inputs = {"iterations": 1000}
+    assert "The slope came out 2" in check_attempt(exercise, inputs | {"data": str(secret)}).message
+    monkeypatch.setenv("GD_TUTOR_LEARNER", "ada")
+    monkeypatch.setenv("GD_TUTOR_DATA_DIR", str(own))
+    refused = ("In a class only the lesson data files (like anscombe1.csv) and files in your "
+               "own data folder can be fitted.")
+    escape = str(Path("..") / ".." / ".." / secret.relative_to("/"))
+    for typed in (str(secret), escape, "/etc/passwd"):
+        outcome = check_attempt(exercise, inputs | {"data": typed})
+        assert (outcome.passed, outcome.message, outcome.result) == (False, refused, None)
+    (own / "link.csv").symlink_to(secret)
+    assert check_attempt(exercise, inputs | {"data": "link.csv"}).message == refused
+    assert check_attempt(exercise, inputs | {"data": "study.csv"}).passed  # the lesson's file
+    mine = check_attempt(exercise, inputs | {"data": "mine.csv"})
+    assert mine.message.startswith("The slope came out 2") and mine.result is not None
+    assert check_attempt(exercise, inputs | {"data": str(own / "mine.csv")}).result is not None

@@ -97,3 +97,57 @@ async def test_a_burst_of_keys_lands_in_the_right_fields() -> None:
             await asyncio.sleep(0.01)
         values = app.screen.pane.inputs()
         assert (values["function"], values["start"], values["learning_rate"]) == ("x^2", "3", "0.1")
+
+
+async def _post_and_wait(app: App, burst: list[tuple[str, str | None]], field: str, want: str) -> None:
+    for key, char in burst:  # posted at once, as the terminal driver does
+        app.post_message(events.Key(key, char))
+    end = time.monotonic() + 5
+    while app.screen.query_one(f"#{field}", Input).value != want and time.monotonic() < end:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)
+
+
+async def test_edit_keys_in_a_burst_are_not_overtaken_by_the_next_character() -> None:
+    """Backspace and ^u are field bindings, which Textual runs only after the key bubbles up
+    to the app; a character typed right after must not land before the edit."""
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        typo = [("x", "x"), ("circumflex_accent", "^"), ("circumflex_accent", "^"),
+                ("backspace", "\x7f"), ("2", "2")]
+        await _post_and_wait(app, typo, "field-function", "x^2")
+        assert app.screen.query_one("#field-function", Input).value == "x^2"
+        await _post_and_wait(app, [("tab", "\t"), ("9", "9"), ("ctrl+u", None), ("3", "3")],
+                             "field-start", "3")
+        assert app.screen.query_one("#field-start", Input).value == "3"
+
+
+async def test_page_down_in_a_field_scrolls_the_results() -> None:
+    app = Host("x^2", "3", "0.1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_done(pilot, app.screen.pane)
+        scroller = app.screen.query_one("VerticalScroll")
+        assert app.focused.id == "field-function" and scroller.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await pilot.pause(0.3)
+        assert scroller.scroll_y > 0
+        assert app.focused.id == "field-function" and app.focused.value == "x^2"
+
+
+async def test_tab_skips_the_action_buttons_except_run() -> None:
+    """Each action has its key (shown on the button), so Tab stops only at the fields and
+    Run: from the last field one Tab reaches Run, and no other button after it."""
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#field-compare").focus()
+        await pilot.press("tab")
+        assert app.focused.id == "run-button"
+        seen = []
+        while app.focused is None or app.focused.id != "field-function":
+            await pilot.press("tab")
+            seen.append(app.focused)
+            assert len(seen) < 4
+        assert not [w for w in seen if w.id and w.id.endswith("-button")]
+        assert not any(b.can_focus for b in app.screen.query("Button") if b.id != "run-button")

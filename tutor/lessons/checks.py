@@ -10,6 +10,7 @@ rate." The engine is imported inside functions so the loader stays light.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,8 +21,11 @@ from tutor.lessons.model import Exercise
 
 RUN_GOALS = ("converge_within", "diverge", "stop_at_limit", "end_near",
              "slope_near", "intercept_near")
-MAX_ITERATIONS = 1_000_000
+MAX_ITERATIONS = 10_000_000
+"""The same limit as the exercise pane's iteration field."""
 DEFAULT_LEARNING_RATE = 0.1
+LEARNER_ENV = "GD_TUTOR_LEARNER"
+"""Set by `gd-tutor serve` for each learner: data paths are then kept to safe folders."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Settings:
     method: str
     scale: bool
     data: str | None
+    editable: tuple[str, ...] | None = None
 
 
 def _sentence(text: object) -> str:
@@ -86,11 +91,26 @@ def _flag(value: Any) -> bool:
     raise AttemptError("Scaling must be on or off (true or false).")
 
 
+BLANK_DEFAULTS = {"iterations": 100, "precision": 0.0001, "method": "gd"}
+BLANK_FIT_DEFAULTS = {"iterations": 10_000, "precision": 1e-9, "learning_rate": 0.1}
+"""What an empty field means: the same defaults as the exercise pane's runs and fits."""
+
+
+def _given(exercise: Exercise, inputs: Mapping[str, Any], key: str) -> Any:
+    """The learner's value for `key` (a blank field is the pane's default), else the exercise's."""
+    value = inputs.get(key, getattr(exercise, key))
+    blanks = BLANK_FIT_DEFAULTS if exercise.kind == "fit" else BLANK_DEFAULTS
+    if isinstance(value, str) and not value.strip() and key in blanks:
+        return blanks[key]
+    return value
+
+
 def settings_for(exercise: Exercise, inputs: Mapping[str, Any]) -> Settings:
-    """The exercise's settings with the learner's inputs applied (AttemptError if unusable)."""
+    """The exercise's settings with the learner's inputs applied (AttemptError if unusable).
+    A blank iterations, precision or method field means the pane's default, as in its runs."""
     from tutor.engine import METHODS
 
-    method = str(inputs.get("method", exercise.method)).strip().lower()
+    method = str(_given(exercise, inputs, "method")).strip().lower()
     if method not in METHODS:
         raise AttemptError(f"'{method}' is not a method; use one of {', '.join(METHODS)}.")
     start = inputs.get("start", exercise.start)
@@ -99,17 +119,20 @@ def settings_for(exercise: Exercise, inputs: Mapping[str, Any]) -> Settings:
     except ValueError as exc:
         raise AttemptError(_sentence(exc)) from None
     function = inputs.get("function", exercise.function)
+    data = inputs.get("data", exercise.data)
     return Settings(
         function=None if function is None else str(function),
         start=point,
-        learning_rate=_number(inputs.get("learning_rate", exercise.learning_rate
-                                         or DEFAULT_LEARNING_RATE), "learning rate", "0.1"),
-        iterations=_iterations(inputs.get("iterations", exercise.iterations)),
-        precision=_number(inputs.get("precision", exercise.precision), "precision", "0.0001"),
+        learning_rate=_number(_given(exercise, inputs, "learning_rate")
+                              if "learning_rate" in inputs
+                              else exercise.learning_rate or DEFAULT_LEARNING_RATE,
+                              "learning rate", "0.1"),
+        iterations=_iterations(_given(exercise, inputs, "iterations")),
+        precision=_number(_given(exercise, inputs, "precision"), "precision", "0.0001"),
         method=method,
         scale=_flag(inputs.get("scale", exercise.scale)),
-        data=None if inputs.get("data", exercise.data) is None
-        else str(inputs.get("data", exercise.data)),
+        data=None if data is None else str(data),
+        editable=tuple(exercise.editable),
     )
 
 
@@ -176,13 +199,53 @@ def _perform(exercise: Exercise, settings: Settings) -> Any:
 
 
 def data_path(exercise: Exercise, name: str) -> Path:
-    """Resolve a data file: absolute or relative paths that exist as typed, else lessons/data/."""
-    typed = Path(name).expanduser()
-    if typed.is_absolute():
-        return typed
+    """Resolve a data file: absolute or relative paths that exist as typed, else lessons/data/.
+
+    When the tutor is served to a class ($GD_TUTOR_LEARNER set), only files in the
+    lessons' data folder or the learner's own data folder may be read (AttemptError)."""
     folder = exercise.path.parent if exercise.path is not None else Path.cwd()
-    in_lessons = folder / "data" / typed
-    return in_lessons if in_lessons.exists() or not typed.exists() else typed
+    return resolve_data_path(name, folder / "data")
+
+
+def resolve_data_path(name: str, lessons_data: Path | None) -> Path:
+    """The CSV a fit reads: in the lessons' data folder first, else as typed, kept to the
+    lessons' and the learner's data folders when serving a class."""
+    typed = Path(str(name).strip()).expanduser() if not _served() else Path(str(name).strip())
+    found = typed
+    if not typed.is_absolute():
+        for folder in _data_folders(lessons_data):
+            if (folder / typed).is_file():
+                found = folder / typed
+                break
+        else:
+            found = typed if typed.exists() or lessons_data is None else lessons_data / typed
+    if _served() and not _inside_allowed(found, lessons_data):
+        raise AttemptError("In a class only the lesson data files (like anscombe1.csv) and "
+                           "files in your own data folder can be fitted.")
+    return found
+
+
+def _served() -> bool:
+    return bool(os.environ.get(LEARNER_ENV))
+
+
+def _learner_folder() -> Path | None:
+    folder = os.environ.get("GD_TUTOR_DATA_DIR")
+    return Path(folder) if folder else None
+
+
+def _data_folders(lessons_data: Path | None) -> list[Path]:
+    folders = [lessons_data] if lessons_data is not None else []
+    learner = _learner_folder()
+    return folders + [learner] if _served() and learner is not None else folders
+
+
+def _inside_allowed(path: Path, lessons_data: Path | None) -> bool:
+    target = path.resolve() if path.is_absolute() else (Path.cwd() / path).resolve()
+    for folder in _data_folders(lessons_data):
+        if target.is_relative_to(folder.resolve()):
+            return True
+    return False
 
 
 def _fit(exercise: Exercise, settings: Settings) -> Any:
@@ -202,7 +265,8 @@ def _typed_number(value: Any, example: str) -> float:
     try:
         number = float(str(value).strip().replace(" ", ""))
     except ValueError:
-        raise AttemptError(f"'{value}' is not a number; type a number like {example}.") from None
+        raise AttemptError(f"'{value}' is not a number; type just the number, like {example} "
+                           "(no letters or sums).") from None
     if isinstance(value, bool) or not math.isfinite(number):
         raise AttemptError(f"Type a finite number, like {example}.")
     return number
@@ -214,7 +278,7 @@ def _fmt(value: float) -> str:
 
 def _judge_answer(exercise: Exercise, inputs: Mapping[str, Any]) -> tuple[bool, str]:
     want = float(exercise.goal["answer"])
-    got = _typed_number(inputs.get("answer"), "40")
+    got = _typed_number(inputs.get("answer"), "12 or 0.5")
     tolerance = exercise.goal.get("tolerance")
     allowed = float(tolerance) if tolerance is not None else 1e-6 * max(1.0, abs(want))
     if abs(got - want) <= allowed:
@@ -239,13 +303,16 @@ def _judge_choice(exercise: Exercise, inputs: Mapping[str, Any]) -> tuple[bool, 
 
 
 def _judge_rate(rate: float, bounds: Any) -> tuple[bool, str]:
+    """Within the goal's range? A wide range is named; a narrow one is the answer, so a
+    miss only says which way to go."""
     low, high = (float(b) for b in bounds)
     span = f"between {_fmt(low)} and {_fmt(high)}"
-    if rate < low:
-        return False, f"The learning rate {_fmt(rate)} is below the goal ({span})."
-    if rate > high:
-        return False, f"The learning rate {_fmt(rate)} is above the goal ({span})."
-    return True, f"The learning rate {_fmt(rate)} is {span}."
+    if low <= rate <= high:
+        return True, f"The learning rate {_fmt(rate)} is {span}."
+    side, size, way = ("below", "small", "larger") if rate < low else ("above", "large", "smaller")
+    if high - low >= 0.1 * max(abs(low), abs(high)):
+        return False, f"The learning rate {_fmt(rate)} is {side} the goal ({span})."
+    return False, f"The learning rate {_fmt(rate)} is too {size} for this goal; try a {way} one."
 
 
 def with_inputs(exercise: Exercise, inputs: Mapping[str, Any]) -> Exercise:

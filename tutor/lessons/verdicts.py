@@ -60,17 +60,56 @@ def diverged_message(result: Any) -> str:
     return f"It diverged at iteration {result.nit}: {how}. Try a smaller learning rate."
 
 
+def _updates(count: int) -> str:
+    return f"{count} update" if count == 1 else f"{count} updates"
+
+
+def _may_edit(settings: RunSettings, key: str) -> bool:
+    editable = getattr(settings, "editable", None)
+    return editable is None or key in editable
+
+
+def endless_slide(result: Any) -> bool:
+    """True when plain descent used every iteration while the cost kept falling and the
+    steps never got shorter: the function has no lowest point along the way (2x, -x^2)."""
+    path = getattr(result, "path", None)
+    if (getattr(result, "method", "gd") != "gd" or path is None or len(path) < 3
+            or result.status != "max_iterations" or _bouncing(result)):
+        return False
+    first = math.dist(path[0].x, path[1].x)
+    last = math.dist(path[-2].x, path[-1].x)
+    return first > 0 and last >= first * (1 - 1e-9) and path[-1].cost < path[0].cost
+
+
+NO_BOTTOM = ("the cost kept falling just as fast and the steps never got shorter, so this "
+             "function seems to have no lowest point (a sloping line like 2x goes down forever); "
+             "check the function.")
+
+
+def _faster_advice(settings: RunSettings) -> str:
+    if _may_edit(settings, "learning_rate"):
+        return "a larger learning rate would move faster."
+    if _may_edit(settings, "iterations"):
+        return "allow more iterations."
+    return "it needs more iterations or a larger learning rate."
+
+
 def unfinished_message(result: Any, settings: RunSettings) -> str:
-    """Why a run that used every iteration is not there yet, and what to try."""
+    """Why a run that used every iteration is not there yet, and what to try (only
+    suggesting what the learner may change)."""
     step = _step_size(result)
+    if endless_slide(result):
+        return f"Not yet: after {result.nit} iterations {NO_BOTTOM}"
     if step is None:
         return (f"Not yet: {result.nit} iterations and it is still improving; "
                 "more iterations or a larger learning rate would help.")
     if _bouncing(result):
+        settle = ("a smaller learning rate would settle faster." if _may_edit(settings, "learning_rate")
+                  else "it needs more iterations to settle.")
         return (f"Not yet: {result.nit} iterations and it is still bouncing from side to side "
-                f"(step {_fmt(step)}); a smaller learning rate would settle faster.")
+                f"(step {_fmt(step)}); {settle}")
     return (f"Not yet: {result.nit} iterations and the step is still {_fmt(step)}; "
-            "a larger learning rate would move faster.")
+            f"{_faster_advice(settings)}")
 
 
 def _converge_within(limit: Any, result: Any, settings: RunSettings) -> Verdict:
@@ -80,8 +119,8 @@ def _converge_within(limit: Any, result: Any, settings: RunSettings) -> Verdict:
     if result.status != "converged":
         return False, unfinished_message(result, settings)
     if result.nit > limit:
-        return False, f"Converged in {result.nit} updates, but the goal is {limit} or fewer."
-    return True, f"Converged in {result.nit} updates; the goal was {limit} or fewer."
+        return False, f"Converged in {_updates(result.nit)}, but the goal is {limit} or fewer."
+    return True, f"Converged in {_updates(result.nit)}; the goal was {limit} or fewer."
 
 
 def _diverge(wanted: Any, result: Any, settings: RunSettings) -> Verdict:
@@ -134,8 +173,10 @@ def _end_near(target: Any, result: Any, settings: RunSettings, tolerance: float)
         return True, f"It ended at {where}, within {_fmt(tolerance)} of the target."
     message = (f"It ended at {where}, but the goal is within {_fmt(tolerance)} of "
                f"{_point_text(names, want).split(' = ')[1]}.")
-    if result.status == "max_iterations":
-        message += " It had not finished; more iterations or a larger learning rate may help."
+    if endless_slide(result):
+        message += " It had not finished: " + NO_BOTTOM
+    elif result.status == "max_iterations":
+        message += f" It had not finished; {_faster_advice(settings)}"
     return False, message
 
 

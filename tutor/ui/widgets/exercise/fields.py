@@ -36,7 +36,8 @@ class FieldSpec:
 
 
 class FieldInput(Input):
-    """An Input that keeps fast typing in order: `x^2 Tab 3` lands 3 in the next field.
+    """An Input that keeps fast typing in order: `x^2 Tab 3` lands 3 in the next field,
+    and `^u 5` leaves 5 (an edit key is not overtaken by the key after it).
 
     Textual moves focus on Tab only after the key has bubbled up to the app, so keys
     that arrive in the same burst (over SSH, in tmux, while SymPy loads) would still
@@ -45,6 +46,8 @@ class FieldInput(Input):
     """
 
     async def _on_key(self, event: events.Key) -> None:
+        """Keep keys in order: move focus on Tab at once, pass on keys that arrive late, and
+        run the field's own editing keys (backspace, ^u, Enter...) here, not after bubbling."""
         focused = self.screen.focused
         if focused is not self and isinstance(focused, FieldInput):
             moved = events.Key(event.key, event.character)
@@ -58,7 +61,23 @@ class FieldInput(Input):
             event.prevent_default()
             (self.screen.focus_previous if event.key == "shift+tab" else self.screen.focus_next)()
             return
+        if not event.is_printable and await self._run_own_binding(event.key):
+            event.stop()
+            event.prevent_default()
+            return
         await super()._on_key(event)
+
+    async def _run_own_binding(self, key: str) -> bool:
+        """Run this field's binding for `key` now (True if it did something).
+
+        Textual runs a focused widget's bindings only once the key has bubbled up to the
+        app, so in a burst (`^u 5`, `x^^ backspace 2`) the next character could be typed
+        before the edit happens. A binding that skips (page down in a one-line field)
+        returns False and the key goes on up, to scroll the lesson."""
+        for binding in self._bindings.key_to_bindings.get(key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                return True
+        return False
 
 
 class ScaleToggle(Checkbox, inherit_bindings=False):

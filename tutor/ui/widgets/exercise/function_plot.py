@@ -28,11 +28,13 @@ class FunctionPlot(PlotextPlot):
         self.value: Callable[[float], float] | None = None
         self.guesses: list[float] = []
         self.costs: list[float] = []
+        self.variable = "x"
 
     def show_guesses(self, value: Callable[[float], float], guesses: Sequence[float],
-                     costs: Sequence[float]) -> None:
+                     costs: Sequence[float], variable: str = "x") -> None:
         """Plot `value` over the guesses' range and mark each guess."""
         self.value, self.guesses, self.costs = value, list(guesses), list(costs)
+        self.variable = variable
         self.redraw()
 
     def redraw(self) -> None:
@@ -53,7 +55,7 @@ class FunctionPlot(PlotextPlot):
                   if finite([self.guesses[i], self.costs[i]])]
         plt.scatter([self.guesses[i] for i in picked], [self.costs[i] for i in picked],
                     marker="o", label="guesses")
-        plt.title("f(x) and the guesses")
+        plt.title(f"f({self.variable}) and the guesses")
         self.refresh()
 
     def render(self) -> object:

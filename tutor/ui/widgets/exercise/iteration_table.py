@@ -59,16 +59,20 @@ class IterationTable(Static):
         super().__init__("", id="iteration-table")
         self.rows: list[IterationRow | None] = []
 
-    def show_rows(self, rows: Sequence[IterationRow | None], variables: int = 1) -> None:
-        """Replace the table's rows; 'slope' for one variable, 'gradient' for more."""
+    def show_rows(self, rows: Sequence[IterationRow | None], variables: int | Sequence[str] = 1) -> None:
+        """Replace the table's rows; 'slope' for one variable, 'gradient' for more.
+        `variables` is their count or, better, their names (the column says `m`, not `x`)."""
         self.rows = list(rows)
         self.update(Text(table_text(self.rows, variables)) if self.rows else "")
 
 
-def table_text(rows: Sequence[IterationRow | None], variables: int = 1) -> str:
+def table_text(rows: Sequence[IterationRow | None], variables: int | Sequence[str] = 1) -> str:
     """Right-aligned columns as plain text (cheap to repaint, the same without colour)."""
-    header = ["n", "x" if variables == 1 else "point", "f(x)",
-              "slope" if variables == 1 else "gradient", "step"]
+    names = ["x"] * variables if isinstance(variables, int) else list(variables)
+    one = len(names) == 1
+    where = names[0] if one else "(" + ", ".join(names) + ")"
+    header = ["n", where, f"f({where.strip('()')})" if one else "f",
+              "slope" if one else "gradient", "step"]
     cells = [header]
     for row in rows:
         if row is None:

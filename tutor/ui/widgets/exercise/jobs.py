@@ -68,9 +68,9 @@ def check(exercise: Exercise, inputs: Mapping[str, str],
     from tutor.lessons.checks import check_attempt
 
     wanted = {k: v for k, v in inputs.items() if k in CHECK_KEYS}
-    if wanted.get("data"):
-        wanted["data"] = str(runner.resolve_data_path(wanted["data"], data_dir))
     try:
+        if str(wanted.get("data", "")).strip():
+            wanted["data"] = str(runner.resolve_data_path(wanted["data"], data_dir))
         outcome = check_attempt(exercise, wanted)
     except Exception as exc:  # noqa: BLE001 - the learner sees one sentence, never a traceback
         return False, runner.user_message(exc)
@@ -115,6 +115,7 @@ def _start_descent(stepper: Stepper, inputs: dict) -> None:
 
     request = runner.parse_request(inputs)
     objective = runner.objective_for(request)
+    runner.derivative_of(request.function)  # printed here, off the UI thread
     stepper.descent = Descent(objective, request.start, learning_rate=request.learning_rate,
                               max_iterations=request.iterations, precision=request.precision,
                               method=request.method)

@@ -26,7 +26,7 @@ from tutor.ui.widgets.exercise.messages import (
 from tutor.ui.widgets.exercise.pane_messages import Attempted, HintShown, InputsChanged, Skipped
 from tutor.ui.widgets.exercise.results import ResultView
 from tutor.ui.widgets.exercise.specs import (
-    asks_answer, asks_choice, default_values, field_specs, offers,
+    asks_answer, asks_choice, default_values, field_specs, first_prompt, offers,
 )
 from tutor.ui.widgets.exercise.status import RunStatus, describe_fit, describe_result
 from tutor.ui.widgets.exercise.step_view import StepView
@@ -44,6 +44,14 @@ EARLIER = {
 """What the status says at first about the learner's earlier work (progress store states)."""
 BUTTONS = (("run", "Run ⏎"), ("step", "Step ^t"), ("compare", "Compare ^f"),
            ("hint", "Hint ^g"), ("skip", "Skip ^o"), ("reset", "Reset ^r"), ("cancel", "Cancel Esc"))
+
+
+def _button(label: str, name: str) -> Button:
+    """A clickable action button. Only Run is in the Tab order (an exercise with nothing to
+    type still needs one stop that Enter runs); the others have their own keys."""
+    button = Button(label, id=f"{name}-button", compact=True)
+    button.can_focus = name == "run"
+    return button
 
 
 class ExercisePane(Vertical):
@@ -117,7 +125,7 @@ class ExercisePane(Vertical):
         with Horizontal(id="buttons"):
             for name, label in BUTTONS:
                 if self.offers(name):
-                    yield Button(label, id=f"{name}-button", compact=True)
+                    yield _button(label, name)
         if asks_choice(ex) and runs_first:
             yield self._options()
         yield RunStatus()
@@ -125,13 +133,20 @@ class ExercisePane(Vertical):
         yield HintBox(ex.hints if ex else (), ex.solution if ex else {}, self.hints_shown)
         yield ResultView()
 
+    def first_prompt(self) -> str:
+        """What the status line says before anything happens: the key to press first."""
+        return first_prompt(self.exercise)
+
     def _options(self) -> OptionList:
         options = self.exercise.options if self.exercise is not None else ()
         return OptionList(*[f"{i + 1}. {o}" for i, o in enumerate(options)], id="choices")
 
     def on_mount(self) -> None:
         """Remember the starting inputs; say what happened last time, if anything."""
+        if not self.query(ExerciseFields):  # removed before its children mounted (lesson left)
+            return
         self._last_inputs = self.inputs()
+        self.status.show_text(self.first_prompt())
         if self.state:
             self.status.show_text(EARLIER.get(self.state, f"Earlier: {self.state}."))
 
@@ -179,6 +194,11 @@ class ExercisePane(Vertical):
     def offers(self, action: str) -> bool:
         """Whether this kind of exercise has the action (and its button)."""
         return offers(self.exercise, action)
+
+    @property
+    def _advice(self) -> bool:
+        """Whether the run's status line adds the engine's advice (not when a check follows)."""
+        return not jobs.checks_on_run(self.exercise)
 
     # ----- actions ----------------------------------------------------------------------
 
@@ -237,7 +257,7 @@ class ExercisePane(Vertical):
         self.reports = []
         self.query_one(StepView).clear()
         self.results.clear()
-        self.status.show_text("Press Enter to run.")
+        self.status.show_text(self.first_prompt())
         first = self.fields.first_editable()
         if first is not None:
             first.focus()
@@ -247,6 +267,8 @@ class ExercisePane(Vertical):
     def _start(self, mode: str) -> None:
         if mode == "answer" and not self._has_answer():
             return
+        if mode == "answer" and self.status.has_class("-error"):
+            self.status.show_text("")  # the earlier problem is answered by this attempt
         self.run_id += 1
         self.running = mode != "answer"
         if self.running:  # only runs that take a while say so (no flicker, no extra layout)
@@ -305,7 +327,7 @@ class ExercisePane(Vertical):
                 f"{o.label}: {describe_result(o.result).split('. ')[0]}" for o in message.outcome))
             self.results.show_compare(message.outcome)
         else:
-            self.status.show_text(describe_result(message.outcome.result))
+            self.status.show_text(describe_result(message.outcome.result, self._advice))
             self.results.show_run(message.outcome)
         if self.exercise is not None and not jobs.checks_on_run(self.exercise):
             self.post_message(self.Attempted(self, self.key, self.inputs(), None, ""))
@@ -319,11 +341,11 @@ class ExercisePane(Vertical):
         request, names = message.request, tuple(message.objective.variables)
         self.query_one(StepView).show_step(message.report, request.learning_rate,
                                            request.method, names)
-        self.results.show_steps(message.objective, self.reports, names)
+        self.results.show_steps(message.objective, self.reports, names, request.function)
         if message.result is None:
             self.status.show_text(f"Step {message.report.n} done. Press ^t for the next one.")
             return
-        self.status.show_text(describe_result(message.result))
+        self.status.show_text(describe_result(message.result, self._advice))
         if jobs.checks_on_run(self.exercise):
             self._start("answer")
 
@@ -332,9 +354,12 @@ class ExercisePane(Vertical):
         if message.run_id != self.run_id:
             return
         self.running = False
-        self.status.show_check(message.passed, message.message)
+        text = message.message
         if self.exercise is not None and message.passed and self.exercise.explain:
-            self.status.show_check(True, f"{message.message} {self.exercise.explain}".strip())
+            text = f"{text} {self.exercise.explain}".strip()
+        elif message.passed is False and self.offers("hint") and not self.query_one(HintBox).revealed:
+            text = f"{text} Press ^g for a hint."
+        self.status.show_check(message.passed, text)
         self.post_message(self.Attempted(self, self.key, message.inputs, message.passed,
                                          message.message))
 

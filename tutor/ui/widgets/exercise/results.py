@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.text import Text
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
 
 from tutor.ui.widgets.exercise.contour_plot import LevelView
 from tutor.ui.widgets.exercise.cost_plot import CostPlot
@@ -16,6 +19,7 @@ from tutor.ui.widgets.exercise.function_plot import FunctionPlot
 from tutor.ui.widgets.exercise.iteration_table import (
     IterationTable, rows_from_path, rows_from_reports,
 )
+from tutor.ui.widgets.exercise.runner import derivative_of
 
 PATH_POINTS = 400
 """Most path points handed to a plot (they thin again to their own width)."""
@@ -33,13 +37,15 @@ class ResultView(Vertical):
     DEFAULT_CSS = """
     ResultView { height: auto; display: none; }
     ResultView.-shown { display: block; }
+    ResultView > #derivative { padding: 0 1; }
     ResultView > #plots { height: 13; }
     ResultView > #plots > * { display: none; }
     ResultView > #plots > .-shown { display: block; }
     """
 
     def compose(self) -> ComposeResult:
-        """Cost plot and one of the three right-hand views, then the table."""
+        """The derivative, cost plot and one of the three right-hand views, then the table."""
+        yield Static("", id="derivative")
         with Horizontal(id="plots"):
             yield CostPlot()
             yield FunctionPlot()
@@ -52,6 +58,13 @@ class ResultView(Vertical):
             child.set_class(child in widgets, "-shown")
         self.add_class("-shown")
 
+    def _derivative(self, function: str | None) -> None:
+        """The slope SymPy worked out (`f'(x) = 2*x`): the 'calculate the error' formula."""
+        text = derivative_of(function) if function else ""
+        label = self.query_one("#derivative", Static)
+        label.update(Text(f"slope: {text}" if text else ""))
+        label.display = bool(text)
+
     def clear(self) -> None:
         """Hide every output (new inputs, reset)."""
         self.remove_class("-shown")
@@ -63,21 +76,25 @@ class ResultView(Vertical):
         path, names = result.path, tuple(result.variables)
         self.query_one(CostPlot).show_series([cost_series("", path)])
         picked = sample_indices(len(path), PATH_POINTS)
+        self._derivative(outcome.request.function)
         self._show_shape(outcome.objective, [tuple(path[i].x) for i in picked],
                          [path[i].cost for i in picked], names)
-        self.query_one(IterationTable).show_rows(rows_from_path(path, outcome.objective.gradient), len(names))
+        self.query_one(IterationTable).show_rows(rows_from_path(path, outcome.objective.gradient), names)
 
-    def show_steps(self, objective: Any, reports: Sequence[Any], names: tuple[str, ...]) -> None:
+    def show_steps(self, objective: Any, reports: Sequence[Any], names: tuple[str, ...],
+                   function: str | None = None) -> None:
         """Single steps so far: the same views, grown one iteration at a time."""
         points = [tuple(r.x) for r in reports] + [tuple(reports[-1].new_x)]
         costs = [r.cost for r in reports] + [reports[-1].new_cost]
         self.query_one(CostPlot).show_series([("", list(range(len(costs))), costs)])
+        self._derivative(function)
         self._show_shape(objective, points, costs, names)
-        self.query_one(IterationTable).show_rows(rows_from_reports(reports), len(names))
+        self.query_one(IterationTable).show_rows(rows_from_reports(reports), names)
 
     def show_compare(self, outcomes: Sequence[Any]) -> None:
         """Several runs on one cost plot with a legend; the table lists each run's ending."""
         self.query_one(CostPlot).show_series([cost_series(o.label, o.result.path) for o in outcomes])
+        self._derivative(outcomes[0].request.function if outcomes else None)
         self._reveal(self.query_one(CostPlot))
         self.query_one(IterationTable).show_rows([])
 
@@ -86,6 +103,7 @@ class ResultView(Vertical):
         data, result = outcome.data, outcome.result
         costs = list(result.costs)
         self.query_one(CostPlot).show_series([("", list(range(len(costs))), costs)])
+        self._derivative(None)
         fit_plot = self.query_one(FitPlot)
         fit_plot.show_fit(data.xs, data.ys, result.intercept, result.slope,
                           (getattr(data, "x_name", "x"), getattr(data, "y_name", "y")))
@@ -96,7 +114,8 @@ class ResultView(Vertical):
                     costs: list[float], names: tuple[str, ...]) -> None:
         if len(names) == 1:
             view: Any = self.query_one(FunctionPlot)
-            view.show_guesses(lambda x: objective.value((x,)), [p[0] for p in points], costs)
+            view.show_guesses(lambda x: objective.value((x,)), [p[0] for p in points], costs,
+                              names[0])
         else:
             view = self.query_one(LevelView)
             view.show_path(objective.value, points, names)

@@ -113,6 +113,12 @@ def compile_cached(function: str) -> Any:
     return compile_objective(function)
 
 
+@lru_cache(maxsize=64)
+def derivative_of(function: str) -> str:
+    """`f'(x) = 2*x` for `function` (SymPy's printing, so call it from a worker first)."""
+    return str(compile_cached(function).derivative_text)
+
+
 def objective_for(request: RunRequest) -> Any:
     """Compile the request's function and check the start has one number per variable."""
     objective = compile_cached(request.function)
@@ -159,6 +165,7 @@ def run_descent(
     from tutor.engine import minimize
 
     objective = objective_for(request)
+    derivative_of(request.function)  # printed here, off the UI thread
     settings = {"learning_rate": request.learning_rate, "precision": request.precision,
                 "method": request.method}
     result = minimize(objective, request.start, max_iterations=min(request.iterations, FAST_RUN),
@@ -194,11 +201,15 @@ def parse_compare(text: str) -> tuple[list[float], list[str]]:
 
 
 def resolve_data_path(text: str, data_dir: Path | None) -> Path:
-    """The CSV a fit uses: relative to the lessons' data folder first, else as typed."""
-    typed = Path(str(text).strip()).expanduser()
-    if data_dir is not None and not typed.is_absolute() and (data_dir / typed).is_file():
-        return data_dir / typed
-    return typed
+    """The CSV a fit uses: relative to the lessons' data folder first, else as typed.
+    Served to a class, only the lessons' and the learner's data folders (InputProblem)."""
+    from tutor.lessons.checks import AttemptError
+    from tutor.lessons.checks import resolve_data_path as resolve
+
+    try:
+        return resolve(text, data_dir)
+    except AttemptError as exc:
+        raise InputProblem(str(exc)) from None
 
 
 def run_fit(inputs: Mapping[str, str], data_dir: Path | None,

@@ -112,3 +112,19 @@ def offers(exercise: Exercise | None, action: str) -> bool:
     if action == "cancel":
         return offers(exercise, "run") or offers(exercise, "compare")
     return True
+
+
+def first_prompt(exercise: Exercise | None) -> str:
+    """The status line before the first attempt: which key to press for this kind."""
+    kind = exercise.kind if exercise is not None else "run"
+    if asks_choice(exercise) and not offers(exercise, "run"):
+        return "Pick an option with the arrow keys, then press Enter."
+    if asks_answer(exercise) and not offers(exercise, "run"):
+        return "Type your answer, then press Enter."
+    if kind == "step":
+        return "Press ^t to take one step, or Enter to run to the end."
+    if kind == "fit":
+        return "Press Enter to fit the line."
+    if kind == "compare":
+        return "Press Enter to run them all on one plot."
+    return "Press Enter to run."

@@ -7,6 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from tutor.lessons.verdicts import endless_slide
 from tutor.ui.widgets.exercise.formatting import fmt, fmt_named
 
 STATUS_WORDS = {
@@ -25,11 +26,18 @@ def status_words(status: str, nit: int) -> str:
                         its="iteration" if nit == 1 else "iterations")
 
 
-def describe_result(result: Any) -> str:
-    """`converged in 40 iterations: x = 0.0004, cost = 1.6e-07.` plus the engine's message."""
+def describe_result(result: Any, advice: bool = True) -> str:
+    """`converged in 40 iterations: x = 0.0004, cost = 1.6e-07.` plus, for a run that did
+    not converge, the engine's reason (and its advice when `advice`, i.e. no check follows)."""
     where = fmt_named(tuple(result.variables), tuple(result.x))
     text = f"{status_words(result.status, result.nit)}: {where}, cost = {fmt(result.fun)}."
+    if not advice and result.status in ("converged", "max_iterations"):
+        return text  # the check's verdict says why, and what to try
+    if result.status == "max_iterations" and endless_slide(result):
+        return f"{text} The cost kept falling at the same pace: f may have no lowest point."
     message = str(getattr(result, "message", "") or "").strip()
+    if message and not advice:
+        message = message.split(";")[0].rstrip(".") + "."
     return f"{text} {message}" if message else text
 
 
@@ -77,6 +85,8 @@ class RunStatus(Static):
         """The check's verdict under the outcome: PASS / NOT YET and why."""
         if passed is None:
             self.check_text = message
+        elif passed is False and message.lower().startswith("not yet: "):
+            self.check_text = f"NOT YET: {message[len('not yet: '):]}"
         else:
             self.check_text = f"{'PASS' if passed else 'NOT YET'}: {message}".rstrip(": ")
         self._show()

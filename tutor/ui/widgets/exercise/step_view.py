@@ -17,7 +17,8 @@ def describe_step(report: Any, learning_rate: float, method: str, names: tuple[s
     slope_word = "slope" if one else "gradient"
     new = fmt_point(report.new_x)
     if method == "gd":
-        learn = f"{var} <- {var} - rate*{slope_word} = {fmt_point(report.x)} - {fmt(learning_rate)}*{fmt_point(report.gradient)} = {new}"
+        learn = (f"{var} <- {var} - rate*{slope_word} = {fmt_point(report.x)} - "
+                 f"{fmt(learning_rate)}*{_factor(report.gradient)} = {new}")
     else:
         learn = f"{var} <- {var} + {method} step = {fmt_point(report.x)} + {fmt_point(report.update)} = {new}"
     return (
@@ -26,6 +27,12 @@ def describe_step(report: Any, learning_rate: float, method: str, names: tuple[s
         f"2 calculate the error: {slope_word} = {fmt_point(report.gradient)}\n"
         f"3 learn: {learn}, new f = {fmt(report.new_cost)}"
     )
+
+
+def _factor(values: Any) -> str:
+    """A number as the right-hand factor of a product: `(-6)`, not `*-6`."""
+    text = fmt_point(values)
+    return f"({text})" if text.startswith("-") else text
 
 
 class StepView(Static):

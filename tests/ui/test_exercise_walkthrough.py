@@ -1,0 +1,124 @@
+"""What a learner trips over in the pane, found by walking the lessons at 80x24: the first
+line says which key to press, feedback says what to do next, and the slope is on show."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Input, Static
+
+from tutor.engine import minimize
+from tutor.lessons.model import Exercise
+from tutor.ui.widgets.exercise import ExercisePane
+from tutor.ui.widgets.exercise.function_plot import FunctionPlot
+from tutor.ui.widgets.exercise.iteration_table import IterationTable
+from tutor.ui.widgets.exercise.status import RunStatus, describe_result
+from tutor.ui.widgets.exercise.step_view import StepView
+
+HINTS = ("Square each error.", "Add the squares.", "17.")
+NUMERIC = Exercise(id="rss", lesson_slug="costs", kind="numeric", prompt="What is the RSS?",
+                   goal={"answer": 17, "tolerance": 0.001}, solution={"answer": 17}, hints=HINTS)
+CHOICE = Exercise(id="way", lesson_slug="slope", kind="choice", prompt="Which way?",
+                  options=("left", "right"), goal={"choice": 2}, solution={"choice": 2})
+STEP = Exercise(id="walk", lesson_slug="loop", kind="step", prompt="Step it.", function="(m-1)^2",
+                start=(-2.0,), learning_rate=0.1, editable=("learning_rate",),
+                goal={"end_near": [1]}, solution={}, hints=HINTS)
+COMPARE = Exercise(id="race", lesson_slug="rates", kind="compare", prompt="Which crawls?",
+                   function="x^2", start=(3.0,), compare={"learning_rates": [0.01, 0.1]},
+                   options=("0.01", "0.1"), goal={"choice": 1}, solution={"choice": 1})
+
+
+class Host(App):
+    def __init__(self, exercise: Exercise) -> None:
+        super().__init__()
+        self.exercise = exercise
+
+    def compose(self) -> ComposeResult:
+        yield ExercisePane(self.exercise, id="pane")
+
+
+def status(app: App) -> str:
+    return str(app.query_one(RunStatus).render())
+
+
+async def wait_for(pilot, app: App, text: str, timeout: float = 20.0) -> None:
+    end = time.monotonic() + timeout
+    while text not in status(app):
+        if time.monotonic() > end:
+            raise AssertionError(f"{text!r} never appeared; status: {status(app)!r}")
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize(("exercise", "first"), [
+    (NUMERIC, "Type your answer, then press Enter."),
+    (CHOICE, "Pick an option with the arrow keys, then press Enter."),
+    (STEP, "Press ^t to take one step, or Enter to run to the end."),
+    (COMPARE, "Press Enter to run them all on one plot."),
+])
+async def test_the_first_line_says_which_key_to_press(exercise: Exercise, first: str) -> None:
+    app = Host(exercise)
+    async with app.run_test(size=(80, 24)):
+        assert status(app) == first
+
+
+async def test_a_wrong_answer_points_to_the_hint_key_and_a_right_one_clears_the_problem() -> None:
+    app = Host(NUMERIC)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#field-answer", Input).focus()
+        await pilot.press("enter")  # nothing typed yet
+        await pilot.pause()
+        assert status(app) == "Problem: Type your answer in the answer field, then press Enter."
+        await pilot.press(*"5.67", "enter")
+        await wait_for(pilot, app, "NOT YET")
+        assert status(app) == "NOT YET: Not quite: 5.67 is too small. Press ^g for a hint."
+        for _ in range(4):  # three hints, then the solution: nothing left to point to
+            await pilot.press("ctrl+g")
+        await pilot.press("ctrl+u", *"3", "enter")
+        await wait_for(pilot, app, "is too small.")
+        assert "^g" not in status(app)
+        await pilot.press("ctrl+u", *"17", "enter")
+        await wait_for(pilot, app, "PASS")
+        assert status(app) == "PASS: Right: 17."  # the old "Problem:" line is gone
+
+
+async def test_a_step_shows_the_slope_formula_negative_factors_in_brackets_and_names() -> None:
+    app = Host(STEP)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, app, "Step 1 done")
+        text = app.query_one(StepView).text
+        assert "3 learn: m <- m - rate*slope = -2 - 0.1*(-6) = -1.4, new f = 5.76" in text
+        derivative = app.query_one("#derivative", Static)
+        assert derivative.display and str(derivative.render()) == "slope: f'(m) = 2*m - 2"
+        table = str(app.query_one(IterationTable).render())
+        assert table.splitlines()[0].split() == ["n", "m", "f(m)", "slope", "step"]
+        assert app.query_one(FunctionPlot).variable == "m"
+
+
+async def test_an_exercise_run_leaves_the_why_to_the_check() -> None:
+    app = Host(STEP)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#field-learning_rate", Input).value = "0.01"
+        await pilot.press("enter")
+        await wait_for(pilot, app, "NOT YET")
+        lines = status(app).splitlines()
+        end = 1 - 3 * 0.98 ** 100
+        assert lines[0] == f"stopped at the iteration limit (100 iterations): m = {end:.6g}, cost = {(end - 1) ** 2:.6g}."
+        assert lines[1].startswith("NOT YET: It ended at m = ")
+        assert lines[-1].endswith("a larger learning rate would move faster. Press ^g for a hint.")
+
+
+def test_the_playground_status_keeps_the_engines_reason_and_spots_a_slope_without_end() -> None:
+    crawl = minimize("x^2", [3.0], learning_rate=0.01)
+    assert describe_result(crawl).endswith("allow more iterations or try another learning rate.")
+    assert describe_result(crawl, advice=False).endswith("cost = 0.158292.")
+    line = minimize("2x", [3.0], learning_rate=0.1)
+    assert describe_result(line) == ("stopped at the iteration limit (100 iterations): x = -17, "
+                                     "cost = -34. The cost kept falling at the same pace: f may "
+                                     "have no lowest point.")
+    blown = minimize("x^2", [3.0], learning_rate=1.5)
+    assert describe_result(blown, advice=False).endswith(
+        "Diverged: the cost grew on each of the last 10 steps.")
