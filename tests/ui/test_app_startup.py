@@ -67,7 +67,7 @@ def test_first_paint_needs_no_sympy_yaml_or_markdown(data_dir: Path, lessons_dir
     first = seen["first_paint"]
     assert first["loaded"] == [] and first["screen"] == "TutorScreen"
     assert first["header"] == "Lesson 1 of 3 - 0%"
-    assert first["reader"] == ["Label", "ObjectiveList", "Prose"]
+    assert first["reader"] == ["Static", "ObjectiveList", "Prose"]
     assert first["prose"] == [
         "A machine learns by repeating three steps: predict, calculate the error, learn."]
     assert seen["after_warm_up"] == {"sympy": True, "ready": True}

@@ -69,7 +69,8 @@ class TutorScreen(Screen[None]):
         self._apply_width(self.app.size.width)  # before the children exist: styled once
         yield TutorHeader(id="header")
         with Horizontal(id="body"):
-            yield LessonList(id="lesson-list")
+            if self.app.size.width >= WIDE:  # hidden on narrow terminals: mounted after
+                yield LessonList(id="lesson-list")
             yield LessonReader(id="reader")
         yield Footer()
 
@@ -91,6 +92,7 @@ class TutorScreen(Screen[None]):
     async def on_mount(self) -> None:
         """Open the requested lesson, or resume where the learner left off."""
         self._apply_width(self.app.size.width)
+        self.reader.focus()  # before its content exists: the focus style is applied once
         if isinstance(self.lessons, LessonSet):
             self.full.set()
         elif not self.lessons.lessons:
@@ -106,7 +108,6 @@ class TutorScreen(Screen[None]):
         else:
             await (self._open(start, resume) if start else self._show_empty())
             self._settled.set()
-        self.reader.focus()
 
     # ---- lessons -------------------------------------------------------------------------
 
@@ -131,6 +132,7 @@ class TutorScreen(Screen[None]):
 
     async def _complete_opening(self, slug: str, resume: bool, painted: asyncio.Event) -> None:
         await painted.wait()
+        await self._ensure_list()
         await self._load_all()
         lesson = self.lessons.find(slug)
         self._stub = None
@@ -165,7 +167,13 @@ class TutorScreen(Screen[None]):
             return
         await self._open(lesson, resume)
 
+    async def _ensure_list(self) -> None:
+        """Mount the lesson list if the first paint went without it (narrow terminal)."""
+        if not self.query(LessonList):
+            await self.query_one("#body").mount(LessonList(id="lesson-list"), before=0)
+
     async def _open(self, lesson: Lesson, resume: bool = False) -> None:
+        await self._ensure_list()
         self._stub = None
         self.store.set_current_lesson(lesson.slug)
         self.loaded.clear()
@@ -198,6 +206,7 @@ class TutorScreen(Screen[None]):
         return [problem_text(p.path, p.line, p.message) for p in self.lessons.problems]
 
     async def _show_empty(self) -> None:
+        await self._ensure_list()
         notices = self._problem_notices() or ["No lessons were found."]
         await self.reader.show_notice("\n".join(notices))
         self.refresh_progress()
@@ -266,7 +275,8 @@ class TutorScreen(Screen[None]):
         finished = self._finished()
         current = self.current.slug if self.current else None
         entries = [self._entry(lesson, finished, current) for lesson in self.lessons.lessons]
-        self.lesson_list.show_entries(entries, [p.path for p in self.lessons.problems], current)
+        for shown in self.query(LessonList):  # not there yet while a narrow screen starts
+            shown.show_entries(entries, [p.path for p in self.lessons.problems], current)
         self._refresh_header()
 
     def _entry(self, lesson: Lesson | LessonStub, finished: set[str],
@@ -363,8 +373,9 @@ class TutorScreen(Screen[None]):
         self._list_open = is_open
         self._apply_width(self.size.width)
 
-    def action_toggle_list(self) -> None:
+    async def action_toggle_list(self) -> None:
         """Show or hide the lesson list (hidden by default on narrow terminals)."""
+        await self._settled.wait()
         opening = not self.has_class("list-open")
         self._set_list_open(opening)
         if opening:

@@ -20,7 +20,7 @@ from textual.content import Content, Span
 from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Static
 
 from tutor.lessons import Exercise, Lesson, MarkdownSegment
 
@@ -180,7 +180,7 @@ def opening_widgets(title: str, objectives: Sequence[str], paragraphs: Sequence[
                     notices: Sequence[str] = ()) -> list[Widget]:
     """Notices, the lesson title, its objectives and the opening paragraphs."""
     widgets: list[Widget] = [Static(n, classes="problem-notice") for n in notices]
-    widgets.append(Label(f"Lesson {number} of {total}: {title}", classes="lesson-title"))
+    widgets.append(Static(f"Lesson {number} of {total}: {title}", classes="lesson-title"))
     if objectives:
         widgets.append(objectives_widget(objectives))
     for index, paragraph in enumerate(paragraphs):
@@ -321,7 +321,7 @@ class LessonReader(VerticalScroll):
             hint = f"Next: lesson {number + 1}, {next_title} (ctrl+n)."
         else:
             hint = "This is the last lesson. Well done!"
-        widgets.append(Label(hint, classes="next-hint"))
+        widgets.append(Static(hint, classes="next-hint"))
         widgets.append(LessonNav(has_previous=number > 1, has_next=number < total))
         return widgets
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Label
+from textual.widgets import Static
 
 
 def progress_text(position: int, total: int, percent: int) -> str:
@@ -20,20 +20,20 @@ class TutorHeader(Horizontal):
     """Always shows `gd-tutor`, the current lesson title and overall progress."""
 
     def compose(self) -> ComposeResult:
-        """Three labels: the name, the lesson title (shrinks first), the progress."""
-        yield Label("gd-tutor", id="header-app-name")
-        yield Label("", id="header-lesson")
-        yield Label(progress_text(0, 0, 0), id="header-progress")
+        """Three one-line Statics: the name, the lesson title (shrinks first), the progress."""
+        yield Static("gd-tutor", id="header-app-name")
+        yield Static("", id="header-lesson")
+        yield Static(progress_text(0, 0, 0), id="header-progress")
 
     @property
-    def lesson_label(self) -> Label:
+    def lesson_label(self) -> Static:
         """The label holding the current lesson's title."""
-        return self.query_one("#header-lesson", Label)
+        return self.query_one("#header-lesson", Static)
 
     @property
-    def progress_label(self) -> Label:
+    def progress_label(self) -> Static:
         """The label holding "Lesson N of M - P%"."""
-        return self.query_one("#header-progress", Label)
+        return self.query_one("#header-progress", Static)
 
     def show(self, *, title: str, position: int, total: int, percent: int) -> None:
         """Update everything the header displays in one go."""
