@@ -131,7 +131,7 @@ async def test_saved_inputs_restore_and_changes_are_reported_once_settled() -> N
         assert rate.value == "0.35"
         assert app.query_one("#field-function", Input).value == "x^2"  # not editable
         rate.focus()
-        await pilot.press("backspace", "backspace", "4", "5")
+        await pilot.press("end", "backspace", "backspace", "4", "5")  # end: edit, not replace
         await pilot.pause(0.1)
         assert not [e for e in app.events if isinstance(e, ExercisePane.InputsChanged)]
         await pilot.pause(1.0)

@@ -122,3 +122,25 @@ def test_the_playground_status_keeps_the_engines_reason_and_spots_a_slope_withou
     blown = minimize("x^2", [3.0], learning_rate=1.5)
     assert describe_result(blown, advice=False).endswith(
         "Diverged: the cost grew on each of the last 10 steps.")
+
+
+async def test_tabbing_into_a_field_and_typing_replaces_its_value() -> None:
+    """A learner Tabs to the rate (0.1) and types 0.9: the rate is 0.9, not 0.10.9."""
+    app = Host(STEP)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#run-button").focus()
+        await pilot.press("shift+tab")
+        assert app.focused.id == "field-learning_rate"
+        await pilot.press(*"0.9")
+        assert app.focused.value == "0.9"
+        await pilot.press("home", "delete", "1")  # moving the cursor edits instead
+        assert app.focused.value == "1.9"
+
+
+async def test_an_answer_replaces_the_first_note_instead_of_sitting_under_it() -> None:
+    app = Host(NUMERIC)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#field-answer", Input).focus()
+        await pilot.press(*"17", "enter")
+        await wait_for(pilot, app, "PASS")
+        assert status(app) == "PASS: Right: 17."

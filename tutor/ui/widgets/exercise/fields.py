@@ -23,6 +23,8 @@ LABELS = {
 
 WIDE_FIELDS = ("function", "data", "answer")
 """Fields that get a row of their own."""
+LAST_FIELDS = ("compare",)
+"""Fields on a row of their own after the others (a list of rates or methods is long)."""
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,9 @@ class FieldRow(Horizontal):
                            id="field-scale", disabled=not spec.editable)
             return
         suggester = SuggestFromList(METHOD_NAMES, case_sensitive=False) if spec.key == "method" else None
-        yield FieldInput(spec.value, placeholder=spec.placeholder, id=f"field-{spec.key}", compact=True,
-                    disabled=not spec.editable, suggester=suggester, select_on_focus=False)
+        placeholder = spec.placeholder if spec.editable else ""  # no "e.g." in a fixed field
+        yield FieldInput(spec.value, placeholder=placeholder, id=f"field-{spec.key}", compact=True,
+                    disabled=not spec.editable, suggester=suggester, select_on_focus=True)
 
 
 class ExerciseFields(Vertical):
@@ -128,13 +131,16 @@ class ExerciseFields(Vertical):
     def compose(self) -> ComposeResult:
         """Rows of FieldRow widgets in the order given."""
         narrow: list[FieldSpec] = []
+        last: list[FieldSpec] = []
         for spec in self.specs:
             if spec.key in WIDE_FIELDS:
                 yield Horizontal(FieldRow(spec))
             else:
-                narrow.append(spec)
+                (last if spec.key in LAST_FIELDS else narrow).append(spec)
         for i in range(0, len(narrow), 3):
             yield Horizontal(*(FieldRow(s) for s in narrow[i:i + 3]))
+        for spec in last:
+            yield Horizontal(FieldRow(spec))
 
     @property
     def keys(self) -> tuple[str, ...]:

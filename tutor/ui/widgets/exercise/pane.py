@@ -267,13 +267,18 @@ class ExercisePane(Vertical):
     def _start(self, mode: str) -> None:
         if mode == "answer" and not self._has_answer():
             return
-        if mode == "answer" and self.status.has_class("-error"):
-            self.status.show_text("")  # the earlier problem is answered by this attempt
+        if mode == "answer" and (self.status.has_class("-error")
+                                 or self.status.outcome_text in self._notes()):
+            self.status.show_text("")  # the problem or the first note is answered by this attempt
         self.run_id += 1
         self.running = mode != "answer"
         if self.running:  # only runs that take a while say so (no flicker, no extra layout)
             self.set_timer(RUNNING_NOTE_S, lambda run_id=self.run_id: self._note_running(run_id))
         self._run_worker(self.run_id, mode, self.inputs())
+
+    def _notes(self) -> set[str]:
+        """The status texts that only say what to do (first prompt, earlier work)."""
+        return {self.first_prompt(), *EARLIER.values()}
 
     def _note_running(self, run_id: int) -> None:
         if run_id == self.run_id and self.running and not self.status.outcome_text.startswith("Running"):
