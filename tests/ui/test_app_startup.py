@@ -41,6 +41,7 @@ def display(self, screen, renderable):
             "header": str(screen.query_one("#header-progress").content),
             "reader": [type(w).__name__ for w in reader.children],
             "prose": [str(w.content) for w in reader.query("Prose")],
+            "list": len(screen.query("LessonList")),
         }
     return original(self, screen, renderable)
 
@@ -66,6 +67,7 @@ def test_first_paint_needs_no_sympy_yaml_or_markdown(data_dir: Path, lessons_dir
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     first = seen["first_paint"]
     assert first["loaded"] == [] and first["screen"] == "TutorScreen"
+    assert first["list"] == 0  # hidden at 80 columns, so mounted after the first paint
     assert first["header"] == "Lesson 1 of 3 - 0%"
     assert first["reader"] == ["Static", "ObjectiveList", "Prose"]
     assert first["prose"] == [
@@ -100,6 +102,19 @@ async def test_keys_pressed_before_the_lessons_finish_loading_still_work(make_ap
                 break
         assert screen.current.slug == "counting" and screen.reader.lesson.slug == "counting"
         assert str(screen.query_one("#header-progress").content) == "Lesson 2 of 3 - 0%"
+
+
+async def test_ctrl_l_at_once_on_a_narrow_terminal_opens_the_list(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+l")
+        screen = app.screen
+        await asyncio.wait_for(screen.loaded.wait(), timeout=30)
+        await pilot.pause()
+        assert screen.lesson_list.display and screen.lesson_list.has_focus
+        prompts = [str(option.prompt) for option in screen.lesson_list.options]
+        assert prompts == ["▶ now   1. First steps", "· todo  2. Counting updates",
+                           "· todo  3. Wrapping up"]
 
 
 async def test_first_paint_resumes_the_stored_lesson(make_app: Any, data_dir: Path) -> None:
