@@ -216,6 +216,7 @@ def test_fit_slope_near_uses_the_lesson_data() -> None:
     ({"learning_rate": -0.1}, "The learning rate must be a number above 0, like 0.1."),
     ({"iterations": 10 ** 9}, "The number of iterations must be a whole number from 1 to 10000000."),
     ({"iterations": 2.5}, "The number of iterations must be a whole number from 1 to 10000000."),
+    ({"precision": -1}, "The precision must be 0 or more, like 0.0001."),
     ({"method": "sgd"}, "'sgd' is not a method; use one of gd, momentum, nesterov, adagrad, "
                         "rmsprop, adam."),
     ({"start": "1, 2"}, "The start point has 2 number(s) but the function has 1 variable(s) (x); "
@@ -324,3 +325,8 @@ def test_served_learners_cannot_fit_files_outside_the_data_folders(
     mine = check_attempt(exercise, inputs | {"data": "mine.csv"})
     assert mine.message.startswith("The slope came out 2") and mine.result is not None
     assert check_attempt(exercise, inputs | {"data": str(own / "mine.csv")}).result is not None
+
+
+def test_precision_zero_means_run_to_the_limit_as_in_the_pane() -> None:
+    outcome = check({"stop_at_limit": True}, {"precision": "0"})
+    assert outcome.passed and outcome.result.nit == 100

@@ -204,7 +204,7 @@ async def test_choice_is_checked_when_an_option_is_chosen() -> None:
     app = Host(exercise)
     async with app.run_test(size=(80, 24)) as pilot:
         app.query_one(OptionList).focus()
-        await pilot.press("down", "enter")
+        await pilot.press("down", "down", "enter")  # nothing is highlighted at first
         await settle(pilot, app)
         event = attempts(app)[-1]
         assert event.inputs["choice"] == "2" and event.passed is True
@@ -242,7 +242,7 @@ async def test_compare_exercise_runs_its_own_rates_and_checks_the_choice() -> No
         # seeing the runs is not an answer: reported unchecked (passed None) so inputs are saved
         assert [e.passed for e in attempts(app)] == [None]
         app.query_one(OptionList).focus()
-        await pilot.press("down", "enter")
+        await pilot.press("down", "down", "enter")
         await settle(pilot, app)
         assert attempts(app)[-1].passed is True and attempts(app)[-1].inputs["choice"] == "2"
 

@@ -144,3 +144,28 @@ async def test_an_answer_replaces_the_first_note_instead_of_sitting_under_it() -
         await pilot.press(*"17", "enter")
         await wait_for(pilot, app, "PASS")
         assert status(app) == "PASS: Right: 17."
+
+
+async def test_enter_alone_does_not_answer_a_choice_with_the_first_option() -> None:
+    """The answer to lesson 5's and 6's choices is option 1: Enter by accident must not pass."""
+    app = Host(CHOICE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        options = app.query_one("#choices")
+        options.focus()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert options.highlighted is None
+        assert status(app) == "Pick an option with the arrow keys, then press Enter."
+        await pilot.press("down", "down", "enter")
+        await wait_for(pilot, app, "PASS")
+
+
+async def test_a_saved_choice_is_highlighted_again() -> None:
+    class Saved(Host):
+        def compose(self) -> ComposeResult:
+            yield ExercisePane(self.exercise, id="pane", saved_inputs={"choice": "2"})
+
+    app = Saved(CHOICE)
+    async with app.run_test(size=(80, 24)):
+        assert app.query_one("#choices").highlighted == 1
+        assert app.query_one(ExercisePane).inputs()["choice"] == "2"

@@ -69,6 +69,8 @@ def _number(value: Any, what: str, example: str, *, positive: bool = True) -> fl
         raise AttemptError(f"The {what} must be a number, like {example}.") from None
     if isinstance(value, bool) or not math.isfinite(number) or (positive and number <= 0):
         raise AttemptError(f"The {what} must be a number above 0, like {example}.")
+    if number < 0:
+        raise AttemptError(f"The {what} must be 0 or more, like {example}.")
     return number
 
 
@@ -128,7 +130,8 @@ def settings_for(exercise: Exercise, inputs: Mapping[str, Any]) -> Settings:
                               else exercise.learning_rate or DEFAULT_LEARNING_RATE,
                               "learning rate", "0.1"),
         iterations=_iterations(_given(exercise, inputs, "iterations")),
-        precision=_number(_given(exercise, inputs, "precision"), "precision", "0.0001"),
+        precision=_number(_given(exercise, inputs, "precision"), "precision", "0.0001",
+                          positive=False),  # 0: never stop early, as in the pane
         method=method,
         scale=_flag(inputs.get("scale", exercise.scale)),
         data=None if data is None else str(data),

@@ -145,10 +145,19 @@ class ExercisePane(Vertical):
         """Remember the starting inputs; say what happened last time, if anything."""
         if not self.query(ExerciseFields):  # removed before its children mounted (lesson left)
             return
+        self._choose_saved_option()
         self._last_inputs = self.inputs()
         self.status.show_text(self.first_prompt())
         if self.state:
             self.status.show_text(EARLIER.get(self.state, f"Earlier: {self.state}."))
+
+    def _choose_saved_option(self) -> None:
+        """No option highlighted until the learner moves (Enter alone must not answer 1),
+        unless they chose one before."""
+        for options in self.query("#choices").results(OptionList):
+            saved = str(self.saved_inputs.get("choice", "")).strip()
+            count = len(options.options)
+            options.highlighted = int(saved) - 1 if saved.isdigit() and 1 <= int(saved) <= count else None
 
     @property
     def running(self) -> bool:

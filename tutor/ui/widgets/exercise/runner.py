@@ -58,12 +58,17 @@ class FitOutcome:
     result: Any
 
 
+EXAMPLES = {"precision": "0.0001", "start": "3", "iteration limit": "100"}
+"""A sensible example number for each field's messages (else 0.1)."""
+
+
 def parse_number(text: str, label: str) -> float:
     """A finite float from `text`, or InputProblem naming the field."""
     try:
         value = float(str(text).strip())
     except ValueError:
-        raise InputProblem(f"The {label} must be a number, like 0.1, not '{text}'.") from None
+        example = EXAMPLES.get(label, "0.1")
+        raise InputProblem(f"The {label} must be a number, like {example}, not '{text}'.") from None
     if not math.isfinite(value):
         raise InputProblem(f"The {label} must be a finite number, not '{text}'.")
     return value
