@@ -108,6 +108,37 @@ class TutorApp(App[None]):
         if self.store is not None:
             self.store.close()
 
+    def _fatal_error(self) -> None:
+        """An unexpected error: one sentence for the learner, the traceback to a crash log.
+
+        Progress is committed as the learner goes, so nothing is lost by stopping here.
+        `GD_TUTOR_DEBUG=1` keeps Textual's own traceback on screen for developers.
+        """
+        if os.environ.get("GD_TUTOR_DEBUG"):
+            super()._fatal_error()
+            return
+        import traceback
+
+        where = self._write_crash_log(traceback.format_exc())
+        self.bell()
+        self._exit_renderables.append(
+            "gd-tutor stopped after an internal error; your progress is saved. "
+            + (f"Details are in {where}." if where else "Run again with GD_TUTOR_DEBUG=1 for details."))
+        self._close_messages_no_wait()
+
+    def _write_crash_log(self, text: str) -> Path | None:
+        """Append `text` to crash.log beside the progress store; None if that cannot be done."""
+        try:
+            folder = Path(self.store.path).parent if self.store is not None else None
+            if folder is None:
+                return None
+            log = folder / "crash.log"
+            with log.open("a", encoding="utf-8") as out:
+                out.write(text + "\n")
+            return log
+        except OSError:
+            return None
+
     def action_help(self) -> None:
         """Show every key (collected from the screen under the help)."""
         from tutor.ui.screens.help import HelpScreen, collect_keys
