@@ -27,8 +27,9 @@ def _run(lessons: LessonIndex, **options: object) -> int:
     gc.disable()
     from tutor.ui.app import TutorApp
 
-    TutorApp(lessons=lessons, **options).run()  # type: ignore[arg-type]
-    return 0
+    app = TutorApp(lessons=lessons, **options)  # type: ignore[arg-type]
+    app.run()
+    return app.return_code or 0
 
 
 def tutor_command(args: argparse.Namespace) -> int:
