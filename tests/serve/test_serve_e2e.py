@@ -111,4 +111,4 @@ async def test_stopping_the_server_ends_every_session_and_exits_zero(tmp_path, c
     assert not [pid for pid in tutors if os.path.exists(f"/proc/{pid}")]
     await client.close()
     [row] = class_report(tmp_path / "data")
-    assert row.learner == "alice" and row.current_lesson and row.last_seen
+    assert row.learner == "alice" and row.current_lesson and row.last_seen, row

@@ -29,7 +29,12 @@ from typing import Any
 TUTOR_MODULE = "tutor.cli"
 # The app's modules, its lesson loader and the engine (SymPy, which the app would import
 # in a thread right after its first paint).
-PRELOAD = ("argparse", "tutor.commands.app", "tutor.ui.app", "tutor.engine")
+PRELOAD = (
+    "argparse", "tutor.commands.app", "tutor.ui.app", "tutor.engine",
+    # loaded right after the first paint (full lessons, markdown, the exercise pane)
+    "yaml", "tutor.lessons.blocks", "tutor.lessons.claims", "textual.widgets._markdown",
+    "tutor.ui.widgets.exercise",
+)
 
 
 def preload(modules: tuple[str, ...] = PRELOAD) -> None:

@@ -8,8 +8,11 @@ frame, and imports SymPy in a thread once the lesson is fully on screen.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import os
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +58,7 @@ class TutorApp(App[None]):
         self.store: ProgressStore | None = None
         self.engine_ready = False
         self._warm_up_started = False
+        self._stamped = False
 
     def get_default_screen(self) -> TutorScreen:
         """The main screen, on the progress store (opened here; written after the first paint)."""
@@ -64,10 +68,29 @@ class TutorApp(App[None]):
     def on_mount(self) -> None:
         """Say if the store had to be moved aside; open the playground if asked for."""
         self.call_after_refresh(self._stamp_store)
+        self._catch_termination()
         if self.store is not None and self.store.warning:
             self.notify(self.store.warning, title="Progress", severity="warning", timeout=15)
         if self._playground is not None:
             self.action_playground(**vars(self._playground))
+
+    def _catch_termination(self) -> None:
+        """SIGHUP (the terminal or SSH connection went away) and SIGTERM: save, then leave."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._terminate)
+
+    def _terminate(self) -> None:
+        self._save_everything()
+        self.exit()
+
+    def _save_everything(self) -> None:
+        """Write what is not yet written: the visit, the lesson on show, typed inputs."""
+        self._stamp_store()
+        for screen in self.screen_stack:
+            if isinstance(screen, TutorScreen):
+                screen.save_now()
 
     def _stamp_store(self) -> None:
         """Record that the learner was here (and their name when the server gives one).
@@ -76,8 +99,9 @@ class TutorApp(App[None]):
         `gd-tutor` pauses during start-up is switched back on.
         """
         gc.enable()
-        if self.store is None:
+        if self.store is None or self._stamped:
             return
+        self._stamped = True
         self.store.touch()
         learner = os.environ.get("GD_TUTOR_LEARNER")
         if learner:
@@ -98,9 +122,7 @@ class TutorApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit, first saving anything typed but not yet saved, so nothing is lost."""
-        for screen in self.screen_stack:
-            if isinstance(screen, TutorScreen):
-                screen.save_typed_inputs()
+        self._save_everything()
         await super().action_quit()
 
     def on_unmount(self) -> None:

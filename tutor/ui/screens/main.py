@@ -327,6 +327,12 @@ class TutorScreen(Screen[None]):
         self._remember(event)
         self.store.save_inputs(event.key, event.inputs)
 
+    def save_now(self) -> None:
+        """Save everything at once (quitting, or the terminal went away): lesson and inputs."""
+        if self.current is not None and self.store.current_lesson() != self.current.slug:
+            self.store.set_current_lesson(self.current.slug)
+        self.save_typed_inputs()
+
     def save_typed_inputs(self) -> None:
         """Save what is typed in every pane right now (the panes wait a moment before saving)."""
         for pane in self.reader.panes:
