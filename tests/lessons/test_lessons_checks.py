@@ -330,3 +330,24 @@ def test_served_learners_cannot_fit_files_outside_the_data_folders(
 def test_precision_zero_means_run_to_the_limit_as_in_the_pane() -> None:
     outcome = check({"stop_at_limit": True}, {"precision": "0"})
     assert outcome.passed and outcome.result.nit == 100
+
+
+def test_a_diverged_run_advises_what_the_learner_may_change() -> None:
+    # lesson 7: x^4 - 3x^3 + 2 at rate 0.05, only the start editable; from 5 the first step
+    # (0.05 * 275) flies past the valley
+    goal = {"end_near": [2.25]}
+    fields = {"function": "x^4 - 3x^3 + 2", "start": (-1.0,), "learning_rate": 0.05,
+              "editable": ("start",)}
+    outcome = check(goal, {"start": 5}, **fields)
+    nit = minimize("x^4 - 3x^3 + 2", [5.0], learning_rate=0.05).nit
+    assert outcome.message.startswith(f"It diverged at iteration {nit}: ")
+    assert outcome.message.endswith("Try a start closer to the bottom, where the slope is gentler.")
+    rate = check({"converge_within": 20}, {"learning_rate": 1.5})
+    assert rate.message.endswith("Try a smaller learning rate.")
+
+
+@pytest.mark.parametrize("typed", ["-1,2", "-1, 2", "-1 2", "(-1, 2)", "[-1,2]", "-1;2"])
+def test_a_start_typed_any_common_way_is_read_as_the_pane_reads_it(typed: str) -> None:
+    goal = {"end_near": [-1, 2]}
+    outcome = check(goal, {"function": "(x+1)^2 + (y-2)^2", "start": typed})
+    assert outcome.passed and outcome.result.path[0].x == (-1.0, 2.0)

@@ -185,3 +185,8 @@ def test_iteration_table_text_lines_up_in_columns() -> None:
     assert lines[2].split() == ["0", "3", "9", "6", "-0.6"]
     assert lines[3].split() == ["..."] * 5
     assert lines[4].split() == ["40", "0.000398768", "1.59e-07", "0.000797537"]
+
+
+@pytest.mark.parametrize("typed", ["-1,2", "-1, 2", "-1 2", "(-1, 2)", "[-1,2]", "-1;2"])
+def test_parse_start_reads_the_common_ways_of_writing_a_point(typed: str) -> None:
+    assert runner.parse_start(typed) == (-1.0, 2.0)

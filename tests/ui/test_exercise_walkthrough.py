@@ -169,3 +169,17 @@ async def test_a_saved_choice_is_highlighted_again() -> None:
     async with app.run_test(size=(80, 24)):
         assert app.query_one("#choices").highlighted == 1
         assert app.query_one(ExercisePane).inputs()["choice"] == "2"
+
+
+async def test_two_variables_read_f_of_x_y_and_gradient() -> None:
+    walk = Exercise(id="map", lesson_slug="two", kind="step", function="x^2 + 3y^2",
+                    start=(3.0, 2.0), learning_rate=0.1, editable=("learning_rate",),
+                    goal={"converge_within": 50}, solution={})
+    app = Host(walk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, app, "Step 1 done")
+        text = app.query_one(StepView).text
+        assert "1 predict: (x, y) = (3, 2), f(x, y) = 21" in text
+        assert str(app.query_one("#derivative", Static).render()) == (
+            "gradient: df/dx = 2*x, df/dy = 6*y")

@@ -117,7 +117,7 @@ def settings_for(exercise: Exercise, inputs: Mapping[str, Any]) -> Settings:
         raise AttemptError(f"'{method}' is not a method; use one of {', '.join(METHODS)}.")
     start = inputs.get("start", exercise.start)
     try:
-        point = None if start is None else parse_point(start)
+        point = None if start is None else parse_point(start_text(start))
     except ValueError as exc:
         raise AttemptError(_sentence(exc)) from None
     function = inputs.get("function", exercise.function)
@@ -137,6 +137,14 @@ def settings_for(exercise: Exercise, inputs: Mapping[str, Any]) -> Settings:
         data=None if data is None else str(data),
         editable=tuple(exercise.editable),
     )
+
+
+def start_text(value: Any) -> Any:
+    """A typed start as the pane reads it: `(-1, 2)`, `-1 2` and `-1;2` all mean -1,2."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().strip("()[]").replace(";", ",").replace(",", " ")
+    return ",".join(text.split()) or value
 
 
 def check_attempt(exercise: Exercise, inputs: Mapping[str, Any] | None = None) -> CheckOutcome:

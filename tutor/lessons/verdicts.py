@@ -53,11 +53,19 @@ def _cost(result: Any) -> float:
     return float(getattr(result, "fun", getattr(result, "cost", math.nan)))
 
 
-def diverged_message(result: Any) -> str:
-    """Why a diverged run failed, and what to try."""
+def diverged_message(result: Any, settings: RunSettings | None = None) -> str:
+    """Why a diverged run failed, and what to try (what the learner may change)."""
     how = ("the cost blew up beyond any number" if not math.isfinite(_cost(result))
            else "the cost grew every step")
-    return f"It diverged at iteration {result.nit}: {how}. Try a smaller learning rate."
+    if settings is None or _may_edit(settings, "learning_rate"):
+        advice = "Try a smaller learning rate."
+    elif _may_edit(settings, "start"):
+        advice = "Try a start closer to the bottom, where the slope is gentler."
+    elif _may_edit(settings, "function"):
+        advice = "Check the function: this one sends the steps further each time."
+    else:
+        advice = "Try a smaller learning rate."
+    return f"It diverged at iteration {result.nit}: {how}. {advice}"
 
 
 def _updates(count: int) -> str:
@@ -115,7 +123,7 @@ def unfinished_message(result: Any, settings: RunSettings) -> str:
 def _converge_within(limit: Any, result: Any, settings: RunSettings) -> Verdict:
     limit = int(limit)
     if result.status == "diverged":
-        return False, diverged_message(result)
+        return False, diverged_message(result, settings)
     if result.status != "converged":
         return False, unfinished_message(result, settings)
     if result.nit > limit:
@@ -126,7 +134,7 @@ def _converge_within(limit: Any, result: Any, settings: RunSettings) -> Verdict:
 def _diverge(wanted: Any, result: Any, settings: RunSettings) -> Verdict:
     if not wanted:
         if result.status == "diverged":
-            return False, diverged_message(result)
+            return False, diverged_message(result, settings)
         return True, "It did not diverge."
     if result.status == "diverged":
         return True, f"It diverged at iteration {result.nit}, as hoped: each step overshot."
@@ -143,7 +151,7 @@ def _stop_at_limit(wanted: Any, result: Any, settings: RunSettings) -> Verdict:
         return True, (f"It used all {result.nit} iterations without converging." if at_limit
                       else f"It finished before the limit of {settings.iterations}.")
     if result.status == "diverged":
-        return False, diverged_message(result)
+        return False, diverged_message(result, settings)
     if wanted:
         return False, (f"It converged in {result.nit} updates, before the limit of "
                        f"{settings.iterations}; a smaller learning rate or fewer iterations "
@@ -166,7 +174,7 @@ def _end_near(target: Any, result: Any, settings: RunSettings, tolerance: float)
         return False, (f"The goal point has {len(want)} number(s) but the run has "
                        f"{len(got)} variable(s).")
     if result.status == "diverged":
-        return False, diverged_message(result)
+        return False, diverged_message(result, settings)
     distance = max(abs(a - b) for a, b in zip(want, got))
     where = _point_text(names, got)
     if distance <= tolerance:

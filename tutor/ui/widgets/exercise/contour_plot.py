@@ -84,7 +84,7 @@ class LevelView(Widget):
         xr = axis_range([p[0] for p in self.path])
         yr = axis_range([p[1] for p in self.path])
         a, b = self.names[0], self.names[1] if len(self.names) > 1 else "y"
-        title = f"levels of f: '{SHADES[1]}' low '{SHADES[-1]}' high; S start o path E end"
+        title = f"S start o path E end; {SHADES[1]} low {SHADES[-1]} high"  # whole at 80 columns
         axes = f"{a} {xr[0]:.3g}..{xr[1]:.3g} across, {b} {yr[0]:.3g}..{yr[1]:.3g} up"
         text = Text(title[:width] + "\n")
         for row in rows:

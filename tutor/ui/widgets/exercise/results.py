@@ -62,7 +62,8 @@ class ResultView(Vertical):
         """The slope SymPy worked out (`f'(x) = 2*x`): the 'calculate the error' formula."""
         text = derivative_of(function) if function else ""
         label = self.query_one("#derivative", Static)
-        label.update(Text(f"slope: {text}" if text else ""))
+        word = "gradient" if text.startswith("df/d") else "slope"
+        label.update(Text(f"{word}: {text}" if text else ""))
         label.display = bool(text)
 
     def clear(self) -> None:

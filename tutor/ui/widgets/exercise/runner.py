@@ -75,8 +75,10 @@ def parse_number(text: str, label: str) -> float:
 
 
 def parse_start(text: str) -> tuple[float, ...]:
-    """One number per variable, separated by commas or spaces (`-1.2, 1`)."""
-    parts = [p for p in str(text).replace(",", " ").split() if p]
+    """One number per variable, separated by commas, spaces or semicolons (`-1.2, 1`),
+    brackets allowed (`(-1.2, 1)`)."""
+    bare = str(text).strip().strip("()[]").replace(";", " ")
+    parts = [p for p in bare.replace(",", " ").split() if p]
     if not parts:
         raise InputProblem("The start needs a number for each variable, like 3 or -1.2,1.")
     return tuple(parse_number(p, "start") for p in parts)

@@ -23,7 +23,7 @@ def describe_step(report: Any, learning_rate: float, method: str, names: tuple[s
         learn = f"{var} <- {var} + {method} step = {fmt_point(report.x)} + {fmt_point(report.update)} = {new}"
     return (
         f"Step {report.n}:\n"
-        f"1 predict: {var} = {fmt_point(report.x)}, f({var}) = {fmt(report.cost)}\n"
+        f"1 predict: {var} = {fmt_point(report.x)}, f({', '.join(names)}) = {fmt(report.cost)}\n"
         f"2 calculate the error: {slope_word} = {fmt_point(report.gradient)}\n"
         f"3 learn: {learn}, new f = {fmt(report.new_cost)}"
     )
