@@ -57,7 +57,10 @@ def test_converge_within_unfinished_reports_the_last_step() -> None:
     last_step = 0.06 * 0.98 ** 99
     assert not outcome.passed
     assert outcome.message == (f"Not yet: 100 iterations and the step is still {last_step:.4g}; "
-                               "a larger learning rate would move faster.")
+                               "more iterations, or a larger learning rate, would help.")
+    rate_only = check({"converge_within": 200}, {"learning_rate": 0.01},
+                      editable=("learning_rate",))
+    assert rate_only.message.endswith("; a larger learning rate would move faster.")
 
 
 def test_converge_within_bouncing_suggests_a_smaller_rate() -> None:
@@ -117,7 +120,8 @@ def test_end_near_two_variables_and_tolerance() -> None:
     assert not short.passed
     assert short.message.startswith(f"It ended at (x, y) = ({1 - 0.8 ** 3:.4g}, "
                                     f"{-1 + 0.8 ** 3:.4g}), but the goal is within 0.001 of (1, -1).")
-    assert short.message.endswith("It had not finished; a larger learning rate would move faster.")
+    assert short.message.endswith("It had not finished; more iterations, or a larger learning "
+                                  "rate, would help.")
 
 
 # ------------------------------------------------------------------ learning_rate_between
@@ -351,3 +355,9 @@ def test_a_start_typed_any_common_way_is_read_as_the_pane_reads_it(typed: str) -
     goal = {"end_near": [-1, 2]}
     outcome = check(goal, {"function": "(x+1)^2 + (y-2)^2", "start": typed})
     assert outcome.passed and outcome.result.path[0].x == (-1.0, 2.0)
+
+
+def test_a_missing_data_file_names_the_lesson_files() -> None:
+    outcome = check_attempt(_fit_exercise(), {"data": "nope.csv", "iterations": 1000})
+    assert (outcome.passed, outcome.message) == (
+        False, "There is no data file 'nope.csv'. The lesson data files are study.csv.")

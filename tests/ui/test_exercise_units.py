@@ -71,8 +71,10 @@ def test_engine_parse_error_is_one_sentence() -> None:
 def test_resolve_data_path_prefers_the_lessons_data_folder(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("x,y\n1,2\n")
     assert runner.resolve_data_path("a.csv", tmp_path) == tmp_path / "a.csv"
-    # not in the data folder and not here either: the data folder's name, for the error
-    assert runner.resolve_data_path("b.csv", tmp_path) == tmp_path / "b.csv"
+    # not in the data folder and not here either: one sentence naming the files there are
+    with pytest.raises(runner.InputProblem) as missing:
+        runner.resolve_data_path("b.csv", tmp_path)
+    assert str(missing.value) == "There is no data file 'b.csv'. The lesson data files are a.csv."
 
 
 def test_formatting() -> None:

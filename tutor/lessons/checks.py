@@ -236,6 +236,15 @@ def resolve_data_path(name: str, lessons_data: Path | None) -> Path:
     return found
 
 
+def existing(path: Path, typed: str) -> Path:
+    """`path` if something is there; else AttemptError naming the lessons' data files."""
+    if path.exists():
+        return path
+    shipped = sorted(p.name for p in path.parent.glob("*.csv")) if path.parent.is_dir() else []
+    files = f" The lesson data files are {', '.join(shipped)}." if shipped else ""
+    raise AttemptError(f"There is no data file '{str(typed).strip()}'.{files}")
+
+
 def _served() -> bool:
     return bool(os.environ.get(LEARNER_ENV))
 
@@ -264,7 +273,7 @@ def _fit(exercise: Exercise, settings: Settings) -> Any:
 
     if not settings.data:
         raise AttemptError("Name a CSV file to fit, for example anscombe1.csv.")
-    data = load_xy_csv(data_path(exercise, settings.data))
+    data = load_xy_csv(existing(data_path(exercise, settings.data), settings.data))
     return fit(list(data.xs), list(data.ys), learning_rate=settings.learning_rate,
                max_iterations=settings.iterations, precision=settings.precision,
                scale=settings.scale)

@@ -95,6 +95,8 @@ NO_BOTTOM = ("the cost kept falling just as fast and the steps never got shorter
 
 
 def _faster_advice(settings: RunSettings) -> str:
+    if _may_edit(settings, "learning_rate") and _may_edit(settings, "iterations"):
+        return "more iterations, or a larger learning rate, would help."
     if _may_edit(settings, "learning_rate"):
         return "a larger learning rate would move faster."
     if _may_edit(settings, "iterations"):

@@ -210,11 +210,11 @@ def parse_compare(text: str) -> tuple[list[float], list[str]]:
 def resolve_data_path(text: str, data_dir: Path | None) -> Path:
     """The CSV a fit uses: relative to the lessons' data folder first, else as typed.
     Served to a class, only the lessons' and the learner's data folders (InputProblem)."""
-    from tutor.lessons.checks import AttemptError
+    from tutor.lessons.checks import AttemptError, existing
     from tutor.lessons.checks import resolve_data_path as resolve
 
     try:
-        return resolve(text, data_dir)
+        return existing(resolve(text, data_dir), text)
     except AttemptError as exc:
         raise InputProblem(str(exc)) from None
 
