@@ -204,8 +204,7 @@ def test_fit_slope_near_uses_the_lesson_data() -> None:
     (exercise,) = lesson.exercises
     short = check_attempt(exercise, {"iterations": 3})
     assert not short.passed and short.message.startswith("The slope came out ")
-    assert short.message.endswith("The fit had not finished: more iterations or a larger "
-                                  "learning rate may help.")
+    assert short.message.endswith("The fit had not finished; allow more iterations.")
     done = check_attempt(exercise, {"iterations": 1000})
     # The data lie around y = 2x + 1 with alternating +-0.5: least squares slope 130/66.
     assert done.passed and abs(done.result.slope - 130 / 66) < 1e-6
@@ -361,3 +360,15 @@ def test_a_missing_data_file_names_the_lesson_files() -> None:
     outcome = check_attempt(_fit_exercise(), {"data": "nope.csv", "iterations": 1000})
     assert (outcome.passed, outcome.message) == (
         False, "There is no data file 'nope.csv'. The lesson data files are study.csv.")
+
+
+def test_an_unscaled_fit_that_crawls_suggests_scaling_when_it_may_change() -> None:
+    # lesson 10: houses.csv unscaled at rate 1e-7 crawls along the intercept
+    houses = load_lessons(Path(__file__).resolve().parents[2] / "lessons").find("feature-scaling")
+    assert houses is not None
+    exercise = next(e for e in houses.exercises if e.kind == "fit")
+    outcome = check_attempt(exercise, {})
+    assert not outcome.passed and outcome.result.scaled is False
+    assert outcome.message == ("Not yet: 1000 iterations and it is still improving; scaling x "
+                               "(tick scale x) would round the valley and speed it up.")
+    assert check_attempt(exercise, {"scale": "true", "learning_rate": "0.1"}).passed

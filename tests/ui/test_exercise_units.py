@@ -192,3 +192,19 @@ def test_iteration_table_text_lines_up_in_columns() -> None:
 @pytest.mark.parametrize("typed", ["-1,2", "-1, 2", "-1 2", "(-1, 2)", "[-1,2]", "-1;2"])
 def test_parse_start_reads_the_common_ways_of_writing_a_point(typed: str) -> None:
     assert runner.parse_start(typed) == (-1.0, 2.0)
+
+
+def test_a_two_variable_table_fits_80_columns_and_keeps_short_numbers_whole() -> None:
+    from tutor.engine import compile_objective, minimize
+    from tutor.ui.widgets.exercise.iteration_table import rows_from_path, table_text
+
+    ravine = compile_objective("x^2 + 100y^2")
+    result = minimize(ravine, [1.0, 1.0], learning_rate=0.009, max_iterations=1000)
+    lines = table_text(rows_from_path(result.path, ravine.gradient), ("x", "y")).splitlines()
+    assert max(len(line) for line in lines) <= 76
+    assert lines[0].split() == ["n", "(x,", "y)", "f", "gradient", "step"]
+    assert lines[2].split() == ["0", "(1,", "1)", "101", "(2,", "200)", "(-0.018,", "-1.8)"]
+    assert lines[-1].split()[:2] == ["287", "(0.00544,"]  # 3 digits where 6 would wrap
+    bowl = compile_objective("x^2")
+    one = table_text(rows_from_path(minimize(bowl, [3.0], learning_rate=0.1).path, bowl.gradient))
+    assert "0.000398768" in one  # one variable keeps 6 digits

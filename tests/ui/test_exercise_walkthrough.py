@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 from tutor.engine import minimize
 from tutor.lessons.model import Exercise
 from tutor.ui.widgets.exercise import ExercisePane
+from tutor.ui.widgets.exercise.fit_plot import FitPlot
 from tutor.ui.widgets.exercise.function_plot import FunctionPlot
 from tutor.ui.widgets.exercise.iteration_table import IterationTable
 from tutor.ui.widgets.exercise.status import RunStatus, describe_result
@@ -183,3 +184,48 @@ async def test_two_variables_read_f_of_x_y_and_gradient() -> None:
         assert "1 predict: (x, y) = (3, 2), f(x, y) = 21" in text
         assert str(app.query_one("#derivative", Static).render()) == (
             "gradient: df/dx = 2*x, df/dy = 6*y")
+
+
+async def test_the_scale_box_says_on_or_off_in_words(tmp_path) -> None:
+    """Without colour the checkbox's X looks the same either way: the label must say it."""
+    (tmp_path / "line.csv").write_text("x,y\n1,3\n2,5\n3,7\n")
+    fit = Exercise(id="fit", lesson_slug="scaling", kind="fit", data="line.csv", scale=False,
+                   learning_rate=0.1, editable=("scale", "learning_rate"),
+                   goal={"slope_near": 2.0}, solution={"scale": True})
+
+    class FitHost(Host):
+        def compose(self) -> ComposeResult:
+            yield ExercisePane(self.exercise, id="pane", lessons_data_dir=tmp_path)
+
+    app = FitHost(fit)
+    async with app.run_test(size=(80, 24)) as pilot:
+        box = app.query_one("#field-scale")
+        assert str(box.label) == "off (Space turns it on)"
+        box.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert box.value and str(box.label) == "on (Space turns it off)"
+        assert app.query_one(ExercisePane).inputs()["scale"] == "true"
+
+
+async def test_every_data_point_shows_even_where_the_line_runs_through_it(tmp_path) -> None:
+    # points close to the fitted line (lesson 10's houses) were painted over by it
+    rows = "".join(f"{x},{1 + 2 * x + (0.05 if x % 2 else -0.05)}\n" for x in range(12))
+    (tmp_path / "near.csv").write_text("x,y\n" + rows)
+    fit = Exercise(id="fit", lesson_slug="scaling", kind="fit", data="near.csv",
+                   learning_rate=0.1, iterations=5000, editable=("learning_rate",),
+                   goal={"slope_near": 2.0}, solution={})
+
+    class FitHost(Host):
+        def compose(self) -> ComposeResult:
+            yield ExercisePane(self.exercise, id="pane", lessons_data_dir=tmp_path)
+
+    app = FitHost(fit)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_for(pilot, app, "PASS")
+        plot = app.query_one(FitPlot)
+        await pilot.pause(0.2)
+        drawn = str(plot.render())
+        marks = sum(line.count("o") for line in drawn.splitlines()[2:-3])  # legend/axes aside
+        assert marks >= 10

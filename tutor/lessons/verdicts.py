@@ -104,6 +104,14 @@ def _faster_advice(settings: RunSettings) -> str:
     return "it needs more iterations or a larger learning rate."
 
 
+def _fit_advice(result: Any, settings: RunSettings) -> str:
+    if getattr(result, "scaled", True) is False and _may_edit(settings, "scale"):
+        return "scaling x (tick scale x) would round the valley and speed it up."
+    if _may_edit(settings, "learning_rate") and _may_edit(settings, "iterations"):
+        return "more iterations or a larger learning rate would help."
+    return _faster_advice(settings)
+
+
 def unfinished_message(result: Any, settings: RunSettings) -> str:
     """Why a run that used every iteration is not there yet, and what to try (only
     suggesting what the learner may change)."""
@@ -111,8 +119,7 @@ def unfinished_message(result: Any, settings: RunSettings) -> str:
     if endless_slide(result):
         return f"Not yet: after {result.nit} iterations {NO_BOTTOM}"
     if step is None:
-        return (f"Not yet: {result.nit} iterations and it is still improving; "
-                "more iterations or a larger learning rate would help.")
+        return f"Not yet: {result.nit} iterations and it is still improving; {_fit_advice(result, settings)}"
     if _bouncing(result):
         settle = ("a smaller learning rate would settle faster." if _may_edit(settings, "learning_rate")
                   else "it needs more iterations to settle.")
@@ -190,7 +197,8 @@ def _end_near(target: Any, result: Any, settings: RunSettings, tolerance: float)
     return False, message
 
 
-def _near(name: str, target: Any, result: Any, tolerance: float) -> Verdict:
+def _near(name: str, target: Any, result: Any, tolerance: float,
+          settings: RunSettings | None = None) -> Verdict:
     got, want = float(getattr(result, name)), float(target)
     if abs(got - want) <= tolerance:
         return True, f"The {name} came out {_fmt(got)}, within {_fmt(tolerance)} of {_fmt(want)}."
@@ -199,7 +207,8 @@ def _near(name: str, target: Any, result: Any, tolerance: float) -> Verdict:
     if result.status == "diverged":
         message += " The fit diverged: try a smaller learning rate."
     elif result.status != "converged":
-        message += " The fit had not finished: more iterations or a larger learning rate may help."
+        message += (" The fit had not finished: more iterations or a larger learning rate may help."
+                    if settings is None else f" The fit had not finished; {_fit_advice(result, settings)}")
     return False, message
 
 
@@ -219,7 +228,7 @@ def judge_run(goal: Mapping[str, Any], result: Any, settings: RunSettings) -> Ve
     for name in ("slope", "intercept"):
         if f"{name}_near" in goal:
             tol = FIT_TOLERANCE if tolerance is None else float(tolerance)
-            judges.append(lambda n=name, t=tol: _near(n, goal[f"{n}_near"], result, t))
+            judges.append(lambda n=name, t=tol: _near(n, goal[f"{n}_near"], result, t, settings))
     passes: list[str] = []
     for judge in judges:
         ok, message = judge()

@@ -83,9 +83,23 @@ class FieldInput(Input):
 
 
 class ScaleToggle(Checkbox, inherit_bindings=False):
-    """The fit's scale checkbox: Space toggles it, Enter runs like every other field."""
+    """The fit's scale checkbox: Space toggles it, Enter runs like every other field.
+    Its label says on or off, so the state reads without colour (NO_COLOR)."""
 
     BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+    def __init__(self, value: bool, **options: object) -> None:
+        super().__init__(self.words(value), value, **options)  # type: ignore[arg-type]
+
+    @staticmethod
+    def words(value: bool) -> str:
+        """The label for a state."""
+        return "on (Space turns it off)" if value else "off (Space turns it on)"
+
+    def watch_value(self) -> None:
+        """Say the new state in the label, then let the checkbox report the change."""
+        self.label = self.words(self.value)
+        super().watch_value()
 
 
 class FieldRow(Horizontal):
@@ -107,8 +121,8 @@ class FieldRow(Horizontal):
         spec = self.spec
         yield Label(LABELS.get(spec.key, spec.key))
         if spec.key == "scale":
-            yield ScaleToggle("on", spec.value.lower() in ("1", "true", "yes", "on"), compact=True,
-                           id="field-scale", disabled=not spec.editable)
+            yield ScaleToggle(spec.value.lower() in ("1", "true", "yes", "on"), compact=True,
+                              id="field-scale", disabled=not spec.editable)
             return
         suggester = SuggestFromList(METHOD_NAMES, case_sensitive=False) if spec.key == "method" else None
         placeholder = spec.placeholder if spec.editable else ""  # no "e.g." in a fixed field

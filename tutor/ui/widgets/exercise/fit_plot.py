@@ -37,12 +37,13 @@ class FitPlot(PlotextPlot):
         if self.line is None or not finite(self.xs):
             return
         picked = sample_indices(len(self.xs), max(40, 2 * (self.size.width or 40)))
-        plt.scatter([self.xs[i] for i in picked], [self.ys[i] for i in picked], marker="o",
-                    label="data")
         lo, hi = min(finite(self.xs)), max(finite(self.xs))
         b, m = self.line
         plt.plot([lo, hi], [b + m * lo, b + m * hi], marker="braille",
                  label=f"y = {fmt(b)} + {fmt(m)}x")
+        # the points last, so a line passing close to them does not hide them
+        plt.scatter([self.xs[i] for i in picked], [self.ys[i] for i in picked], marker="o",
+                    label="data")
         plt.title(f"{self.names[1]} against {self.names[0]} with the fitted line")
         self.refresh()
 

@@ -9,7 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.ui.widgets.exercise.formatting import fmt, fmt_point, head_tail
+from tutor.ui.widgets.exercise.formatting import fmt, head_tail
 
 
 @dataclass(frozen=True)
@@ -66,22 +66,41 @@ class IterationTable(Static):
         self.update(Text(table_text(self.rows, variables)) if self.rows else "")
 
 
+TABLE_WIDTH = 76
+"""Widest table that fits an 80-column screen beside the padding and the scrollbar."""
+
+
 def table_text(rows: Sequence[IterationRow | None], variables: int | Sequence[str] = 1) -> str:
-    """Right-aligned columns as plain text (cheap to repaint, the same without colour)."""
+    """Right-aligned columns as plain text (cheap to repaint, the same without colour).
+    Too wide for 80 columns (two variables, long numbers): numbers in 3 digits instead of 6."""
+    text = _table(rows, variables, fmt)
+    if max(len(line) for line in text.splitlines()) > TABLE_WIDTH:
+        text = _table(rows, variables, lambda v: fmt(float(f"{float(v):.3g}")), " ")
+    return text
+
+
+def _table(rows: Sequence[IterationRow | None], variables: int | Sequence[str],
+           number: Callable[[float], str], gap: str = "  ") -> str:
     names = ["x"] * variables if isinstance(variables, int) else list(variables)
     one = len(names) == 1
     where = names[0] if one else "(" + ", ".join(names) + ")"
     header = ["n", where, f"f({where.strip('()')})" if one else "f",
               "slope" if one else "gradient", "step"]
+
+    def point(values: Sequence[float] | None) -> str:
+        if not values:
+            return ""
+        parts = [number(v) for v in values]
+        return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
     cells = [header]
     for row in rows:
         if row is None:
             cells.append(["..."] * len(header))
             continue
-        cells.append([str(row.n), fmt_point(row.x), fmt(row.cost),
-                      fmt_point(row.gradient) if row.gradient else "",
-                      fmt_point(row.step) if row.step else ""])
+        cells.append([str(row.n), point(row.x), number(row.cost), point(row.gradient),
+                      point(row.step)])
     widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
-    lines = ["  ".join(c.rjust(w) for c, w in zip(line, widths)) for line in cells]
+    lines = [gap.join(c.rjust(w) for c, w in zip(line, widths)) for line in cells]
     lines.insert(1, "-" * len(lines[0]))
     return "\n".join(lines)
