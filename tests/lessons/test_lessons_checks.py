@@ -372,3 +372,8 @@ def test_an_unscaled_fit_that_crawls_suggests_scaling_when_it_may_change() -> No
     assert outcome.message == ("Not yet: 1000 iterations and it is still improving; scaling x "
                                "(tick scale x) would round the valley and speed it up.")
     assert check_attempt(exercise, {"scale": "true", "learning_rate": "0.1"}).passed
+
+
+def test_when_only_the_method_may_change_the_advice_is_another_method() -> None:
+    outcome = check({"converge_within": 50}, {}, editable=("method",), learning_rate=0.01)
+    assert outcome.message.endswith("; another method (momentum, adam...) may get there in time.")

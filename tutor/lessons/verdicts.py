@@ -101,6 +101,8 @@ def _faster_advice(settings: RunSettings) -> str:
         return "a larger learning rate would move faster."
     if _may_edit(settings, "iterations"):
         return "allow more iterations."
+    if _may_edit(settings, "method"):
+        return "another method (momentum, adam...) may get there in time."
     return "it needs more iterations or a larger learning rate."
 
 
