@@ -87,6 +87,7 @@ def test_parsed_function_keeps_the_text() -> None:
     ("xy", 1, "unknown name 'xy' at column 1 (to multiply variables write x*y)"),
     ("2 3", 3, "missing operator"),
     ("x 2", 3, "missing operator"),
+    ("(m-8)2", 6, "write )*2 to multiply or )^2 for a power"),
     ("x +", 4, "ends too early at column 4"),
     ("x $ 2", 3, "unexpected character '$' at column 3"),
     ("sin x", 5, "sin needs brackets at column 5"),

@@ -164,9 +164,11 @@ class _Parser:
         """Allow 2x, 3(x+1), (x+1)(x-1), x(x+1); refuse x y, 2 3, x 2."""
         before = self.tokens[self.pos - 1]
         if token.kind not in _JUXTAPOSE.get(before.kind, set()):
+            power = (f" or {before.text}^{token.text} for a power"
+                     if before.text == ")" and token.kind == "number" else "")
             raise ParseError(f"missing operator between {before.text!r} and {token.text!r} "
                              f"at column {token.column}; write {before.text}*{token.text} "
-                             "to multiply", token.column)
+                             f"to multiply{power}", token.column)
 
     def signed(self) -> _Node:
         """signed := ("+" | "-")* power (a loop, so '-----x' cannot recurse deeply)."""
