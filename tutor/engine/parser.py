@@ -165,7 +165,7 @@ class _Parser:
         before = self.tokens[self.pos - 1]
         if token.kind not in _JUXTAPOSE.get(before.kind, set()):
             power = (f" or {before.text}^{token.text} for a power"
-                     if before.text == ")" and token.kind == "number" else "")
+                     if before.kind == ")" and token.kind == "num" else "")
             raise ParseError(f"missing operator between {before.text!r} and {token.text!r} "
                              f"at column {token.column}; write {before.text}*{token.text} "
                              f"to multiply{power}", token.column)
