@@ -8,7 +8,7 @@ from pathlib import Path
 import asyncssh
 
 from tutor.errors import UserError
-from tutor.serve.names import describe_rule, learner_name
+from tutor.serve.names import content_lines, describe_rule, learner_name
 from tutor.serve.passwords import load_password_file, verify_password
 
 _KEY_PREFIXES = ("ssh-", "ecdsa-", "sk-", "rsa-")
@@ -46,15 +46,8 @@ def load_authorized_keys(path: str | Path) -> dict[bytes, str]:
     alice). A learner may have several keys; one key may not name two learners.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"Cannot read the authorized keys file {path}: {exc.strerror}.") from None
     owners: dict[bytes, str] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
+    for number, line in content_lines(path, "authorized keys file"):
         blob, name = _key_entry(path, number, line)
         if owners.get(blob, name) != name:
             raise UserError(f"{path} line {number}: this key already belongs to {owners[blob]}.")

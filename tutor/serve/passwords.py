@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from tutor.errors import UserError
-from tutor.serve.names import describe_rule, learner_name
+from tutor.serve.names import content_lines, describe_rule, learner_name
 
 _N, _R, _P = 2**14, 8, 1
 _DKLEN = 32
@@ -58,15 +58,10 @@ def _parse_line(path: Path, number: int, line: str) -> tuple[str, str]:
 def load_password_file(path: str | Path) -> dict[str, str]:
     """Read a password file into {learner name: stored hash}; UserError if malformed."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"Cannot read the password file {path}: {exc.strerror}.") from None
     table: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip() and not line.lstrip().startswith("#"):
-            name, stored = _parse_line(path, number, line.strip())
-            table[name] = stored
+    for number, line in content_lines(path, "password file"):
+        name, stored = _parse_line(path, number, line)
+        table[name] = stored
     return table
 
 
