@@ -102,6 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reset", action="store_true", help="forget all progress (asks no question)")
     p.set_defaults(handler=("lessons", "progress_command"))
 
+    p = sub.add_parser("check", help="judge one attempt at an exercise, as the tutor would")
+    p.add_argument("exercise", metavar="LESSON/EXERCISE",
+                   help="lesson number or slug, then the exercise id (e.g. 4/enough-budget)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="a field's value as a learner would type it (repeatable); "
+                   "unset fields keep the exercise's values")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=("check", "check_command"))
+
     p = sub.add_parser("check-lessons", help="validate a folder of lesson files")
     p.add_argument("dir", nargs="?", default=None, help="lesson folder (default: the built-in lessons)")
     p.set_defaults(handler=("lessons", "check_lessons_command"))

@@ -1,4 +1,4 @@
-"""The arrows point down: cli -> ui/serve -> lessons -> engine; progress stands apart.
+"""The arrows point down: cli -> ui/serve -> practice -> lessons -> engine; progress apart.
 
 Checked on the source with `ast`, so a lazy import inside a function counts too.
 """
@@ -16,12 +16,15 @@ PACKAGE = Path(tutor.__file__).parent
 
 # For each layer: the tutor subpackages and third-party roots it must never import.
 FORBIDDEN: dict[str, set[str]] = {
-    "engine": {"tutor.ui", "tutor.serve", "tutor.lessons", "tutor.progress", "tutor.commands",
-               "tutor.cli", "textual", "textual_plotext", "plotext", "numpy", "asyncssh"},
-    "lessons": {"tutor.ui", "tutor.serve", "tutor.progress", "tutor.commands", "tutor.cli",
-                "textual", "textual_plotext", "asyncssh"},
-    "progress": {"tutor.ui", "tutor.serve", "tutor.lessons", "tutor.engine", "tutor.commands",
-                 "tutor.cli", "textual", "sympy", "asyncssh"},
+    "engine": {"tutor.ui", "tutor.serve", "tutor.lessons", "tutor.practice", "tutor.progress",
+               "tutor.commands", "tutor.cli", "textual", "textual_plotext", "plotext", "numpy",
+               "asyncssh"},
+    "lessons": {"tutor.ui", "tutor.serve", "tutor.practice", "tutor.progress", "tutor.commands",
+                "tutor.cli", "textual", "textual_plotext", "asyncssh"},
+    "practice": {"tutor.ui", "tutor.serve", "tutor.progress", "tutor.commands", "tutor.cli",
+                 "textual", "textual_plotext", "plotext", "asyncssh"},
+    "progress": {"tutor.ui", "tutor.serve", "tutor.lessons", "tutor.practice", "tutor.engine",
+                 "tutor.commands", "tutor.cli", "textual", "sympy", "asyncssh"},
     "ui": {"tutor.serve", "tutor.commands", "tutor.cli", "asyncssh"},
     "serve": {"tutor.ui", "tutor.commands", "tutor.cli", "textual"},
 }

@@ -84,17 +84,17 @@ def test_run_text_report_fits_80_columns() -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["run", "x^2", "--start", "3"], "--lr is required"),
-    (["run", "x^2", "--start", "3", "--lr", "abc"], "--lr must be a number, got 'abc'"),
-    (["run", "x^2", "--start", "3", "--lr", "-1"], "--lr must be a positive number"),
+    (["run", "x^2", "--start", "3", "--lr", "abc"], "--lr: the learning rate must be a number, like 0.1, not 'abc'"),
+    (["run", "x^2", "--start", "3", "--lr", "-1"], "--lr: the learning rate must be greater than 0"),
     (["run", "x^2", "--start", "3", "--lr", "0.1", "--iterations", "1.5"],
-     "--iterations must be a whole number"),
+     "--iterations: the iteration limit must be a whole number from 1 to 1,000,000"),
     (["run", "x^2", "--start", "3", "--lr", "0.1", "--precision", "-1"],
-     "--precision must be 0 or more"),
+     "--precision: the precision must be 0 or more"),
     (["run", "x^2", "--start", "3", "--lr", "0.1", "--method", "newton"],
-     "--method must be one of gd, momentum, nesterov, adagrad, rmsprop, adam"),
+     "--method: the method must be one of gd, momentum, nesterov, adagrad, rmsprop, adam"),
     (["run", "x^2 + y", "--start", "3", "--lr", "0.1"],
-     "--start needs 2 values, one for each of x, y"),
-    (["run", "x^2", "--start", "three", "--lr", "0.1"], "--start must be a number"),
+     "--start: this function has 2 variable(s) (x, y), so the start needs 2 number(s)"),
+    (["run", "x^2", "--start", "three", "--lr", "0.1"], "--start: the start must be a number, like 3, not 'three'"),
     (["run", "x + foo", "--start", "3", "--lr", "0.1"], "unknown name 'foo' at column 5"),
     (["run", "__import__('os')", "--start", "3", "--lr", "0.1"], "unexpected character"),
     (["run", "9**9**9", "--start", "3", "--lr", "0.1"], "too large"),
@@ -144,12 +144,12 @@ def test_fit_divergence_is_exit_0() -> None:
 
 
 @pytest.mark.parametrize(("content", "args", "message"), [
-    (None, [], "no such file"),
+    (None, [], "There is no data file"),
     ("x,y\n1,2\n3,abc\n", [], "row 3, column 'y' holds 'abc'"),
     ("x,y\n1,2\n3,4\n", ["--x", "z"], "no column named 'z'"),
     ("x,y\n1,2\n", [], "at least 2"),
     ('x,y\n1,"2\n', [], "not valid CSV"),
-    ("x,y\n1,2\n3,4\n", ["--lr", "big"], "--lr must be a number"),
+    ("x,y\n1,2\n3,4\n", ["--lr", "big"], "--lr: the learning rate must be a number"),
     ("x,y\n1,2\n1,4\n", [], "x must vary"),
 ])
 def test_bad_fit_input_exits_2_with_one_line(tmp_path: Path, content: str | None,

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tutor.lessons import Exercise, Lesson, check_attempt, load_lessons
+from tutor.lessons import Exercise, Lesson, load_lessons
+from tutor.practice import check_attempt
 from tutor.lessons.claims import evaluate_claim
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"

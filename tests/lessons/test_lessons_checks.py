@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutor.engine import minimize
-from tutor.lessons import CheckOutcome, Exercise, check_attempt, load_lessons
+from tutor.lessons import Exercise, load_lessons
+from tutor.practice import DataPolicy, Verdict, check_attempt
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -24,7 +26,7 @@ def run_exercise(goal: dict[str, Any], **fields: Any) -> Exercise:
     return Exercise(id="e", lesson_slug="t", goal=goal, **base)
 
 
-def check(goal: dict[str, Any], inputs: dict[str, Any] | None = None, **fields: Any) -> CheckOutcome:
+def check(goal: dict[str, Any], inputs: dict[str, Any] | None = None, **fields: Any) -> Verdict:
     return check_attempt(run_exercise(goal, **fields), inputs or {})
 
 
@@ -188,7 +190,7 @@ def test_numeric_answer_with_tolerance() -> None:
 def test_choice() -> None:
     exercise = Exercise(id="c", lesson_slug="t", kind="choice", options=("0.1", "0.5", "1.5"),
                         goal={"choice": 3})
-    assert check_attempt(exercise, {"choice": 3}) == CheckOutcome(True, "Right: 1.5.")
+    assert check_attempt(exercise, {"choice": 3}) == Verdict(True, "Right: 1.5.")
     assert check_attempt(exercise, {"answer": "3"}).passed
     wrong = check_attempt(exercise, {"choice": 1})
     assert not wrong.passed
@@ -199,9 +201,7 @@ def test_choice() -> None:
 # ------------------------------------------------------------------ fit
 
 def test_fit_slope_near_uses_the_lesson_data() -> None:
-    lesson = load_lessons(FIXTURES / "good").find("fitting")
-    assert lesson is not None
-    (exercise,) = lesson.exercises
+    exercise = _fit_exercise()
     short = check_attempt(exercise, {"iterations": 3})
     assert not short.passed and short.message.startswith("The slope came out ")
     assert short.message.endswith("The fit had not finished; allow more iterations.")
@@ -214,18 +214,19 @@ def test_fit_slope_near_uses_the_lesson_data() -> None:
 
 # ------------------------------------------------------------------ bad input
 
-@pytest.mark.parametrize(("inputs", "message"), [
-    ({"learning_rate": "fast"}, "The learning rate must be a number, like 0.1."),
-    ({"learning_rate": -0.1}, "The learning rate must be a number above 0, like 0.1."),
-    ({"iterations": 10 ** 9}, "The number of iterations must be a whole number from 1 to 10000000."),
-    ({"iterations": 2.5}, "The number of iterations must be a whole number from 1 to 10000000."),
+@pytest.mark.parametrize(("inputs", "message"), [  # the same sentences as the pane's
+    ({"learning_rate": "fast"}, "The learning rate must be a number, like 0.1, not 'fast'."),
+    ({"learning_rate": -0.1}, "The learning rate must be greater than 0, like 0.1."),
+    ({"iterations": 10 ** 9}, "The iteration limit must be a whole number from 1 to 1,000,000, "
+                              "not '1000000000'."),
+    ({"iterations": 2.5}, "The iteration limit must be a whole number from 1 to 1,000,000, "
+                          "not '2.5'."),
     ({"precision": -1}, "The precision must be 0 or more, like 0.0001."),
-    ({"method": "sgd"}, "'sgd' is not a method; use one of gd, momentum, nesterov, adagrad, "
-                        "rmsprop, adam."),
-    ({"start": "1, 2"}, "The start point has 2 number(s) but the function has 1 variable(s) (x); "
-                        "give one number for each."),
-    ({"start": "three"}, "'three' is not a start point: give numbers separated by commas, "
-                         "like 3 or -1.2, 1."),
+    ({"method": "sgd"}, "The method must be one of gd, momentum, nesterov, adagrad, rmsprop, "
+                        "adam, not 'sgd'."),
+    ({"start": "1, 2"}, "This function has 1 variable(s) (x), so the start needs 1 number(s), "
+                        "like 1."),
+    ({"start": "three"}, "The start must be a number, like 3, not 'three'."),
     ({"function": ""}, "Type a function first, for example x^2."),
 ])
 def test_bad_inputs_give_one_sentence(inputs: dict[str, Any], message: str) -> None:
@@ -235,7 +236,7 @@ def test_bad_inputs_give_one_sentence(inputs: dict[str, Any], message: str) -> N
 
 def test_unparseable_function_is_the_parsers_sentence() -> None:
     outcome = check({"converge_within": 50}, {"function": "x^^2"})
-    assert not outcome.passed and outcome.message.startswith("Unexpected '^' at column 3")
+    assert not outcome.passed and outcome.message.startswith("unexpected '^' at column 3")
     assert outcome.message.endswith(".")
 
 
@@ -299,9 +300,11 @@ def test_a_blank_field_means_the_panes_default(blank: str) -> None:
 # ------------------------------------------------------------------ data paths in a class
 
 def _fit_exercise() -> Exercise:
+    """The fixture's fit exercise, with the data file editable as well."""
     lesson = load_lessons(FIXTURES / "good").find("fitting")
     assert lesson is not None
-    return lesson.exercises[0]
+    exercise = lesson.exercises[0]
+    return replace(exercise, editable=(*exercise.editable, "data"))
 
 
 def test_served_learners_cannot_fit_files_outside_the_data_folders(
@@ -314,20 +317,23 @@ def test_served_learners_cannot_fit_files_outside_the_data_folders(
     exercise = _fit_exercise()
     inputs = {"iterations": 1000}
     assert "The slope came out 2" in check_attempt(exercise, inputs | {"data": str(secret)}).message
-    monkeypatch.setenv("GD_TUTOR_LEARNER", "ada")
+    monkeypatch.setenv("GD_TUTOR_LEARNER", "ada")  # as `gd-tutor serve` starts a tutor
     monkeypatch.setenv("GD_TUTOR_DATA_DIR", str(own))
+    policy = DataPolicy.from_environment()
+    assert policy == DataPolicy(served=True, learner_folder=own)
     refused = ("In a class only the lesson data files (like anscombe1.csv) and files in your "
                "own data folder can be fitted.")
     escape = str(Path("..") / ".." / ".." / secret.relative_to("/"))
     for typed in (str(secret), escape, "/etc/passwd"):
-        outcome = check_attempt(exercise, inputs | {"data": typed})
+        outcome = check_attempt(exercise, inputs | {"data": typed}, policy)
         assert (outcome.passed, outcome.message, outcome.result) == (False, refused, None)
     (own / "link.csv").symlink_to(secret)
-    assert check_attempt(exercise, inputs | {"data": "link.csv"}).message == refused
-    assert check_attempt(exercise, inputs | {"data": "study.csv"}).passed  # the lesson's file
-    mine = check_attempt(exercise, inputs | {"data": "mine.csv"})
+    assert check_attempt(exercise, inputs | {"data": "link.csv"}, policy).message == refused
+    assert check_attempt(exercise, inputs | {"data": "study.csv"}, policy).passed  # the lesson's
+    mine = check_attempt(exercise, inputs | {"data": "mine.csv"}, policy)
     assert mine.message.startswith("The slope came out 2") and mine.result is not None
-    assert check_attempt(exercise, inputs | {"data": str(own / "mine.csv")}).result is not None
+    mine_typed_whole = check_attempt(exercise, inputs | {"data": str(own / "mine.csv")}, policy)
+    assert mine_typed_whole.result is not None
 
 
 def test_precision_zero_means_run_to_the_limit_as_in_the_pane() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tutor.lessons import check_lessons, load_lessons
+from tutor.lessons import load_lessons
+from tutor.practice.review import check_lessons
 
 GUIDE = Path(__file__).resolve().parents[2] / "lessons" / "README.md"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tutor.lessons import check_lessons, default_lessons_dir, review_lessons
+from tutor.lessons import default_lessons_dir
+from tutor.practice.review import check_lessons, review_lessons
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

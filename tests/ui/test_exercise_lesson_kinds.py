@@ -140,12 +140,14 @@ async def test_saved_inputs_restore_and_changes_are_reported_once_settled() -> N
 
 
 async def test_fit_exercise_on_a_csv_draws_data_line_and_cost(tmp_path: Path) -> None:
-    csv = tmp_path / "line.csv"
+    (tmp_path / "data").mkdir()  # the lesson's data folder, beside its file
+    csv = tmp_path / "data" / "line.csv"
     csv.write_text("x,y\n" + "".join(f"{x},{1 + 2 * x}\n" for x in range(10)))
     exercise = Exercise(id="fit-line", lesson_slug="fitting", kind="fit", data="line.csv",
                         learning_rate=0.1, iterations=5000, precision=1e-9, scale=True,
-                        editable=("scale", "learning_rate"), goal={"slope_near": 2.0})
-    app = Host(exercise, lessons_data_dir=tmp_path)
+                        editable=("scale", "learning_rate"), goal={"slope_near": 2.0},
+                        path=tmp_path / "01-fitting.md")
+    app = Host(exercise)
     async with app.run_test(size=(80, 24)) as pilot:
         scale = app.query_one("#field-scale")
         scale.focus()
@@ -165,8 +167,9 @@ async def test_fit_exercise_on_a_csv_draws_data_line_and_cost(tmp_path: Path) ->
 
 async def test_fit_with_a_missing_file_says_so_in_one_sentence(tmp_path: Path) -> None:
     exercise = Exercise(id="fit-none", lesson_slug="fitting", kind="fit", data="nope.csv",
-                        editable=("data",), goal={"slope_near": 2.0})
-    app = Host(exercise, lessons_data_dir=tmp_path)
+                        editable=("data",), goal={"slope_near": 2.0},
+                        path=tmp_path / "01-fitting.md")
+    app = Host(exercise)
     async with app.run_test(size=(80, 24)) as pilot:
         app.query_one("#field-data", Input).focus()
         await pilot.press("enter")

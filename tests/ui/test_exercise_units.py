@@ -9,73 +9,12 @@ from pathlib import Path
 import pytest
 
 from tutor.lessons.model import Exercise
-from tutor.ui.widgets.exercise import runner
 from tutor.ui.widgets.exercise.contour_plot import SHADES, level_lines, shade_grid
 from tutor.ui.widgets.exercise.cost_plot import decade_ticks, use_log_scale
 from tutor.ui.widgets.exercise.formatting import fmt, fmt_point, head_tail, sample_indices
 from tutor.ui.widgets.exercise.hint_box import solution_text
 from tutor.ui.widgets.exercise.specs import field_specs
 from tutor.ui.widgets.exercise.step_view import describe_step
-
-GOOD = {"function": "x^2", "start": "3", "learning_rate": "0.1", "iterations": "100",
-        "precision": "0.0001", "method": "gd"}
-
-
-def test_parse_request_reads_the_typed_strings() -> None:
-    request = runner.parse_request(GOOD | {"start": "-1.2, 1", "method": "Adam"})
-    assert request == runner.RunRequest("x^2", (-1.2, 1.0), 0.1, 100, 0.0001, "adam")
-
-
-@pytest.mark.parametrize(("key", "value", "sentence"), [
-    ("learning_rate", "fast", "The learning rate must be a number, like 0.1, not 'fast'."),
-    ("learning_rate", "-1", "The learning rate must be greater than 0, like 0.1."),
-    ("start", "", "The start needs a number for each variable, like 3 or -1.2,1."),
-    ("iterations", "2.5", "The iteration limit must be a whole number from 1 to 10,000,000, not '2.5'."),
-    ("method", "sgd", "The method must be one of gd, momentum, nesterov, adagrad, rmsprop, adam, not 'sgd'."),
-    ("function", " ", "Type a function first, for example x^2."),
-    ("precision", "nan", "The precision must be a finite number, not 'nan'."),
-])
-def test_parse_request_refuses_bad_input_in_one_sentence(key: str, value: str, sentence: str) -> None:
-    with pytest.raises(runner.InputProblem) as caught:
-        runner.parse_request(GOOD | {key: value})
-    assert str(caught.value) == sentence
-
-
-def test_parse_compare_takes_rates_or_methods() -> None:
-    assert runner.parse_compare("0.01, 0.1;0.5") == ([0.01, 0.1, 0.5], [])
-    assert runner.parse_compare("gd, Adam") == ([], ["gd", "adam"])
-    with pytest.raises(runner.InputProblem):
-        runner.parse_compare("gd, 0.1x")
-
-
-def test_run_descent_matches_the_engine_and_can_be_stopped() -> None:
-    outcome = runner.run_descent(runner.parse_request(GOOD))
-    assert outcome.result.status == "converged" and outcome.result.nit == 40
-    calls = []
-    long_run = GOOD | {"precision": "0", "iterations": str(runner.FAST_RUN * 5)}
-    stopped = runner.run_descent(runner.parse_request(long_run),
-                                 should_stop=lambda: len(calls) > 5 or calls.append(1) is not None)
-    assert stopped.result.status == "stopped" and stopped.result.nit < 100
-    quick = runner.run_descent(runner.parse_request(GOOD | {"precision": "0", "iterations": "500"}),
-                               should_stop=lambda: True)  # short runs finish regardless
-    assert quick.result.status == "max_iterations" and quick.result.nit == 500
-
-
-def test_engine_parse_error_is_one_sentence() -> None:
-    with pytest.raises(ValueError) as caught:
-        runner.run_descent(runner.parse_request(GOOD | {"function": "x^^2"}))
-    sentence = runner.user_message(caught.value)
-    assert sentence.endswith(".") and "\n" not in sentence and "Traceback" not in sentence
-
-
-def test_resolve_data_path_prefers_the_lessons_data_folder(tmp_path: Path) -> None:
-    (tmp_path / "a.csv").write_text("x,y\n1,2\n")
-    assert runner.resolve_data_path("a.csv", tmp_path) == tmp_path / "a.csv"
-    # not in the data folder and not here either: one sentence naming the files there are
-    with pytest.raises(runner.InputProblem) as missing:
-        runner.resolve_data_path("b.csv", tmp_path)
-    assert str(missing.value) == "There is no data file 'b.csv'. The lesson data files are a.csv."
-
 
 def test_formatting() -> None:
     assert fmt(3 * 0.8 ** 40) == "0.000398768"
@@ -187,11 +126,6 @@ def test_iteration_table_text_lines_up_in_columns() -> None:
     assert lines[2].split() == ["0", "3", "9", "6", "-0.6"]
     assert lines[3].split() == ["..."] * 5
     assert lines[4].split() == ["40", "0.000398768", "1.59e-07", "0.000797537"]
-
-
-@pytest.mark.parametrize("typed", ["-1,2", "-1, 2", "-1 2", "(-1, 2)", "[-1,2]", "-1;2"])
-def test_parse_start_reads_the_common_ways_of_writing_a_point(typed: str) -> None:
-    assert runner.parse_start(typed) == (-1.0, 2.0)
 
 
 def test_a_two_variable_table_fits_80_columns_and_keeps_short_numbers_whole() -> None:

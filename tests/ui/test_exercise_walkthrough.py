@@ -188,14 +188,16 @@ async def test_two_variables_read_f_of_x_y_and_gradient() -> None:
 
 async def test_the_scale_box_says_on_or_off_in_words(tmp_path) -> None:
     """Without colour the checkbox's X looks the same either way: the label must say it."""
-    (tmp_path / "line.csv").write_text("x,y\n1,3\n2,5\n3,7\n")
+    (tmp_path / "data").mkdir()  # the lesson's data folder, beside its file
+    (tmp_path / "data" / "line.csv").write_text("x,y\n1,3\n2,5\n3,7\n")
     fit = Exercise(id="fit", lesson_slug="scaling", kind="fit", data="line.csv", scale=False,
                    learning_rate=0.1, editable=("scale", "learning_rate"),
-                   goal={"slope_near": 2.0}, solution={"scale": True})
+                   goal={"slope_near": 2.0}, solution={"scale": True},
+                   path=tmp_path / "10-scaling.md")
 
     class FitHost(Host):
         def compose(self) -> ComposeResult:
-            yield ExercisePane(self.exercise, id="pane", lessons_data_dir=tmp_path)
+            yield ExercisePane(self.exercise, id="pane")
 
     app = FitHost(fit)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -211,14 +213,15 @@ async def test_the_scale_box_says_on_or_off_in_words(tmp_path) -> None:
 async def test_every_data_point_shows_even_where_the_line_runs_through_it(tmp_path) -> None:
     # points close to the fitted line (lesson 10's houses) were painted over by it
     rows = "".join(f"{x},{1 + 2 * x + (0.05 if x % 2 else -0.05)}\n" for x in range(12))
-    (tmp_path / "near.csv").write_text("x,y\n" + rows)
+    (tmp_path / "data").mkdir()  # the lesson's data folder, beside its file
+    (tmp_path / "data" / "near.csv").write_text("x,y\n" + rows)
     fit = Exercise(id="fit", lesson_slug="scaling", kind="fit", data="near.csv",
                    learning_rate=0.1, iterations=5000, editable=("learning_rate",),
-                   goal={"slope_near": 2.0}, solution={})
+                   goal={"slope_near": 2.0}, solution={}, path=tmp_path / "10-scaling.md")
 
     class FitHost(Host):
         def compose(self) -> ComposeResult:
-            yield ExercisePane(self.exercise, id="pane", lessons_data_dir=tmp_path)
+            yield ExercisePane(self.exercise, id="pane")
 
     app = FitHost(fit)
     async with app.run_test(size=(80, 24)) as pilot:

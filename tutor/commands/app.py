@@ -27,7 +27,10 @@ def _run(lessons: LessonIndex, **options: object) -> int:
     gc.disable()
     from tutor.ui.app import TutorApp
 
-    app = TutorApp(lessons=lessons, **options)  # type: ignore[arg-type]
+    from tutor.practice.datafiles import DataPolicy
+
+    app = TutorApp(lessons=lessons, data_policy=DataPolicy.from_environment(),
+                   **options)  # type: ignore[arg-type]
     app.run()
     return app.return_code or 0
 

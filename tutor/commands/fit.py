@@ -12,24 +12,25 @@ import math
 import os
 from typing import TYPE_CHECKING
 
-from tutor.commands.run import cost_plot, descent_settings, finite_or_none, fmt, new_figure, render
+from tutor.commands.run import cost_plot, finite_or_none, fmt, new_figure, read_options, render
 from tutor.errors import UserError
 
 if TYPE_CHECKING:
     from tutor.engine import FitResult, Line, XYData
 
-ITERATIONS, PRECISION, LEARNING_RATE = 10_000, 1e-9, 0.1
-
 
 def fit_command(args: argparse.Namespace) -> int:
-    """Load the CSV, fit the line, print the report or JSON."""
-    from tutor.engine import EngineInputError, fit, least_squares_line, load_xy_csv
+    """Read the options as a fit exercise reads its fields, fit once, print the report."""
+    from tutor.engine import EngineInputError, least_squares_line
+    from tutor.practice import run
 
-    settings = descent_settings(args, lr_required=False, iterations=ITERATIONS,
-                                precision=PRECISION, lr_default=LEARNING_RATE)
+    inputs = {"data": args.data, "learning_rate": args.lr, "iterations": args.iterations,
+              "precision": args.precision, "scale": not args.no_scale,
+              "x_column": args.x_column, "y_column": args.y_column}
+    settings = read_options(None, inputs, "fit")
     try:
-        data = load_xy_csv(args.data, args.x_column, args.y_column)
-        result = fit(data.xs, data.ys, scale=not args.no_scale, **settings)
+        outcome = run(settings)
+        data, result = outcome.data, outcome.result
         exact = least_squares_line(data.xs, data.ys)
     except EngineInputError as exc:
         raise UserError(str(exc)) from None

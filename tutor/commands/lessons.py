@@ -125,7 +125,7 @@ def check_lessons_command(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"
         raise UserError(f"The lesson folder {folder} {what}.")
-    from tutor.lessons.review import review_lessons
+    from tutor.practice.review import review_lessons
 
     review = review_lessons(folder)
     for problem in review.problems:

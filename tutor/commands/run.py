@@ -14,14 +14,13 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tutor.errors import UserError
 
 if TYPE_CHECKING:
     from tutor.engine import DescentResult, Objective, Path
 
-MAX_ITERATIONS = 1_000_000
 TABLE_ROWS = 5
 PLOT_WIDTH, PLOT_HEIGHT = 76, 14
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -34,88 +33,49 @@ def _shorten(text: str, limit: int = 40) -> str:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Validate the options, run the descent and print the report or JSON."""
-    from tutor.engine import EngineInputError, compile_objective, minimize, parse_function
+    """Read the options as the exercise pane reads its fields, run once, print the report."""
+    from tutor.practice import run
 
-    settings = descent_settings(args, lr_required=True, iterations=100, precision=1e-4)
-    method = method_option(args.method)
-    try:
-        parsed = parse_function(args.function)
-    except EngineInputError as exc:
-        raise UserError(f"cannot read the function {_shorten(args.function)}: {exc}") from None
-    start = start_option(args.start, parsed.variables)
-    try:
-        objective = compile_objective(parsed)
-        result = minimize(objective, start, method=method, **settings)
-    except EngineInputError as exc:
-        raise UserError(str(exc)) from None
+    if args.lr is None:
+        raise UserError("--lr is required: give a learning rate, for example --lr 0.1")
+    inputs = {"function": args.function, "start": args.start, "learning_rate": args.lr,
+              "iterations": args.iterations, "precision": args.precision,
+              "method": args.method}
+    settings = read_options(None, inputs, "run", args.function)
+    outcome = run(settings)
     if args.json:
-        print(json.dumps(result_json(result, objective), allow_nan=False))
+        print(json.dumps(result_json(outcome.result, outcome.objective), allow_nan=False))
     else:
-        print(text_report(result, objective))
+        print(text_report(outcome.result, outcome.objective))
     return 0
 
 
 # ----------------------------------------------------------------------------- options
 
+OPTIONS = {"function": "FUNCTION", "start": "--start", "learning_rate": "--lr",
+           "iterations": "--iterations", "precision": "--precision", "method": "--method",
+           "scale": "--no-scale"}
+"""The command-line name of each field, for one-line errors."""
 
-def number_option(name: str, text: str | None, default: float | None) -> float | None:
-    """A finite float from an option's text, or a one-sentence UserError."""
-    if text is None:
-        return default
+
+def read_options(exercise: object, inputs: dict[str, Any], mode: str,
+                 function: str | None = None) -> Any:
+    """Typed settings from option values (None: the field's default), as the pane reads
+    them; a problem is a one-sentence UserError naming the option."""
+    from tutor.engine import EngineInputError
+    from tutor.practice import DataPolicy, InputProblem, read
+
+    given = {key: value for key, value in inputs.items() if value is not None}
     try:
-        value = float(text)
-    except ValueError:
-        raise UserError(f"{name} must be a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise UserError(f"{name} must be a finite number, got {text!r}")
-    return value
-
-
-def descent_settings(args: argparse.Namespace, *, lr_required: bool, iterations: int,
-                     precision: float, lr_default: float | None = None) -> dict[str, float]:
-    """learning_rate, max_iterations and precision from --lr, --iterations, --precision."""
-    lr = number_option("--lr", args.lr, lr_default)
-    if lr is None and lr_required:
-        raise UserError("--lr is required: give a learning rate, for example --lr 0.1")
-    if lr is not None and lr <= 0:
-        raise UserError(f"--lr must be a positive number, got {args.lr!r}")
-    prec = number_option("--precision", args.precision, precision)
-    if prec is not None and prec < 0:
-        raise UserError(f"--precision must be 0 or more, got {args.precision!r}")
-    return {"learning_rate": lr, "max_iterations": iterations_option(args.iterations, iterations),
-            "precision": prec}
-
-
-def iterations_option(text: str | None, default: int) -> int:
-    """A whole number of iterations between 1 and MAX_ITERATIONS."""
-    if text is None:
-        return default
-    stripped = text.strip()
-    if not stripped.isdigit() or not 1 <= int(stripped) <= MAX_ITERATIONS:
-        raise UserError(f"--iterations must be a whole number from 1 to {MAX_ITERATIONS}, "
-                        f"got {text!r}")
-    return int(stripped)
-
-
-def method_option(text: str) -> str:
-    """One of the engine's METHODS."""
-    from tutor.engine import METHODS
-
-    if text not in METHODS:
-        raise UserError(f"--method must be one of {', '.join(METHODS)}; got {text!r}")
-    return text
-
-
-def start_option(text: str, variables: Sequence[str]) -> list[float]:
-    """The comma-separated start, one finite number per variable."""
-    parts = [p.strip() for p in text.split(",")]
-    values = [number_option("--start", p, None) for p in parts]
-    if len(values) != len(variables):
-        count = len(variables)
-        raise UserError(f"--start needs {count} value{'s' if count > 1 else ''}, one for each "
-                        f"of {', '.join(variables)} (in that order), got {len(values)}: {text!r}")
-    return values  # type: ignore[return-value]
+        return read(exercise, given, mode, DataPolicy())  # type: ignore[arg-type]
+    except InputProblem as exc:
+        text = str(exc)
+        option = OPTIONS.get(exc.field or "", "")
+        raise UserError(f"{option}: {text[:1].lower()}{text[1:]}" if option else text) from None
+    except EngineInputError as exc:
+        if function is None:
+            raise UserError(str(exc)) from None
+        raise UserError(f"cannot read the function {_shorten(function)}: {exc}") from None
 
 
 # ----------------------------------------------------------------------------- JSON

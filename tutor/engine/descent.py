@@ -142,6 +142,13 @@ class Descent:
         return StepReport(self._nit, x, cost, gradient, update, self._x, self._cost,
                           math.hypot(*update))
 
+    def advance(self, updates: int) -> None:
+        """Apply up to `updates` more updates at full speed (no report per update): a caller
+        that shows progress or may cancel runs a long descent in chunks of this."""
+        target = min(self.max_iterations, self._nit + max(0, updates))
+        while not self.done and self._nit < target:
+            self._advance(target - self._nit)
+
     def run(self) -> DescentResult:
         """Run to the end and return the result."""
         while not self.done:

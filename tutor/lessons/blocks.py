@@ -13,25 +13,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tutor.lessons.model import (
-    EDITABLE_FIELDS, EXERCISE_KINDS, GOAL_KEYS, INPUT_KEYS, Exercise, LessonProblem,
+from tutor.lessons.model import Exercise, LessonProblem
+from tutor.lessons.schema import (
+    BLOCK_KEYS, EDITABLE_FIELDS, EXERCISE_KINDS, GOAL_KEYS, INPUT_KEYS, MAX_HINTS, defaults_for,
+    kind_rule,
 )
 
 ID_RE = re.compile(r"[a-z0-9-]+")
-MAX_HINTS = 3
-KNOWN_KEYS = {
-    "id", "kind", "prompt", "question", "function", "start", "learning_rate", "iterations",
-    "precision", "method", "editable", "goal", "hints", "solution", "wrong", "compare",
-    "explain", "options", "data", "scale",
-}
 if TYPE_CHECKING:  # PyYAML is imported on first use: the app paints before it is needed
     import yaml
 
-RUN_KINDS = ("run", "step", "compare")
-ITERATIONS = (100, 10_000)
-"""Default iteration limit: (descent, fit), as in `minimize` and `fit`."""
-PRECISION = (1e-4, 1e-9)
-"""Default precision: (descent, fit), as in `minimize` and `fit`."""
 
 
 def load_yaml(text: str) -> Any:
@@ -122,22 +113,24 @@ class BlockReader:
                 self.note(f"the exercise has no '{key}:' (check-lessons runs it to prove the "
                           "goal can be met and is not met by mistake).")
         for key in data:
-            if key not in KNOWN_KEYS:
-                self.note(f"unknown exercise key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))}).",
+            if key not in BLOCK_KEYS:
+                self.note(f"unknown exercise key '{key}' (known: {', '.join(sorted(BLOCK_KEYS))}).",
                           str(key))
         kind = str(data.get("kind", "run"))
         if kind not in EXERCISE_KINDS:
             raise BlockError(f"unknown exercise kind '{kind}' (use {', '.join(EXERCISE_KINDS)}).",
                              "kind")
+        defaults = defaults_for(kind)
         return Exercise(
             id=self._id(data), lesson_slug=self.lesson_slug, kind=kind,
             prompt=str(data.get("prompt", data.get("question", "")) or "").strip(),
             function=self._function(data, kind), start=self._start(data, kind),
             learning_rate=self._positive(data, "learning_rate", None),
-            iterations=int(self._positive(data, "iterations", ITERATIONS[kind == "fit"],
-                                          integer=True) or 100),
-            precision=self._positive(data, "precision", PRECISION[kind == "fit"]) or 1e-4,
-            method=str(data.get("method", "gd")), editable=self._editable(data),
+            iterations=int(self._positive(data, "iterations", defaults["iterations"],
+                                          integer=True) or defaults["iterations"]),
+            precision=self._positive(data, "precision", defaults["precision"])
+            or defaults["precision"],
+            method=str(data.get("method", defaults["method"])), editable=self._editable(data),
             goal=self._goal(data, kind), hints=self._hints(data),
             solution=self._inputs(data.get("solution"), "solution") or {},
             wrong=self._wrong(data), compare=self._compare(data, kind),
@@ -158,7 +151,7 @@ class BlockReader:
     def _function(self, data: Mapping[str, Any], kind: str) -> str | None:
         value = data.get("function")
         if value is None:
-            if kind in RUN_KINDS:
+            if "function" in kind_rule(kind).needs:
                 raise BlockError(f"a '{kind}' exercise needs a 'function:'.")
             return None
         return str(value)
@@ -166,7 +159,7 @@ class BlockReader:
     def _start(self, data: Mapping[str, Any], kind: str) -> tuple[float, ...] | None:
         value = data.get("start")
         if value is None:
-            if kind in RUN_KINDS:
+            if "start" in kind_rule(kind).needs:
                 raise BlockError(f"a '{kind}' exercise needs a 'start:' point.")
             return None
         try:
@@ -214,7 +207,7 @@ class BlockReader:
         for key in goal:
             if key not in GOAL_KEYS:
                 self.note(f"unknown goal '{key}' (use {', '.join(GOAL_KEYS)}).", str(key))
-        needed = {"numeric": "answer", "choice": "choice"}.get(kind)
+        needed = kind_rule(kind).needs_goal
         if needed and needed not in goal:
             raise BlockError(f"a '{kind}' exercise needs 'goal: {{{needed}: ...}}'.", "goal")
         if not any(k in goal for k in GOAL_KEYS if k != "tolerance"):

@@ -25,6 +25,7 @@ from tutor.lessons.model import (
     Claim, Exercise, Lesson, LessonIndex, LessonProblem, LessonSet, LessonStub, MarkdownSegment,
     Segment,
 )
+from tutor.lessons.schema import LESSON_FORMAT
 
 LESSON_GLOB = "[0-9][0-9]-*.md"
 SLUG_RE = re.compile(r"[a-z0-9-]+")
@@ -182,6 +183,12 @@ def _header(reader: _FileReader, front: dict[str, Any]) -> dict[str, Any] | None
         ok = False
     if "order" in front and (not isinstance(order, int) or isinstance(order, bool)):
         reader.problem(_key_line(reader, "order"), f"'order' must be a whole number, not {order!r}.")
+        ok = False
+    if "format" in front and front["format"] != LESSON_FORMAT:
+        reader.problem(_key_line(reader, "format"),
+                       f"this lesson is written in format {front['format']!r}; this gd-tutor "
+                       f"reads format {LESSON_FORMAT} (leave 'format:' out, or write "
+                       f"'format: {LESSON_FORMAT}').")
         ok = False
     if not ok:
         return None

@@ -11,24 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, Union
 
-EXERCISE_KINDS = ("run", "step", "compare", "fit", "numeric", "choice")
-"""Every `kind:` an exercise block may have; `run` is the default."""
-
-EDITABLE_FIELDS = (
-    "function", "start", "learning_rate", "iterations", "precision", "method", "scale", "data",
-)
-"""Field names an exercise may list under `editable:`."""
-
-GOAL_KEYS = (
-    "converge_within", "diverge", "stop_at_limit", "end_near", "learning_rate_between",
-    "answer", "choice", "slope_near", "intercept_near", "tolerance",
-)
-"""Keys a `goal:` mapping may hold (all given must hold; `tolerance` qualifies the others)."""
-
-INPUT_KEYS = EDITABLE_FIELDS + ("answer", "choice")
-"""Keys `check_attempt` understands in its `inputs` dict."""
-
-
 @dataclass(frozen=True)
 class LessonProblem:
     """Something wrong in a lesson file, at a 1-based line (0 when no line applies)."""

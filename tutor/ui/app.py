@@ -15,6 +15,7 @@ import os
 import signal
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -24,6 +25,9 @@ from tutor.lessons import LessonIndex, LessonSet, scan_lessons
 from tutor.progress import ProgressStore
 from tutor.ui.commands import TutorCommands
 from tutor.ui.screens.main import TutorScreen
+
+if TYPE_CHECKING:
+    from tutor.practice import DataPolicy
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,10 @@ class TutorApp(App[None]):
 
     def __init__(self, *, lessons: LessonSet | LessonIndex | None = None,
                  lessons_dir: Path | None = None, data_dir: Path | None = None,
-                 lesson: str | None = None, playground: PlaygroundRequest | None = None) -> None:
+                 lesson: str | None = None, playground: PlaygroundRequest | None = None,
+                 data_policy: DataPolicy | None = None) -> None:
         super().__init__()
+        self.data_policy = data_policy
         self.lesson_set = lessons if lessons is not None else scan_lessons(lessons_dir)
         self._data_dir = data_dir
         self._lesson = lesson
@@ -63,7 +69,8 @@ class TutorApp(App[None]):
     def get_default_screen(self) -> TutorScreen:
         """The main screen, on the progress store (opened here; written after the first paint)."""
         self.store = ProgressStore.open(self._data_dir)
-        return TutorScreen(self.lesson_set, self.store, start=self._lesson)
+        return TutorScreen(self.lesson_set, self.store, start=self._lesson,
+                           data_policy=self.data_policy)
 
     def on_mount(self) -> None:
         """Say if the store had to be moved aside; open the playground if asked for."""

@@ -32,6 +32,7 @@ from tutor.ui.widgets.lesson_reader import LessonReader, problem_text
 from tutor.ui.widgets.tutor_header import TutorHeader
 
 if TYPE_CHECKING:  # imported on first use: the first paint needs no exercise pane
+    from tutor.practice import DataPolicy
     from tutor.ui.widgets.exercise import ExercisePane
 
 WIDE = 100  # columns from which the lesson list shows by default
@@ -51,10 +52,11 @@ class TutorScreen(Screen[None]):
     ]
 
     def __init__(self, lessons: LessonSet | LessonIndex, store: ProgressStore, *,
-                 start: str | None = None) -> None:
+                 start: str | None = None, data_policy: DataPolicy | None = None) -> None:
         super().__init__()
         self.lessons: LessonSet | LessonIndex = lessons
         self.store = store
+        self.data_policy = data_policy
         self._start = start
         self._list_open: bool | None = None  # None: decided by the width
         self.last_pane: ExercisePane | None = None
@@ -198,7 +200,7 @@ class TutorScreen(Screen[None]):
             saved_inputs=dict(record.last_inputs) if record.last_inputs else None,
             state=None if record.state == "new" else record.state,
             hints_shown=record.hints_shown,
-            lessons_data_dir=self.lessons.data_dir,
+            data_policy=self.data_policy,
             id=f"exercise-{exercise.id}",
         )
 

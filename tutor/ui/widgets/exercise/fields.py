@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label
 
-from tutor.ui.widgets.exercise.runner import METHOD_NAMES
+from tutor.lessons.schema import FIELDS, MAX_TEXT, METHODS
 
 LABELS = {
     "function": "f =", "start": "start", "learning_rate": "rate", "iterations": "iters",
@@ -124,10 +124,12 @@ class FieldRow(Horizontal):
             yield ScaleToggle(spec.value.lower() in ("1", "true", "yes", "on"), compact=True,
                               id="field-scale", disabled=not spec.editable)
             return
-        suggester = SuggestFromList(METHOD_NAMES, case_sensitive=False) if spec.key == "method" else None
+        suggester = SuggestFromList(METHODS, case_sensitive=False) if spec.key == "method" else None
         placeholder = spec.placeholder if spec.editable else ""  # no "e.g." in a fixed field
+        rule = FIELDS.get(spec.key)
         yield FieldInput(spec.value, placeholder=placeholder, id=f"field-{spec.key}", compact=True,
-                    disabled=not spec.editable, suggester=suggester, select_on_focus=True)
+                         disabled=not spec.editable, suggester=suggester, select_on_focus=True,
+                         max_length=rule.max_length if rule is not None else MAX_TEXT)
 
 
 class ExerciseFields(Vertical):

@@ -8,9 +8,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from tutor.lessons.schema import MAX_HINTS
 from tutor.ui.widgets.exercise.formatting import fmt_point
-
-MAX_HINTS = 3
 
 
 def solution_text(solution: Mapping[str, Any]) -> str:

@@ -1,61 +1,119 @@
-"""Messages the pane's worker threads post back to it (never seen outside the pane)."""
+"""The exercise pane's messages: dataclasses with typed payloads, on one base.
+
+Worker messages (`WorkerMessage`) go from the pane's threads to the pane itself
+and carry the run they belong to, so late messages of an old run are dropped.
+Pane messages (`PaneMessage`) bubble up to the screen, which saves progress.
+All are nested in `ExercisePane` (`ExercisePane.Attempted`, ...).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
+if TYPE_CHECKING:
+    from tutor.practice import Outcome, RunOutcome, Verdict
 
-class WorkerMessage(Message, bubble=False):
-    """Base: tagged with the run it belongs to, so late messages of old runs are dropped."""
-
-    def __init__(self, run_id: int) -> None:
-        super().__init__()
-        self.run_id = run_id
+NAMESPACE = "exercise_pane"
+"""Handlers are `on_exercise_pane_attempted` etc. (Textual does not inherit a namespace,
+nor `bubble=False`: each class says both)."""
 
 
-class RunProgress(WorkerMessage):
-    """A long run's iteration count; a newer one replaces an unprocessed older one."""
+@dataclass
+class ExerciseMessage(Message, namespace=NAMESPACE):
+    """Base of every message the exercise pane and its workers send."""
 
-    def __init__(self, run_id: int, done: int, total: int) -> None:
-        super().__init__(run_id)
-        self.done, self.total = done, total
+
+@dataclass
+class WorkerMessage(ExerciseMessage, bubble=False, namespace=NAMESPACE):
+    """From a worker thread to its pane, tagged with the run it belongs to."""
+
+    run_id: int
+
+
+@dataclass
+class RunProgress(WorkerMessage, bubble=False, namespace=NAMESPACE):
+    """How far a long run has got; a newer one replaces an unprocessed older one."""
+
+    done: int
+    total: int
 
     def can_replace(self, message: Message) -> bool:
         """Collapse queued progress messages into the latest."""
         return isinstance(message, RunProgress)
 
 
-class RunFinished(WorkerMessage):
-    """A run, compare or fit is done; `mode` says which of the three `outcome` is."""
+@dataclass
+class RunFinished(WorkerMessage, bubble=False, namespace=NAMESPACE):
+    """A run, compare or fit is done: `outcome` is a RunOutcome, CompareOutcome or FitOutcome."""
 
-    def __init__(self, run_id: int, mode: str, outcome: Any) -> None:
-        super().__init__(run_id)
-        self.mode, self.outcome = mode, outcome
+    outcome: Outcome
 
 
-class RunFailed(WorkerMessage):
+@dataclass
+class RunFailed(WorkerMessage, bubble=False, namespace=NAMESPACE):
     """The inputs could not be run; `sentence` says why."""
 
-    def __init__(self, run_id: int, sentence: str) -> None:
-        super().__init__(run_id)
-        self.sentence = sentence
+    sentence: str
 
 
-class StepTaken(WorkerMessage):
-    """One iteration of step mode; `result` is set once the descent is done."""
+@dataclass
+class StepTaken(WorkerMessage, bubble=False, namespace=NAMESPACE):
+    """One iteration of step mode; `outcome` is set once the descent is done."""
 
-    def __init__(self, run_id: int, report: Any, objective: Any, result: Any, fresh: bool,
-                 request: Any) -> None:
-        super().__init__(run_id)
-        self.report, self.objective, self.result = report, objective, result
-        self.fresh, self.request = fresh, request
+    report: Any
+    objective: Any
+    settings: Any
+    outcome: RunOutcome | None
+    fresh: bool
 
 
-class Checked(WorkerMessage):
-    """The lesson check's verdict on an attempt."""
+@dataclass
+class Checked(WorkerMessage, bubble=False, namespace=NAMESPACE):
+    """The verdict on an attempt (made on the run the learner saw)."""
 
-    def __init__(self, run_id: int, inputs: dict, passed: bool | None, message: str) -> None:
-        super().__init__(run_id)
-        self.inputs, self.passed, self.message = inputs, passed, message
+    inputs: dict
+    verdict: Verdict
+
+
+@dataclass
+class PaneMessage(ExerciseMessage, namespace=NAMESPACE):
+    """From the pane to its screen, about the exercise with progress key `key`."""
+
+    pane: Any
+    key: str
+
+    @property
+    def control(self) -> Any:
+        """The pane that sent it."""
+        return self.pane
+
+
+@dataclass
+class Attempted(PaneMessage, namespace=NAMESPACE):
+    """The learner ran or answered the exercise; `passed` is None when nothing was judged."""
+
+    inputs: dict
+    passed: bool | None
+    message: str
+
+
+@dataclass
+class Skipped(PaneMessage, namespace=NAMESPACE):
+    """The learner chose to skip this exercise."""
+
+
+@dataclass
+class HintShown(PaneMessage, namespace=NAMESPACE):
+    """Another hint (or the solution, as count = hints + 1) is on show."""
+
+    count: int
+
+
+@dataclass
+class InputsChanged(PaneMessage, namespace=NAMESPACE):
+    """The typed inputs settled (debounced), for saving the learner's last inputs."""
+
+    inputs: dict

@@ -6,7 +6,6 @@ Runs happen in thread workers; the pane never imports SymPy on the UI thread.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -17,13 +16,10 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, OptionList, Static
 from textual.worker import get_current_worker
 
-from tutor.ui.widgets.exercise import jobs
+from tutor.practice import CompareOutcome, DataPolicy, FitOutcome, judged_on_run, main_mode
+from tutor.ui.widgets.exercise import jobs, messages
 from tutor.ui.widgets.exercise.fields import ExerciseFields
 from tutor.ui.widgets.exercise.hint_box import HintBox
-from tutor.ui.widgets.exercise.messages import (
-    Checked, RunFailed, RunFinished, RunProgress, StepTaken,
-)
-from tutor.ui.widgets.exercise.pane_messages import Attempted, HintShown, InputsChanged, Skipped
 from tutor.ui.widgets.exercise.results import ResultView
 from tutor.ui.widgets.exercise.specs import (
     asks_answer, asks_choice, default_values, field_specs, first_prompt, offers,
@@ -76,23 +72,26 @@ class ExercisePane(Vertical):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    Attempted = Attempted
-    Skipped = Skipped
-    HintShown = HintShown
-    InputsChanged = InputsChanged
+    RunProgress = messages.RunProgress
+    RunFinished = messages.RunFinished
+    RunFailed = messages.RunFailed
+    StepTaken = messages.StepTaken
+    Checked = messages.Checked
+    Attempted = messages.Attempted
+    Skipped = messages.Skipped
+    HintShown = messages.HintShown
+    InputsChanged = messages.InputsChanged
 
     def __init__(self, exercise: Exercise | None, *, saved_inputs: dict | None = None,
                  state: str | None = None, hints_shown: int = 0,
-                 lessons_data_dir: Path | None = None, id: str | None = None,
+                 data_policy: DataPolicy | None = None, id: str | None = None,
                  overrides: dict[str, str | None] | None = None) -> None:
         super().__init__(id=id)
         self.exercise = exercise
         self.saved_inputs = dict(saved_inputs or {})
         self.state = state
         self.hints_shown = hints_shown
-        if lessons_data_dir is None and exercise is not None and exercise.path is not None:
-            lessons_data_dir = exercise.path.parent / "data"
-        self.data_dir = lessons_data_dir
+        self.data_policy = data_policy or DataPolicy()
         self.overrides = dict(overrides or {})
         self.stepper = jobs.Stepper()
         self.reports: list[Any] = []
@@ -207,16 +206,13 @@ class ExercisePane(Vertical):
     @property
     def _advice(self) -> bool:
         """Whether the run's status line adds the engine's advice (not when a check follows)."""
-        return not jobs.checks_on_run(self.exercise)
+        return not judged_on_run(self.exercise)
 
     # ----- actions ----------------------------------------------------------------------
 
     def action_run(self) -> None:
-        """Run the exercise's main action: descent, compare or fit."""
-        mode = {"compare": "compare", "fit": "fit"}.get(self.kind, "run")
-        if self.kind in ("numeric", "choice") and not (self.exercise and self.exercise.function):
-            mode = "answer"
-        self._start(mode)
+        """Run the exercise's main action: descent, compare, fit or check the answer."""
+        self._start(main_mode(self.exercise))
 
     def action_compare(self) -> None:
         """Run every learning rate or method in the compare set on one cost plot."""
@@ -306,76 +302,82 @@ class ExercisePane(Vertical):
     @work(thread=True, exclusive=True, group="run")
     def _run_worker(self, run_id: int, mode: str, inputs: dict) -> None:
         worker = get_current_worker()
-        jobs.run_job(self.post_message, run_id, mode, inputs, self.exercise, self.data_dir,
+        jobs.run_job(self.post_message, run_id, mode, inputs, self.exercise, self.data_policy,
                      lambda: worker.is_cancelled)
 
     @work(thread=True, exclusive=False, group="step")
     def _step_worker(self, run_id: int, inputs: dict) -> None:
-        jobs.step_job(self.post_message, run_id, self.stepper, inputs)
+        jobs.step_job(self.post_message, run_id, self.stepper, inputs, self.exercise)
 
     # ----- worker messages --------------------------------------------------------------
 
-    def on_run_progress(self, message: RunProgress) -> None:
+    @on(messages.RunProgress)
+    def _progress(self, message: messages.RunProgress) -> None:
         """Show how far a long run has got."""
         if message.run_id == self.run_id and self.running:
             self.status.show_progress(message.done, message.total)
 
-    def on_run_failed(self, message: RunFailed) -> None:
+    @on(messages.RunFailed)
+    def _failed(self, message: messages.RunFailed) -> None:
         """One clear sentence instead of output."""
         if message.run_id == self.run_id:
             self.running = False
             self.status.show_error(message.sentence)
             self.results.clear()
 
-    def on_run_finished(self, message: RunFinished) -> None:
-        """Status in words and the plots for the finished run."""
+    @on(messages.RunFinished)
+    def _finished(self, message: messages.RunFinished) -> None:
+        """Status in words and the plots for the finished run, compare or fit."""
         if message.run_id != self.run_id:
             return
         self.running = False
         self.query_one(StepView).clear()
-        if message.mode == "fit":
-            self.status.show_text(describe_fit(message.outcome.result))
-            self.results.show_fit(message.outcome)
-        elif message.mode == "compare":
+        outcome = message.outcome
+        if isinstance(outcome, FitOutcome):
+            self.status.show_text(describe_fit(outcome.result))
+            self.results.show_fit(outcome)
+        elif isinstance(outcome, CompareOutcome):
             self.status.show_text("\n".join(
-                f"{o.label}: {describe_result(o.result).split('. ')[0]}" for o in message.outcome))
-            self.results.show_compare(message.outcome)
+                f"{o.label}: {describe_result(o.result).split('. ')[0]}" for o in outcome.runs))
+            self.results.show_compare(outcome)
         else:
-            self.status.show_text(describe_result(message.outcome.result, self._advice))
-            self.results.show_run(message.outcome)
-        if self.exercise is not None and not jobs.checks_on_run(self.exercise):
+            self.status.show_text(describe_result(outcome.result, self._advice))
+            self.results.show_run(outcome)
+        if self.exercise is not None and not judged_on_run(self.exercise):
             self.post_message(self.Attempted(self, self.key, self.inputs(), None, ""))
 
-    def on_step_taken(self, message: StepTaken) -> None:
-        """Show the step's three numbers and grow the plots by one iteration."""
+    @on(messages.StepTaken)
+    def _stepped(self, message: messages.StepTaken) -> None:
+        """Show the step's three numbers and grow the plots by one iteration (the verdict on
+        a finished walk follows as its own message)."""
         if message.run_id != self.run_id:
             return
         self.reports = [] if message.fresh else self.reports
         self.reports.append(message.report)
-        request, names = message.request, tuple(message.objective.variables)
-        self.query_one(StepView).show_step(message.report, request.learning_rate,
-                                           request.method, names)
-        self.results.show_steps(message.objective, self.reports, names, request.function)
-        if message.result is None:
+        settings, names = message.settings, tuple(message.objective.variables)
+        self.query_one(StepView).show_step(message.report, settings.learning_rate,
+                                           settings.method, names)
+        self.results.show_steps(message.objective, self.reports, names, settings.function)
+        if message.outcome is None:
             self.status.show_text(f"Step {message.report.n} done. Press ^t for the next one.")
             return
-        self.status.show_text(describe_result(message.result, self._advice))
-        if jobs.checks_on_run(self.exercise):
-            self._start("answer")
+        self.status.show_text(describe_result(message.outcome.result, self._advice))
 
-    def on_checked(self, message: Checked) -> None:
+    @on(messages.Checked)
+    def _checked(self, message: messages.Checked) -> None:
         """Show PASS / NOT YET and tell the screen about the attempt."""
         if message.run_id != self.run_id:
             return
         self.running = False
-        text = message.message
-        if self.exercise is not None and message.passed and self.exercise.explain:
+        verdict = message.verdict
+        text = verdict.message
+        if self.exercise is not None and verdict.passed and self.exercise.explain:
             text = f"{text} {self.exercise.explain}".strip()
-        elif message.passed is False and self.offers("hint") and not self.query_one(HintBox).revealed:
+        elif not verdict.passed and self.offers("hint") and not self.query_one(HintBox).revealed:
             text = f"{text} Press ^g for a hint."
-        self.status.show_check(message.passed, text)
-        self.post_message(self.Attempted(self, self.key, message.inputs, message.passed,
-                                         message.message))
+        self.status.show_check(verdict.passed, text)
+        self.post_message(self.Attempted(self, self.key, message.inputs, verdict.passed,
+                                         verdict.message))
 
     # ----- input events -----------------------------------------------------------------
 

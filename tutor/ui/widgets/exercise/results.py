@@ -19,7 +19,7 @@ from tutor.ui.widgets.exercise.function_plot import FunctionPlot
 from tutor.ui.widgets.exercise.iteration_table import (
     IterationTable, rows_from_path, rows_from_reports,
 )
-from tutor.ui.widgets.exercise.runner import derivative_of
+from tutor.practice import CompareOutcome, derivative_of
 
 PATH_POINTS = 400
 """Most path points handed to a plot (they thin again to their own width)."""
@@ -77,7 +77,7 @@ class ResultView(Vertical):
         path, names = result.path, tuple(result.variables)
         self.query_one(CostPlot).show_series([cost_series("", path)])
         picked = sample_indices(len(path), PATH_POINTS)
-        self._derivative(outcome.request.function)
+        self._derivative(outcome.settings.function)
         self._show_shape(outcome.objective, [tuple(path[i].x) for i in picked],
                          [path[i].cost for i in picked], names)
         self.query_one(IterationTable).show_rows(rows_from_path(path, outcome.objective.gradient), names)
@@ -92,10 +92,11 @@ class ResultView(Vertical):
         self._show_shape(objective, points, costs, names)
         self.query_one(IterationTable).show_rows(rows_from_reports(reports), names)
 
-    def show_compare(self, outcomes: Sequence[Any]) -> None:
+    def show_compare(self, outcome: CompareOutcome) -> None:
         """Several runs on one cost plot with a legend; the table lists each run's ending."""
-        self.query_one(CostPlot).show_series([cost_series(o.label, o.result.path) for o in outcomes])
-        self._derivative(outcomes[0].request.function if outcomes else None)
+        runs = outcome.runs
+        self.query_one(CostPlot).show_series([cost_series(o.label, o.result.path) for o in runs])
+        self._derivative(runs[0].settings.function if runs else None)
         self._reveal(self.query_one(CostPlot))
         self.query_one(IterationTable).show_rows([])
 

@@ -5,24 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from tutor.lessons.schema import (
+    DESCENT_DEFAULTS, DESCENT_FIELDS, EDITABLE_FIELDS, FIELDS, FIT_DEFAULTS, KINDS,
+)
 from tutor.ui.widgets.exercise.fields import FieldSpec
 from tutor.ui.widgets.exercise.formatting import fmt
 
 if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
 
-RUN_KEYS = ("function", "start", "learning_rate", "iterations", "precision", "method")
-FIT_KEYS = ("data", "learning_rate", "iterations", "precision", "scale")
-PLACEHOLDERS = {
-    "function": "e.g. x^2 or (1-x)^2 + 100(y-x^2)^2",
-    "start": "e.g. 3 or -1.2,1",
-    "learning_rate": "e.g. 0.1",
-    "compare": "0.01,0.1,0.5 or gd,adam",
-    "answer": "type your answer, Enter checks it",
-    "data": "CSV file, e.g. anscombe1.csv",
-}
-FREE_DEFAULTS = {"function": "", "start": "", "learning_rate": "", "iterations": "100",
-                 "precision": "0.0001", "method": "gd", "compare": "0.01, 0.1, 0.5"}
+PLACEHOLDERS = {key: rule.placeholder for key, rule in FIELDS.items() if rule.placeholder}
+FREE_DEFAULTS = {"function": "", "start": "", "learning_rate": "",
+                 "iterations": str(DESCENT_DEFAULTS["iterations"]),
+                 "precision": fmt(DESCENT_DEFAULTS["precision"]),
+                 "method": DESCENT_DEFAULTS["method"], "compare": FIELDS["compare"].example}
 """The playground's defaults: the first three empty so typing fills them."""
 
 
@@ -49,13 +45,11 @@ def compare_text(compare: Mapping[str, Any] | None) -> str:
 def exercise_keys(exercise: Exercise | None) -> tuple[str, ...]:
     """The fields shown for this kind of exercise (None: the free playground pane)."""
     if exercise is None:
-        return RUN_KEYS + ("compare",)
-    if exercise.kind == "fit":
-        return FIT_KEYS
-    answer = ("answer",) if asks_answer(exercise) else ()
-    if exercise.kind in ("numeric", "choice"):
-        return (RUN_KEYS if exercise.function else ()) + answer
-    return RUN_KEYS + (("compare",) if exercise.kind == "compare" else ()) + answer
+        return DESCENT_FIELDS + ("compare",)
+    shown = KINDS[exercise.kind].fields
+    if not shown and exercise.function:  # a quiz on a function can run it to look
+        shown = DESCENT_FIELDS
+    return shown + (("answer",) if asks_answer(exercise) else ())
 
 
 def asks_answer(exercise: Exercise | None) -> bool:
@@ -73,11 +67,11 @@ def default_values(exercise: Exercise | None) -> dict[str, str]:
     """Each field's text before the learner types anything."""
     if exercise is None:
         return dict(FREE_DEFAULTS)
-    values = {key: _text(getattr(exercise, key, "")) for key in RUN_KEYS + ("data", "scale")}
+    values = {key: _text(getattr(exercise, key, "")) for key in EDITABLE_FIELDS}
     values["compare"] = compare_text(exercise.compare)
     values["answer"] = ""
     if exercise.kind == "fit":
-        values["learning_rate"] = values["learning_rate"] or "0.1"
+        values["learning_rate"] = values["learning_rate"] or _text(FIT_DEFAULTS["learning_rate"])
     return values
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.lessons.verdicts import endless_slide
+from tutor.practice.verdicts import endless_slide
 from tutor.ui.widgets.exercise.formatting import fmt, fmt_named
 
 STATUS_WORDS = {

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tutor.lessons.checks import check_attempt, data_path
 from tutor.lessons.claims import evaluate_claim
 from tutor.lessons.loader import LESSON_GLOB, load_lessons
 from tutor.lessons.model import Exercise, LessonProblem, LessonSet
-
-ANSWER_KEYS = ("answer", "choice")
+from tutor.lessons.schema import ANSWER_KEYS
+from tutor.practice.attempt import check_attempt
+from tutor.practice.datafiles import DataPolicy
 
 
 @dataclass(frozen=True)
@@ -139,8 +139,8 @@ def _settings_problems(exercise: Exercise) -> list[tuple[str, str]]:
             found.append(("choice", "a choice goal needs 'options:' to choose from."))
         elif not isinstance(picked, int) or not 1 <= picked <= len(exercise.options):
             found.append(("choice", f"goal choice must be 1 to {len(exercise.options)}."))
-    if exercise.kind == "fit" and exercise.data:
-        if not data_path(exercise, exercise.data).is_file():
+    if exercise.kind == "fit" and exercise.data and exercise.path is not None:
+        if not DataPolicy().resolve(exercise.data, exercise.path.parent / "data").is_file():
             found.append(("data", f"data file '{exercise.data}' is not in lessons/data/."))
     return found
 

@@ -1,0 +1,119 @@
+"""`gd-tutor check LESSON/EXERCISE [--set KEY=VALUE]... [--json]`: judge one attempt headless.
+
+The inputs are read, run and judged by the same practice layer as the exercise
+pane, so the verdict is the one the pane would show for the same inputs. For
+graders, teachers testing their lessons, and scripts. Never imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+from tutor.errors import UserError
+from tutor.lessons import Exercise, Lesson, default_lessons_dir, load_lessons
+from tutor.lessons.schema import ANSWER_KEYS, INPUT_KEYS
+
+
+def check_command(args: argparse.Namespace) -> int:
+    """Find the exercise, apply the --set values, judge one attempt, print the verdict."""
+    from tutor.engine import EngineInputError
+    from tutor.practice import DataPolicy, InputProblem, Verdict, attempt, one_sentence
+
+    lesson, exercise = find_exercise(args.exercise)
+    inputs = set_values(exercise, args.set or [])
+    try:
+        done = attempt(exercise, inputs, policy=DataPolicy.from_environment())
+        verdict = done.verdict or Verdict(True, "Done.")
+    except (InputProblem, EngineInputError) as exc:
+        verdict = Verdict(False, one_sentence(exc))
+    report = verdict_json(lesson, exercise, verdict)
+    print(json.dumps(report, allow_nan=False) if args.json else verdict_text(report))
+    return 0
+
+
+def find_exercise(wanted: str) -> tuple[Lesson, Exercise]:
+    """The lesson (number or slug) and exercise (id) named `LESSON/EXERCISE`."""
+    lesson_part, _, exercise_id = str(wanted).strip().partition("/")
+    if not lesson_part or not exercise_id:
+        raise UserError(f"name the exercise as LESSON/EXERCISE, like 4/enough-budget, "
+                        f"not {wanted!r}")
+    lesson_set = load_lessons(default_lessons_dir())
+    lesson = lesson_set.find(lesson_part)
+    if lesson is None:
+        known = ", ".join(str(item.number) for item in lesson_set.lessons) or "none"
+        raise UserError(f"there is no lesson '{lesson_part}'; the lesson numbers are {known} "
+                        "(see 'gd-tutor lessons')")
+    for exercise in lesson.exercises:
+        if exercise.id == exercise_id:
+            return lesson, exercise
+    ids = ", ".join(e.id for e in lesson.exercises) or "none"
+    raise UserError(f"lesson {lesson.number} ({lesson.slug}) has no exercise '{exercise_id}'; "
+                    f"its exercises are {ids}")
+
+
+def settable(exercise: Exercise) -> tuple[str, ...]:
+    """The fields a learner may fill in: the editable ones and what the goal asks."""
+    asked = tuple(key for key in ANSWER_KEYS if key in exercise.goal)
+    return tuple(exercise.editable) + asked
+
+
+def set_values(exercise: Exercise, pairs: list[str]) -> dict[str, str]:
+    """`KEY=VALUE` pairs as the text a learner would type into those fields."""
+    allowed = settable(exercise)
+    inputs: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep:
+            raise UserError(f"--set takes KEY=VALUE, like learning_rate=0.4, not {pair!r}")
+        if key not in INPUT_KEYS:
+            raise UserError(f"there is no field '{key}'; the fields are {', '.join(INPUT_KEYS)}")
+        if key not in allowed:
+            may = ", ".join(allowed) or "none"
+            raise UserError(f"'{key}' is not editable in exercise '{exercise.id}'; "
+                            f"you may set: {may}")
+        inputs[key] = value
+    return inputs
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return value
+
+
+def run_json(result: Any) -> dict[str, Any] | None:
+    """status, nit, x and fun of the judged run (a fit's x is [intercept, slope])."""
+    if result is None:
+        return None
+    if hasattr(result, "intercept"):
+        x, fun = [result.intercept, result.slope], result.cost
+    else:
+        x, fun = list(result.x), result.fun
+    return {"status": result.status, "nit": result.nit,
+            "x": [_finite(float(v)) for v in x], "fun": _finite(float(fun))}
+
+
+def verdict_json(lesson: Lesson, exercise: Exercise, verdict: Any) -> dict[str, Any]:
+    """The JSON object `check --json` prints."""
+    return {
+        "lesson": lesson.slug, "exercise": exercise.id, "kind": exercise.kind,
+        "passed": verdict.passed, "message": verdict.message,
+        "advice": [{"set": {k: _finite(v) for k, v in a.set.items()}, "why": a.why}
+                   for a in verdict.advice],
+        "run": run_json(verdict.result),
+    }
+
+
+def verdict_text(report: dict[str, Any]) -> str:
+    """PASS or NOT YET, the message, and the advice as field changes."""
+    lines = [f"{report['lesson']}/{report['exercise']}: "
+             f"{'PASS' if report['passed'] else 'NOT YET'}", report["message"]]
+    for advice in report["advice"]:
+        changes = ", ".join(f"{k}={'(another value)' if v is None else v}"
+                            for k, v in advice["set"].items())
+        lines.append(f"  try {changes} ({advice['why']})")
+    return "\n".join(lines)

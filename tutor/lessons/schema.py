@@ -1,0 +1,145 @@
+"""The exercise schema: every kind, key, default and limit, in one table.
+
+The loader checks lesson files against it, the practice layer reads typed
+inputs with it, the exercise pane builds its fields from it and the CLI takes
+its defaults and limits from it. Adding a kind of exercise or a field is one
+entry here (plus whatever runs it). Nothing here imports the engine, so the
+app can read the table before SymPy is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+LESSON_FORMAT = 1
+"""The lesson file format this gd-tutor reads (front matter may say `format: 1`)."""
+
+METHODS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+"""The engine's METHODS (a test keeps the two equal), named here without importing SymPy."""
+
+MAX_ITERATIONS = 1_000_000
+"""The highest iteration limit anywhere (pane, checks, CLI): a path this long is 16 MB
+per variable, so even a full compare list stays within a few hundred MB."""
+MAX_TEXT = 500
+"""The most characters a learner may type into one field (the parser's own limit)."""
+MAX_COMPARE = 8
+"""The most learning rates or methods one compare may run."""
+DEFAULT_LEARNING_RATE = 0.1
+"""The rate of a check whose exercise names none (and of a fit left blank)."""
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """One input field: how it is named in sentences, an example value and a placeholder."""
+
+    key: str
+    label: str
+    example: str
+    placeholder: str = ""
+    max_length: int = MAX_TEXT
+
+
+FIELDS: Mapping[str, FieldRule] = MappingProxyType({rule.key: rule for rule in (
+    FieldRule("function", "function", "x^2", "e.g. x^2 or (1-x)^2 + 100(y-x^2)^2"),
+    FieldRule("start", "start", "3", "e.g. 3 or -1.2,1"),
+    FieldRule("learning_rate", "learning rate", "0.1", "e.g. 0.1", max_length=40),
+    FieldRule("iterations", "iteration limit", "100", max_length=40),
+    FieldRule("precision", "precision", "0.0001", max_length=40),
+    FieldRule("method", "method", "gd", max_length=40),
+    FieldRule("scale", "scaling", "true", max_length=10),
+    FieldRule("data", "data file", "anscombe1.csv", "CSV file, e.g. anscombe1.csv"),
+    FieldRule("compare", "compare list", "0.01, 0.1, 0.5", "0.01,0.1,0.5 or gd,adam",
+              max_length=200),
+    FieldRule("answer", "answer", "12 or 0.5", "type your answer, Enter checks it",
+              max_length=60),
+    FieldRule("choice", "choice", "1", max_length=10),
+)})
+"""Every field a learner can type into, by key."""
+
+DESCENT_FIELDS = ("function", "start", "learning_rate", "iterations", "precision", "method")
+FIT_FIELDS = ("data", "learning_rate", "iterations", "precision", "scale")
+
+DESCENT_DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {"iterations": 100, "precision": 1e-4, "method": "gd"})
+"""What a blank (or unset) field means in a descent: the engine's own defaults."""
+FIT_DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {"iterations": 10_000, "precision": 1e-9, "learning_rate": DEFAULT_LEARNING_RATE,
+     "scale": True, "method": "gd"})
+"""What a blank (or unset) field means in a line fit: `fit`'s own defaults."""
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """One kind of exercise: the fields its pane shows, what its block must say, how it runs.
+
+    `runs` is "descent", "fit" or None (nothing to run unless a function is given);
+    `needs` are block keys without which the exercise is left out; `needs_goal` is
+    the goal key the kind is about, if any.
+    """
+
+    kind: str
+    fields: tuple[str, ...]
+    runs: str | None
+    needs: tuple[str, ...] = ()
+    needs_goal: str | None = None
+    defaults: Mapping[str, Any] = field(default_factory=lambda: DESCENT_DEFAULTS)
+
+
+KINDS: Mapping[str, KindRule] = MappingProxyType({rule.kind: rule for rule in (
+    KindRule("run", DESCENT_FIELDS, "descent", ("function", "start")),
+    KindRule("step", DESCENT_FIELDS, "descent", ("function", "start")),
+    KindRule("compare", DESCENT_FIELDS + ("compare",), "descent", ("function", "start",
+                                                                   "compare")),
+    KindRule("fit", FIT_FIELDS, "fit", ("data",), defaults=FIT_DEFAULTS),
+    KindRule("numeric", (), None, needs_goal="answer"),
+    KindRule("choice", (), None, ("options",), needs_goal="choice"),
+)})
+"""Every `kind:` an exercise may have, by name; `run` is the default."""
+
+EXERCISE_KINDS = tuple(KINDS)
+EDITABLE_FIELDS = DESCENT_FIELDS + ("scale", "data")
+"""Field names an exercise may list under `editable:`."""
+ANSWER_KEYS = ("answer", "choice")
+INPUT_KEYS = EDITABLE_FIELDS + ANSWER_KEYS
+"""Keys an attempt's inputs may hold."""
+
+RUN_GOALS = ("converge_within", "diverge", "stop_at_limit", "end_near", "slope_near",
+             "intercept_near")
+"""Goals judged on the run the learner made."""
+GOAL_KEYS = ("converge_within", "diverge", "stop_at_limit", "end_near", "learning_rate_between",
+             "answer", "choice", "slope_near", "intercept_near", "tolerance")
+"""Keys a `goal:` mapping may hold (all given must hold; `tolerance` qualifies the others)."""
+
+BLOCK_KEYS = frozenset({
+    "id", "kind", "prompt", "question", "function", "start", "learning_rate", "iterations",
+    "precision", "method", "editable", "goal", "hints", "solution", "wrong", "compare",
+    "explain", "options", "data", "scale",
+})
+"""Every key an ```exercise block may hold."""
+MAX_HINTS = 3
+
+
+def kind_rule(kind: str) -> KindRule:
+    """The rule for `kind` (KeyError for an unknown kind: the loader refuses those first)."""
+    return KINDS[kind]
+
+
+def defaults_for(kind: str) -> Mapping[str, Any]:
+    """What blank fields mean for this kind of exercise (a descent's defaults if unknown)."""
+    rule = KINDS.get(kind)
+    return rule.defaults if rule is not None else DESCENT_DEFAULTS
+
+
+def label(key: str) -> str:
+    """The field's name in a sentence ("learning rate")."""
+    rule = FIELDS.get(key)
+    return rule.label if rule is not None else key.replace("_", " ")
+
+
+def example(key: str) -> str:
+    """A sensible example value for the field's messages."""
+    rule = FIELDS.get(key)
+    return rule.example if rule is not None else "0.1"

@@ -1,0 +1,156 @@
+"""Running an attempt: typed settings -> one outcome, with progress and cancel hooks.
+
+The engine (hence SymPy) is imported inside the functions, which the app calls
+from a worker thread. Every attempt runs the engine once: a long descent runs in
+chunks at full speed, reporting progress and checking for a cancel between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from tutor.practice.settings import (
+    AnswerSettings, CompareSettings, DescentSettings, FitSettings, InputProblem, Settings,
+)
+
+CHUNK = 20_000
+"""Updates run between two looks at the cancel flag (about 10-50 ms of engine time)."""
+
+
+def _never() -> bool:
+    return False
+
+
+def _ignore(done: int, total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """How a run talks to whoever waits for it: `cancelled()` is asked between chunks,
+    `progress(done, total)` is told how far a long run has got."""
+
+    cancelled: Callable[[], bool] = _never
+    progress: Callable[[int, int], None] = _ignore
+
+
+NO_HOOKS = Hooks()
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """One finished (or stopped) descent, with the objective it ran on."""
+
+    settings: DescentSettings
+    result: Any
+    objective: Any
+
+    @property
+    def label(self) -> str:
+        """The run's name on a compare plot ("rate 0.1", "adam"), else ''."""
+        return self.settings.label
+
+
+@dataclass(frozen=True)
+class CompareOutcome:
+    """Every run of a compare, in the order of the compare list."""
+
+    settings: CompareSettings
+    runs: tuple[RunOutcome, ...]
+
+
+@dataclass(frozen=True)
+class FitOutcome:
+    """A straight-line fit with the data it was fitted to."""
+
+    settings: FitSettings
+    data: Any
+    result: Any
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """Nothing was run: the attempt is a typed answer or a chosen option."""
+
+    settings: AnswerSettings
+    result: Any = field(default=None)
+
+
+Outcome = RunOutcome | CompareOutcome | FitOutcome | AnswerOutcome
+
+
+@lru_cache(maxsize=64)
+def objective_of(function: str) -> Any:
+    """The engine's Objective for a function's text, compiled once per text."""
+    from tutor.engine import compile_objective
+
+    return compile_objective(function)
+
+
+@lru_cache(maxsize=64)
+def derivative_of(function: str) -> str:
+    """`f'(x) = 2*x` for `function` (SymPy's printing: call it from a worker first)."""
+    return str(objective_of(function).derivative_text)
+
+
+def start_descent(settings: DescentSettings) -> Any:
+    """A single-steppable `Descent` for the settings (step mode walks it one update at a time)."""
+    from tutor.engine import Descent
+
+    objective = objective_of(settings.function)
+    derivative_of(settings.function)  # printed here, off the UI thread
+    return Descent(objective, settings.start, learning_rate=settings.learning_rate,
+                   max_iterations=settings.iterations, precision=settings.precision,
+                   method=settings.method)
+
+
+def run_descent(settings: DescentSettings, hooks: Hooks = NO_HOOKS) -> RunOutcome:
+    """Run one descent to its end (or until cancelled: status "stopped")."""
+    descent = start_descent(settings)
+    while not descent.done:
+        descent.advance(CHUNK)
+        if descent.done:
+            break
+        if hooks.cancelled():
+            descent.stop()
+        else:
+            hooks.progress(descent.nit, settings.iterations)
+    return RunOutcome(settings, descent.result(), descent.objective)
+
+
+def run_compare(settings: CompareSettings, hooks: Hooks = NO_HOOKS) -> CompareOutcome:
+    """Every run of the compare list, one after another."""
+    return CompareOutcome(settings, tuple(run_descent(run, hooks) for run in settings.runs))
+
+
+def run_fit(settings: FitSettings, hooks: Hooks = NO_HOOKS) -> FitOutcome:
+    """Load the data file and fit a line by gradient descent."""
+    from tutor.engine import fit, load_xy_csv
+
+    data = load_xy_csv(settings.path, settings.x_column, settings.y_column)
+    result = fit(data.xs, data.ys, learning_rate=settings.learning_rate,
+                 max_iterations=settings.iterations, precision=settings.precision,
+                 scale=settings.scale, callback=lambda step: hooks.cancelled())
+    return FitOutcome(settings, data, result)
+
+
+def run(settings: Settings, hooks: Hooks = NO_HOOKS) -> Outcome:
+    """The one outcome of an attempt's settings (an answer runs nothing)."""
+    if isinstance(settings, DescentSettings):
+        return run_descent(settings, hooks)
+    if isinstance(settings, CompareSettings):
+        return run_compare(settings, hooks)
+    if isinstance(settings, FitSettings):
+        return run_fit(settings, hooks)
+    return AnswerOutcome(settings)
+
+
+def one_sentence(exc: BaseException) -> str:
+    """One sentence for any failure: the engine's or reader's own message where it has one."""
+    text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, (InputProblem, ValueError)):
+        return text if text.endswith((".", "?", "!")) else text + "."
+    return f"Something went wrong while running ({type(exc).__name__}: {text})."
