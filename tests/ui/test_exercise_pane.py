@@ -255,3 +255,24 @@ async def test_a_start_where_f_is_undefined_is_one_sentence_in_run_and_step() ->
         text = status_text(app)
         assert text.startswith("Problem: Cannot start") and "Traceback" not in text
         assert "RuntimeError" not in text
+
+
+async def test_a_huge_paste_or_endless_typing_is_capped_at_the_fields_limit() -> None:
+    from tutor.lessons.schema import FIELDS, MAX_TEXT
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        field = app.screen.query_one("#field-function", Input)
+        field.focus()
+        await pilot.pause()
+        field.post_message(events.Paste("x+" * 500_000))  # a megabyte: refused whole
+        await pilot.pause()
+        assert field.value == ""
+        field.post_message(events.Paste("x" * (MAX_TEXT - 1)))
+        await pilot.pause()
+        for _ in range(40):  # keys past the limit change nothing
+            await pilot.press("y")
+        assert field.value == "x" * (MAX_TEXT - 1) + "y"
+        rate = app.screen.query_one("#field-learning_rate", Input)
+        assert rate.max_length == FIELDS["learning_rate"].max_length < MAX_TEXT
