@@ -36,7 +36,8 @@ def test_messages_name_the_exercise_and_the_reason() -> None:
                             "so the goal is too loose: Converged in 12 updates; the goal was "
                             "100 or fewer.")
     assert messages[32] == ("exercise 'failing-solution': the reference solution fails: "
-                            "Converged in 40 updates, but the goal is 10 or fewer.")
+                            "Converged in 40 updates, but the goal is 10 or fewer. Try a "
+                            "learning rate of 0.4: that converges in 8 updates.")
     assert messages[38].startswith("exercise 'bad-function': the function does not parse:")
     assert messages[49] == ("exercise 'bad-start': start has 1 number(s) but the function has "
                             "2 variable(s).")

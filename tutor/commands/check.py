@@ -85,6 +85,10 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def _json(value: Any) -> Any:
+    return [_finite(v) for v in value] if isinstance(value, (list, tuple)) else _finite(value)
+
+
 def run_json(result: Any) -> dict[str, Any] | None:
     """status, nit, x and fun of the judged run (a fit's x is [intercept, slope])."""
     if result is None:
@@ -101,8 +105,8 @@ def verdict_json(lesson: Lesson, exercise: Exercise, verdict: Any) -> dict[str, 
     """The JSON object `check --json` prints."""
     return {
         "lesson": lesson.slug, "exercise": exercise.id, "kind": exercise.kind,
-        "passed": verdict.passed, "message": verdict.message,
-        "advice": [{"set": {k: _finite(v) for k, v in a.set.items()}, "why": a.why}
+        "passed": verdict.passed, "message": verdict.message, "diagnosis": verdict.diagnosis,
+        "advice": [{"set": {k: _json(v) for k, v in a.set.items()}, "why": a.why}
                    for a in verdict.advice],
         "run": run_json(verdict.result),
     }

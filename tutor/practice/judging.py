@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tutor.lessons.schema import ANSWER_KEYS, RUN_GOALS
+from tutor.practice.advice import try_advice
 from tutor.practice.settings import AnswerSettings, DescentSettings, FitSettings
 from tutor.practice.verdicts import Advice, judge_run
 
@@ -20,13 +21,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Verdict:
-    """Did the attempt pass, one message saying why, what to try (as data), and the run
-    that was judged (a DescentResult or FitResult; None when nothing ran)."""
+    """Did the attempt pass, one message saying why (cause first), advice that was tried
+    and passed (as data), the run that was judged (a DescentResult or FitResult; None when
+    nothing ran), and a diagnosis key a teacher's view can group wrong attempts by."""
 
     passed: bool
     message: str
     advice: tuple[Advice, ...] = ()
     result: Any = None
+    diagnosis: str | None = None
 
 
 def judged_on_run(exercise: Exercise | None) -> bool:
@@ -48,53 +51,90 @@ def needs_settings(exercise: Exercise) -> bool:
 
 def judge(exercise: Exercise, *, answers: AnswerSettings | None = None,
           settings: DescentSettings | FitSettings | None = None,
-          outcome: Outcome | None = None) -> Verdict:
-    """Test every goal (all must hold); the first that fails decides the message."""
+          outcome: Outcome | None = None, advise: bool = True) -> Verdict:
+    """Test every goal (all must hold); the first that fails decides the message. A failed
+    run goal comes with advice only when a change within the learner's fields was tried
+    and passed (`advise=False` skips the trying, as the trying itself does)."""
     goal = exercise.goal
     passes: list[str] = []
     if answers is not None:
         for key, check in (("answer", _judge_answer), ("choice", _judge_choice)):
             if key in goal:
-                ok, message = check(exercise, answers)
+                ok, message, diagnosis = check(exercise, answers)
                 if not ok:
-                    return Verdict(False, message)
+                    return Verdict(False, message, diagnosis=diagnosis)
                 passes.append(message)
     if settings is not None and "learning_rate_between" in goal:
         ok, message = _judge_rate(settings.learning_rate, goal["learning_rate_between"])
         if not ok:
-            return Verdict(False, message)
+            return Verdict(False, message, diagnosis="rate_out_of_range")
         passes.append(message)
     result = getattr(outcome, "result", None) if needs_run(exercise) else None
     if settings is not None and result is not None:
-        advice: list[Advice] = []
-        ok, message = judge_run(goal, result, settings, advice)
-        if not ok:
-            return Verdict(False, message, tuple(advice), result)
-        passes.append(message)
+        objective = getattr(outcome, "objective", None)
+        finding = judge_run(goal, result, settings, getattr(objective, "value", None))
+        if not finding.passed:
+            advice = try_advice(settings, finding.directions, goal,
+                                lambda candidate: _passes(exercise, candidate),
+                                before=result) if advise else None
+            message = f"{finding.message} {advice.why}" if advice else finding.message
+            return Verdict(False, message, (advice,) if advice else (), result,
+                           finding.diagnosis)
+        passes.append(finding.message)
     return Verdict(True, " ".join(passes) or "Done.", (), result)
+
+
+def _passes(exercise: Exercise, candidate: DescentSettings | FitSettings) -> tuple[bool, Any]:
+    """Run a candidate change and judge it as the learner's own attempt would be."""
+    from tutor.practice.running import run
+
+    outcome = run(candidate)
+    verdict = judge(exercise, settings=candidate, outcome=outcome, advise=False)
+    return verdict.passed, getattr(outcome, "result", None)
 
 
 def _fmt(value: float) -> str:
     return f"{value:.6g}"
 
 
-def _judge_answer(exercise: Exercise, answers: AnswerSettings) -> tuple[bool, str]:
+FACTORS = (2, 3, 4, 5, 6, 7, 8, 9, 10)
+
+
+def _judge_answer(exercise: Exercise, answers: AnswerSettings) -> tuple[bool, str, str | None]:
     want = float(exercise.goal["answer"])
     got = float(answers.answer if answers.answer is not None else math.nan)
     tolerance = exercise.goal.get("tolerance")
     allowed = float(tolerance) if tolerance is not None else 1e-6 * max(1.0, abs(want))
     if abs(got - want) <= allowed:
-        return True, f"Right: {_fmt(want)}."
+        return True, f"Right: {_fmt(want)}.", None
+    return (False, *_answer_diagnosis(got, want, allowed))
+
+
+def _answer_diagnosis(got: float, want: float, allowed: float) -> tuple[str, str]:
+    """What kind of wrong a number is: the sign, a whole factor, rounding, or just off."""
     side = "too small" if got < want else "too large"
-    return False, f"Not quite: {_fmt(got)} is {side}."
+    if want != 0 and abs(got + want) <= allowed:
+        return (f"Not quite: {_fmt(got)} has the right size but the wrong sign; check the sign "
+                "of each term.", "answer_sign")
+    if want != 0 and got != 0:
+        for factor in FACTORS:
+            for ratio, way in ((factor, "times too large"), (1 / factor, "times too small")):
+                if abs(got - want * ratio) <= allowed * max(1.0, ratio):
+                    return (f"Not quite: {_fmt(got)} is {factor} {way}; check whether you "
+                            "divided (or multiplied) by the right count.", "answer_factor")
+    if any(abs(got - round(want, places)) < 1e-9 * max(1.0, abs(want)) for places in range(5)):
+        return (f"Not quite: {_fmt(got)} is the answer rounded too far; keep more decimals "
+                "while you work, and round only at the end.", "answer_rounding")
+    return f"Not quite: {_fmt(got)} is {side}.", "answer_off"
 
 
-def _judge_choice(exercise: Exercise, answers: AnswerSettings) -> tuple[bool, str]:
+def _judge_choice(exercise: Exercise, answers: AnswerSettings) -> tuple[bool, str, str | None]:
     picked = int(answers.choice or 0)
     option = exercise.options[picked - 1]
     if picked == int(exercise.goal["choice"]):
-        return True, f"Right: {option}."
-    return False, f"Not that one: \"{option}\" is not the answer. Look again and try another."
+        return True, f"Right: {option}.", None
+    return (False, f"Not that one: \"{option}\" is not the answer. Look again and try another.",
+            f"choice_{picked}")
 
 
 def _judge_rate(rate: float, bounds: Any) -> tuple[bool, str]:

@@ -1,20 +1,30 @@
-"""Judge a finished run against an exercise's goals, with a reason a learner understands.
+"""Judge a finished run against an exercise's goals: what happened, and why, cause first.
 
-Each judge returns `(passed, message)` and adds what it advises, as data, to the
-`advice` list it is given. Failure messages say what happened ("It diverged at
-iteration 7: the cost grew every step.") and what to try ("Try a smaller
-learning rate."); the advice says the same as field changes
-(`Advice({"learning_rate": 0.75}, "Try a smaller learning rate.")`).
+Each judge returns a `Finding`: whether the goal holds, a message that says what
+happened and its cause ("It fell for 220 steps, then the cost grew on each of
+the last 10: it diverged at iteration 233."), a diagnosis key a teacher's view
+can group by, and the directions worth trying (a field and candidate values,
+nearest first). The judging layer tries those directions before it says any of
+them (`tutor.practice.advice`): no advice here is ever shown untried.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tutor.lessons.schema import MAX_ITERATIONS
+from tutor.lessons.schema import MAX_ITERATIONS, METHODS
+
+END_TOLERANCE = 0.01
+FIT_TOLERANCE = 0.01
+RISING = 10
+"""Rising steps the engine counts as divergence (kernel.RISING_LIMIT)."""
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4g}" if math.isfinite(value) else str(value)
 
 
 class RunSettings(Protocol):
@@ -26,29 +36,44 @@ class RunSettings(Protocol):
 
 @dataclass(frozen=True)
 class Advice:
-    """One suggestion: the fields to change and the words that say why. A value of None
-    means "change this field" where no single value can be named (a start, a function)."""
+    """One suggestion that was tried and passed: the fields to change and the words that
+    say so ("Try a learning rate of 0.05: that converges in 40 updates.")."""
 
     set: Mapping[str, Any]
     why: str
 
 
-Verdict = tuple[bool, str]
-Said = list[Advice]
-END_TOLERANCE = 0.01
-FIT_TOLERANCE = 0.01
+@dataclass(frozen=True)
+class Direction:
+    """A change worth trying: one field and its candidate values, nearest first."""
+
+    field: str
+    values: tuple[Any, ...]
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.4g}" if math.isfinite(value) else str(value)
+@dataclass(frozen=True)
+class Finding:
+    """One goal judged: passed, what happened (cause first), a diagnosis key, what to try."""
+
+    passed: bool
+    message: str
+    diagnosis: str | None = None
+    directions: tuple[Direction, ...] = field(default=())
+
+
+# ----------------------------------------------------------------------------- the run's shape
+
+
+def _points(result: Any) -> list[tuple[float, ...]]:
+    path = getattr(result, "path", None)
+    if path is None:
+        return []
+    return [tuple(path[i].x) for i in range(max(0, len(path) - 3), len(path))]
 
 
 def _last_steps(result: Any) -> list[list[float]]:
     """The last two moves of a descent run (empty for a fit or a short path)."""
-    path = getattr(result, "path", None)
-    if path is None or len(path) < 2:
-        return []
-    points = [list(path[i].x) for i in range(max(0, len(path) - 3), len(path))]
+    points = _points(result)
     return [[b - a for a, b in zip(p, q)] for p, q in zip(points, points[1:])]
 
 
@@ -68,58 +93,11 @@ def _cost(result: Any) -> float:
     return float(getattr(result, "fun", getattr(result, "cost", math.nan)))
 
 
-def _nice(value: float) -> float:
-    return float(f"{value:.6g}")
-
-
-def smaller_rate(settings: RunSettings | None, result: Any = None) -> Advice:
-    """Half the rate the run used."""
-    rate = getattr(settings, "learning_rate", None) or getattr(result, "learning_rate", 0.1)
-    return Advice({"learning_rate": _nice(rate / 2)}, "a smaller learning rate")
-
-
-def larger_rate(settings: RunSettings) -> Advice:
-    """Twice the rate the run used."""
-    return Advice({"learning_rate": _nice(settings.learning_rate * 2)}, "a larger learning rate")
-
-
-def more_iterations(settings: RunSettings) -> Advice:
-    """Ten times the iteration limit (up to the highest allowed)."""
-    return Advice({"iterations": min(MAX_ITERATIONS, settings.iterations * 10)},
-                  "more iterations")
-
-
-def _said(advice: Said, *items: Advice) -> None:
-    advice.extend(items)
-
-
-def diverged_message(result: Any, settings: RunSettings | None = None,
-                     advice: Said | None = None) -> str:
-    """Why a diverged run failed, and what to try (what the learner may change)."""
-    advice = [] if advice is None else advice
-    how = ("the cost blew up beyond any number" if not math.isfinite(_cost(result))
-           else "the cost grew every step")
-    if settings is None or _may_edit(settings, "learning_rate"):
-        tip = Advice(smaller_rate(settings, result).set, "Try a smaller learning rate.")
-    elif _may_edit(settings, "start"):
-        tip = Advice({"start": None}, "Try a start closer to the bottom, where the slope is "
-                     "gentler.")
-    elif _may_edit(settings, "function"):
-        tip = Advice({"function": None}, "Check the function: this one sends the steps further "
-                     "each time.")
-    else:
-        tip = Advice(smaller_rate(settings, result).set, "Try a smaller learning rate.")
-    _said(advice, tip)
-    return f"It diverged at iteration {result.nit}: {how}. {tip.why}"
-
-
-def _updates(count: int) -> str:
-    return f"{count} update" if count == 1 else f"{count} updates"
-
-
-def _may_edit(settings: RunSettings, key: str) -> bool:
-    editable = getattr(settings, "editable", None)
-    return editable is None or key in editable
+def _costs(result: Any) -> list[float]:
+    path = getattr(result, "path", None)
+    if path is not None:
+        return list(path.costs)
+    return list(getattr(result, "costs", []))
 
 
 def endless_slide(result: Any) -> bool:
@@ -134,103 +112,235 @@ def endless_slide(result: Any) -> bool:
     return first > 0 and last >= first * (1 - 1e-9) and path[-1].cost < path[0].cost
 
 
-NO_BOTTOM = ("the cost kept falling just as fast and the steps never got shorter, so this "
-             "function seems to have no lowest point (a sloping line like 2x goes down forever); "
-             "check the function.")
+NO_BOTTOM = ("the cost is still falling, and it keeps falling however far you go that way: "
+             "this function has no lowest point there (a sloping line like 2x goes down "
+             "forever); check the function.")
 
 
-def _faster_advice(settings: RunSettings, advice: Said) -> str:
-    both = (more_iterations(settings), larger_rate(settings))
-    if _may_edit(settings, "learning_rate") and _may_edit(settings, "iterations"):
-        _said(advice, *both)
-        return "more iterations, or a larger learning rate, would help."
-    if _may_edit(settings, "learning_rate"):
-        _said(advice, both[1])
-        return "a larger learning rate would move faster."
-    if _may_edit(settings, "iterations"):
-        _said(advice, both[0])
-        return "allow more iterations."
-    if _may_edit(settings, "method"):
-        _said(advice, Advice({"method": "momentum"}, "another method"))
-        return "another method (momentum, adam...) may get there in time."
-    _said(advice, *both)
-    return "it needs more iterations or a larger learning rate."
+def _updates(count: int) -> str:
+    return f"{count} update" if count == 1 else f"{count} updates"
 
 
-def _fit_advice(result: Any, settings: RunSettings, advice: Said) -> str:
-    if getattr(result, "scaled", True) is False and _may_edit(settings, "scale"):
-        _said(advice, Advice({"scale": True}, "scaling x"))
-        return "scaling x (tick scale x) would round the valley and speed it up."
-    if _may_edit(settings, "learning_rate") and _may_edit(settings, "iterations"):
-        _said(advice, more_iterations(settings), larger_rate(settings))
-        return "more iterations or a larger learning rate would help."
-    return _faster_advice(settings, advice)
+def _may_edit(settings: RunSettings, key: str) -> bool:
+    editable = getattr(settings, "editable", None)
+    return editable is None or key in editable
 
 
-def unfinished_message(result: Any, settings: RunSettings, advice: Said | None = None) -> str:
-    """Why a run that used every iteration is not there yet, and what to try (only
-    suggesting what the learner may change)."""
-    advice = [] if advice is None else advice
+def diverged_finding(result: Any) -> tuple[str, str]:
+    """What a diverged run did, by its real pattern: (message, diagnosis key)."""
+    n = result.nit
+    if getattr(result, "reason", "") in ("fault", "start_fault"):
+        fault = str(result.message).split(": ", 1)[-1].split(";")[0].rstrip(".")
+        return f"It stopped at iteration {n}: {fault}.", "math_fault"
+    costs = [c for c in _costs(result) if math.isfinite(c)]
+    falls = _fall_before_rise(costs)
+    if n <= 3:
+        return (f"It blew up at once: after {_updates(n)} the cost was already far beyond "
+                "the start.", "diverged_at_once")
+    if falls >= RISING:
+        return (f"The cost fell for {falls} steps, then grew on each of the last {RISING}: "
+                f"it diverged at iteration {n}.", "diverged_after_fall")
+    if _bouncing(result) or _alternating(result):
+        return (f"It diverged at iteration {n}: each step overshot further than the last, "
+                "swinging from side to side (oscillating).", "diverged_oscillating")
+    how = ("the cost blew up beyond any number" if not math.isfinite(_cost(result))
+           else "the cost grew every step")
+    return f"It diverged at iteration {n}: {how}.", "diverged"
+
+
+def _fall_before_rise(costs: list[float]) -> int:
+    """How many steps the cost mostly fell before the final run of rising steps began
+    (0 when it rose from the start)."""
+    end = len(costs) - 1
+    while end > 0 and costs[end] > costs[end - 1]:
+        end -= 1
+    if end <= 0 or min(costs[: end + 1]) >= costs[0]:
+        return 0
+    return end
+
+
+def _alternating(result: Any) -> bool:
+    path = getattr(result, "path", None)
+    if path is None or len(path) < 4:
+        return False
+    xs = [path[i].x[0] for i in range(len(path))]
+    steps = [b - a for a, b in zip(xs, xs[1:]) if math.isfinite(b - a)]
+    return len(steps) >= 3 and all(s * t < 0 for s, t in zip(steps, steps[1:]))
+
+
+# ----------------------------------------------------------------------------- directions
+
+
+def _nice(value: float) -> float:
+    return float(f"{value:.3g}")
+
+
+USUAL_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
+"""Rates a learner would think of trying, as well as multiples of their own."""
+
+
+def smaller_rates(rate: float) -> tuple[float, ...]:
+    """Rates below `rate`, nearest first."""
+    picks = {_nice(rate * f) for f in (0.75, 0.5, 0.3, 0.2, 0.1, 0.05, 0.01)}
+    picks |= {r for r in USUAL_RATES if r < rate}
+    return tuple(sorted((r for r in picks if 0 < r < rate), reverse=True))
+
+
+def larger_rates(rate: float) -> tuple[float, ...]:
+    """Rates above `rate`, nearest first."""
+    picks = {_nice(rate * f) for f in (1.5, 2, 3, 5, 10, 20)} | {r for r in USUAL_RATES if r > rate}
+    return tuple(sorted(r for r in picks if r > rate))
+
+
+def more_iterations(count: int) -> tuple[int, ...]:
+    """Iteration limits above `count`, up to the highest allowed."""
+    return tuple(dict.fromkeys(min(MAX_ITERATIONS, count * f) for f in (2, 5, 10, 100)
+                               if count * f <= MAX_ITERATIONS * 10))
+
+
+def fewer_iterations(count: int) -> tuple[int, ...]:
+    """Iteration limits below `count`."""
+    return tuple(dict.fromkeys(max(1, count // f) for f in (2, 5, 10, 20)))
+
+
+def _directions(settings: RunSettings, *wanted: tuple[str, tuple[Any, ...]]) -> tuple[Direction, ...]:
+    """The wanted directions the learner may take (fields they may edit), empty ones dropped."""
+    return tuple(Direction(key, values) for key, values in wanted
+                 if values and _may_edit(settings, key))
+
+
+def _slower(settings: RunSettings) -> tuple[str, tuple[Any, ...]]:
+    return ("learning_rate", smaller_rates(settings.learning_rate))
+
+
+def _faster(settings: RunSettings) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    method = getattr(settings, "method", "gd")
+    return (("learning_rate", larger_rates(settings.learning_rate)),
+            ("iterations", more_iterations(settings.iterations)),
+            ("method", tuple(m for m in METHODS if m != method)),
+            ("scale", (True,) if getattr(settings, "scale", True) is False else ()))
+
+
+def _starts(settings: RunSettings, target: Sequence[float] | None) -> tuple[str, tuple[Any, ...]]:
+    """Starts part of the way from the learner's start toward the target (never the target)."""
+    start = getattr(settings, "start", None)
+    if start is None or target is None or len(target) != len(start):
+        return ("start", ())
+    picks = []
+    for share in (0.25, 0.5, 0.75):
+        point = tuple(_nice(a + share * (b - a)) for a, b in zip(start, target))
+        picks.append(point)
+    return ("start", tuple(dict.fromkeys(picks)))
+
+
+# ----------------------------------------------------------------------------- judges
+
+
+def unbounded_along_path(result: Any, value: Callable[[Sequence[float]], float] | None) -> bool:
+    """True when f keeps falling far beyond where the run stopped, along its last step:
+    there is no lowest point that way (2x, -x^2, x^2 - y). "Far" is thousands of times the
+    size of the numbers involved, so a slow run toward a distant valley is not mistaken."""
+    path = getattr(result, "path", None)
+    if value is None or path is None or len(path) < 2:
+        return False
+    end, before = path[-1].x, path[-2].x
+    step = [b - a for a, b in zip(before, end)]
+    length = math.sqrt(sum(v * v for v in step))
+    if length == 0 or not math.isfinite(length):
+        return False
+    scale = max(1.0, math.sqrt(sum(v * v for v in end)))
+    costs = [float(value(end))]
+    for far in (10.0, 1e3, 1e6):
+        point = [e + far * scale * v / length for e, v in zip(end, step)]
+        costs.append(float(value(point)))
+    return all(not math.isnan(c) for c in costs) and all(
+        b < a - 1e-9 * max(1.0, abs(a)) for a, b in zip(costs, costs[1:]))
+
+
+def _unfinished(result: Any, settings: RunSettings,
+                value: Callable[[Sequence[float]], float] | None = None) -> Finding:
+    """A run that used every iteration: why it is not there yet, cause first."""
     step = _step_size(result)
-    if endless_slide(result):
-        _said(advice, Advice({"function": None}, "check the function"))
-        return f"Not yet: after {result.nit} iterations {NO_BOTTOM}"
+    n = result.nit
+    if getattr(settings, "precision", None) == 0:
+        return Finding(False, f"Not yet: with precision 0 a run never stops early, so it used "
+                       f"all {n} iterations.", "precision_zero",
+                       _directions(settings, ("precision", (0.0001, 0.001, 0.01, 0.1, 1e-6))))
+    if endless_slide(result) or unbounded_along_path(result, value):
+        return Finding(False, f"Not yet: after {n} iterations {NO_BOTTOM}", "no_lowest_point")
+    if getattr(result, "scaled", None) is False:
+        return Finding(False, f"Not yet: {n} iterations and it is still improving; with x "
+                       "unscaled the valley is long and narrow, so the steps crawl.",
+                       "unscaled", _directions(settings, *_faster(settings)))
     if step is None:
-        return (f"Not yet: {result.nit} iterations and it is still improving; "
-                f"{_fit_advice(result, settings, advice)}")
+        return Finding(False, f"Not yet: {n} iterations and it is still improving.",
+                       "crawling", _directions(settings, *_faster(settings)))
     if _bouncing(result):
-        if _may_edit(settings, "learning_rate"):
-            _said(advice, smaller_rate(settings))
-            settle = "a smaller learning rate would settle faster."
-        else:
-            _said(advice, more_iterations(settings))
-            settle = "it needs more iterations to settle."
-        return (f"Not yet: {result.nit} iterations and it is still bouncing from side to side "
-                f"(step {_fmt(step)}); {settle}")
-    return (f"Not yet: {result.nit} iterations and the step is still {_fmt(step)}; "
-            f"{_faster_advice(settings, advice)}")
+        return Finding(False, f"Not yet: {n} iterations and it is still bouncing from side to "
+                       f"side (step {_fmt(step)}), an oscillation that dies out slowly.",
+                       "bouncing", _directions(settings, _slower(settings),
+                                               ("iterations", more_iterations(settings.iterations)),
+                                               ("method", tuple(m for m in METHODS if m != "gd"))))
+    return Finding(False, f"Not yet: {n} iterations and the step is still {_fmt(step)}.",
+                   "crawling", _directions(settings, *_faster(settings)))
 
 
-def _converge_within(limit: Any, result: Any, settings: RunSettings, advice: Said) -> Verdict:
+def _diverged(result: Any, settings: RunSettings, target: Sequence[float] | None = None) -> Finding:
+    message, key = diverged_finding(result)
+    method = getattr(settings, "method", "gd")
+    return Finding(False, message, key,
+                   _directions(settings, _slower(settings), _starts(settings, target),
+                               ("method", tuple(m for m in METHODS if m != method)),
+                               ("iterations", more_iterations(settings.iterations))))
+
+
+def _converge_within(limit: Any, result: Any, settings: RunSettings,
+                     value: Callable[[Sequence[float]], float] | None = None) -> Finding:
     limit = int(limit)
     if result.status == "diverged":
-        return False, diverged_message(result, settings, advice)
+        return _diverged(result, settings)
     if result.status != "converged":
-        return False, unfinished_message(result, settings, advice)
+        return _unfinished(result, settings, value)
     if result.nit > limit:
-        return False, f"Converged in {_updates(result.nit)}, but the goal is {limit} or fewer."
-    return True, f"Converged in {_updates(result.nit)}; the goal was {limit} or fewer."
+        return Finding(False, f"Converged in {_updates(result.nit)}, but the goal is {limit} "
+                       "or fewer.", "too_slow",
+                       _directions(settings, ("learning_rate", larger_rates(settings.learning_rate)),
+                                   ("method", tuple(m for m in METHODS
+                                                    if m != getattr(settings, "method", "gd")))))
+    return Finding(True, f"Converged in {_updates(result.nit)}; the goal was {limit} or fewer.")
 
 
-def _diverge(wanted: Any, result: Any, settings: RunSettings, advice: Said) -> Verdict:
+def _diverge(wanted: Any, result: Any, settings: RunSettings) -> Finding:
     if not wanted:
         if result.status == "diverged":
-            return False, diverged_message(result, settings, advice)
-        return True, "It did not diverge."
+            return _diverged(result, settings)
+        return Finding(True, "It did not diverge.")
     if result.status == "diverged":
-        return True, f"It diverged at iteration {result.nit}, as hoped: each step overshot."
-    _said(advice, larger_rate(settings))
+        return Finding(True, f"It diverged at iteration {result.nit}, as hoped: each step "
+                       "overshot.")
+    toward = _directions(settings, ("learning_rate", larger_rates(settings.learning_rate)))
     if result.status == "converged":
-        return False, (f"It converged in {result.nit} updates instead of diverging; "
-                       "a larger learning rate would overshoot more.")
-    return False, (f"It used all {result.nit} iterations without blowing up; "
-                   "try a larger learning rate.")
+        return Finding(False, f"It converged in {_updates(result.nit)} instead of diverging: "
+                       "each step was small enough to land nearer the bottom.", "converged",
+                       toward)
+    return Finding(False, f"It used all {result.nit} iterations without blowing up.",
+                   "did_not_diverge", toward)
 
 
-def _stop_at_limit(wanted: Any, result: Any, settings: RunSettings, advice: Said) -> Verdict:
+def _stop_at_limit(wanted: Any, result: Any, settings: RunSettings,
+                   value: Callable[[Sequence[float]], float] | None = None) -> Finding:
     at_limit = result.status == "max_iterations"
     if bool(wanted) == at_limit:
-        return True, (f"It used all {result.nit} iterations without converging." if at_limit
-                      else f"It finished before the limit of {settings.iterations}.")
+        return Finding(True, f"It used all {result.nit} iterations without converging."
+                       if at_limit else f"It finished before the limit of {settings.iterations}.")
     if result.status == "diverged":
-        return False, diverged_message(result, settings, advice)
+        return _diverged(result, settings)
     if wanted:
-        _said(advice, smaller_rate(settings),
-              Advice({"iterations": max(1, settings.iterations // 2)}, "fewer iterations"))
-        return False, (f"It converged in {result.nit} updates, before the limit of "
-                       f"{settings.iterations}; a smaller learning rate or fewer iterations "
-                       "would leave it unfinished.")
-    return False, unfinished_message(result, settings, advice)
+        return Finding(False, f"It converged in {_updates(result.nit)}, before the limit of "
+                       f"{settings.iterations}.", "converged",
+                       _directions(settings, _slower(settings),
+                                   ("iterations", fewer_iterations(settings.iterations))))
+    return _unfinished(result, settings, value)
 
 
 def _point_text(names: Sequence[str], values: Sequence[float]) -> str:
@@ -240,73 +350,96 @@ def _point_text(names: Sequence[str], values: Sequence[float]) -> str:
     return f"({', '.join(names)}) = ({shown})"
 
 
+def _settled_elsewhere(result: Any) -> tuple[str, str]:
+    """Why a converged run ended away from the goal: a valley that is not the lowest, or a
+    flat point that is no valley at all."""
+    if result.status != "converged":
+        return "", "elsewhere"
+    jac = [abs(v) for v in getattr(result, "jac", ()) if math.isfinite(v)]
+    costs = _costs(result)
+    if jac and max(jac) < 1e-3 and len(costs) > 1 and costs[-1] < costs[0]:
+        return (" It settled at the bottom of a valley (a minimum), but not the one the goal "
+                "asks for: where a run ends depends on where it starts and how far each step "
+                "goes.", "other_valley")
+    if jac and max(jac) < 1e-3:
+        return (" It stopped on a flat point, where the slope is 0 but the cost is no lower.",
+                "flat_point")
+    return "", "elsewhere"
+
+
 def _end_near(target: Any, result: Any, settings: RunSettings, tolerance: float,
-              advice: Said) -> Verdict:
+              value: Callable[[Sequence[float]], float] | None = None) -> Finding:
     want = [float(v) for v in (target if isinstance(target, (list, tuple)) else [target])]
     got = [float(v) for v in result.x]
     names = list(getattr(result, "variables", ()))
     if len(want) != len(got):
-        return False, (f"The goal point has {len(want)} number(s) but the run has "
-                       f"{len(got)} variable(s).")
+        return Finding(False, f"The goal point has {len(want)} number(s) but the run has "
+                       f"{len(got)} variable(s).", "wrong_dimensions")
     if result.status == "diverged":
-        return False, diverged_message(result, settings, advice)
+        return _diverged(result, settings, want)
     distance = max(abs(a - b) for a, b in zip(want, got))
     where = _point_text(names, got)
     if distance <= tolerance:
-        return True, f"It ended at {where}, within {_fmt(tolerance)} of the target."
+        return Finding(True, f"It ended at {where}, within {_fmt(tolerance)} of the target.")
     message = (f"It ended at {where}, but the goal is within {_fmt(tolerance)} of "
                f"{_point_text(names, want).split(' = ')[1]}.")
-    if endless_slide(result):
-        _said(advice, Advice({"function": None}, "check the function"))
-        message += " It had not finished: " + NO_BOTTOM
-    elif result.status == "max_iterations":
-        message += f" It had not finished; {_faster_advice(settings, advice)}"
-    return False, message
+    toward = (_starts(settings, want), ("learning_rate", smaller_rates(settings.learning_rate)),
+              ("learning_rate", larger_rates(settings.learning_rate)),
+              ("iterations", more_iterations(settings.iterations)),
+              ("method", tuple(m for m in METHODS if m != getattr(settings, "method", "gd"))))
+    if result.status == "max_iterations":
+        unfinished = _unfinished(result, settings, value)
+        cause = unfinished.message.removeprefix("Not yet: ")
+        more = () if unfinished.diagnosis == "no_lowest_point" else _directions(settings, *toward)
+        return Finding(False, f"{message} It had not finished: {cause}", unfinished.diagnosis,
+                       unfinished.directions + more)
+    why, key = _settled_elsewhere(result)
+    return Finding(False, message + why, key, _directions(settings, *toward))
 
 
-def _near(name: str, target: Any, result: Any, tolerance: float, settings: RunSettings,
-          advice: Said) -> Verdict:
+def _near(name: str, target: Any, result: Any, tolerance: float,
+          settings: RunSettings, value: None = None) -> Finding:
     got, want = float(getattr(result, name)), float(target)
     if abs(got - want) <= tolerance:
-        return True, f"The {name} came out {_fmt(got)}, within {_fmt(tolerance)} of {_fmt(want)}."
+        return Finding(True, f"The {name} came out {_fmt(got)}, within {_fmt(tolerance)} of "
+                       f"{_fmt(want)}.")
     message = (f"The {name} came out {_fmt(got)}, but it should be within {_fmt(tolerance)} "
                f"of {_fmt(want)}.")
     if result.status == "diverged":
-        _said(advice, smaller_rate(settings))
-        message += " The fit diverged: try a smaller learning rate."
-    elif result.status != "converged":
-        message += f" The fit had not finished; {_fit_advice(result, settings, advice)}"
-    return False, message
+        return Finding(False, f"{message} The fit diverged: each step overshot further.",
+                       "diverged", _directions(settings, _slower(settings)))
+    if result.status != "converged":
+        unfinished = _unfinished(result, settings, value)
+        cause = unfinished.message.removeprefix("Not yet: ")
+        return Finding(False, f"{message} The fit had not finished: {cause}",
+                       unfinished.diagnosis, unfinished.directions)
+    return Finding(False, message, "wrong_data", _directions(settings, ("data", ())))
 
 
 def judge_run(goal: Mapping[str, Any], result: Any, settings: RunSettings,
-              advice: Said | None = None) -> Verdict:
-    """Test every run goal in `goal` against `result`; the first failure decides (and what
-    it advises is added to `advice`)."""
-    advice = [] if advice is None else advice
+              value: Callable[[Sequence[float]], float] | None = None) -> Finding:
+    """Test every run goal in `goal` against `result`; the first failure decides. `value`
+    (the cost function) lets it tell a function with no lowest point from a slow run."""
     tolerance = goal.get("tolerance")
-    judges: list[Callable[[], Verdict]] = []
+    judges: list[Callable[[], Finding]] = []
     if "converge_within" in goal:
         judges.append(lambda: _converge_within(goal["converge_within"], result, settings,
-                                                     advice))
+                                                     value))
     if "diverge" in goal:
-        judges.append(lambda: _diverge(goal["diverge"], result, settings, advice))
+        judges.append(lambda: _diverge(goal["diverge"], result, settings))
     if "stop_at_limit" in goal:
-        judges.append(lambda: _stop_at_limit(goal["stop_at_limit"], result, settings, advice))
+        judges.append(lambda: _stop_at_limit(goal["stop_at_limit"], result, settings, value))
     if "end_near" in goal:
         tol = END_TOLERANCE if tolerance is None else float(tolerance)
-        judges.append(lambda: _end_near(goal["end_near"], result, settings, tol, advice))
+        judges.append(lambda: _end_near(goal["end_near"], result, settings, tol, value))
     for name in ("slope", "intercept"):
         if f"{name}_near" in goal:
             tol = FIT_TOLERANCE if tolerance is None else float(tolerance)
-            judges.append(lambda n=name, t=tol: _near(n, goal[f"{n}_near"], result, t, settings,
-                                                            advice))
+            judges.append(lambda n=name, t=tol: _near(n, goal[f"{n}_near"], result, t, settings))
     passes: list[str] = []
     for judge in judges:
-        advice.clear()
-        ok, message = judge()
-        if not ok:
-            return False, message
-        passes.append(message)
-    advice.clear()
-    return True, " ".join(passes)
+        finding = judge()
+        if not finding.passed:
+            return finding
+        passes.append(finding.message)
+    return Finding(True, " ".join(passes))
