@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check-lessons", help="validate a folder of lesson files")
     p.add_argument("dir", nargs="?", default=None, help="lesson folder (default: the built-in lessons)")
+    p.add_argument("--sweep", action="store_true",
+                   help="also try every exercise over a grid of plausible inputs and check each "
+                   "verdict (advice passes when applied, messages match the run)")
     p.set_defaults(handler=("lessons", "check_lessons_command"))
 
     p = sub.add_parser("serve", help="serve the tutor to a class over SSH (or --web for a browser)")

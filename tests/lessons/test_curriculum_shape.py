@@ -109,9 +109,13 @@ def test_code_and_table_lines_fit_an_80_column_screen(lesson: Lesson) -> None:
 @pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson.slug)
 def test_claims_are_rendered_to_their_values_in_the_prose(lesson: Lesson) -> None:
     prose = _prose(lesson)
-    assert "{{" not in prose and "claim:" not in prose
+    words = [e.prompt for e in lesson.exercises] + [h for e in lesson.exercises for h in e.hints]
+    words += [e.explain for e in lesson.exercises] + [c.text for e in lesson.exercises
+                                                      for c in e.explain_when]
+    shown = "\n".join([prose, *words])  # claims may stand in hints and explanations too
+    assert "{{" not in shown and "claim:" not in shown
     for claim in lesson.claims:
-        assert claim.written in prose
+        assert claim.written in shown
 
 
 def test_every_data_file_a_lesson_names_is_shipped(lesson_set: LessonSet) -> None:

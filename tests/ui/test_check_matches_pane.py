@@ -99,10 +99,13 @@ async def test_check_gives_the_panes_verdict(key: str, typed: dict[str, str]) ->
 
 def test_check_json_has_the_run_and_the_advice() -> None:
     report = check_verdict("learning-rate/fastest-rate", {"learning_rate": "1.5"})
-    assert set(report) == {"lesson", "exercise", "kind", "passed", "message", "advice", "run"}
+    assert set(report) == {"lesson", "exercise", "kind", "passed", "message", "diagnosis",
+                           "explain", "advice", "run"}
     assert report["run"]["status"] == "diverged" and report["passed"] is False
-    assert report["advice"] == [{"set": {"learning_rate": 0.75},
-                                 "why": "Try a smaller learning rate."}]
+    assert report["advice"] == [{"set": {"learning_rate": 0.5},
+                                 "why": "Try a learning rate of 0.5: that converges in 2 "
+                                        "updates."}]
+    assert report["diagnosis"] == "diverged_oscillating"
     answer = check_verdict("learning-rate/boundary", {"answer": "1"})
     assert answer["run"] is None and answer["advice"] == []
 
@@ -123,35 +126,44 @@ def test_check_refuses_unusable_arguments_in_one_line(args: list[str], sentence:
 
 
 class Counting:
-    """Counts engine runs: every Descent made and every line fit."""
+    """Counts engine runs by their settings: every Descent made and every line fit."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.runs = 0
+        self.rates: list[float] = []
         descent, fit = tutor.engine.Descent, tutor.engine.fit
 
         def counted_descent(*args: Any, **kwargs: Any) -> Any:
-            self.runs += 1
+            self.rates.append(kwargs["learning_rate"])
             return descent(*args, **kwargs)
 
         def counted_fit(*args: Any, **kwargs: Any) -> Any:
-            self.runs += 1
+            self.rates.append(kwargs["learning_rate"])
             return fit(*args, **kwargs)
 
         monkeypatch.setattr(tutor.engine, "Descent", counted_descent)
         monkeypatch.setattr(tutor.engine, "fit", counted_fit)
 
 
-@pytest.mark.parametrize(("key", "typed"), [
-    ("gradient-descent/halve-each-step", {"learning_rate": "0.25"}),
-    ("learning-rate/fastest-rate", {"learning_rate": "0.3"}),
-    ("linear-regression/fit-anscombe", {"iterations": "500"}),
-    ("how-machines-learn/walk-the-loop", {"learning_rate": "0.3"}),
+@pytest.mark.parametrize(("key", "typed", "passes"), [
+    ("gradient-descent/halve-each-step", {"learning_rate": "0.25"}, True),
+    ("learning-rate/fastest-rate", {"learning_rate": "0.3"}, False),
+    ("linear-regression/fit-anscombe", {"learning_rate": "0.002"}, False),
+    ("how-machines-learn/walk-the-loop", {"learning_rate": "0.3"}, True),
 ])
 async def test_an_attempt_in_the_pane_runs_the_engine_once(
-        key: str, typed: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+        key: str, typed: dict[str, str], passes: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The learner's settings run once and that run is judged; a NOT YET may also try
+    other settings (the advice it offers), never the learner's again."""
     counter = Counting(monkeypatch)
-    await pane_verdict(exercise(key), typed)
-    assert counter.runs == 1
+    passed, message = await pane_verdict(exercise(key), typed)
+    assert passed is passes
+    assert counter.rates[0] == float(typed["learning_rate"])
+    assert counter.rates.count(float(typed["learning_rate"])) == 1
+    if passes:
+        assert len(counter.rates) == 1
+    elif "Try a learning rate of " in message:
+        tried = float(message.split("Try a learning rate of ")[1].split(":")[0])
+        assert tried in counter.rates[1:]
 
 
 async def test_a_walk_in_step_mode_is_the_run_that_is_judged(
@@ -171,4 +183,4 @@ async def test_a_walk_in_step_mode_is_the_run_that_is_judged(
             if app.attempts:
                 break
         assert app.attempts and app.attempts[0].passed
-        assert counter.runs == 1
+        assert counter.rates == [0.5]

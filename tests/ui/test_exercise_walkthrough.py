@@ -109,7 +109,8 @@ async def test_an_exercise_run_leaves_the_why_to_the_check() -> None:
         end = 1 - 3 * 0.98 ** 100
         assert lines[0] == f"stopped at the iteration limit (100 iterations): m = {end:.6g}, cost = {(end - 1) ** 2:.6g}."
         assert lines[1].startswith("NOT YET: It ended at m = ")
-        assert lines[-1].endswith("a larger learning rate would move faster. Press ^g for a hint.")
+        assert lines[-1].endswith("Try a learning rate of 0.03: that uses all 100 iterations and "
+                                  "ends at m = 0.9938. Press ^g for a hint.")
 
 
 def test_the_playground_status_keeps_the_engines_reason_and_spots_a_slope_without_end() -> None:

@@ -106,6 +106,7 @@ def verdict_json(lesson: Lesson, exercise: Exercise, verdict: Any) -> dict[str, 
     return {
         "lesson": lesson.slug, "exercise": exercise.id, "kind": exercise.kind,
         "passed": verdict.passed, "message": verdict.message, "diagnosis": verdict.diagnosis,
+        "explain": verdict.explain,
         "advice": [{"set": {k: _json(v) for k, v in a.set.items()}, "why": a.why}
                    for a in verdict.advice],
         "run": run_json(verdict.result),
@@ -116,6 +117,8 @@ def verdict_text(report: dict[str, Any]) -> str:
     """PASS or NOT YET, the message, and the advice as field changes."""
     lines = [f"{report['lesson']}/{report['exercise']}: "
              f"{'PASS' if report['passed'] else 'NOT YET'}", report["message"]]
+    if report["explain"]:
+        lines.append(report["explain"])
     for advice in report["advice"]:
         changes = ", ".join(f"{k}={'(another value)' if v is None else v}"
                             for k, v in advice["set"].items())

@@ -127,7 +127,7 @@ def check_lessons_command(args: argparse.Namespace) -> int:
         raise UserError(f"The lesson folder {folder} {what}.")
     from tutor.practice.review import review_lessons
 
-    review = review_lessons(folder)
+    review = review_lessons(folder, sweep=args.sweep)
     for problem in review.problems:
         print(problem)
     print(review.summary())

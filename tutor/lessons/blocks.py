@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tutor.lessons.model import Exercise, LessonProblem
+from tutor.lessons.model import Exercise, ExplainCase, LessonProblem
 from tutor.lessons.schema import (
     BLOCK_KEYS, EDITABLE_FIELDS, EXERCISE_KINDS, GOAL_KEYS, INPUT_KEYS, MAX_HINTS, defaults_for,
     kind_rule,
@@ -93,6 +93,8 @@ class BlockReader:
         prompt_key = "prompt" if self.line_of("prompt") != self.fence_line else "question"
         return replace(exercise, prompt=show(exercise.prompt, prompt_key),
                        explain=show(exercise.explain, "explain"),
+                       explain_when=tuple(replace(c, text=show(c.text, "text"))
+                                          for c in exercise.explain_when),
                        hints=tuple(show(h, "hints") for h in exercise.hints),
                        options=tuple(show(o, "options") for o in exercise.options))
 
@@ -136,7 +138,8 @@ class BlockReader:
             wrong=self._wrong(data), compare=self._compare(data, kind),
             line=self.fence_line, options=self._options(data, kind),
             data=self._data(data, kind), scale=self._bool(data, "scale", True),
-            explain=str(data.get("explain", "") or "").strip(), path=self.path,
+            explain=self._explain_text(data), explain_when=self._explain_cases(data),
+            path=self.path,
         )
 
     def _id(self, data: Mapping[str, Any]) -> str:
@@ -261,6 +264,36 @@ class BlockReader:
             raise BlockError("a choice needs 'options:' with at least two entries.", "options")
         return tuple(str(v) for v in value)
 
+    def _explain_text(self, data: Mapping[str, Any]) -> str:
+        value = data.get("explain", "")
+        return "" if isinstance(value, list) else str(value or "").strip()
+
+    def _explain_cases(self, data: Mapping[str, Any]) -> tuple[ExplainCase, ...]:
+        """`explain:` as a list of `{text, start_between, end_near, rate_between, tolerance}`:
+        the first whose conditions hold for the passing run is shown."""
+        value = data.get("explain")
+        if not isinstance(value, list):
+            return ()
+        cases = []
+        for item in value:
+            if not isinstance(item, dict) or not str(item.get("text", "")).strip():
+                self.note("each 'explain:' case needs a 'text:' (and optional 'start_between', "
+                          "'end_near', 'rate_between', 'tolerance').", "explain")
+                continue
+            unknown = set(item) - {"text", "start_between", "end_near", "rate_between",
+                                   "tolerance"}
+            if unknown:
+                self.note(f"unknown explain condition '{sorted(unknown)[0]}'.", "explain")
+            try:
+                cases.append(ExplainCase(
+                    str(item["text"]).strip(), _pair(item.get("start_between")),
+                    _point(item.get("end_near")), _pair(item.get("rate_between")),
+                    float(item.get("tolerance", 0.01)), self.line_of("explain")))
+            except (TypeError, ValueError):
+                self.note("explain conditions must be numbers, like start_between: [0, 2].",
+                          "explain")
+        return tuple(cases)
+
     def _data(self, data: Mapping[str, Any], kind: str) -> str | None:
         value = data.get("data")
         if kind == "fit" and not value:
@@ -297,6 +330,19 @@ def _yaml_number(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def _pair(value: Any) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    low, high = (float(v) for v in value)
+    return (low, high)
+
+
+def _point(value: Any) -> tuple[float, ...] | None:
+    if value is None:
+        return None
+    return tuple(float(v) for v in (value if isinstance(value, (list, tuple)) else [value]))
 
 
 def parse_point(value: Any) -> tuple[float, ...]:

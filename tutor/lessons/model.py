@@ -49,6 +49,20 @@ class MarkdownSegment:
 
 
 @dataclass(frozen=True)
+class ExplainCase:
+    """An explanation shown after a pass only when its condition holds for the run the
+    learner made: the start within `start_between`, the end near `end_near`, the rate
+    within `rate_between` (each optional; none at all is the fallback)."""
+
+    text: str
+    start_between: tuple[float, float] | None = None
+    end_near: tuple[float, ...] | None = None
+    rate_between: tuple[float, float] | None = None
+    tolerance: float = 0.01
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One interactive exercise, read from a fenced ```exercise YAML block.
 
@@ -77,6 +91,7 @@ class Exercise:
     data: str | None = None
     scale: bool = True
     explain: str = ""
+    explain_when: tuple[ExplainCase, ...] = ()
     path: Path | None = None
 
     @property

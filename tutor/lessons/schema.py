@@ -110,7 +110,7 @@ RUN_GOALS = ("converge_within", "diverge", "stop_at_limit", "end_near", "slope_n
              "intercept_near")
 """Goals judged on the run the learner made."""
 GOAL_KEYS = ("converge_within", "diverge", "stop_at_limit", "end_near", "learning_rate_between",
-             "answer", "choice", "slope_near", "intercept_near", "tolerance")
+             "answer", "choice", "slope_near", "intercept_near", "function_equals", "tolerance")
 """Keys a `goal:` mapping may hold (all given must hold; `tolerance` qualifies the others)."""
 
 BLOCK_KEYS = frozenset({

@@ -6,6 +6,7 @@ Nothing here runs the engine: the verdict is about the one run the attempt made.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ class Verdict:
     advice: tuple[Advice, ...] = ()
     result: Any = None
     diagnosis: str | None = None
+    explain: str = ""
 
 
 def judged_on_run(exercise: Exercise | None) -> bool:
@@ -46,7 +48,8 @@ def needs_run(exercise: Exercise) -> bool:
 
 def needs_settings(exercise: Exercise) -> bool:
     """True when some goal is about the run's settings or the run itself."""
-    return needs_run(exercise) or "learning_rate_between" in exercise.goal
+    return needs_run(exercise) or bool({"learning_rate_between", "function_equals"}
+                                       & set(exercise.goal))
 
 
 def judge(exercise: Exercise, *, answers: AnswerSettings | None = None,
@@ -64,6 +67,10 @@ def judge(exercise: Exercise, *, answers: AnswerSettings | None = None,
                 if not ok:
                     return Verdict(False, message, diagnosis=diagnosis)
                 passes.append(message)
+    if isinstance(settings, DescentSettings) and "function_equals" in goal:
+        ok, message, diagnosis = same_function(settings.function, str(goal["function_equals"]))
+        if not ok:
+            return Verdict(False, message, diagnosis=diagnosis)
     if settings is not None and "learning_rate_between" in goal:
         ok, message = _judge_rate(settings.learning_rate, goal["learning_rate_between"])
         if not ok:
@@ -81,7 +88,66 @@ def judge(exercise: Exercise, *, answers: AnswerSettings | None = None,
             return Verdict(False, message, (advice,) if advice else (), result,
                            finding.diagnosis)
         passes.append(finding.message)
-    return Verdict(True, " ".join(passes) or "Done.", (), result)
+    return Verdict(True, " ".join(passes) or "Done.", (), result,
+                   explain=explain_for(exercise, settings, result))
+
+
+def explain_for(exercise: Exercise, settings: Any, result: Any) -> str:
+    """The explanation for a pass: the first case whose conditions hold for this run, else
+    the exercise's plain `explain`."""
+    for case in exercise.explain_when:
+        if _holds(case, settings, result):
+            return case.text
+    return exercise.explain
+
+
+def _holds(case: Any, settings: Any, result: Any) -> bool:
+    start = getattr(settings, "start", None)
+    if case.start_between is not None:
+        if not start or not case.start_between[0] <= start[0] <= case.start_between[1]:
+            return False
+    if case.rate_between is not None:
+        rate = getattr(settings, "learning_rate", None)
+        if rate is None or not case.rate_between[0] <= rate <= case.rate_between[1]:
+            return False
+    if case.end_near is not None:
+        end = getattr(result, "x", None)
+        if end is None or len(end) != len(case.end_near) or max(
+                abs(a - b) for a, b in zip(end, case.end_near)) > case.tolerance:
+            return False
+    return True
+
+
+SAMPLES = (-2.5, -0.7, 0.3, 1.9, 4.6)
+
+
+def same_function(typed: str, wanted: str) -> tuple[bool, str, str | None]:
+    """Is the learner's function the one asked for? Compared by value at sample points; a
+    constant factor is named (the MSE of four days divided by 3 instead of 4)."""
+    from tutor.practice.running import objective_of
+
+    mine, target = objective_of(typed), objective_of(wanted)
+    if tuple(mine.variables) != tuple(target.variables):
+        names = ", ".join(target.variables)
+        return False, f"The cost should be a function of {names}, like the one asked for.", \
+            "function_variables"
+    points = [tuple(SAMPLES[(i + j) % len(SAMPLES)] for j in range(len(target.variables)))
+              for i in range(len(SAMPLES))]
+    pairs = [(mine.value(p), target.value(p)) for p in points]
+    if all(math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in pairs):
+        return True, "", None
+    ratios = {round(a / b, 9) for a, b in pairs if b != 0 and math.isfinite(a / b)}
+    if len(ratios) == 1 and all(b != 0 for _, b in pairs):
+        (ratio,) = ratios
+        fraction = Fraction(ratio).limit_denominator(12)
+        shown = str(fraction) if abs(float(fraction) - ratio) < 1e-9 else _fmt(ratio)
+        return (False, f"Not quite: your function is {shown} times the cost asked for at "
+                "every point, so it has the same lowest point but not the same values; check "
+                "what you divide by.", "function_factor")
+    p, (a, b) = points[0], pairs[0]
+    where = ", ".join(f"{n} = {_fmt(v)}" for n, v in zip(target.variables, p))
+    return (False, f"Not quite: at {where} your function gives {_fmt(a)}, but the cost asked "
+            f"for gives {_fmt(b)}.", "function_differs")
 
 
 def _passes(exercise: Exercise, candidate: DescentSettings | FitSettings) -> tuple[bool, Any]:

@@ -54,8 +54,10 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def review_lessons(directory: str | os.PathLike[str] | None = None) -> LessonReview:
-    """Load and check every lesson in `directory` (default: `default_lessons_dir()`)."""
+def review_lessons(directory: str | os.PathLike[str] | None = None, *,
+                   sweep: bool = False) -> LessonReview:
+    """Load and check every lesson in `directory` (default: `default_lessons_dir()`);
+    `sweep` also tries every exercise over a grid of plausible inputs (`practice.sweep`)."""
     lesson_set = load_lessons(directory)
     problems = list(lesson_set.problems) + _stray_files(lesson_set.directory)
     if not lesson_set.lessons and lesson_set.directory.is_dir():
@@ -63,7 +65,10 @@ def review_lessons(directory: str | os.PathLike[str] | None = None) -> LessonRev
                                       f"no lesson files ({LESSON_GLOB}) in this folder."))
     for lesson in lesson_set.lessons:
         for exercise in lesson.exercises:
-            problems.extend(check_exercise(exercise))
+            found = check_exercise(exercise)
+            problems.extend(found)
+            if sweep and not found:
+                problems.extend(sweep_problems(exercise))
         for claim in lesson.claims:
             outcome = evaluate_claim(claim, lesson_set.data_dir)
             if not outcome.holds:
@@ -104,6 +109,15 @@ def _field_line(exercise: Exercise, key: str) -> int:
     return exercise.line
 
 
+def sweep_problems(exercise: Exercise) -> list[LessonProblem]:
+    """The sweep's problems with one exercise, at the exercise's lines."""
+    from tutor.practice.sweep import sweep_exercise
+
+    path = exercise.path or Path("?")
+    return [LessonProblem(path, _field_line(exercise, key), f"exercise '{exercise.id}': {text}")
+            for key, text in sweep_exercise(exercise)]
+
+
 def check_exercise(exercise: Exercise) -> list[LessonProblem]:
     """Problems with one exercise: its settings, its solution and its wrong answers."""
     found: list[tuple[str, str]] = []
@@ -129,6 +143,13 @@ def _settings_problems(exercise: Exercise) -> list[tuple[str, str]]:
             if exercise.start is not None and len(exercise.start) != len(variables):
                 found.append(("start", f"start has {len(exercise.start)} number(s) but the "
                               f"function has {len(variables)} variable(s)."))
+    wanted = exercise.goal.get("function_equals")
+    if wanted is not None:
+        try:
+            parse_function(str(wanted))
+        except EngineInputError as exc:
+            found.append(("function_equals", f"goal function_equals does not parse: "
+                          f"{_period(exc)}"))
     if exercise.method not in METHODS:
         found.append(("method", f"unknown method '{exercise.method}' "
                       f"(use {', '.join(METHODS)})."))

@@ -371,8 +371,8 @@ class ExercisePane(Vertical):
         self.running = False
         verdict = message.verdict
         text = verdict.message
-        if self.exercise is not None and verdict.passed and self.exercise.explain:
-            text = f"{text} {self.exercise.explain}".strip()
+        if verdict.passed and verdict.explain:
+            text = f"{text} {verdict.explain}".strip()
         elif not verdict.passed and self.offers("hint") and not self.query_one(HintBox).revealed:
             text = f"{text} Press ^g for a hint."
         self.status.show_check(verdict.passed, text)

@@ -1,0 +1,79 @@
+"""check-lessons --sweep, explanations chosen by the run, and function goals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tutor.lessons import default_lessons_dir, load_lessons
+from tutor.practice import check_attempt
+from tutor.practice.review import review_lessons
+
+LESSON = """---
+title: Sweep
+slug: sweep
+order: 1
+objectives:
+  - Be swept.
+---
+
+```exercise
+id: shelf
+kind: run
+function: x^4 - 3x^3 + 2
+start: 1
+learning_rate: 0.05
+iterations: 500
+editable: [start]
+goal:
+  end_near: [2.25]
+  tolerance: 0.01
+solution: {start: 1}
+wrong: [{start: -1}]
+explain:
+  - start_between: [0, 2.25]
+    text: From between 0 and 9/4 the walker goes right.
+```
+"""
+
+
+def test_the_shipped_lessons_pass_the_sweep() -> None:
+    review = review_lessons(default_lessons_dir(), sweep=True)
+    assert review.problems == (), "\n".join(map(str, review.problems))
+
+
+def test_a_pass_the_explanations_do_not_cover_is_a_sweep_problem(tmp_path: Path) -> None:
+    (tmp_path / "01-sweep.md").write_text(LESSON, encoding="utf-8")
+    assert review_lessons(tmp_path).problems == ()  # without --sweep all seems well
+    problems = review_lessons(tmp_path, sweep=True).problems
+    # from -2 (on the grid: 1 - 3) the first step jumps the shelf: a pass no case explains
+    assert problems and all(p.line == 22 for p in problems)  # the explain: line
+    assert any("start: -2.0" in p.message and "no explanation" in p.message for p in problems)
+    fixed = LESSON.replace("    text: From between 0 and 9/4 the walker goes right.\n",
+                           "    text: From between 0 and 9/4 the walker goes right.\n"
+                           "  - text: Any other start that passes jumped the shelf.\n")
+    (tmp_path / "01-sweep.md").write_text(fixed, encoding="utf-8")
+    assert review_lessons(tmp_path, sweep=True).problems == ()
+
+
+def _exercise(key: str):
+    slug, _, exercise_id = key.partition("/")
+    lesson = load_lessons(default_lessons_dir()).find(slug)
+    return next(e for e in lesson.exercises if e.id == exercise_id)
+
+
+def test_the_explanation_shown_is_the_one_for_this_run() -> None:
+    shelf = _exercise("not-every-valley/off-the-shelf")
+    from_one = check_attempt(shelf, {"start": "1"})
+    jumped = check_attempt(shelf, {"start": "-2"})
+    assert from_one.passed and jumped.passed
+    assert from_one.explain.startswith("Between 0 and 9/4 the slope is negative")
+    assert jumped.explain.startswith("From this far left the slope is steep")
+
+
+def test_a_cost_divided_by_the_wrong_count_is_named() -> None:
+    add_a_day = _exercise("cost-functions/add-a-day")
+    four_days = "(m-2)^2 + (m-3)^2 + (m-7)^2 + (m-8)^2"
+    wrong = check_attempt(add_a_day, {"function": f"({four_days})/3"})
+    assert not wrong.passed and wrong.diagnosis == "function_factor"
+    assert wrong.message.startswith("Not quite: your function is 4/3 times the cost asked for")
+    assert check_attempt(add_a_day, {"function": f"({four_days})/4"}).passed
