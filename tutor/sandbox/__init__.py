@@ -17,7 +17,8 @@ from tutor.sandbox.model import (
     KINDS, MESSAGES, CaseResult, Isolation, RunResult, SandboxError, SandboxInfo,
     SandboxUnavailable,
 )
-from tutor.sandbox.runner import MAX_SOURCE, Sandbox, run_code
+from tutor.sandbox.detect import Sandbox
+from tutor.sandbox.runner import MAX_SOURCE, prewarm, run_code
 
 __all__ = ["KINDS", "MAX_SOURCE", "MESSAGES", "CaseResult", "Isolation", "RunResult",
-           "Sandbox", "SandboxError", "SandboxInfo", "SandboxUnavailable", "run_code"]
+           "Sandbox", "SandboxError", "SandboxInfo", "SandboxUnavailable", "prewarm", "run_code"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import secrets
 import shutil
 import sys
 from pathlib import Path
@@ -25,6 +26,11 @@ LIBRARY_DIRS = ("/usr/lib", "/usr/lib64", "/usr/lib32", "/lib", "/lib64", "/lib3
 NOBODY = "65534"
 BOOT = "import sys; sys.path.insert(0, sys.argv[1]); import harness; harness.run()"
 CHILD_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+
+
+def new_token() -> str:
+    """A unique word on a child's command line (tests find leftovers by it)."""
+    return "gd-tutor-sandbox-" + secrets.token_hex(8)
 
 
 def find_bwrap() -> str | None:

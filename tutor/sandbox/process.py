@@ -1,14 +1,17 @@
-"""Start one sandbox child, feed it the request, read its lines under deadlines.
+"""One sandbox child process: start it, hand it a run, read its lines under deadlines.
 
-The child runs in its own session (process group); whatever happens, the whole
-group is killed with SIGKILL before this returns, and the child is reaped. With
-bubblewrap the group holds bwrap itself, and bwrap's --die-with-parent and the
-sandbox's own pid namespace take every process inside down with it.
+A child is started with its setup line (memory limit, paths) and warms up
+(SymPy imported) before it is given a run, so a spare child can wait ready.
+Each child serves exactly one run. It lives in its own session (process
+group); whatever happens, the whole group is killed with SIGKILL before
+`drive` returns, and the child is reaped. With bubblewrap the group holds bwrap
+itself, and bwrap's --die-with-parent and the sandbox's own pid namespace take
+every process inside down with it.
 
-Deadlines: `start_s` until the child says it is ready (Python and SymPy
-loaded, limits on), then `wall_s` for each of the next `stages` lines (the
-learner's module, then each case); lines beyond those do not buy more time.
-Output is capped at `max_output` bytes.
+Deadlines: `start_s` until the child has written `start_lines` lines (warm,
+ready: limits on, request read), then `wall_s` for each of the next `stages`
+lines (the learner's module, then each case); lines beyond those buy no more
+time. Output is capped at `max_output` bytes.
 """
 
 from __future__ import annotations
@@ -35,113 +38,137 @@ class ChildOutcome:
     stderr: bytes = b""
 
 
-@dataclass
-class _Reader:
-    outcome: ChildOutcome
+@dataclass(frozen=True)
+class Deadlines:
+    """How long the child may take: to start, and per line once started."""
+
+    start_s: float
+    wall_s: float
+    start_lines: int
+    stages: int
     max_output: int
-    partial: bytes = b""
-    total: int = 0
 
 
-def run_child(argv: list[str], request: bytes, *, start_s: float, wall_s: float,
-              stages: int, max_output: int) -> ChildOutcome:
-    """Run `argv` with `request` on stdin; always leaves no process behind."""
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True,
-                            env=CHILD_ENV, close_fds=True)
-    outcome = ChildOutcome()
-    try:
-        _pump(proc, request, outcome, start_s=start_s, wall_s=wall_s, stages=stages,
-              max_output=max_output)
-    finally:
-        _kill_group(proc.pid)
-        outcome.returncode = proc.wait()
-        for stream in (proc.stdin, proc.stdout, proc.stderr):
+class Child:
+    """A started sandbox child waiting for its one run."""
+
+    def __init__(self, argv: list[str], setup: bytes, token: str) -> None:
+        self.token = token
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, start_new_session=True,
+                                     env=CHILD_ENV, close_fds=True)
+        try:
+            os.write(self.proc.stdin.fileno(), setup + b"\n")  # small: fits the pipe
+        except BrokenPipeError:
+            pass  # the child is already gone; drive() reports how it ended
+
+    def alive(self) -> bool:
+        """True while the child has not exited (it waits on stdin once warm)."""
+        return self.proc.poll() is None
+
+    def drive(self, request: bytes, limits: Deadlines) -> ChildOutcome:
+        """Send the run and collect its lines; the child is gone when this returns."""
+        outcome = ChildOutcome()
+        try:
+            _Pump(self.proc, outcome, limits).run(request + b"\n")
+        finally:
+            self.discard()
+            outcome.returncode = self.proc.returncode
+        return outcome
+
+    def discard(self) -> None:
+        """Kill the child's process group and reap it."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # before wait(): the pgid is still ours
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             if stream is not None and not stream.closed:
                 stream.close()
-    return outcome
 
 
-def _pump(proc: subprocess.Popen, request: bytes, outcome: ChildOutcome, *,
-          start_s: float, wall_s: float, stages: int, max_output: int) -> None:
-    """Write the request and read stdout/stderr until EOF, a deadline or the cap."""
-    reader = _Reader(outcome, max_output)
-    selector = selectors.DefaultSelector()
-    os.set_blocking(proc.stdin.fileno(), False)
-    selector.register(proc.stdin, selectors.EVENT_WRITE)
-    selector.register(proc.stdout, selectors.EVENT_READ)
-    selector.register(proc.stderr, selectors.EVENT_READ)
-    pending = memoryview(request)
-    deadline = time.monotonic() + start_s
-    try:
-        while proc.stdout.fileno() in _fds(selector):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                outcome.stopped = "start" if not outcome.lines else "timeout"
-                return
-            for key, _ in selector.select(left):
-                if key.fileobj is proc.stdin:
-                    pending = _write(selector, proc, pending)
-                elif key.fileobj is proc.stdout:
-                    before = len(outcome.lines)
-                    if not _read_stdout(selector, proc, reader):
+class _Pump:
+    """The select loop: write the request, read stdout and stderr, watch the clock."""
+
+    def __init__(self, proc: subprocess.Popen, outcome: ChildOutcome, limits: Deadlines):
+        self.proc, self.outcome, self.limits = proc, outcome, limits
+        self.selector = selectors.DefaultSelector()
+        self.partial = b""
+        self.total = 0
+
+    def run(self, request: bytes) -> None:
+        proc, limits = self.proc, self.limits
+        os.set_blocking(proc.stdin.fileno(), False)
+        self.selector.register(proc.stdin, selectors.EVENT_WRITE, request)
+        self.selector.register(proc.stdout, selectors.EVENT_READ)
+        self.selector.register(proc.stderr, selectors.EVENT_READ)
+        deadline = time.monotonic() + limits.start_s
+        try:
+            while self._open(proc.stdout):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    started = len(self.outcome.lines) >= limits.start_lines
+                    self.outcome.stopped = "timeout" if started else "start"
+                    return
+                for key, _ in self.selector.select(left):
+                    before = len(self.outcome.lines)
+                    if not self._handle(key):
                         return
-                    if before < stages and len(outcome.lines) > before:
-                        deadline = time.monotonic() + wall_s
-                else:
-                    _read_stderr(selector, proc, outcome)
-    finally:
-        selector.close()
+                    if self._starts_clock(before):
+                        deadline = time.monotonic() + limits.wall_s
+        finally:
+            self.selector.close()
 
+    def _open(self, stream: object) -> bool:
+        return any(key.fileobj is stream for key in self.selector.get_map().values())
 
-def _fds(selector: selectors.BaseSelector) -> set[int]:
-    return {key.fd for key in selector.get_map().values()}
+    def _starts_clock(self, before: int) -> bool:
+        """True when a new line arrived that gives the next stage a fresh wall_s."""
+        now = len(self.outcome.lines)
+        first = self.limits.start_lines - 1
+        return now > before and first <= now - 1 and before < first + self.limits.stages
 
-
-def _write(selector: selectors.BaseSelector, proc: subprocess.Popen,
-           pending: memoryview) -> memoryview:
-    """Write what the pipe takes; close stdin once the request is through."""
-    try:
-        written = os.write(proc.stdin.fileno(), pending[:65536])
-    except BlockingIOError:
-        return pending
-    except BrokenPipeError:  # the child is gone; how it ended says why
-        written = len(pending)
-    pending = pending[written:]
-    if not pending:
-        selector.unregister(proc.stdin)
-        proc.stdin.close()
-    return pending
-
-
-def _read_stdout(selector: selectors.BaseSelector, proc: subprocess.Popen,
-                 reader: _Reader) -> bool:
-    """Collect complete lines; False once the output cap is passed."""
-    chunk = os.read(proc.stdout.fileno(), 65536)
-    if not chunk:
-        selector.unregister(proc.stdout)
+    def _handle(self, key: selectors.SelectorKey) -> bool:
+        if key.fileobj is self.proc.stdin:
+            self._write(key)
+            return True
+        if key.fileobj is self.proc.stdout:
+            return self._read_stdout()
+        self._read_stderr()
         return True
-    reader.total += len(chunk)
-    if reader.total > reader.max_output:
-        reader.outcome.stopped = "output"
-        return False
-    *complete, reader.partial = (reader.partial + chunk).split(b"\n")
-    reader.outcome.lines.extend(complete)
-    return True
 
+    def _write(self, key: selectors.SelectorKey) -> None:
+        pending: bytes = key.data
+        try:
+            written = os.write(self.proc.stdin.fileno(), pending[:65536])
+        except BlockingIOError:
+            return
+        except BrokenPipeError:  # the child is gone; how it ended says why
+            written = len(pending)
+        if written < len(pending):
+            self.selector.modify(self.proc.stdin, selectors.EVENT_WRITE, pending[written:])
+            return
+        self.selector.unregister(self.proc.stdin)
+        self.proc.stdin.close()
 
-def _read_stderr(selector: selectors.BaseSelector, proc: subprocess.Popen,
-                 outcome: ChildOutcome) -> None:
-    chunk = os.read(proc.stderr.fileno(), 65536)
-    if not chunk:
-        selector.unregister(proc.stderr)
-    elif len(outcome.stderr) < MAX_STDERR:
-        outcome.stderr += chunk[: MAX_STDERR - len(outcome.stderr)]
+    def _read_stdout(self) -> bool:
+        """Collect complete lines; False once the output cap is passed."""
+        chunk = os.read(self.proc.stdout.fileno(), 65536)
+        if not chunk:
+            self.selector.unregister(self.proc.stdout)
+            return True
+        self.total += len(chunk)
+        if self.total > self.limits.max_output:
+            self.outcome.stopped = "output"
+            return False
+        *complete, self.partial = (self.partial + chunk).split(b"\n")
+        self.outcome.lines.extend(complete)
+        return True
 
-
-def _kill_group(pgid: int) -> None:
-    """SIGKILL the child's whole process group (a no-op once it is gone)."""
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    def _read_stderr(self) -> None:
+        chunk = os.read(self.proc.stderr.fileno(), 65536)
+        if not chunk:
+            self.selector.unregister(self.proc.stderr)
+        elif len(self.outcome.stderr) < MAX_STDERR:
+            self.outcome.stderr += chunk[: MAX_STDERR - len(self.outcome.stderr)]

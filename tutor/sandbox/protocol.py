@@ -68,7 +68,7 @@ def sentence(value: Any, limit: int = MAX_SENTENCE) -> str:
     if not isinstance(value, str) or not value.strip():
         raise BadLine("not a sentence")
     first = value.splitlines()[0][: limit * 2]
-    flat = "".join(ch if ch.isprintable() else " " for ch in first)
+    flat = "".join(ch if ch.isprintable() else " " for ch in first).strip()
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

@@ -1,4 +1,4 @@
-"""run_code and Sandbox.detect: the two calls the rest of gd-tutor uses."""
+"""run_code: run a learner's function on lesson cases in a sandbox child."""
 
 from __future__ import annotations
 
@@ -6,97 +6,46 @@ import dataclasses
 import json
 import math
 import re
-import secrets
-import sys
-import threading
 import time
 from typing import Any
 
-from tutor.sandbox.command import bwrap_command, find_bwrap, plain_command, sandbox_paths
+from tutor.sandbox.command import bwrap_command, new_token, plain_command, sandbox_paths
+from tutor.sandbox.detect import START_S, Sandbox, safe_sentence
 from tutor.sandbox.model import (
-    MESSAGES, CaseResult, Isolation, RunResult, SandboxError, SandboxInfo, SandboxUnavailable,
+    MESSAGES, CaseResult, Isolation, RunResult, SandboxError, SandboxUnavailable,
 )
-from tutor.sandbox.process import ChildOutcome, run_child
-from tutor.sandbox.protocol import (
-    BadLine, case_result, parse_line, printed, sentence, stopped_result,
-)
+from tutor.sandbox.process import Child, ChildOutcome, Deadlines
+from tutor.sandbox.protocol import BadLine, case_result, parse_line, printed, stopped_result
+from tutor.sandbox.spares import SPARES
 
 MAX_SOURCE = 64_000
 MAX_OUTPUT = 1_000_000
-START_S = 30.0
-PROBE_MEMORY_MB = 512
 SYMPY_TEXT = re.compile(r"[A-Za-z0-9_+\-*/^().,\s]{1,500}")
-NAMESPACE_ERRORS = ("namespace", "uid map", "Operation not permitted", "setting up")
 
 
-class Sandbox:
-    """Whether learner code can be isolated here; checked once per process."""
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """How a run is contained: the key of its kind of child and how to start one."""
 
-    _info: SandboxInfo | None = None
-    _lock = threading.Lock()
+    isolated: bool
+    note: str | None
+    memory_mb: int
+    bwrap: str | None
 
-    @classmethod
-    def detect(cls, *, refresh: bool = False) -> SandboxInfo:
-        """Probe bubblewrap once (about 50 ms): usable, or a one-line reason."""
-        with cls._lock:
-            if cls._info is None or refresh:
-                cls._info = _probe()
-            return cls._info
+    def start(self) -> Child:
+        token = new_token()
+        argv = bwrap_command(self.bwrap, token) if self.bwrap else plain_command(token)
+        setup = {"memory_mb": self.memory_mb, "paths": sandbox_paths(self.isolated)}
+        return Child(argv, json.dumps(setup).encode(), token)
 
-
-def _probe() -> SandboxInfo:
-    if not sys.platform.startswith("linux"):
-        return SandboxInfo(False, MESSAGES["not_linux"])
-    bwrap = find_bwrap()
-    if bwrap is None:
-        return SandboxInfo(False, MESSAGES["no_bwrap"])
-    request = json.dumps({"probe": True, "memory_mb": PROBE_MEMORY_MB, "cpu_s": 5}).encode()
-    try:
-        outcome = run_child(bwrap_command(bwrap, _token()), request, start_s=START_S,
-                            wall_s=START_S, stages=1, max_output=4096)
-    except OSError as error:
-        return SandboxInfo(False, MESSAGES["bwrap_failed"].format(detail=error.strerror))
-    return _judge_probe(outcome, bwrap)
-
-
-def _judge_probe(outcome: ChildOutcome, bwrap: str) -> SandboxInfo:
-    """Usable only if the child started as nobody and fork() was refused."""
-    try:
-        report = parse_line(outcome.lines[0])["probe"]
-    except (IndexError, KeyError, BadLine):
-        return SandboxInfo(False, _start_failure(outcome.stderr))
-    if not isinstance(report, dict) or report.get("fork_blocked") is not True:
-        detail = report.get("seccomp_error") if isinstance(report, dict) else None
-        return SandboxInfo(False, MESSAGES["no_filter"].format(
-            detail=_safe(detail, "fork() still works")))
-    if report.get("uid") != 65534:
-        return SandboxInfo(False, MESSAGES["bwrap_failed"].format(detail="not running as nobody"))
-    return SandboxInfo(True, None, bwrap)
-
-
-def _start_failure(stderr: bytes) -> str:
-    first = stderr.decode("utf-8", "replace").strip().splitlines()
-    detail = first[0] if first else "no output"
-    if any(word in detail for word in NAMESPACE_ERRORS):
-        return MESSAGES["no_namespaces"]
-    return MESSAGES["bwrap_failed"].format(detail=_safe(detail, "no output"))
-
-
-def _safe(text: Any, default: str) -> str:
-    try:
-        return sentence(text, 120)
-    except BadLine:
-        return default
-
-
-def _token() -> str:
-    """A unique word on the child's command line (tests find leftovers by it)."""
-    return "gd-tutor-sandbox-" + secrets.token_hex(8)
+    @property
+    def key(self) -> tuple[bool, int]:
+        return (self.isolated, self.memory_mb)
 
 
 def run_code(source: str, entry: str, cases: list[dict[str, Any]], *, wall_s: float = 2.0,
-             cpu_s: int | None = None, memory_mb: int = 512,
-             isolate: Isolation = "auto") -> RunResult:
+             cpu_s: int | None = None, memory_mb: int = 512, isolate: Isolation = "auto",
+             spare: bool = False) -> RunResult:
     """Run `entry` from the learner's `source` on each case, in a child process.
 
     Each case is {"args": [...], "kwargs": {...}} of JSON values, where
@@ -104,22 +53,45 @@ def run_code(source: str, entry: str, cases: list[dict[str, Any]], *, wall_s: fl
     learner's). Returns one CaseResult per case. isolate="auto" uses bubblewrap
     when it works and otherwise runs with rlimits only (`isolated=False` and a
     note); "require" raises SandboxUnavailable instead; "off" never uses it.
+    spare=True starts a warm child for the next run once this one is done.
     Raises SandboxError only when the sandbox itself cannot start.
     """
     _check_request(entry, cases)
-    token = _token()
-    argv, isolated, note = _choose(isolate, token)
+    plan = _plan(isolate, memory_mb)
     started = time.monotonic()
     if len(source) > MAX_SOURCE:
         result = CaseResult("too_long", error=MESSAGES["too_long"].format(limit=f"{MAX_SOURCE:,}"))
-        return RunResult(tuple(result for _ in cases), isolated, note, 0.0, token)
+        return RunResult(tuple(result for _ in cases), plan.isolated, plan.note, 0.0)
+    child = SPARES.take(plan.key, plan.start)
     cpu = cpu_s if cpu_s is not None else math.ceil(wall_s * (len(cases) + 1)) + 1
-    request = {"source": source, "entry": entry, "cases": cases, "memory_mb": memory_mb,
-               "cpu_s": cpu, "paths": sandbox_paths(isolated)}
-    outcome = run_child(argv, json.dumps(request).encode(), start_s=START_S, wall_s=wall_s,
-                        stages=len(cases) + 2, max_output=MAX_OUTPUT)
+    request = {"source": source, "entry": entry, "cases": cases, "cpu_s": cpu}
+    limits = Deadlines(START_S, wall_s, start_lines=2, stages=len(cases) + 2,
+                       max_output=MAX_OUTPUT)
+    outcome = child.drive(json.dumps(request).encode(), limits)
     results = _results(outcome, len(cases), wall_s=wall_s, cpu_s=cpu)
-    return RunResult(tuple(results), isolated, note, time.monotonic() - started, token)
+    if spare:
+        SPARES.refill(plan.key, plan.start)
+    return RunResult(tuple(results), plan.isolated, plan.note, time.monotonic() - started,
+                     child.token)
+
+
+def prewarm(*, memory_mb: int = 512, isolate: Isolation = "auto") -> None:
+    """Start a spare child now, so the next run_code(..., same settings) starts warm."""
+    plan = _plan(isolate, memory_mb)
+    SPARES.refill(plan.key, plan.start)
+
+
+def _plan(isolate: Isolation, memory_mb: int) -> _Plan:
+    """Bubblewrap when usable; otherwise rlimits only with a note, or a refusal."""
+    if isolate == "off":
+        return _Plan(False, MESSAGES["not_isolated"].format(reason="isolation is turned off"),
+                     memory_mb, None)
+    info = Sandbox.detect()
+    if info.usable and info.bwrap is not None:
+        return _Plan(True, None, memory_mb, info.bwrap)
+    if isolate == "require":
+        raise SandboxUnavailable(MESSAGES["refused"].format(reason=info.reason))
+    return _Plan(False, info.note, memory_mb, None)
 
 
 def _check_request(entry: str, cases: list[dict[str, Any]]) -> None:
@@ -144,34 +116,21 @@ def _check_values(values: list[Any]) -> None:
             _check_values(value)
 
 
-def _choose(isolate: Isolation, token: str) -> tuple[list[str], bool, str | None]:
-    """The command to run, whether it is isolated, and the note when it is not."""
-    if isolate == "off":
-        return plain_command(token), False, MESSAGES["not_isolated"].format(
-            reason="isolation is turned off")
-    info = Sandbox.detect()
-    if info.usable and info.bwrap is not None:
-        return bwrap_command(info.bwrap, token), True, None
-    if isolate == "require":
-        raise SandboxUnavailable(MESSAGES["refused"].format(reason=info.reason))
-    return plain_command(token), False, info.note
-
-
 def _results(outcome: ChildOutcome, count: int, *, wall_s: float, cpu_s: int) -> list[CaseResult]:
-    """One CaseResult per case from the child's lines and how it ended."""
+    """One CaseResult per case from the child's lines (warm, ready, module, cases...)."""
     lines = outcome.lines
-    if not lines or "ready" not in _parsed(lines[0]):
+    if len(lines) < 2 or "ready" not in _parsed(lines[1]):
         if outcome.stopped == "start":
             raise SandboxError(f"the sandbox did not start within {START_S:g} s; "
                                "the machine may be overloaded")
-        raise SandboxError("the sandbox could not start: "
-                           + _safe(outcome.stderr.decode("utf-8", "replace"), "no output"))
-    if len(lines) < 2:
+        detail = safe_sentence(outcome.stderr.decode("utf-8", "replace"), "no output")
+        raise SandboxError(f"the sandbox could not start ({detail})")
+    if len(lines) < 3:
         return [stopped_result(outcome, wall_s=wall_s, cpu_s=cpu_s)] * count
-    module = _parsed(lines[1])
+    module = _parsed(lines[2])
     if module.get("module") != "ok":
-        return [case_result(lines[1])] * count
-    results = [case_result(line) for line in lines[2:2 + count]]
+        return [case_result(lines[2])] * count
+    results = [case_result(line) for line in lines[3:3 + count]]
     if len(results) < count:
         results.append(stopped_result(outcome, wall_s=wall_s, cpu_s=cpu_s))
         results += [CaseResult("skipped", error=MESSAGES["skipped"])] * (count - len(results))

@@ -1,15 +1,20 @@
 """The sandbox child: run a learner's function on lesson cases, print only numbers.
 
 Started as `python -I -B -c BOOT CHILD_DIR TOKEN` (see tutor/sandbox/runner.py),
-inside bubblewrap when it works. Reads one JSON request on stdin:
+inside bubblewrap when it works. Reads two JSON lines on stdin. The setup,
+
+    {"memory_mb": int, "paths": [str], "probe": bool}
+
+is read at once: the child limits itself, imports SymPy and writes {"warm": true},
+so a spare child can wait warm for its run. Then the run:
 
     {"source": str, "entry": str, "cases": [{"args": [...], "kwargs": {...}}],
-     "memory_mb": int, "cpu_s": int, "paths": [str], "probe": bool}
+     "cpu_s": int}
 
 where an argument `{"sympy": "x^2"}` becomes a SymPy expression. Cases come
 from lesson files, never from the learner, so that text is trusted.
 
-Writes JSON lines on its own copy of stdout: {"ready": ...}, then one line for
+Writes JSON lines on its own copy of stdout: {"warm"}, {"ready": ...}, then one line for
 the module ({"module": "ok"} or an error), then one per case ({"value": ...} or
 {"error": sentence, "line": n, "kind": ...}), then {"done": true}. The learner's
 print() goes to a small buffer returned as "printed"; file descriptors 1 and 2
@@ -26,8 +31,9 @@ from typing import Any
 import convert
 import limits
 
-MAX_REQUEST = 256 * 1024
+MAX_REQUEST = 2 * 1024 * 1024
 MAX_PRINTED = 2000
+SETUP_CPU_S = 60
 
 
 class PrintBuffer:
@@ -63,14 +69,17 @@ def run() -> None:
 def main() -> None:
     """Read the request, lock the process down, run the learner's code, report."""
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    request = json.loads(sys.stdin.buffer.read(MAX_REQUEST))
-    limits.set_rlimits(int(request["memory_mb"]), int(request["cpu_s"]))
-    if request.get("probe"):
+    setup = json.loads(sys.stdin.buffer.readline(MAX_REQUEST))
+    limits.set_rlimits(int(setup["memory_mb"]), SETUP_CPU_S)
+    if setup.get("probe"):
         _probe(channel)
         return
-    sys.path[:0] = list(request.get("paths", []))
+    sys.path[:0] = list(setup.get("paths", []))
     sys.modules["numpy"] = sys.modules["scipy"] = None  # lambdify uses math, like the engine
     sympy = _warm_sympy()
+    _send(channel, {"warm": True})
+    request = json.loads(sys.stdin.buffer.readline(MAX_REQUEST))
+    limits.limit_cpu(int(request["cpu_s"]))
     cases = [_arguments(case, sympy) for case in request["cases"]]
     _silence_descriptors()
     limits.load_seccomp()

@@ -95,12 +95,17 @@ def set_rlimits(memory_mb: int, cpu_s: int) -> None:
     """Cap memory, CPU time, file writes, core files and (for non-root) processes."""
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    spent = int(used.ru_utime + used.ru_stime)
-    resource.setrlimit(resource.RLIMIT_CPU, (spent + cpu_s, spent + cpu_s + 1))
+    limit_cpu(cpu_s)
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+
+
+def limit_cpu(cpu_s: int) -> None:
+    """Allow `cpu_s` more seconds of CPU from now (SIGXCPU, then SIGKILL a second later)."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = int(used.ru_utime + used.ru_stime) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (spent + cpu_s, spent + cpu_s + 1))
 
 
 def _insn(code: int, jt: int, jf: int, k: int) -> bytes:
