@@ -17,6 +17,7 @@ time. Output is capped at `max_output` bytes.
 from __future__ import annotations
 
 import os
+import select
 import selectors
 import signal
 import subprocess
@@ -65,6 +66,11 @@ class Child:
     def alive(self) -> bool:
         """True while the child has not exited (it waits on stdin once warm)."""
         return self.proc.poll() is None
+
+    def wait_warm(self, timeout: float) -> bool:
+        """Wait until the child has written its first line (warm) or ended."""
+        readable, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        return bool(readable)
 
     def drive(self, request: bytes, limits: Deadlines) -> ChildOutcome:
         """Send the run and collect its lines; the child is gone when this returns."""

@@ -62,7 +62,10 @@ def run_code(source: str, entry: str, cases: list[dict[str, Any]], *, wall_s: fl
     if len(source) > MAX_SOURCE:
         result = CaseResult("too_long", error=MESSAGES["too_long"].format(limit=f"{MAX_SOURCE:,}"))
         return RunResult(tuple(result for _ in cases), plan.isolated, plan.note, 0.0)
-    child = SPARES.take(plan.key, plan.start)
+    try:
+        child = SPARES.take(plan.key, plan.start)
+    except OSError as error:
+        raise SandboxError(f"the sandbox could not start ({error.strerror})") from None
     cpu = cpu_s if cpu_s is not None else math.ceil(wall_s * (len(cases) + 1)) + 1
     request = {"source": source, "entry": entry, "cases": cases, "cpu_s": cpu}
     limits = Deadlines(START_S, wall_s, start_lines=2, stages=len(cases) + 2,
@@ -75,10 +78,15 @@ def run_code(source: str, entry: str, cases: list[dict[str, Any]], *, wall_s: fl
                      child.token)
 
 
-def prewarm(*, memory_mb: int = 512, isolate: Isolation = "auto") -> None:
-    """Start a spare child now, so the next run_code(..., same settings) starts warm."""
+def prewarm(*, memory_mb: int = 512, isolate: Isolation = "auto",
+            wait_s: float = 0.0) -> bool:
+    """Start a spare child now, so the next run_code(..., same settings) starts warm.
+
+    With `wait_s`, wait up to that long for it to be warm; True once it is.
+    """
     plan = _plan(isolate, memory_mb)
     SPARES.refill(plan.key, plan.start)
+    return SPARES.wait_warm(plan.key, wait_s) if wait_s > 0 else False
 
 
 def _plan(isolate: Isolation, memory_mb: int) -> _Plan:

@@ -43,6 +43,12 @@ class Spares:
         if waiting is not None:
             waiting.discard()
 
+    def wait_warm(self, key: Hashable, timeout: float) -> bool:
+        """Wait until the spare for `key` has SymPy loaded; False if there is none."""
+        with self._lock:
+            child = self._spares.get(key)
+        return child is not None and child.wait_warm(timeout)
+
     def clear(self) -> None:
         """Kill every spare (at exit, and in tests)."""
         with self._lock:

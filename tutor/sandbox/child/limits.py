@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import math
 import os
 import platform
 import resource
@@ -104,7 +105,7 @@ def set_rlimits(memory_mb: int, cpu_s: int) -> None:
 def limit_cpu(cpu_s: int) -> None:
     """Allow `cpu_s` more seconds of CPU from now (SIGXCPU, then SIGKILL a second later)."""
     used = resource.getrusage(resource.RUSAGE_SELF)
-    spent = int(used.ru_utime + used.ru_stime) + 1
+    spent = math.ceil(used.ru_utime + used.ru_stime)
     resource.setrlimit(resource.RLIMIT_CPU, (spent + cpu_s, spent + cpu_s + 1))
 
 
