@@ -109,3 +109,24 @@ def test_a_case_line_that_lies_about_its_shape_is_invalid() -> None:
     assert forged.kind == "invalid" and forged.error.startswith("your function returned")
     sneaky = case_result(b'{"kind": "error", "error": "\\u001b[31mred\\nsecond", "line": 4}')
     assert sneaky.error == "[31mred" and sneaky.line == 4
+
+
+def test_a_spare_serves_one_run_and_is_not_shared_through_fork(sandbox: None) -> None:
+    from tests.sandbox.conftest import processes_with
+    from tutor.sandbox import prewarm
+    from tutor.sandbox.spares import SPARES
+
+    assert prewarm(isolate="require", wait_s=60)
+    (waiting,) = SPARES.tokens()
+    pid = os.fork()
+    if pid == 0:  # a forked server process must not drive its parent's spare
+        os._exit(0 if SPARES.tokens() == set() else 1)
+    assert os.waitpid(pid, 0)[1] == 0
+    result = run_code("def f():\n    return 1\n", "f", [{"args": []}], isolate="require")
+    assert result.token == waiting and result.cases[0].value == 1
+    assert SPARES.tokens() == set()
+    assert_nothing_left(result)
+    prewarm(isolate="require")
+    (spare,) = SPARES.tokens()
+    SPARES.clear()
+    assert processes_with(spare) == []

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from tutor.sandbox.command import CHILD_ENV
 
 MAX_STDERR = 8192
+GONE_S = 5.0  # at most this long for a killed sandbox's last processes to end
 
 
 @dataclass
@@ -83,15 +84,32 @@ class Child:
         return outcome
 
     def discard(self) -> None:
-        """Kill the child's process group and reap it."""
+        """Kill the child's process group, reap it, and wait until the sandbox is gone.
+
+        With bubblewrap, the processes inside die just after bwrap itself (its
+        --die-with-parent, then the pid namespace); they hold our pipes until
+        they are gone, so end of file on both means nothing of the run is left.
+        """
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)  # before wait(): the pgid is still ours
         except (ProcessLookupError, PermissionError):
             pass
         self.proc.wait()
+        _drain([s for s in (self.proc.stdout, self.proc.stderr) if s and not s.closed],
+               GONE_S)
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             if stream is not None and not stream.closed:
                 stream.close()
+
+
+def _drain(streams: list, timeout: float) -> None:
+    """Read and drop what is left in `streams` until each reaches end of file."""
+    deadline = time.monotonic() + timeout
+    while streams and (left := deadline - time.monotonic()) > 0:
+        readable, _, _ = select.select(streams, [], [], left)
+        for stream in readable:
+            if not os.read(stream.fileno(), 65536):
+                streams.remove(stream)
 
 
 class _Pump:

@@ -10,6 +10,7 @@ spare only moves the start-up out of the learner's wait.
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 from typing import Callable, Hashable
 
@@ -62,5 +63,12 @@ class Spares:
             return {child.token for child in self._spares.values()}
 
 
+    def forget(self) -> None:
+        """Drop (without killing) spares inherited through fork(): they are the parent's."""
+        self._lock = threading.Lock()
+        self._spares = {}
+
+
 SPARES = Spares()
 atexit.register(SPARES.clear)
+os.register_at_fork(after_in_child=SPARES.forget)

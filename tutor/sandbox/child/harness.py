@@ -82,10 +82,11 @@ def main() -> None:
     limits.limit_cpu(int(request["cpu_s"]))
     cases = [_arguments(case, sympy) for case in request["cases"]]
     _silence_descriptors()
-    limits.load_seccomp()
+    if limits.supported():
+        limits.load_seccomp()
     buffer = PrintBuffer()
     sys.stdout = sys.stderr = buffer
-    _send(channel, {"ready": True, "uid": os.getuid()})
+    _send(channel, {"ready": True, "uid": os.getuid(), "filter": limits.supported()})
     entry = str(request["entry"])
     function = _load(request["source"], entry, channel, buffer)
     if function is not None:

@@ -24,6 +24,7 @@ import os
 import platform
 import resource
 import struct
+import sys
 
 PR_SET_DUMPABLE = 4
 PR_SET_SECCOMP = 22
@@ -88,25 +89,34 @@ ARCHES = {
 
 
 def supported() -> bool:
-    """True when this processor's system-call table is known to the filter."""
-    return platform.machine() in ARCHES
+    """True on Linux when this processor's system-call table is known to the filter."""
+    return sys.platform.startswith("linux") and platform.machine() in ARCHES
 
 
 def set_rlimits(memory_mb: int, cpu_s: int) -> None:
     """Cap memory, CPU time, file writes, core files and (for non-root) processes."""
     memory = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    _setrlimit(resource.RLIMIT_AS, memory, memory)
     limit_cpu(cpu_s)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+    _setrlimit(resource.RLIMIT_FSIZE, 0, 0)
+    _setrlimit(resource.RLIMIT_CORE, 0, 0)
+    _setrlimit(resource.RLIMIT_NPROC, 0, 0)
 
 
 def limit_cpu(cpu_s: int) -> None:
     """Allow `cpu_s` more seconds of CPU from now (SIGXCPU, then SIGKILL a second later)."""
     used = resource.getrusage(resource.RUSAGE_SELF)
     spent = math.ceil(used.ru_utime + used.ru_stime)
-    resource.setrlimit(resource.RLIMIT_CPU, (spent + cpu_s, spent + cpu_s + 1))
+    _setrlimit(resource.RLIMIT_CPU, spent + cpu_s, spent + cpu_s + 1)
+
+
+def _setrlimit(which: int, soft: int, hard: int) -> None:
+    """Set a limit; on Linux a refusal is an error, elsewhere (macOS) best effort."""
+    try:
+        resource.setrlimit(which, (soft, hard))
+    except (ValueError, OSError):
+        if sys.platform.startswith("linux"):
+            raise
 
 
 def _insn(code: int, jt: int, jf: int, k: int) -> bytes:
