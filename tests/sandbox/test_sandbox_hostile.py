@@ -17,7 +17,9 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from tutor.sandbox import CaseResult, RunResult
+from sandbox_testkit import assert_nothing_left
+
+from tutor.sandbox import CaseResult, RunResult, run_code
 from tutor.sandbox.detect import Sandbox
 
 Run = Callable[..., RunResult]
@@ -118,9 +120,6 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def attacked(sandbox: None, host: dict[str, Any]) -> dict[str, CaseResult]:
     """Every survivable attack, one case each, in one sandboxed run."""
-    from tests.sandbox.conftest import assert_nothing_left
-    from tutor.sandbox import run_code
-
     calls = {"passwd": [], "other_learner": [str(host["store"])],
              "write_host": [str(host["target"])], "write_tmp": [], "connect": [host["port"]],
              "kill_parent": [], "ctypes_fork": [], "exit_": [], "keyboard": [],
@@ -196,11 +195,12 @@ def test_nan_and_infinities_come_back_as_numbers(attacked: dict[str, CaseResult]
 
 
 def test_odd_return_values_are_named_not_used(attacked: dict[str, CaseResult]) -> None:
-    assert "more than 10,000 numbers" in _error(attacked["huge"])
-    assert "nested more than 3 deep" in _error(attacked["nested"])
-    assert "returned a AlwaysEqual, not a number" in _error(attacked["equal"])
-    assert "returned a SneakyFloat" in _error(attacked["sneaky"])
-    assert "too large" in _error(attacked["big_int"])
+    assert _error(attacked["huge"]) == "your f() returned more than 10,000 numbers"
+    assert _error(attacked["nested"]) == "your f() returned lists nested more than 3 deep"
+    assert _error(attacked["equal"]) == ("your f() returned a value of type AlwaysEqual, "
+                                         "not a number or a list of numbers")
+    assert "returned a value of type SneakyFloat" in _error(attacked["sneaky"])
+    assert _error(attacked["big_int"]) == "your f() returned a whole number too large for a float"
 
 
 def test_fork_in_a_loop_is_bounded(run: Run) -> None:

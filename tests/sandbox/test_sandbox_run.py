@@ -85,3 +85,19 @@ def test_the_cpu_limit_ends_a_busy_loop_the_wall_clock_would_allow(run: Run) -> 
 def test_printed_output_comes_back_as_plain_text(run: Run) -> None:
     case = run("print('loaded')\ndef f():\n    print('\\x1b[2Jhi')\n    return 1\n").cases[0]
     assert case.value == 1 and case.printed == "loaded\n[2Jhi\n"
+
+
+def test_sympy_numbers_become_floats_and_a_sympy_expression_is_named(run: Run) -> None:
+    source = textwrap.dedent('''\
+        from sympy import Symbol
+        x = Symbol("x")
+        def f(cost_fn, guess):
+            slope = cost_fn.diff(x)
+            return [slope.subs(x, guess), slope]
+    ''')
+    case = run(source, [{"args": [{"sympy": "x^2"}, 3]}]).cases[0]
+    assert case.kind == "value" and case.error == (
+        "your f() returned the SymPy expression 2*x, not a number: substitute a number for x, "
+        "or call the function lambdify made")
+    floats = run(source.replace(", slope]", "]"), [{"args": [{"sympy": "x^2"}, 3]}]).cases[0]
+    assert floats.value == [6.0] and type(floats.value[0]) is float

@@ -9,11 +9,12 @@ from typing import Iterator
 
 import pytest
 
-from tests.sandbox.conftest import assert_nothing_left
-from tutor.sandbox import Sandbox, SandboxUnavailable, run_code
+from sandbox_testkit import assert_nothing_left, processes_with
+from tutor.sandbox import Sandbox, SandboxUnavailable, prewarm, run_code
 from tutor.sandbox import detect as detect_module
 from tutor.sandbox.command import bwrap_command, package_dirs
 from tutor.sandbox.protocol import BadLine, case_result, numbers, parse_line
+from tutor.sandbox.spares import SPARES
 
 
 @pytest.fixture
@@ -112,10 +113,6 @@ def test_a_case_line_that_lies_about_its_shape_is_invalid() -> None:
 
 
 def test_a_spare_serves_one_run_and_is_not_shared_through_fork(sandbox: None) -> None:
-    from tests.sandbox.conftest import processes_with
-    from tutor.sandbox import prewarm
-    from tutor.sandbox.spares import SPARES
-
     assert prewarm(isolate="require", wait_s=60)
     (waiting,) = SPARES.tokens()
     pid = os.fork()

@@ -46,11 +46,11 @@ def _number(value: Any, kind: type) -> int | float:
     if kind is int:
         return value if -BIG_INT < value < BIG_INT else _big(value)
     if kind is bool:
-        raise NotNumbers(f"{value}, a yes/no value")
+        raise NotNumbers(f"{value} (yes or no), not a number")
     sympy_number = _sympy_number(value, kind)
     if sympy_number is not None:
         return sympy_number
-    raise NotNumbers(f"a {_type_name(kind)}")
+    raise NotNumbers(f"a value of type {_type_name(kind)}, not a number or a list of numbers")
 
 
 def _big(value: int) -> float:
@@ -69,8 +69,8 @@ def _sympy_number(value: Any, kind: type) -> float | None:
         return None
     if getattr(value, "is_Number", False) is True:
         return float(value)
-    raise NotNumbers(f"the SymPy expression {str(value)[:60]}; substitute a number for x "
-                     "(or use the function lambdify made)")
+    raise NotNumbers(f"the SymPy expression {str(value)[:60]}, not a number: substitute a "
+                     "number for x, or call the function lambdify made")
 
 
 def _type_name(kind: type) -> str:

@@ -160,7 +160,7 @@ def _run_case(function: Any, entry: str, args: list, kwargs: dict,
     try:
         numbers = convert.to_numbers(function(*args, **kwargs))
     except convert.NotNumbers as problem:
-        message = f"your {entry}() returned {problem}, not a number or a list of numbers"
+        message = f"your {entry}() returned {problem}"
         return {"error": convert.clip(message), "line": None, "kind": "value",
                 "printed": buffer.take()}
     except BaseException as error:  # noqa: BLE001 - every learner error becomes a sentence
