@@ -127,3 +127,14 @@ def test_a_spare_serves_one_run_and_is_not_shared_through_fork(sandbox: None) ->
     (spare,) = SPARES.tokens()
     SPARES.clear()
     assert processes_with(spare) == []
+
+
+def test_detection_needs_the_filter_not_only_a_refused_fork() -> None:
+    """For a non-root user RLIMIT_NPROC alone refuses fork(); that is not enough."""
+    from tutor.sandbox.process import ChildOutcome
+
+    line = (b'{"probe": {"uid": 65534, "seccomp": false, "seccomp_error": "prctl failed",'
+            b' "fork_blocked": true}}')
+    info = detect_module._judge(ChildOutcome(lines=[line]), "/usr/bin/bwrap")
+    assert not info.usable
+    assert info.reason == "the sandbox cannot stop new processes on this machine (prctl failed)"

@@ -54,12 +54,13 @@ def probe() -> SandboxInfo:
 
 
 def _judge(outcome: ChildOutcome, bwrap: str) -> SandboxInfo:
-    """Usable only if the child started as nobody and fork() was refused."""
+    """Usable only if the child started as nobody, loaded the filter and fork() was refused."""
     try:
         report = parse_line(outcome.lines[0])["probe"]
     except (IndexError, KeyError, BadLine):
         return SandboxInfo(False, start_failure(outcome.stderr))
-    if not isinstance(report, dict) or report.get("fork_blocked") is not True:
+    if not isinstance(report, dict) or report.get("seccomp") is not True \
+            or report.get("fork_blocked") is not True:
         detail = report.get("seccomp_error") if isinstance(report, dict) else None
         return SandboxInfo(False, MESSAGES["no_filter"].format(
             detail=safe_sentence(detail, "fork() still works")))
