@@ -9,8 +9,10 @@ child alive share one run (one case each) to keep the suite fast.
 from __future__ import annotations
 
 import math
+import os
 import socket
 import sqlite3
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -19,10 +21,14 @@ import pytest
 
 from sandbox_testkit import assert_nothing_left
 
+from tutor.lessons import default_lessons_dir
 from tutor.sandbox import CaseResult, RunResult, run_code
 from tutor.sandbox.detect import Sandbox
 
 Run = Callable[..., RunResult]
+HOME = os.path.expanduser("~")
+RUNTIME_UNDER_HOME = list(Path(sys.base_prefix).relative_to(HOME).parts[:1]) \
+    if sys.base_prefix.startswith(HOME + os.sep) else []
 
 ATTACKS = textwrap.dedent('''\
     import ctypes, os, signal, socket, sys
@@ -42,6 +48,9 @@ ATTACKS = textwrap.dedent('''\
 
     def passwd():
         return open("/etc/passwd").read()
+
+    def listing(path, *allowed):
+        return sum(1 for name in os.listdir(path) if name not in allowed)
 
     def other_learner(path):
         return len(open(path, "rb").read())
@@ -121,11 +130,13 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 def attacked(sandbox: None, host: dict[str, Any]) -> dict[str, CaseResult]:
     """Every survivable attack, one case each, in one sandboxed run."""
     calls = {"passwd": [], "other_learner": [str(host["store"])],
+             "home": [HOME, *RUNTIME_UNDER_HOME], "lessons": [str(default_lessons_dir())],
              "write_host": [str(host["target"])], "write_tmp": [], "connect": [host["port"]],
              "kill_parent": [], "ctypes_fork": [], "exit_": [], "keyboard": [],
              "generator_exit": [], "memory": [], "nan": [], "huge": [], "nested": [],
              "equal": [], "sneaky": [], "big_int": []}
-    cases = [{"args": [name, *args]} for name, args in calls.items()]
+    cases = [{"args": [name if name not in ("home", "lessons") else "listing", *args]}
+             for name, args in calls.items()]
     result = run_code(ATTACKS, "f", cases, isolate="require", spare=True)
     assert result.isolated
     assert_nothing_left(result)
@@ -151,6 +162,15 @@ def test_another_learners_store_is_not_visible(attacked: dict[str, CaseResult],
                                                host: dict[str, Any]) -> None:
     assert "FileNotFoundError" in _error(attacked["other_learner"])
     assert host["store"].stat().st_size > 0
+
+
+def test_home_and_the_lessons_are_not_visible(attacked: dict[str, CaseResult]) -> None:
+    """$HOME shows nothing but the folder leading to the bound Python runtime, if any."""
+    assert "FileNotFoundError" in _error(attacked["lessons"])
+    if RUNTIME_UNDER_HOME:
+        assert attacked["home"].value == 0
+    else:
+        assert "FileNotFoundError" in _error(attacked["home"])
 
 
 def test_no_file_can_be_written_inside_or_outside(attacked: dict[str, CaseResult],
@@ -237,7 +257,7 @@ def test_a_hundred_megabytes_of_output_stops_the_run(run: Run) -> None:
                 except OSError:
                     pass
     ''')
-    case = run(source).cases[0]
+    case = run(source, wall_s=10).cases[0]  # 300 MB of writing: slow on a loaded machine
     assert case.kind == "output" and case.error == (
         "your code printed or returned more than 1 MB, so the run was stopped")
 
