@@ -154,8 +154,10 @@ def _error(case: CaseResult) -> str:
 
 
 def test_etc_passwd_is_not_there(attacked: dict[str, CaseResult]) -> None:
-    assert _error(attacked["passwd"]) == (f"line {_line('/etc/passwd')}: FileNotFoundError: [Errno 2] No such file "
-                                          "or directory: '/etc/passwd'")
+    """Decided: no /etc at all in the sandbox, so not even a minimal passwd."""
+    assert _error(attacked["passwd"]) == (
+        f"line {_line('/etc/passwd')}: FileNotFoundError: [Errno 2] No such file or directory: "
+        "'/etc/passwd'")
 
 
 def test_another_learners_store_is_not_visible(attacked: dict[str, CaseResult],
@@ -199,7 +201,8 @@ def test_exits_and_base_exceptions_are_sentences(attacked: dict[str, CaseResult]
     assert _error(attacked["exit_"]) == (f"line {_line('sys.exit()')}: SystemExit: your code "
                                          "called sys.exit(); return the result instead")
     assert _error(attacked["keyboard"]) == f"line {_line('raise Keyboard')}: KeyboardInterrupt"
-    assert _error(attacked["generator_exit"]) == f"line {_line('GeneratorExit(')}: GeneratorExit: bye"
+    assert _error(attacked["generator_exit"]) == (
+        f"line {_line('GeneratorExit(')}: GeneratorExit: bye")
 
 
 def test_ten_gibibytes_are_refused(attacked: dict[str, CaseResult]) -> None:
