@@ -29,7 +29,8 @@ FORBIDDEN: dict[str, set[str]] = {
     "ui": {"tutor.serve", "tutor.commands", "tutor.cli", "asyncssh"},
     "serve": {"tutor.ui", "tutor.commands", "tutor.cli", "textual"},
     # The sandbox stands apart like progress: callers hand it cases and compare the numbers.
-    "sandbox": {"tutor.ui", "tutor.serve", "tutor.lessons", "tutor.progress", "tutor.engine",
+    "sandbox": {"tutor.ui", "tutor.serve", "tutor.lessons", "tutor.practice", "tutor.progress",
+                "tutor.engine",
                 "tutor.commands", "tutor.cli", "textual", "textual_plotext", "plotext",
                 "numpy", "asyncssh"},
 }
