@@ -77,3 +77,13 @@ def test_a_cost_divided_by_the_wrong_count_is_named() -> None:
     assert not wrong.passed and wrong.diagnosis == "function_factor"
     assert wrong.message.startswith("Not quite: your function is 4/3 times the cost asked for")
     assert check_attempt(add_a_day, {"function": f"({four_days})/4"}).passed
+
+
+def test_a_wrong_option_gets_its_own_explanation() -> None:
+    stuck = _exercise("not-every-valley/why-stuck")
+    lowest = check_attempt(stuck, {"choice": "2"})
+    assert not lowest.passed and lowest.diagnosis == "choice_2"
+    assert lowest.message.startswith("Not that one: the table shows the cost at 9/4 is -6.54")
+    assert check_attempt(stuck, {"choice": "1"}).passed
+    plain = _exercise("learning-rate/which-crawls")  # options without notes keep the old words
+    assert "is not the answer. Look again" in check_attempt(plain, {"choice": "4"}).message

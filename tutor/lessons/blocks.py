@@ -96,7 +96,8 @@ class BlockReader:
                        explain_when=tuple(replace(c, text=show(c.text, "text"))
                                           for c in exercise.explain_when),
                        hints=tuple(show(h, "hints") for h in exercise.hints),
-                       options=tuple(show(o, "options") for o in exercise.options))
+                       options=tuple(show(o, "options") for o in exercise.options),
+                       option_notes=tuple(show(n, "options") for n in exercise.option_notes))
 
     def _mapping(self) -> Mapping[str, Any]:
         try:
@@ -137,6 +138,7 @@ class BlockReader:
             solution=self._inputs(data.get("solution"), "solution") or {},
             wrong=self._wrong(data), compare=self._compare(data, kind),
             line=self.fence_line, options=self._options(data, kind),
+            option_notes=self._option_notes(data),
             data=self._data(data, kind), scale=self._bool(data, "scale", True),
             explain=self._explain_text(data), explain_when=self._explain_cases(data),
             path=self.path,
@@ -262,7 +264,23 @@ class BlockReader:
             return ()
         if not isinstance(value, list) or len(value) < 2:
             raise BlockError("a choice needs 'options:' with at least two entries.", "options")
-        return tuple(str(v) for v in value)
+        return tuple(str(v.get("text", "")) if isinstance(v, dict) else str(v) for v in value)
+
+    def _option_notes(self, data: Mapping[str, Any]) -> tuple[str, ...]:
+        """Each option's own explanation, said when a learner picks it (`{text, why}` entries;
+        a plain string has none)."""
+        value = data.get("options")
+        if not isinstance(value, list):
+            return ()
+        notes = []
+        for item in value:
+            if isinstance(item, dict):
+                if set(item) - {"text", "why"} or not str(item.get("text", "")).strip():
+                    self.note("an option is a text, or {text: ..., why: ...}.", "options")
+                notes.append(str(item.get("why", "") or "").strip())
+            else:
+                notes.append("")
+        return tuple(notes) if any(notes) else ()
 
     def _explain_text(self, data: Mapping[str, Any]) -> str:
         value = data.get("explain", "")

@@ -88,6 +88,7 @@ class Exercise:
     compare: Mapping[str, Any] | None = None
     line: int = 0
     options: tuple[str, ...] = ()
+    option_notes: tuple[str, ...] = ()
     data: str | None = None
     scale: bool = True
     explain: str = ""

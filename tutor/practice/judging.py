@@ -199,6 +199,10 @@ def _judge_choice(exercise: Exercise, answers: AnswerSettings) -> tuple[bool, st
     option = exercise.options[picked - 1]
     if picked == int(exercise.goal["choice"]):
         return True, f"Right: {option}.", None
+    notes = exercise.option_notes
+    why = notes[picked - 1] if picked - 1 < len(notes) and notes[picked - 1] else ""
+    if why:
+        return False, f"Not that one: {why}", f"choice_{picked}"
     return (False, f"Not that one: \"{option}\" is not the answer. Look again and try another.",
             f"choice_{picked}")
 
