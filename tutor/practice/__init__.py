@@ -13,19 +13,52 @@ attempt means the same wherever it is made.
 
 from __future__ import annotations
 
-from tutor.practice.attempt import (
-    MODES, Attempt, attempt, check_attempt, check_mode, main_mode, read, verdict_for,
-)
-from tutor.practice.datafiles import DataPolicy
-from tutor.practice.judging import Verdict, judge, judged_on_run
-from tutor.practice.running import (
-    NO_HOOKS, AnswerOutcome, CompareOutcome, FitOutcome, Hooks, Outcome, RunOutcome,
-    derivative_of, objective_of, one_sentence, run, start_descent,
-)
-from tutor.practice.settings import (
-    AnswerSettings, CompareSettings, DescentSettings, FitSettings, InputProblem, Settings,
-)
-from tutor.practice.verdicts import Advice
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_HOMES = {
+    "MODES": "attempt", "Attempt": "attempt", "attempt": "attempt",
+    "check_attempt": "attempt", "check_mode": "attempt", "main_mode": "attempt",
+    "read": "attempt", "verdict_for": "attempt",
+    "DataPolicy": "datafiles",
+    "Verdict": "judging", "judge": "judging", "judged_on_run": "judging",
+    "NO_HOOKS": "running", "AnswerOutcome": "running", "CompareOutcome": "running",
+    "FitOutcome": "running", "Hooks": "running", "Outcome": "running", "RunOutcome": "running",
+    "derivative_of": "running", "objective_of": "running", "one_sentence": "running",
+    "run": "running", "start_descent": "running",
+    "AnswerSettings": "settings", "CompareSettings": "settings", "DescentSettings": "settings",
+    "FitSettings": "settings", "Settings": "settings",
+    "InputProblem": "problems",
+    "Advice": "verdicts",
+}
+"""Where each public name lives; modules load on first use (PEP 562), so the app's entry
+point can take `DataPolicy` without loading the rest before the first paint."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module that defines `name` the first time it is asked for."""
+    if name not in _HOMES:
+        raise AttributeError(f"module 'tutor.practice' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"tutor.practice.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from tutor.practice.attempt import (
+        MODES, Attempt, attempt, check_attempt, check_mode, main_mode, read, verdict_for,
+    )
+    from tutor.practice.datafiles import DataPolicy
+    from tutor.practice.judging import Verdict, judge, judged_on_run
+    from tutor.practice.problems import InputProblem
+    from tutor.practice.running import (
+        NO_HOOKS, AnswerOutcome, CompareOutcome, FitOutcome, Hooks, Outcome, RunOutcome,
+        derivative_of, objective_of, one_sentence, run, start_descent,
+    )
+    from tutor.practice.settings import (
+        AnswerSettings, CompareSettings, DescentSettings, FitSettings, Settings,
+    )
+    from tutor.practice.verdicts import Advice
 
 __all__ = [
     "MODES", "NO_HOOKS", "Advice", "AnswerOutcome", "AnswerSettings", "Attempt",

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tutor.practice.settings import InputProblem
+from tutor.practice.problems import InputProblem
 
 LEARNER_ENV = "GD_TUTOR_LEARNER"
 """Set by `gd-tutor serve` for each learner's tutor."""

@@ -20,17 +20,11 @@ from tutor.lessons.schema import (
     DEFAULT_LEARNING_RATE, MAX_COMPARE, MAX_ITERATIONS, METHODS, defaults_for, example, label,
 )
 
+from tutor.practice.problems import InputProblem
+
 if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
     from tutor.practice.datafiles import DataPolicy
-
-
-class InputProblem(ValueError):
-    """A typed value that cannot be used: one sentence for the learner, naming `field`."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
