@@ -13,7 +13,6 @@ import math
 import os
 import re
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tutor.errors import UserError
