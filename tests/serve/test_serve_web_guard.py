@@ -1,0 +1,126 @@
+"""The web server's Host/Origin policy, size clamping and preexec, without a server."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor.errors import UserError
+from tutor.serve.web import TutorAppService, bind, die_with_parent, prepare_web_environment, web_size
+from tutor.serve.web_guard import host_allowed, host_policy, origin_allowed, split_authority
+
+LOOP = host_policy("127.0.0.1", 8000, ["tutor.school.example"])
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost:8000", "LOCALHOST.:8000",
+                                  "[::1]:8000", "tutor.school.example", "tutor.school.example:443"])
+def test_the_served_names_are_answered(host: str) -> None:
+    assert host_allowed(host, LOOP)
+
+
+@pytest.mark.parametrize("host", [None, "", "evil.example", "evil.example:8000", "127.0.0.1:8001",
+                                  "127.0.0.1", "127.0.0.2:8000", "192.168.1.5:8000",
+                                  "user@127.0.0.1:8000", "127.0.0.1:8000/x", "127.0.0.1:99999",
+                                  "local host:8000", "[::1:8000"])
+def test_other_names_are_refused(host: str | None) -> None:
+    assert not host_allowed(host, LOOP)
+
+
+def test_a_wildcard_bind_answers_any_address_but_no_foreign_name() -> None:
+    policy = host_policy("0.0.0.0", 8000)
+    assert host_allowed("192.168.1.5:8000", policy) and host_allowed("[fe80::1]:8000", policy)
+    assert host_allowed("localhost:8000", policy)
+    assert not host_allowed("evil.example:8000", policy)
+    assert not host_allowed("192.168.1.5:8001", policy)
+    specific = host_policy("192.168.1.5", 8000)
+    assert host_allowed("192.168.1.5:8000", specific)
+    assert not host_allowed("localhost:8000", specific) and not host_allowed("10.0.0.1:8000", specific)
+
+
+@pytest.mark.parametrize(("origin", "host", "ok"), [
+    (None, "127.0.0.1:8000", True),  # not a browser: nothing to protect
+    ("http://127.0.0.1:8000", "127.0.0.1:8000", True),
+    ("http://localhost:8000", "localhost:8000", True),
+    ("https://tutor.school.example", "127.0.0.1:8000", True),
+    ("http://evil.example", "127.0.0.1:8000", False),
+    ("http://evil.example:8000", "127.0.0.1:8000", False),
+    ("http://127.0.0.1:9999", "127.0.0.1:8000", False),  # another local site
+    ("http://localhost:8000", "127.0.0.1:8000", False),
+    ("null", "127.0.0.1:8000", False),
+    ("file://", "127.0.0.1:8000", False),
+    ("http://127.0.0.1:8000@evil.example", "127.0.0.1:8000", False),
+    ("http://127.0.0.1:8000/x", "127.0.0.1:8000", False),
+    ("http://[::1", "127.0.0.1:8000", False),
+])
+def test_origin_must_be_the_page_itself(origin: str | None, host: str, ok: bool) -> None:
+    assert origin_allowed(origin, host, LOOP) is ok
+
+
+def test_authorities_are_normalised() -> None:
+    assert split_authority("LocalHost.:80") == ("localhost", 80)
+    assert split_authority("[::1]") == ("::1", 80)
+    assert split_authority("a b") is None and split_authority("x:") is None
+
+
+@pytest.mark.parametrize(("asked", "given"), [
+    ((10000, 10000), (1000, 500)), ((120, 40), (120, 40)), ((0, 0), (80, 24)),
+    ((-5, -1), (80, 24)), (("200", "60"), (200, 60)), (("wide", None), (80, 24)),
+    ((10 ** 30, 1e300), (1000, 500)), ((float("nan"), float("inf")), (80, 24)),
+])
+def test_browser_sizes_are_clamped_as_ssh_does(asked: tuple[object, object],
+                                                given: tuple[int, int]) -> None:
+    assert web_size(*asked) == given
+
+
+class _Pipe:
+    """A stand-in for the tutor's stdin: keeps what is written."""
+
+    def __init__(self) -> None:
+        self.data = b""
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    async def drain(self) -> None:
+        return None
+
+
+async def test_a_resize_reaches_the_tutor_clamped() -> None:
+    service = TutorAppService(["true"], write_bytes=None, write_str=None, close=None,
+                              download_manager=None)
+    service._stdin = pipe = _Pipe()  # type: ignore[assignment]
+    await service.set_terminal_size(10000, 10000)
+    assert pipe.data[:1] == b"M"
+    assert json.loads(pipe.data[5:]) == {"type": "resize", "width": 1000, "height": 500}
+    env = service._build_environment(10000, 10000)
+    assert (env["COLUMNS"], env["ROWS"]) == ("1000", "500")
+
+
+def test_die_with_parent_sets_the_parent_death_signal() -> None:
+    probe = "import ctypes,sys; v=ctypes.c_int(); ctypes.CDLL(None).prctl(2, ctypes.byref(v)); " \
+            "print(v.value)"
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           preexec_fn=die_with_parent(), check=True)
+    assert int(shown.stdout) == 1  # SIGHUP
+
+
+def test_web_refuses_a_taken_port_and_keeps_progress_as_web(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        with pytest.raises(UserError, match=f"Cannot listen on 127.0.0.1:{port}"):
+            bind("127.0.0.1", port)
+    with bind("127.0.0.1", 0) as free:
+        assert free.getsockname()[1] > 0
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("GD_TUTOR_DATA_DIR", "restored after the test")
+    monkeypatch.setenv("GD_TUTOR_LEARNER", "restored after the test")
+    store = prepare_web_environment(tmp_path)
+    assert store == tmp_path / "learners" / "web" and store.is_dir()
+    assert os.environ["GD_TUTOR_DATA_DIR"] == str(store) and "COLUMNS" not in os.environ
