@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -124,3 +126,39 @@ def test_web_refuses_a_taken_port_and_keeps_progress_as_web(tmp_path: Path,
     store = prepare_web_environment(tmp_path)
     assert store == tmp_path / "learners" / "web" and store.is_dir()
     assert os.environ["GD_TUTOR_DATA_DIR"] == str(store) and "COLUMNS" not in os.environ
+
+
+async def _until_ignored(pid: int, signum: int, timeout: float = 20.0) -> None:
+    """Wait until process `pid` ignores `signum` (SigIgn in /proc/PID/status)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        status = Path(f"/proc/{pid}/status").read_text()
+        ignored = int(status.split("SigIgn:")[1].split()[0], 16)
+        if ignored & (1 << (signum - 1)):
+            return
+        assert asyncio.get_running_loop().time() < deadline, "the child never set its handlers"
+        await asyncio.sleep(0.02)
+
+
+async def _nothing(*args: object) -> None:
+    return None
+
+
+@pytest.mark.parametrize(("ignore", "status"), [("", -1), ("HUP", -9)])
+async def test_a_tutor_that_does_not_quit_is_hung_up_on_then_killed(ignore: str, status: int) -> None:
+    """A tab's close never waits for ever: quit, then SIGHUP, then SIGKILL."""
+    from textual_serve.download_manager import DownloadManager
+
+    code = ("import signal, sys, time\n"
+            f"if '{ignore}': signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+            "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+            "time.sleep(120)\n")
+    service = TutorAppService([sys.executable, "-c", code], write_bytes=_nothing,
+                              write_str=_nothing, close=_nothing,
+                              download_manager=DownloadManager())
+    service.stop_grace = 0.5
+    await service.start(80, 24)
+    assert service._process is not None
+    await _until_ignored(service._process.pid, signal.SIGTERM)  # its handlers are set
+    await asyncio.wait_for(service.stop(), 10)
+    assert service._process.returncode == status

@@ -148,8 +148,12 @@ async def test_sizes_are_clamped_and_tabs_capped(web: ServerProcess,
     await until(lambda: not alive([first]))
     again = await open_tab(client, web)
     await until(lambda: len(tutors(web)) == 2)
-    await again.close(), await junk.close()
+    await junk.send_str("not json")  # a malformed message ends that tab only
+    await until(lambda: not alive([second]))
+    await again.close()
     await until(lambda: not web.descendants())
+    async with client.get(f"http://127.0.0.1:{web.port}/") as reply:
+        assert reply.status == 200
 
 
 async def test_kill_9_of_the_server_leaves_no_tutor(web: ServerProcess,

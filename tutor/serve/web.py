@@ -14,6 +14,7 @@ tabs at once, and tutors that end when the server ends, however it ends
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import logging
 import os
@@ -79,6 +80,8 @@ def die_with_parent() -> Callable[[], None]:
 class TutorAppService(AppService):
     """One tab's tutor: started without a shell, at a clamped size, dying with the server."""
 
+    stop_grace = 3.0
+
     def __init__(self, argv: list[str], **kwargs: Any) -> None:
         super().__init__(shlex.join(argv), **kwargs)
         self.argv = argv
@@ -99,10 +102,31 @@ class TutorAppService(AppService):
         """Pass a resize on, clamped (the browser can ask for anything)."""
         await super().set_terminal_size(*web_size(width, height))
 
-    def end(self) -> None:
-        """SIGHUP to the tutor (the server is stopping and will not wait long)."""
+    def end(self, signum: int = signal.SIGHUP) -> None:
+        """Signal the tutor's process group (SIGHUP: save and leave)."""
         if self._process is not None and self._process.returncode is None:
-            self._process.send_signal(signal.SIGHUP)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, signum)
+
+    async def stop(self) -> None:
+        """Ask the tutor to quit; SIGHUP, then SIGKILL, each after `stop_grace` s without an exit.
+
+        textual-serve waits for ever, so a tutor that did not quit kept its tab's seat.
+        """
+        task, self._task = self._task, None
+        if task is None or self._process is None:
+            return
+        await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+        await self.send_meta({"type": "quit"})
+        for signum in (signal.SIGHUP, signal.SIGKILL, None):
+            try:
+                await asyncio.wait_for(self._process.wait(), self.stop_grace)
+                break
+            except asyncio.TimeoutError:
+                if signum is not None:
+                    self.end(signum)
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(task, self.stop_grace)  # its output, to the last byte
 
 
 class GuardedServer(Server):
