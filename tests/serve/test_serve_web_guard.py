@@ -64,6 +64,15 @@ def test_origin_must_be_the_page_itself(origin: str | None, host: str, ok: bool)
     assert origin_allowed(origin, host, LOOP) is ok
 
 
+@pytest.mark.parametrize("name", ["http://tutor.example", "tutor.example:443", "a b", "", "::1",
+                                  "tutor.example/x"])
+def test_allow_host_takes_only_a_host_name(name: str) -> None:
+    with pytest.raises(UserError, match="--allow-host takes a host name"):
+        host_policy("127.0.0.1", 8000, [name])
+    assert host_policy("127.0.0.1", 8000, ["Tutor.Example.", "[::1]"]).extra == {"tutor.example",
+                                                                               "::1"}
+
+
 def test_authorities_are_normalised() -> None:
     assert split_authority("LocalHost.:80") == ("localhost", 80)
     assert split_authority("[::1]") == ("::1", 80)

@@ -129,7 +129,7 @@ async def test_foreign_host_and_origin_get_403_and_no_tutor(web: ServerProcess,
     assert web.descendants() == []
 
 
-async def test_sizes_are_clamped_and_tabs_capped(web: ServerProcess,
+async def test_tabs_are_clamped_capped_and_bounded(web: ServerProcess,
                                                  client: aiohttp.ClientSession) -> None:
     huge = await open_tab(client, web, "?width=10000&height=10000")
     await until(lambda: len(tutors(web)) == 1)
@@ -150,7 +150,10 @@ async def test_sizes_are_clamped_and_tabs_capped(web: ServerProcess,
     await until(lambda: len(tutors(web)) == 2)
     await junk.send_str("not json")  # a malformed message ends that tab only
     await until(lambda: not alive([second]))
-    await again.close()
+    await again.send_str('["stdin", "%s"]' % ("x" * 100_000))  # over 64 KiB: refused
+    while (message := await again.receive(timeout=10)).type == aiohttp.WSMsgType.BINARY:
+        pass  # frames drawn before the message arrived
+    assert message.type == aiohttp.WSMsgType.CLOSE and again.close_code == 1009
     await until(lambda: not web.descendants())
     async with client.get(f"http://127.0.0.1:{web.port}/") as reply:
         assert reply.status == 200

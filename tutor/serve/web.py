@@ -30,8 +30,8 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from tutor.errors import UserError
-from tutor.serve.child import child_command, clamp_size
-from tutor.serve.web_guard import HostPolicy, guard_middleware, host_policy
+from tutor.serve.child import MAX_PENDING_INPUT, child_command, clamp_size
+from tutor.serve.web_guard import HostPolicy, check_allowed_name, guard_middleware, host_policy
 
 WEB_LEARNER = "web"
 PR_SET_PDEATHSIG = 1
@@ -168,7 +168,7 @@ class GuardedServer(Server):
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One tab: a tutor at a clamped size, or one sentence if the tutor is full."""
-        websocket = web.WebSocketResponse(heartbeat=15)
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_PENDING_INPUT)
         await websocket.prepare(request)
         if len(self.sessions) >= self.max_sessions:
             await websocket.send_bytes(f"\r\ngd-tutor: the tutor is full ({self.max_sessions} tabs "
@@ -223,10 +223,11 @@ def bind(host: str, port: int) -> socket.socket:
 def serve_web(host: str, port: int, data_dir: Path, lessons_dir: str | None, *,
               max_sessions: int = 50, allow_hosts: tuple[str, ...] = ()) -> None:
     """Serve the tutor over HTTP until SIGINT/SIGTERM/SIGHUP."""
+    names = [check_allowed_name(name) for name in allow_hosts]  # said before anything starts
     sock = bind(host, port)
     port = sock.getsockname()[1]
     prepare_web_environment(data_dir)
-    server = GuardedServer(child_command(lessons_dir), sock, host_policy(host, port, allow_hosts),
+    server = GuardedServer(child_command(lessons_dir), sock, host_policy(host, port, names),
                            max_sessions)
     print(f"gd-tutor: serving the tutor in a browser at http://{host}:{port}/ "
           f"(progress kept as learner '{WEB_LEARNER}' in {data_dir}; at most {max_sessions} "

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from tutor.errors import UserError
+
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 WILDCARDS = frozenset({"", "0.0.0.0", "::"})
 _AUTHORITY = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::([0-9]{1,5}))?")
@@ -75,7 +77,16 @@ def host_policy(bind_host: str, port: int, allow_hosts: Iterable[str] = ()) -> H
     if wildcard:
         names |= LOOPBACK_NAMES | {normal_name(socket.gethostname()), normal_name(socket.getfqdn())}
     return HostPolicy(port=port, names=frozenset(names - {""}), any_address=wildcard,
-                      extra=frozenset(normal_name(n) for n in allow_hosts if normal_name(n)))
+                      extra=frozenset(check_allowed_name(name) for name in allow_hosts))
+
+
+def check_allowed_name(name: str) -> str:
+    """An `--allow-host` value as compared later; UserError if it is not a host name."""
+    parts = split_authority(name)
+    if parts is None or ":" in name.strip().rsplit("]", 1)[-1]:
+        raise UserError(f"--allow-host takes a host name such as tutor.school.example, "
+                        f"not {name!r}.")
+    return parts[0]
 
 
 def split_authority(value: str, default_port: int = 80) -> tuple[str, int] | None:
