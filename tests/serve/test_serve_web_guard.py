@@ -171,3 +171,16 @@ async def test_a_tutor_that_does_not_quit_is_hung_up_on_then_killed(ignore: str,
     await _until_ignored(service._process.pid, signal.SIGTERM)  # its handlers are set
     await asyncio.wait_for(service.stop(), 10)
     assert service._process.returncode == status
+
+
+@pytest.mark.parametrize(("extra", "said"), [
+    (["--allow-host", "http://tutor.example"], "--allow-host takes a host name such as"),
+    (["--max-sessions", "0"], "--max-sessions must be at least 1."),
+])
+def test_bad_web_options_are_one_sentence(extra: list[str], said: str, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from tutor.cli import main
+
+    assert main(["serve", "--web", "--port", "0", "--data-dir", str(tmp_path), *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gd-tutor: ") and said in err and err.count("\n") == 1
