@@ -84,7 +84,10 @@ def tutors(server: ServerProcess) -> list[int]:
             return Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             return b""
-    return [pid for pid in server.descendants() if b"\0-m\0tutor.cli" in argv(pid)]
+    def is_tutor(pid: int) -> bool:  # not the keeper, nor a server fork not yet exec'd
+        words = argv(pid).split(b"\0")
+        return words[1:3] == [b"-m", b"tutor.cli"] and b"serve" not in words
+    return [pid for pid in server.descendants() if is_tutor(pid)]
 
 
 def size_given(pid: int) -> tuple[int, int]:
@@ -99,6 +102,20 @@ async def open_tab(client: aiohttp.ClientSession, server: ServerProcess, query: 
     origin = f"http://{host or f'127.0.0.1:{server.port}'}"
     return await client.ws_connect(f"http://127.0.0.1:{server.port}/ws{query}",
                                    headers={"Origin": origin, **({"Host": host} if host else {})})
+
+
+async def open_seat(client: aiohttp.ClientSession, server: ServerProcess,
+                    timeout: float = 20.0) -> aiohttp.ClientWebSocketResponse:
+    """A tab with a tutor, once a seat is free (a closing tab frees its seat a moment later)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        tab = await open_tab(client, server)
+        message = await tab.receive(timeout=30)
+        if b"the tutor is full" not in message.data:
+            return tab
+        await tab.close()
+        assert time.monotonic() < deadline, "no seat came free"
+        await asyncio.sleep(0.05)
 
 
 async def first_screen(tab: aiohttp.ClientWebSocketResponse) -> None:
@@ -146,7 +163,7 @@ async def test_tabs_are_clamped_capped_and_bounded(web: ServerProcess,
     assert third.close_code == 1013 and len(tutors(web)) == 2
     await huge.close()  # a tab closed: its tutor ends and a seat is free again
     await until(lambda: not alive([first]))
-    again = await open_tab(client, web)
+    again = await open_seat(client, web)
     await until(lambda: len(tutors(web)) == 2)
     await junk.send_str("not json")  # a malformed message ends that tab only
     await until(lambda: not alive([second]))

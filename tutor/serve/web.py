@@ -7,21 +7,20 @@ projector at the front of the room; use the SSH server for per-learner progress)
 textual-serve's `Server` is kept for its page, static files and message loop;
 `GuardedServer` adds what a server on a network needs: Host and Origin checks
 (web_guard.py), terminal sizes clamped as the SSH server clamps them, a cap on
-tabs at once, and tutors that end when the server ends, however it ends
-(PR_SET_PDEATHSIG: the kernel sends them SIGHUP even after a kill -9).
+tabs at once, and tutors that end when the server ends, however it ends: each
+runs under a keeper (web_tab.py) that the kernel tells when the server dies.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import logging
 import os
 import shlex
 import signal
 import socket
-from collections.abc import Callable
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +31,9 @@ from textual_serve.server import Server, to_int
 from tutor.errors import UserError
 from tutor.serve.child import MAX_PENDING_INPUT, child_command, clamp_size
 from tutor.serve.web_guard import HostPolicy, check_allowed_name, guard_middleware, host_policy
+from tutor.serve.web_tab import die_with_parent
 
 WEB_LEARNER = "web"
-PR_SET_PDEATHSIG = 1
 SHUTDOWN_GRACE = 5.0
 log = logging.getLogger("textual-serve")
 
@@ -60,25 +59,8 @@ def web_size(width: object, height: object) -> tuple[int, int]:
     return clamp_size(number(width), number(height))
 
 
-def die_with_parent() -> Callable[[], None]:
-    """A preexec function: SIGHUP to the child when the server dies (Linux prctl).
-
-    libc is loaded here, in the server, so the forked child only makes one call.
-    If the server is already gone when the child starts, the child stops at once.
-    """
-    prctl = ctypes.CDLL(None, use_errno=True).prctl
-    parent = os.getpid()
-
-    def preexec() -> None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGHUP, 0, 0, 0)
-        if os.getppid() != parent:
-            os._exit(1)
-
-    return preexec
-
-
 class TutorAppService(AppService):
-    """One tab's tutor: started without a shell, at a clamped size, dying with the server."""
+    """One tab's tutor: started without a shell, at a clamped size, under its keeper."""
 
     stop_grace = 3.0
 
@@ -92,8 +74,9 @@ class TutorAppService(AppService):
     async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
         env = self._build_environment(width, height)
         self._process = process = await asyncio.create_subprocess_exec(
-            *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env=env, preexec_fn=die_with_parent(),
+            sys.executable, "-m", "tutor.serve.web_tab", *self.argv,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, env=env, preexec_fn=die_with_parent(signal.SIGHUP),
             start_new_session=True)  # Ctrl-C in the teacher's terminal reaches the server only
         self._stdin = process.stdin
         return process
@@ -103,10 +86,13 @@ class TutorAppService(AppService):
         await super().set_terminal_size(*web_size(width, height))
 
     def end(self, signum: int = signal.SIGHUP) -> None:
-        """Signal the tutor's process group (SIGHUP: save and leave)."""
+        """SIGHUP: the keeper hangs up on the tutor (SIGKILL after a grace); SIGKILL: both, now."""
         if self._process is not None and self._process.returncode is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._process.pid, signum)
+                if signum == signal.SIGKILL:
+                    os.killpg(self._process.pid, signum)
+                else:
+                    os.kill(self._process.pid, signum)
 
     async def stop(self) -> None:
         """Ask the tutor to quit; SIGHUP, then SIGKILL, each after `stop_grace` s without an exit.
