@@ -1,4 +1,4 @@
-"""`gd-tutor serve --web` on loopback, driven with aiohttp: foreign Host/Origin, sizes, tab cap, kills.
+"""`gd-tutor serve --web` on loopback with aiohttp: foreign Host/Origin, sizes, tab cap, kills.
 
 Each test starts the real server (`python -m tutor.cli serve --web --port 0`) and
 looks at its tutors in /proc: the terminal size a tutor was given is in its

@@ -71,7 +71,9 @@ class TutorAppService(AppService):
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         return super()._build_environment(*web_size(width, height))
 
-    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
+    async def _open_app_process(self, width: int = 80,
+                                height: int = 24) -> asyncio.subprocess.Process:
+        """Start the keeper and its tutor: no shell, its own session, SIGHUP when we die."""
         env = self._build_environment(width, height)
         self._process = process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "tutor.serve.web_tab", *self.argv,
@@ -186,7 +188,7 @@ class GuardedServer(Server):
             await service.stop()
 
     def serve(self, debug: bool = False) -> None:
-        """Serve on the socket bound by `serve_web` until SIGINT/SIGTERM."""
+        """Serve on the socket bound by `serve_web` until SIGINT/SIGTERM/SIGHUP."""
         self.debug = debug
         self.initialize_logging()
         loop = asyncio.new_event_loop()
