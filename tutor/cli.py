@@ -130,9 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--passwords", default=None,
                    help="file of 'name:password-hash' lines to allow password logins")
     p.add_argument("--data-dir", default=None, help="where learners' progress is kept")
-    p.add_argument("--max-sessions", type=int, default=50, help="sessions at once (default 50)")
+    p.add_argument("--max-sessions", type=int, default=50, help="sessions (or --web tabs) at once (default 50)")
     p.add_argument("--idle-timeout", type=int, default=3600,
                    help="disconnect after this many idle seconds (default 3600)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="with --web: also answer to this host name (a proxy or DNS name in front)")
     p.set_defaults(handler=("serve", "serve_command"))
 
     p = sub.add_parser("class-report", help="who is where: progress of every learner")

@@ -126,26 +126,6 @@ def test_who_may_enter_must_be_said(tmp_path: Path) -> None:
     assert _authorized_keys(_serve_args(), tmp_path) == str(tmp_path / "authorized_keys")
 
 
-def test_web_refuses_a_taken_port_and_keys_progress_to_web(tmp_path: Path, monkeypatch) -> None:
-    import socket
-
-    from tutor.serve.web import check_port_free, prepare_web_environment, web_command
-
-    with socket.create_server(("127.0.0.1", 0)) as taken:
-        port = taken.getsockname()[1]
-        with pytest.raises(UserError, match=f"Cannot listen on 127.0.0.1:{port}"):
-            check_port_free("127.0.0.1", port)
-    monkeypatch.setenv("COLUMNS", "80")
-    monkeypatch.setenv("GD_TUTOR_DATA_DIR", "restored after the test")
-    monkeypatch.setenv("GD_TUTOR_LEARNER", "restored after the test")
-    store = prepare_web_environment(tmp_path)
-    assert store == tmp_path / "learners" / "web" and store.is_dir()
-    import os
-
-    assert os.environ["GD_TUTOR_DATA_DIR"] == str(store) and "COLUMNS" not in os.environ
-    assert web_command("/my lessons").endswith("-m tutor.cli --lessons-dir '/my lessons'")
-
-
 def test_client_terminal_names_and_sizes_are_bounded() -> None:
     assert clean_term("xterm-256color") == "xterm-256color" and clean_term("rxvt-unicode") == \
         "rxvt-unicode"

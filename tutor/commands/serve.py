@@ -96,7 +96,10 @@ def serve_command(args: argparse.Namespace) -> int:
         from tutor.serve.web import serve_web
 
         port = _check_port(8000 if args.port is None else args.port)
-        serve_web(args.host, port, _data_dir(args), os.environ.get("GD_TUTOR_LESSONS_DIR"))
+        if args.max_sessions < 1:
+            raise UserError("--max-sessions must be at least 1.")
+        serve_web(args.host, port, _data_dir(args), os.environ.get("GD_TUTOR_LESSONS_DIR"),
+                  max_sessions=args.max_sessions, allow_hosts=tuple(args.allow_host))
         return 0
     return asyncio.run(_serve_ssh(_ssh_config(args)))
 

@@ -13,13 +13,15 @@ import contextlib
 import gc
 import os
 import signal
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tutor.lessons import LessonIndex, LessonSet, scan_lessons
 from tutor.progress import ProgressStore
@@ -167,6 +169,20 @@ class TutorApp(App[None]):
             return log
         except OSError:
             return None
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands without "Screenshot": no learner action writes a file.
+
+        Served, a screenshot became an SVG in the server account's ~/Downloads
+        (and 23 s of CPU at 1000x500); at home a terminal has its own. So never.
+        """
+        return (command for command in super().get_system_commands(screen)
+                if command.title != "Screenshot")
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """Deliver no screenshot (see `get_system_commands`); `app.screenshot` lands here too."""
+        return None
 
     def action_help(self) -> None:
         """Show every key (collected from the screen under the help)."""
