@@ -87,3 +87,13 @@ def test_a_wrong_option_gets_its_own_explanation() -> None:
     assert check_attempt(stuck, {"choice": "1"}).passed
     plain = _exercise("learning-rate/which-crawls")  # options without notes keep the old words
     assert "is not the answer. Look again" in check_attempt(plain, {"choice": "4"}).message
+
+
+def test_a_known_wrong_number_is_explained_by_the_author() -> None:
+    fourth = _exercise("gradient-descent/next-step")
+    before = check_attempt(fourth, {"answer": "1.536"})  # the answer to the step before
+    assert before.message == ("Not quite: that is x before the fourth step; apply the update "
+                              "once more.")
+    assert before.diagnosis == "known_wrong_1"
+    unknown = check_attempt(fourth, {"answer": "-1.2288"})
+    assert unknown.diagnosis == "answer_sign"

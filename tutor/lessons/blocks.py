@@ -97,7 +97,8 @@ class BlockReader:
                                           for c in exercise.explain_when),
                        hints=tuple(show(h, "hints") for h in exercise.hints),
                        options=tuple(show(o, "options") for o in exercise.options),
-                       option_notes=tuple(show(n, "options") for n in exercise.option_notes))
+                       option_notes=tuple(show(n, "options") for n in exercise.option_notes),
+                       wrong_notes=tuple(show(n, "wrong") for n in exercise.wrong_notes))
 
     def _mapping(self) -> Mapping[str, Any]:
         try:
@@ -136,7 +137,8 @@ class BlockReader:
             method=str(data.get("method", defaults["method"])), editable=self._editable(data),
             goal=self._goal(data, kind), hints=self._hints(data),
             solution=self._inputs(data.get("solution"), "solution") or {},
-            wrong=self._wrong(data), compare=self._compare(data, kind),
+            wrong=self._wrong(data), wrong_notes=self._wrong_notes(data),
+            compare=self._compare(data, kind),
             line=self.fence_line, options=self._options(data, kind),
             option_notes=self._option_notes(data),
             data=self._data(data, kind), scale=self._bool(data, "scale", True),
@@ -241,11 +243,21 @@ class BlockReader:
                 self.note(f"'{key}' sets unknown field '{name}'.", key)
         return dict(value)
 
-    def _wrong(self, data: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    def _wrong_items(self, data: Mapping[str, Any]) -> list[Any]:
         value = data.get("wrong")
-        items = value if isinstance(value, list) else ([] if value is None else [value])
+        return value if isinstance(value, list) else ([] if value is None else [value])
+
+    def _wrong(self, data: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+        items = [{k: v for k, v in item.items() if k != "why"} if isinstance(item, dict) else item
+                 for item in self._wrong_items(data)]
         found = (self._inputs(item, "wrong") for item in items)
         return tuple(item for item in found if item is not None)
+
+    def _wrong_notes(self, data: Mapping[str, Any]) -> tuple[str, ...]:
+        """A known wrong answer's own explanation (`why:`), said when a learner gives it."""
+        notes = tuple(str(item.get("why", "") or "").strip() if isinstance(item, dict) else ""
+                      for item in self._wrong_items(data) if isinstance(item, dict))
+        return notes if any(notes) else ()
 
     def _compare(self, data: Mapping[str, Any], kind: str) -> Mapping[str, Any] | None:
         value = data.get("compare")

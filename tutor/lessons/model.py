@@ -85,6 +85,7 @@ class Exercise:
     hints: tuple[str, ...] = ()
     solution: Mapping[str, Any] = field(default_factory=dict)
     wrong: tuple[Mapping[str, Any], ...] = ()
+    wrong_notes: tuple[str, ...] = ()
     compare: Mapping[str, Any] | None = None
     line: int = 0
     options: tuple[str, ...] = ()

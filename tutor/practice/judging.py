@@ -173,6 +173,10 @@ def _judge_answer(exercise: Exercise, answers: AnswerSettings) -> tuple[bool, st
     allowed = float(tolerance) if tolerance is not None else 1e-6 * max(1.0, abs(want))
     if abs(got - want) <= allowed:
         return True, f"Right: {_fmt(want)}.", None
+    for number, (wrong, why) in enumerate(zip(exercise.wrong, exercise.wrong_notes), start=1):
+        known = wrong.get("answer")
+        if why and known is not None and abs(got - float(known)) <= allowed:
+            return False, f"Not quite: {why}", f"known_wrong_{number}"
     return (False, *_answer_diagnosis(got, want, allowed))
 
 
