@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tutor.lessons import Exercise, Lesson, check_attempt, load_lessons
-from tutor.lessons.claims import evaluate_claim
+from tutor.lessons.recompute import evaluate_claim
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 DATA_DIR = LESSONS_DIR / "data"

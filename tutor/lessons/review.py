@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.lessons.checks import check_attempt, data_path
-from tutor.lessons.claims import evaluate_claim
+from tutor.lessons.recompute import evaluate_claim
 from tutor.lessons.loader import LESSON_GLOB, load_lessons
 from tutor.lessons.model import Exercise, LessonProblem, LessonSet
 
