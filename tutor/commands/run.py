@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from tutor.errors import UserError
 
 if TYPE_CHECKING:
-    from tutor.engine import DescentResult, Objective, Path
+    from tutor.engine import DescentResult, Objective, Trajectory as Path
 
 MAX_ITERATIONS = 1_000_000
 TABLE_ROWS = 5
