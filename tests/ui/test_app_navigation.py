@@ -191,12 +191,12 @@ async def test_clicking_the_previous_button_at_a_lesson_end(make_app: Any) -> No
 
 
 async def test_palette_offers_lessons_playground_reset_and_theme(make_app: Any) -> None:
-    from tutor.ui.commands import TutorCommands
+    from tutor.ui.palette import PaletteProvider
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _ready(pilot)
-        provider = TutorCommands(app.screen)
+        provider = PaletteProvider(app.screen)
         titles = [title for title, _, _ in provider._commands()]  # noqa: SLF001
         assert titles == ["Go to lesson 1: First steps", "Go to lesson 2: Counting updates",
                           "Go to lesson 3: Wrapping up", "Playground", "Reset exercise"]

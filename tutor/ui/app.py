@@ -22,7 +22,7 @@ from textual.binding import Binding
 
 from tutor.lessons import LessonIndex, LessonSet, scan_lessons
 from tutor.progress import ProgressStore
-from tutor.ui.commands import TutorCommands
+from tutor.ui.palette import PaletteProvider
 from tutor.ui.screens.main import TutorScreen
 
 
@@ -40,7 +40,7 @@ class TutorApp(App[None]):
 
     CSS_PATH = "tutor.tcss"
     TITLE = "gd-tutor"
-    COMMANDS = App.COMMANDS | {TutorCommands}
+    COMMANDS = App.COMMANDS | {PaletteProvider}
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help_key", "Help (outside input fields)", show=False),
