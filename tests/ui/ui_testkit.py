@@ -24,18 +24,22 @@ POLL = 0.02
 """Seconds between two looks at a condition."""
 
 
-async def wait_until(pilot: Any, condition: Callable[[], object], what: str,
-                     timeout: float = 20.0) -> None:
-    """Let the app run until `condition()` holds, then let its messages settle.
+async def wait_until(pilot: Any, condition: Callable[[], object], what: str | Callable[[], str],
+                     timeout: float = 20.0, *, then_idle: bool = True) -> None:
+    """Let the app run until `condition()` holds, then (`then_idle`) let its messages settle.
 
-    Fails naming `what` if it has not happened within `timeout` seconds.
+    Fails naming `what` (a text, or a function giving one at the time of failure) if it
+    has not happened within `timeout` seconds. Pass `then_idle=False` while a worker
+    keeps the CPU busy (waiting for idle would then take up to 1 s).
     """
     end = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > end:
-            raise AssertionError(f"{what} did not happen within {timeout} s")
+            said = what() if callable(what) else what
+            raise AssertionError(f"{said} did not happen within {timeout} s")
         await pilot.pause(POLL)
-    await pilot.pause()
+    if then_idle:
+        await pilot.pause()
 
 
 async def ready(pilot: Any) -> None:
@@ -71,6 +75,15 @@ def palette_offers(app: App[Any], title: str) -> bool:
         return False
     hits = app.screen.query_one("CommandList", OptionList)
     return hits.option_count > 0 and title in str(hits.get_option_at_index(0).prompt)
+
+
+async def use_palette(pilot: Any, typed: str, title: str) -> None:
+    """Open the command palette (ctrl+p), type `typed`, wait for `title` on top, choose it."""
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "the palette opening")
+    await pilot.press(*typed)
+    await wait_until(pilot, lambda: palette_offers(pilot.app, title), f"the palette offering {title!r}")
+    await pilot.press("enter")
 
 
 class PlaygroundHost(App[None]):
