@@ -60,6 +60,17 @@ def test_path_records_every_point_start_included() -> None:
     assert [p.x for p in path[2:4]] == [path[2].x, path[3].x]
 
 
+def test_the_recorded_path_is_a_trajectory_not_a_second_pathlib_path() -> None:
+    """`tutor.engine` exports no `Path` that a reader could take for `pathlib.Path`."""
+    import tutor.engine
+    from tutor.engine import Trajectory, TrajectoryPoint
+
+    path = minimize("x^2", 3, learning_rate=0.1, max_iterations=2).path
+    assert isinstance(path, Trajectory) and isinstance(path[0], TrajectoryPoint)
+    assert repr(path) == "Trajectory(3 points)"
+    assert "Path" not in dir(tutor.engine) and not hasattr(tutor.engine, "Path")
+
+
 def test_single_steps_follow_predict_error_learn_and_match_minimize_exactly() -> None:
     descent = Descent("x^2", 3, learning_rate=0.1)
     first = descent.step()

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tutor.lessons import Exercise, Lesson, load_lessons
+from tutor.lessons.recompute import evaluate_claim
 from tutor.practice import check_attempt
-from tutor.lessons.claims import evaluate_claim
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 DATA_DIR = LESSONS_DIR / "data"

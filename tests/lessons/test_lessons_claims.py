@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tutor.lessons.claims import ClaimError, evaluate_claim, matches, parse_claim, tokenize
+from tutor.lessons.claims import ClaimError, parse_claim, tokenize
+from tutor.lessons.recompute import evaluate_claim, matches
 
 DATA = Path(__file__).resolve().parent / "fixtures" / "good" / "data"
 

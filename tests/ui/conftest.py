@@ -1,4 +1,8 @@
-"""Shared fixtures for the app-shell tests: fixture lessons and an isolated data dir."""
+"""Shared fixtures for the UI tests: fixture lessons, an isolated data dir, a tmux terminal.
+
+The shared helpers (host apps, `ready`, `settle`, `wait_until`) live in ui_testkit.py
+beside this file; this conftest puts the folder on `sys.path` so tests import them.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,12 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))
+
 FIXTURES = Path(__file__).parent / "fixtures"
 LESSONS = FIXTURES / "lessons"
-BROKEN = FIXTURES / "broken"
+BROKEN_LESSON = FIXTURES / "04-broken.md"
+"""A lesson that cannot load; `broken_lessons_dir` puts it beside the three good ones."""
 
 
 @pytest.fixture
@@ -32,6 +39,14 @@ def lessons_dir(monkeypatch: pytest.MonkeyPatch) -> Path:
     """The three fixture lessons, also exported as GD_TUTOR_LESSONS_DIR."""
     monkeypatch.setenv("GD_TUTOR_LESSONS_DIR", str(LESSONS))
     return LESSONS
+
+
+@pytest.fixture
+def broken_lessons_dir(tmp_path: Path) -> Path:
+    """The three fixture lessons and 04-broken.md in one folder (built here, not kept twice)."""
+    folder = shutil.copytree(LESSONS, tmp_path / "broken")
+    shutil.copy(BROKEN_LESSON, folder)
+    return folder
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from textual.widgets import Button, DataTable, Input
+from ui_testkit import main_screen, ready, use_palette
 
 from tutor.progress import ProgressStore
 from tutor.ui.screens.help import HelpScreen
@@ -14,31 +14,18 @@ from tutor.ui.widgets.lesson_list import LessonList
 from tutor.ui.widgets.tutor_header import TutorHeader
 
 
-async def _ready(pilot: Any) -> None:
-    """Wait until the lesson on show is fully mounted (exercise panes included)."""
-    await pilot.pause()
-    await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
-    await pilot.pause()
-
-
-def _main(app: Any) -> TutorScreen:
-    screen = app.screen
-    assert isinstance(screen, TutorScreen)
-    return screen
-
-
 def _header(app: Any) -> str:
-    header = _main(app).query_one(TutorHeader)
+    header = main_screen(app).query_one(TutorHeader)
     return f"{header.lesson_label.content} | {header.progress_label.content}"
 
 
 async def test_first_start_shows_lesson_one_and_progress(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(pilot)
-        assert _main(app).current.slug == "first-steps"
+        await ready(pilot)
+        assert main_screen(app).current.slug == "first-steps"
         assert _header(app) == "First steps | Lesson 1 of 3 - 0%"
-        prompts = [str(o.prompt) for o in _main(app).lesson_list.options]
+        prompts = [str(o.prompt) for o in main_screen(app).lesson_list.options]
         assert prompts == ["▶ now   1. First steps", "· todo  2. Counting updates",
                            "· todo  3. Wrapping up"]
 
@@ -46,14 +33,14 @@ async def test_first_start_shows_lesson_one_and_progress(make_app: Any) -> None:
 async def test_ctrl_n_and_ctrl_b_move_between_lessons(make_app: Any, data_dir: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await ready(pilot)
         await pilot.press("ctrl+n")
-        assert _main(app).current.slug == "counting"
+        assert main_screen(app).current.slug == "counting"
         await pilot.press("ctrl+n", "ctrl+n")  # the second one is past the end: stays
-        assert _main(app).current.slug == "wrap-up"
+        assert main_screen(app).current.slug == "wrap-up"
         assert _header(app).endswith("Lesson 3 of 3 - 0%")
         await pilot.press("ctrl+b")
-        assert _main(app).current.slug == "counting"
+        assert main_screen(app).current.slug == "counting"
     with ProgressStore.open(data_dir) as store:
         assert store.current_lesson() == "counting"
 
@@ -61,8 +48,8 @@ async def test_ctrl_n_and_ctrl_b_move_between_lessons(make_app: Any, data_dir: A
 async def test_lesson_end_buttons_move_on(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(pilot)
-        screen = _main(app)
+        await ready(pilot)
+        screen = main_screen(app)
         assert screen.query_one("#previous-lesson", Button).disabled
         screen.query_one("#next-lesson", Button).press()
         await pilot.pause()
@@ -75,8 +62,8 @@ async def test_lesson_end_buttons_move_on(make_app: Any) -> None:
 async def test_list_selection_with_keys_and_mouse(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(pilot)
-        screen = _main(app)
+        await ready(pilot)
+        screen = main_screen(app)
         screen.lesson_list.focus()
         await pilot.press("down", "down", "enter")
         await pilot.pause()
@@ -90,10 +77,10 @@ async def test_list_selection_with_keys_and_mouse(make_app: Any) -> None:
 async def test_lesson_without_exercises_is_done_once_passed(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(pilot)
+        await ready(pilot)
         await pilot.press("ctrl+n", "ctrl+n")
         await pilot.pause()
-        prompts = [str(o.prompt) for o in _main(app).lesson_list.options]
+        prompts = [str(o.prompt) for o in main_screen(app).lesson_list.options]
         assert prompts[2].startswith("▶ now")
         assert prompts[1].startswith("· todo")  # its exercises are not done
 
@@ -101,20 +88,16 @@ async def test_lesson_without_exercises_is_done_once_passed(make_app: Any) -> No
 async def test_palette_goes_to_a_lesson(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        await pilot.press("ctrl+p")
+        await ready(pilot)
+        await use_palette(pilot, "wrapping", "Wrapping up")
         await pilot.pause()
-        await pilot.press(*"wrapping")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert _main(app).current.slug == "wrap-up"
+        assert main_screen(app).current.slug == "wrap-up"
 
 
 async def test_f1_and_question_mark_open_help_listing_the_keys(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await ready(pilot)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -133,8 +116,8 @@ async def test_f1_and_question_mark_open_help_listing_the_keys(make_app: Any) ->
 async def test_question_mark_is_text_inside_an_input(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        field = [i for i in _main(app).query(Input) if i.focusable][0]
+        await ready(pilot)
+        field = [i for i in main_screen(app).query(Input) if i.focusable][0]
         field.focus()
         await pilot.pause()
         assert app.focused is field
@@ -148,8 +131,8 @@ async def test_question_mark_is_text_inside_an_input(make_app: Any) -> None:
 async def test_list_hidden_when_narrow_and_toggled_by_ctrl_l(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        screen = _main(app)
+        await ready(pilot)
+        screen = main_screen(app)
         assert not screen.lesson_list.display
         await pilot.press("ctrl+l")
         assert screen.lesson_list.display and screen.lesson_list.has_focus
@@ -163,8 +146,8 @@ async def test_list_hidden_when_narrow_and_toggled_by_ctrl_l(make_app: Any) -> N
 async def test_survives_resize_to_40x12_and_back(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        screen = _main(app)
+        await ready(pilot)
+        screen = main_screen(app)
         await pilot.resize_terminal(40, 12)
         await pilot.pause()
         assert screen.reader.display and screen.reader.size.width > 30
@@ -184,23 +167,23 @@ async def test_survives_resize_to_40x12_and_back(make_app: Any) -> None:
 async def test_clicking_the_previous_button_at_a_lesson_end(make_app: Any) -> None:
     app = make_app(lesson="wrap-up")
     async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(pilot)
+        await ready(pilot)
         assert await pilot.click("#previous-lesson")
-        await _ready(pilot)
-        assert _main(app).current.slug == "counting"
+        await ready(pilot)
+        assert main_screen(app).current.slug == "counting"
 
 
 async def test_palette_offers_lessons_playground_reset_and_theme(make_app: Any) -> None:
-    from tutor.ui.commands import TutorCommands
+    from tutor.ui.palette import PaletteProvider
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        provider = TutorCommands(app.screen)
+        await ready(pilot)
+        provider = PaletteProvider(app.screen)
         titles = [title for title, _, _ in provider._commands()]  # noqa: SLF001
         assert titles == ["Go to lesson 1: First steps", "Go to lesson 2: Counting updates",
                           "Go to lesson 3: Wrapping up", "Playground", "Reset exercise"]
         assert "Theme" in [c.title for c in app.get_system_commands(app.screen)]
         app.theme = "textual-light"  # the light theme keeps the screen working
         await pilot.pause()
-        assert app.current_theme.dark is False and _main(app).current.slug == "first-steps"
+        assert app.current_theme.dark is False and main_screen(app).current.slug == "first-steps"

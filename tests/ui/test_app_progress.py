@@ -2,45 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 from textual.widgets import Static
+from ui_testkit import lesson_pane, main_screen, ready
 
 from tutor.progress import ProgressStore
-from tutor.ui.screens.main import TutorScreen
 from tutor.ui.widgets.exercise import ExercisePane
 from tutor.ui.widgets.tutor_header import TutorHeader
 
-BROKEN = Path(__file__).parent / "fixtures" / "broken"
-
-
-async def _ready(pilot: Any) -> None:
-    """Wait until the lesson on show is fully mounted (exercise panes included)."""
-    await pilot.pause()
-    await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
-    await pilot.pause()
-
-
-def _main(app: Any) -> TutorScreen:
-    assert isinstance(app.screen, TutorScreen)
-    return app.screen
 
 
 def _prompts(app: Any) -> list[str]:
-    return [str(option.prompt) for option in _main(app).lesson_list.options]
-
-
-def _pane(app: Any, exercise_id: str) -> ExercisePane:
-    return _main(app).query_one(f"#exercise-{exercise_id}", ExercisePane)
+    return [str(option.prompt) for option in main_screen(app).lesson_list.options]
 
 
 async def test_a_pass_is_recorded_and_marks_the_lesson_done(make_app: Any, data_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(pilot)
-        pane = _pane(app, "first-run")
+        await ready(pilot)
+        pane = lesson_pane(app, "first-run")
         pane.post_message(ExercisePane.Attempted(pane, "first-steps/first-run",
                                                  {"learning_rate": "1.5"}, False, "Too big."))
         await pilot.pause()
@@ -49,7 +31,7 @@ async def test_a_pass_is_recorded_and_marks_the_lesson_done(make_app: Any, data_
                                                  {"learning_rate": "0.4"}, True, "Converged."))
         await pilot.pause()
         assert _prompts(app)[0] == "✓ done  1. First steps"
-        header = _main(app).query_one(TutorHeader)
+        header = main_screen(app).query_one(TutorHeader)
         assert str(header.progress_label.content) == "Lesson 1 of 3 - 33%"  # 1 of 3 exercises
     with ProgressStore.open(data_dir) as store:
         record = store.exercise("first-steps/first-run")
@@ -60,17 +42,17 @@ async def test_a_pass_is_recorded_and_marks_the_lesson_done(make_app: Any, data_
 async def test_skip_and_hints_are_recorded(make_app: Any, data_dir: Path) -> None:
     app = make_app(lesson="counting")
     async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(pilot)
-        pane = _pane(app, "how-many")
+        await ready(pilot)
+        pane = lesson_pane(app, "how-many")
         pane.post_message(ExercisePane.HintShown(pane, "counting/how-many", 1))
         pane.post_message(ExercisePane.Skipped(pane, "counting/how-many"))
         await pilot.pause()
         assert _prompts(app)[1].startswith("▶ now")  # one of two exercises left
-        other = _pane(app, "which-way")
+        other = lesson_pane(app, "which-way")
         other.post_message(ExercisePane.Skipped(other, "counting/which-way"))
         await pilot.pause()
         assert _prompts(app)[1] == "✓ done  2. Counting updates"
-        header = _main(app).query_one(TutorHeader)
+        header = main_screen(app).query_one(TutorHeader)
         assert str(header.progress_label.content) == "Lesson 2 of 3 - 0%"  # skips are not passes
     with ProgressStore.open(data_dir) as store:
         assert store.skipped() == ["counting/how-many", "counting/which-way"]
@@ -81,24 +63,24 @@ async def test_restart_resumes_the_lesson_scrolled_to_unfinished_work(
         make_app: Any, data_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await ready(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
-        first = _pane(app, "how-many")
+        first = lesson_pane(app, "how-many")
         first.post_message(ExercisePane.Attempted(first, "counting/how-many", {"answer": "40"},
                                                   True, "Right."))
-        second = _pane(app, "which-way")
+        second = lesson_pane(app, "which-way")
         second.post_message(ExercisePane.InputsChanged(second, "counting/which-way",
                                                        {"choice": "2"}))
         await pilot.pause()
         await pilot.press("ctrl+q")
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await ready(pilot)
         await pilot.pause()
-        screen = _main(again)
+        screen = main_screen(again)
         assert screen.current.slug == "counting"
-        pane = _pane(again, "which-way")
+        pane = lesson_pane(again, "which-way")
         assert screen.reader.scroll_y > 0
         top = pane.region.y - screen.reader.region.y
         assert 0 <= top < screen.reader.region.height  # the pane's top is on screen
@@ -108,30 +90,31 @@ async def test_restart_resumes_the_lesson_scrolled_to_unfinished_work(
 async def test_fresh_start_reads_from_the_top(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await ready(pilot)
         await pilot.pause()
-        assert _main(app).reader.scroll_y == 0
+        assert main_screen(app).reader.scroll_y == 0
 
 
 async def test_corrupt_store_is_moved_aside_with_a_notice(make_app: Any, data_dir: Path) -> None:
     (data_dir / "progress.db").write_bytes(b"this is not sqlite" * 100)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await ready(pilot)
         notices = [n.message for n in app._notifications]  # noqa: SLF001
         assert any("moved" in text for text in notices), notices
-        assert _main(app).current.slug == "first-steps"
+        assert main_screen(app).current.slug == "first-steps"
     assert list(data_dir.glob("progress.db.corrupt-*"))
 
 
-async def test_broken_lesson_is_a_notice_in_list_and_reader(make_app: Any) -> None:
-    app = make_app(lessons_dir=BROKEN)
+async def test_broken_lesson_is_a_notice_in_list_and_reader(make_app: Any,
+                                                           broken_lessons_dir: Path) -> None:
+    app = make_app(lessons_dir=broken_lessons_dir)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(pilot)
+        await ready(pilot)
         assert _prompts(app)[-1] == "⚠ error 04-broken.md (not loaded)"
-        notices = [str(w.content) for w in _main(app).reader.query(".problem-notice").results(Static)]
+        notices = [str(w.content) for w in main_screen(app).reader.query(".problem-notice").results(Static)]
         assert len(notices) == 1 and "04-broken.md line 4 could not be loaded" in notices[0]
-        screen = _main(app)
+        screen = main_screen(app)
         screen.lesson_list.focus()
         await pilot.press("end", "enter")
         await pilot.pause()
@@ -146,8 +129,8 @@ async def test_broken_lesson_is_a_notice_in_list_and_reader(make_app: Any) -> No
 async def test_lesson_option_opens_that_lesson(make_app: Any, data_dir: Path) -> None:
     app = make_app(lesson="wrap-up")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        assert _main(app).current.slug == "wrap-up"
+        await ready(pilot)
+        assert main_screen(app).current.slug == "wrap-up"
     with ProgressStore.open(data_dir) as store:
         assert store.current_lesson() == "wrap-up"
 
@@ -157,6 +140,6 @@ async def test_learner_name_and_last_seen_are_stamped(make_app: Any, data_dir: P
     monkeypatch.setenv("GD_TUTOR_LEARNER", "ada")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await ready(pilot)
     with ProgressStore.open(data_dir) as store:
         assert store.learner() == "ada" and store.last_seen() is not None

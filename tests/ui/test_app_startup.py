@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
+from ui_testkit import wait_until
 
 from tutor.lessons import load_lessons
 from tutor.progress import ProgressStore
@@ -54,8 +55,10 @@ async def main():
     app = TutorApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await app.screen.loaded.wait()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(600):  # the warm-up starts after `loaded`: wait for it, up to 30 s
+            if app.engine_ready:
+                break
+            await pilot.pause(0.05)
         seen["after_warm_up"] = {"sympy": "sympy" in sys.modules, "ready": app.engine_ready}
 
 asyncio.run(main())
@@ -99,10 +102,8 @@ async def test_keys_pressed_before_the_lessons_finish_loading_still_work(make_ap
         await pilot.press("ctrl+n")  # at once: the first frame is all there is yet
         screen = app.screen
         await asyncio.wait_for(screen.full.wait(), timeout=30)
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if screen.loaded.is_set() and screen.current.slug == "counting":
-                break
+        await wait_until(pilot, lambda: screen.loaded.is_set() and screen.current.slug == "counting",
+                         "lesson 2 being fully on screen")
         assert screen.current.slug == "counting" and screen.reader.lesson.slug == "counting"
         assert str(screen.query_one("#header-progress").content) == "Lesson 2 of 3 - 0%"
 

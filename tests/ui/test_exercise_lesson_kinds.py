@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.widgets import Input, OptionList
+from ui_testkit import PaneHost, wait_until
 
 from tutor.lessons.model import Exercise
 from tutor.ui.widgets.exercise import ExercisePane
@@ -23,15 +23,12 @@ RATE_EXERCISE = Exercise(
 )
 
 
-class Host(App):
+class Host(PaneHost):
     """One pane, recording every message it sends to the screen."""
 
     def __init__(self, exercise: Exercise, **options: object) -> None:
-        super().__init__()
-        self.exercise, self.options, self.events = exercise, options, []
-
-    def compose(self) -> ComposeResult:
-        yield ExercisePane(self.exercise, id="pane", **self.options)
+        super().__init__(exercise, **options)
+        self.events: list[object] = []
 
     @on(ExercisePane.Attempted)
     @on(ExercisePane.Skipped)
@@ -43,13 +40,8 @@ class Host(App):
 
 async def settle(pilot, app: Host, count: int = 1, timeout: float = 20.0) -> None:
     """Wait until `count` Attempted messages have arrived."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        await pilot.pause(0.05)
-        if sum(isinstance(e, ExercisePane.Attempted) for e in app.events) >= count:
-            await pilot.pause()
-            return
-    raise AssertionError("no attempt was reported in time")
+    await wait_until(pilot, lambda: len(attempts(app)) >= count,
+                     f"{count} attempt(s) being reported", timeout)
 
 
 def attempts(app: Host) -> list[ExercisePane.Attempted]:
@@ -132,9 +124,9 @@ async def test_saved_inputs_restore_and_changes_are_reported_once_settled() -> N
         assert app.query_one("#field-function", Input).value == "x^2"  # not editable
         rate.focus()
         await pilot.press("end", "backspace", "backspace", "4", "5")  # end: edit, not replace
-        await pilot.pause(0.1)
+        await pilot.pause(0.1)  # time itself: the pane waits for typing to pause
         assert not [e for e in app.events if isinstance(e, ExercisePane.InputsChanged)]
-        await pilot.pause(1.0)
+        await pilot.pause(1.0)  # past the debounce: one report, not one per key
         changed = [e for e in app.events if isinstance(e, ExercisePane.InputsChanged)]
         assert len(changed) == 1 and changed[0].inputs["learning_rate"] == "0.45"
 
@@ -173,10 +165,7 @@ async def test_fit_with_a_missing_file_says_so_in_one_sentence(tmp_path: Path) -
     async with app.run_test(size=(80, 24)) as pilot:
         app.query_one("#field-data", Input).focus()
         await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if status(app).startswith("Problem:"):
-                break
+        await wait_until(pilot, lambda: status(app).startswith("Problem:"), "a problem line")
         text = status(app)
         assert text.startswith("Problem:") and "nope.csv" in text and "\n" not in text
 
@@ -220,7 +209,7 @@ async def test_an_empty_answer_is_not_sent_to_the_check() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         app.query_one("#field-answer", Input).focus()
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: status(app).startswith("Problem:"), "a problem line")
         assert status(app) == "Problem: Type your answer in the answer field, then press Enter."
         assert not attempts(app)
 
@@ -236,10 +225,7 @@ async def test_compare_exercise_runs_its_own_rates_and_checks_the_choice() -> No
         assert app.query_one("#field-compare", Input).disabled
         app.query_one("#run-button").focus()
         await pilot.press("enter")
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if "rate 0.4" in status(app):
-                break
+        await wait_until(pilot, lambda: "rate 0.4" in status(app), "both runs finishing")
         assert "rate 0.1: converged in 40 iterations" in status(app)
         assert "rate 0.4: converged in" in status(app)
         # seeing the runs is not an answer: reported unchecked (passed None) so inputs are saved
@@ -256,7 +242,8 @@ async def test_step_exercise_is_checked_when_the_steps_finish() -> None:
     app = Host(exercise)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+t")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "1 predict" in app.query_one("#step-view").text,
+                         "the first step showing")
         assert "1 predict: x = 1, f(x) = 1" in app.query_one("#step-view").text
         assert not attempts(app)
         await pilot.press("ctrl+t")  # x = 0 after one step; the second step is 0 long

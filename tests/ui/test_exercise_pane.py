@@ -8,38 +8,13 @@ import time
 from textual import events
 from textual.app import App
 from textual.widgets import Input
+from ui_testkit import PlaygroundHost, settle, wait_until
 
-from tutor.ui.screens.playground import PlaygroundScreen
-from tutor.ui.widgets.exercise import ExercisePane
 from tutor.ui.widgets.exercise.contour_plot import LevelView
 from tutor.ui.widgets.exercise.cost_plot import CostPlot
 from tutor.ui.widgets.exercise.iteration_table import IterationTable
 from tutor.ui.widgets.exercise.status import RunStatus
 from tutor.ui.widgets.exercise.step_view import StepView
-
-
-class Host(App):
-    """Pushes the playground, as `gd-tutor playground` does."""
-
-    def __init__(self, function: str | None = None, start: str | None = None,
-                 lr: str | None = None) -> None:
-        super().__init__()
-        self.args = (function, start, lr)
-
-    def on_mount(self) -> None:
-        self.push_screen(PlaygroundScreen(*self.args))
-
-
-async def settle(pilot, pane: ExercisePane, timeout: float = 20.0) -> None:
-    """Wait until the pane's worker has finished and its messages are handled."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        await pilot.pause(0.05)
-        busy = [w for w in pilot.app.workers if w.node is pane and w.is_running]
-        if not pane.running and not busy:
-            await pilot.pause()
-            return
-    raise AssertionError("the run did not finish in time")
 
 
 async def type_text(pilot, text: str) -> None:
@@ -53,7 +28,7 @@ def status_text(app: App) -> str:
 
 
 async def test_typing_function_start_rate_and_enter_converges_in_40() -> None:
-    app = Host()
+    app = PlaygroundHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.focused.id == "field-function"
@@ -82,7 +57,7 @@ async def test_typing_function_start_rate_and_enter_converges_in_40() -> None:
 
 
 async def test_bad_function_gives_one_sentence() -> None:
-    app = Host("x^^2", "3", "0.1")
+    app = PlaygroundHost("x^^2", "3", "0.1")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await settle(pilot, app.screen.pane)
@@ -94,7 +69,7 @@ async def test_bad_function_gives_one_sentence() -> None:
 
 
 async def test_a_bad_function_is_reported_before_empty_fields() -> None:
-    app = Host("x^^2")
+    app = PlaygroundHost("x^^2")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await settle(pilot, app.screen.pane)
@@ -103,7 +78,7 @@ async def test_a_bad_function_is_reported_before_empty_fields() -> None:
 
 
 async def test_non_number_rate_gives_one_sentence() -> None:
-    app = Host("x^2", "3", "fast")
+    app = PlaygroundHost("x^2", "3", "fast")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await settle(pilot, app.screen.pane)
@@ -111,7 +86,7 @@ async def test_non_number_rate_gives_one_sentence() -> None:
 
 
 async def test_start_with_wrong_count_names_the_variables() -> None:
-    app = Host("x^2 + y^2", "3", "0.1")
+    app = PlaygroundHost("x^2 + y^2", "3", "0.1")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await settle(pilot, app.screen.pane)
@@ -119,7 +94,7 @@ async def test_start_with_wrong_count_names_the_variables() -> None:
 
 
 async def test_step_mode_shows_predict_error_learn_for_step_one() -> None:
-    app = Host("x^2", "3", "0.1")
+    app = PlaygroundHost("x^2", "3", "0.1")
     async with app.run_test(size=(80, 24)) as pilot:
         view = app.screen.query_one(StepView)
         await pilot.press("ctrl+t")
@@ -135,7 +110,7 @@ async def test_step_mode_shows_predict_error_learn_for_step_one() -> None:
 
 
 async def test_step_restarts_when_inputs_change() -> None:
-    app = Host("x^2", "3", "0.1")
+    app = PlaygroundHost("x^2", "3", "0.1")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+t")
         await settle(pilot, app.screen.pane)
@@ -146,7 +121,7 @@ async def test_step_restarts_when_inputs_change() -> None:
 
 
 async def test_compare_draws_one_cost_plot_with_a_legend() -> None:
-    app = Host("x^2", "3", "0.1")
+    app = PlaygroundHost("x^2", "3", "0.1")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+f")
         await settle(pilot, app.screen.pane)
@@ -160,7 +135,7 @@ async def test_compare_draws_one_cost_plot_with_a_legend() -> None:
 
 
 async def test_compare_methods_by_name() -> None:
-    app = Host("x^2", "3", "0.1")
+    app = PlaygroundHost("x^2", "3", "0.1")
     async with app.run_test(size=(80, 24)) as pilot:
         app.screen.query_one("#field-compare", Input).value = "gd, adam"
         await pilot.press("ctrl+f")
@@ -170,17 +145,16 @@ async def test_compare_methods_by_name() -> None:
 
 async def test_escape_cancels_a_long_run_and_the_ui_stays_responsive() -> None:
     # Adam on the banana: about 10 s for the highest iteration limit (1,000,000), in chunks
-    app = Host("(1-x)^2 + 100(y-x^2)^2", "-1.2,1", "0.0001")
+    app = PlaygroundHost("(1-x)^2 + 100(y-x^2)^2", "-1.2,1", "0.0001")
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.screen.pane
         app.screen.query_one("#field-iterations", Input).value = "1000000"
         app.screen.query_one("#field-precision", Input).value = "0"
         app.screen.query_one("#field-method", Input).value = "adam"
         await pilot.press("enter")
-        for _ in range(200):  # the first run in a process also waits for SymPy to load
-            await pilot.pause(0.05)
-            if " of 1,000,000" in status_text(app):
-                break
+        # the first run in a process also waits for SymPy to load
+        await wait_until(pilot, lambda: " of 1,000,000" in status_text(app),
+                         "the progress line", then_idle=False)
         assert pane.running
         progress = status_text(app)
         assert progress.startswith("Running... ") and progress.endswith(
@@ -205,7 +179,7 @@ async def test_escape_cancels_a_long_run_and_the_ui_stays_responsive() -> None:
 
 
 async def test_two_variables_draw_the_level_view_with_the_path() -> None:
-    app = Host("x^2 + 3y^2", "2,1", "0.1")
+    app = PlaygroundHost("x^2 + 3y^2", "2,1", "0.1")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await settle(pilot, app.screen.pane)
@@ -220,7 +194,7 @@ async def test_two_variables_draw_the_level_view_with_the_path() -> None:
 
 
 async def test_reset_restores_defaults_and_clears_output() -> None:
-    app = Host("x^2", "3", "0.1")
+    app = PlaygroundHost("x^2", "3", "0.1")
     async with app.run_test(size=(80, 24)) as pilot:
         app.screen.query_one("#field-learning_rate", Input).value = "0.3"
         await pilot.press("enter")
@@ -233,7 +207,7 @@ async def test_reset_restores_defaults_and_clears_output() -> None:
 
 
 async def test_buttons_are_reachable_and_run() -> None:
-    app = Host("x^2", "3", "0.1")
+    app = PlaygroundHost("x^2", "3", "0.1")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.click("#step-button")
         await settle(pilot, app.screen.pane)
@@ -244,7 +218,7 @@ async def test_buttons_are_reachable_and_run() -> None:
 
 
 async def test_a_start_where_f_is_undefined_is_one_sentence_in_run_and_step() -> None:
-    app = Host("1/x", "0", "0.1")
+    app = PlaygroundHost("1/x", "0", "0.1")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await settle(pilot, app.screen.pane)
@@ -260,7 +234,7 @@ async def test_a_start_where_f_is_undefined_is_one_sentence_in_run_and_step() ->
 async def test_a_huge_paste_or_endless_typing_is_capped_at_the_fields_limit() -> None:
     from tutor.lessons.schema import FIELDS, MAX_TEXT
 
-    app = Host()
+    app = PlaygroundHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         field = app.screen.query_one("#field-function", Input)

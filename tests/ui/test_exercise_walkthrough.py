@@ -3,11 +3,10 @@ line says which key to press, feedback says what to do next, and the slope is on
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.widgets import Input, Static
+from ui_testkit import PaneHost, wait_until
 
 from tutor.engine import minimize
 from tutor.lessons.model import Exercise
@@ -31,26 +30,14 @@ COMPARE = Exercise(id="race", lesson_slug="rates", kind="compare", prompt="Which
                    options=("0.01", "0.1"), goal={"choice": 1}, solution={"choice": 1})
 
 
-class Host(App):
-    def __init__(self, exercise: Exercise) -> None:
-        super().__init__()
-        self.exercise = exercise
-
-    def compose(self) -> ComposeResult:
-        yield ExercisePane(self.exercise, id="pane")
-
-
 def status(app: App) -> str:
     return str(app.query_one(RunStatus).render())
 
 
-async def wait_for(pilot, app: App, text: str, timeout: float = 20.0) -> None:
-    end = time.monotonic() + timeout
-    while text not in status(app):
-        if time.monotonic() > end:
-            raise AssertionError(f"{text!r} never appeared; status: {status(app)!r}")
-        await pilot.pause(0.05)
-    await pilot.pause()
+async def wait_for(pilot, app: App, text: str) -> None:
+    """Wait until the status line shows `text`."""
+    await wait_until(pilot, lambda: text in status(app),
+                     lambda: f"{text!r} in the status line (it says {status(app)!r})")
 
 
 @pytest.mark.parametrize(("exercise", "first"), [
@@ -60,13 +47,13 @@ async def wait_for(pilot, app: App, text: str, timeout: float = 20.0) -> None:
     (COMPARE, "Press Enter to run them all on one plot."),
 ])
 async def test_the_first_line_says_which_key_to_press(exercise: Exercise, first: str) -> None:
-    app = Host(exercise)
+    app = PaneHost(exercise)
     async with app.run_test(size=(80, 24)):
         assert status(app) == first
 
 
 async def test_a_wrong_answer_points_to_the_hint_key_and_a_right_one_clears_the_problem() -> None:
-    app = Host(NUMERIC)
+    app = PaneHost(NUMERIC)
     async with app.run_test(size=(80, 24)) as pilot:
         app.query_one("#field-answer", Input).focus()
         await pilot.press("enter")  # nothing typed yet
@@ -86,7 +73,7 @@ async def test_a_wrong_answer_points_to_the_hint_key_and_a_right_one_clears_the_
 
 
 async def test_a_step_shows_the_slope_formula_negative_factors_in_brackets_and_names() -> None:
-    app = Host(STEP)
+    app = PaneHost(STEP)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+t")
         await wait_for(pilot, app, "Step 1 done")
@@ -100,7 +87,7 @@ async def test_a_step_shows_the_slope_formula_negative_factors_in_brackets_and_n
 
 
 async def test_an_exercise_run_leaves_the_why_to_the_check() -> None:
-    app = Host(STEP)
+    app = PaneHost(STEP)
     async with app.run_test(size=(80, 24)) as pilot:
         app.query_one("#field-learning_rate", Input).value = "0.01"
         await pilot.press("enter")
@@ -128,7 +115,7 @@ def test_the_playground_status_keeps_the_engines_reason_and_spots_a_slope_withou
 
 async def test_tabbing_into_a_field_and_typing_replaces_its_value() -> None:
     """A learner Tabs to the rate (0.1) and types 0.9: the rate is 0.9, not 0.10.9."""
-    app = Host(STEP)
+    app = PaneHost(STEP)
     async with app.run_test(size=(80, 24)) as pilot:
         app.query_one("#run-button").focus()
         await pilot.press("shift+tab")
@@ -140,7 +127,7 @@ async def test_tabbing_into_a_field_and_typing_replaces_its_value() -> None:
 
 
 async def test_an_answer_replaces_the_first_note_instead_of_sitting_under_it() -> None:
-    app = Host(NUMERIC)
+    app = PaneHost(NUMERIC)
     async with app.run_test(size=(80, 24)) as pilot:
         app.query_one("#field-answer", Input).focus()
         await pilot.press(*"17", "enter")
@@ -150,7 +137,7 @@ async def test_an_answer_replaces_the_first_note_instead_of_sitting_under_it() -
 
 async def test_enter_alone_does_not_answer_a_choice_with_the_first_option() -> None:
     """The answer to lesson 5's and 6's choices is option 1: Enter by accident must not pass."""
-    app = Host(CHOICE)
+    app = PaneHost(CHOICE)
     async with app.run_test(size=(80, 24)) as pilot:
         options = app.query_one("#choices")
         options.focus()
@@ -163,11 +150,7 @@ async def test_enter_alone_does_not_answer_a_choice_with_the_first_option() -> N
 
 
 async def test_a_saved_choice_is_highlighted_again() -> None:
-    class Saved(Host):
-        def compose(self) -> ComposeResult:
-            yield ExercisePane(self.exercise, id="pane", saved_inputs={"choice": "2"})
-
-    app = Saved(CHOICE)
+    app = PaneHost(CHOICE, saved_inputs={"choice": "2"})
     async with app.run_test(size=(80, 24)):
         assert app.query_one("#choices").highlighted == 1
         assert app.query_one(ExercisePane).inputs()["choice"] == "2"
@@ -177,7 +160,7 @@ async def test_two_variables_read_f_of_x_y_and_gradient() -> None:
     walk = Exercise(id="map", lesson_slug="two", kind="step", function="x^2 + 3y^2",
                     start=(3.0, 2.0), learning_rate=0.1, editable=("learning_rate",),
                     goal={"converge_within": 50}, solution={})
-    app = Host(walk)
+    app = PaneHost(walk)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+t")
         await wait_for(pilot, app, "Step 1 done")
@@ -196,11 +179,7 @@ async def test_the_scale_box_says_on_or_off_in_words(tmp_path) -> None:
                    goal={"slope_near": 2.0}, solution={"scale": True},
                    path=tmp_path / "10-scaling.md")
 
-    class FitHost(Host):
-        def compose(self) -> ComposeResult:
-            yield ExercisePane(self.exercise, id="pane")
-
-    app = FitHost(fit)
+    app = PaneHost(fit)
     async with app.run_test(size=(80, 24)) as pilot:
         box = app.query_one("#field-scale")
         assert str(box.label) == "off (Space turns it on)"
@@ -220,16 +199,14 @@ async def test_every_data_point_shows_even_where_the_line_runs_through_it(tmp_pa
                    learning_rate=0.1, iterations=5000, editable=("learning_rate",),
                    goal={"slope_near": 2.0}, solution={}, path=tmp_path / "10-scaling.md")
 
-    class FitHost(Host):
-        def compose(self) -> ComposeResult:
-            yield ExercisePane(self.exercise, id="pane")
-
-    app = FitHost(fit)
+    app = PaneHost(fit)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await wait_for(pilot, app, "PASS")
         plot = app.query_one(FitPlot)
-        await pilot.pause(0.2)
-        drawn = str(plot.render())
-        marks = sum(line.count("o") for line in drawn.splitlines()[2:-3])  # legend/axes aside
-        assert marks >= 10
+
+        def marks() -> int:
+            drawn = str(plot.render())
+            return sum(line.count("o") for line in drawn.splitlines()[2:-3])  # legend/axes aside
+
+        await wait_until(pilot, lambda: marks() >= 10, lambda: f"10 points drawn ({marks()})", 5)

@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
+from typing import Any
 
 from textual import events
-from textual.app import App
 from textual.widgets import Input
+from ui_testkit import PlaygroundHost, settle, wait_until
 
-from tutor.ui.screens.playground import PlaygroundScreen
-from tutor.ui.widgets.exercise import ExercisePane
 from tutor.ui.widgets.exercise.cost_plot import CostPlot
 from tutor.ui.widgets.exercise.function_plot import FunctionPlot
 from tutor.ui.widgets.exercise.status import RunStatus
 
 
-class Host(App):
-    def __init__(self, *args: str | None) -> None:
-        super().__init__()
-        self.args = args
-
-    def on_mount(self) -> None:
-        self.push_screen(PlaygroundScreen(*self.args))
-
-
-async def wait_done(pilot, pane: ExercisePane) -> None:
-    end = time.monotonic() + 20
-    while time.monotonic() < end:
-        await pilot.pause(0.05)
-        if not pane.running and not [w for w in pilot.app.workers if w.is_running]:
-            await pilot.pause()
-            return
-    raise AssertionError("run did not finish")
-
-
 async def test_arguments_fill_the_fields_and_every_field_is_editable() -> None:
-    app = Host("x^3 - 2x", "-1.5", "0.05")
+    app = PlaygroundHost("x^3 - 2x", "-1.5", "0.05")
     async with app.run_test(size=(80, 24)):
         screen = app.screen
         values = screen.pane.inputs()
@@ -47,7 +25,7 @@ async def test_arguments_fill_the_fields_and_every_field_is_editable() -> None:
 
 
 async def test_focus_order_function_start_rate_then_the_rest() -> None:
-    app = Host()
+    app = PlaygroundHost()
     async with app.run_test(size=(80, 24)) as pilot:
         order = [app.focused.id]
         for _ in range(6):
@@ -60,7 +38,7 @@ async def test_focus_order_function_start_rate_then_the_rest() -> None:
 
 
 async def test_footer_shows_the_exercise_keys() -> None:
-    app = Host()
+    app = PlaygroundHost()
     async with app.run_test(size=(80, 24)):
         active = app.screen.active_bindings.values()
         shown = {a.binding.key: a.binding.description for a in active if a.binding.show and a.enabled}
@@ -69,10 +47,10 @@ async def test_footer_shows_the_exercise_keys() -> None:
 
 
 async def test_status_and_plots_fit_on_80x24_without_scrolling() -> None:
-    app = Host("(x-1)^2 + 0.5", "4", "0.2")
+    app = PlaygroundHost("(x-1)^2 + 0.5", "4", "0.2")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await wait_done(pilot, app.screen.pane)
+        await settle(pilot, app.screen.pane)
         status = app.screen.query_one(RunStatus)
         assert "converged in" in str(status.render())
         for widget in (status, app.screen.query_one(CostPlot), app.screen.query_one(FunctionPlot)):
@@ -83,63 +61,60 @@ async def test_status_and_plots_fit_on_80x24_without_scrolling() -> None:
 
 async def test_a_burst_of_keys_lands_in_the_right_fields() -> None:
     """Keys that arrive together (SSH, tmux, a busy app) still follow each Tab in order."""
-    app = Host()
+    app = PlaygroundHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         burst = [("x", "x"), ("circumflex_accent", "^"), ("2", "2"), ("tab", "\t"), ("3", "3"),
                  ("tab", "\t"), ("0", "0"), ("full_stop", "."), ("1", "1")]
         for key, char in burst:  # posted at once, as the terminal driver does
             app.post_message(events.Key(key, char))
-        end = time.monotonic() + 5
-        while app.focused.id != "field-learning_rate" or app.focused.value != "0.1":
-            if time.monotonic() > end:
-                break
-            await asyncio.sleep(0.01)
+        await wait_until(pilot, lambda: app.focused.id == "field-learning_rate"
+                         and app.focused.value == "0.1", "the last key reaching the rate field", 5)
         values = app.screen.pane.inputs()
         assert (values["function"], values["start"], values["learning_rate"]) == ("x^2", "3", "0.1")
 
 
-async def _post_and_wait(app: App, burst: list[tuple[str, str | None]], field: str, want: str) -> None:
+async def _post_and_wait(pilot: Any, burst: list[tuple[str, str | None]], field: str,
+                         want: str) -> None:
+    """Post a burst of keys at once, wait until `field` shows `want`, then for quiet."""
+    app = pilot.app
     for key, char in burst:  # posted at once, as the terminal driver does
         app.post_message(events.Key(key, char))
-    end = time.monotonic() + 5
-    while app.screen.query_one(f"#{field}", Input).value != want and time.monotonic() < end:
-        await asyncio.sleep(0.01)
-    await asyncio.sleep(0.1)
+    await wait_until(pilot, lambda: app.screen.query_one(f"#{field}", Input).value == want,
+                     f"{field} showing {want!r}", 5)
 
 
 async def test_edit_keys_in_a_burst_are_not_overtaken_by_the_next_character() -> None:
     """Backspace and ^u are field bindings, which Textual runs only after the key bubbles up
     to the app; a character typed right after must not land before the edit."""
-    app = Host()
+    app = PlaygroundHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         typo = [("x", "x"), ("circumflex_accent", "^"), ("circumflex_accent", "^"),
                 ("backspace", "\x7f"), ("2", "2")]
-        await _post_and_wait(app, typo, "field-function", "x^2")
+        await _post_and_wait(pilot, typo, "field-function", "x^2")
         assert app.screen.query_one("#field-function", Input).value == "x^2"
-        await _post_and_wait(app, [("tab", "\t"), ("9", "9"), ("ctrl+u", None), ("3", "3")],
+        await _post_and_wait(pilot, [("tab", "\t"), ("9", "9"), ("ctrl+u", None), ("3", "3")],
                              "field-start", "3")
         assert app.screen.query_one("#field-start", Input).value == "3"
 
 
 async def test_page_down_in_a_field_scrolls_the_results() -> None:
-    app = Host("x^2", "3", "0.1")
+    app = PlaygroundHost("x^2", "3", "0.1")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await wait_done(pilot, app.screen.pane)
+        await settle(pilot, app.screen.pane)
         scroller = app.screen.query_one("VerticalScroll")
         assert app.focused.id == "field-function" and scroller.max_scroll_y > 0
         await pilot.press("pagedown")
-        await pilot.pause(0.3)
-        assert scroller.scroll_y > 0
+        await wait_until(pilot, lambda: scroller.scroll_y > 0, "the results scrolling")
         assert app.focused.id == "field-function" and app.focused.value == "x^2"
 
 
 async def test_tab_skips_the_action_buttons_except_run() -> None:
     """Each action has its key (shown on the button), so Tab stops only at the fields and
     Run: from the last field one Tab reaches Run, and no other button after it."""
-    app = Host()
+    app = PlaygroundHost()
     async with app.run_test(size=(80, 24)) as pilot:
         app.screen.query_one("#field-compare").focus()
         await pilot.press("tab")

@@ -6,12 +6,12 @@ and look at every changed SVG before committing it.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import Input
+from ui_testkit import ready
 
 APP = Path(__file__).parent / "apps" / "app_tutor.py"
 SIZES = [(80, 24), (120, 40)]
@@ -23,17 +23,10 @@ def _isolated(data_dir: Path, lessons_dir: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
-async def _ready(pilot: Any) -> None:
-    """Wait until the first lesson is fully mounted (exercise panes included)."""
-    await pilot.pause()
-    await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
-    await pilot.pause()
-
-
 async def _run_first_exercise(pilot: Any) -> None:
     """Type a passing learning rate into lesson 1's exercise, run it, wait for the result."""
     app = pilot.app
-    await _ready(pilot)
+    await ready(pilot)
     field = app.screen.query_one("#exercise-first-run .field-learning_rate Input", Input)
     field.focus()
     field.value = ""
@@ -49,7 +42,7 @@ async def _run_first_exercise(pilot: Any) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_main_screen(snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(APP, terminal_size=size, run_before=_ready)
+    assert snap_compare(APP, terminal_size=size, run_before=ready)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -59,13 +52,13 @@ def test_exercise_after_a_run(snap_compare: Any, size: tuple[int, int]) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_help_screen(snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(APP, press=["f1"], terminal_size=size, run_before=_ready)
+    assert snap_compare(APP, press=["f1"], terminal_size=size, run_before=ready)
 
 
 def test_lesson_list_open_on_narrow_terminal(snap_compare: Any) -> None:
-    assert snap_compare(APP, press=["ctrl+l"], terminal_size=(80, 24), run_before=_ready)
+    assert snap_compare(APP, press=["ctrl+l"], terminal_size=(80, 24), run_before=ready)
 
 
 def test_no_color(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    assert snap_compare(APP, terminal_size=(80, 24), run_before=_ready)
+    assert snap_compare(APP, terminal_size=(80, 24), run_before=ready)

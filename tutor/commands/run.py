@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tutor.errors import UserError
 
 if TYPE_CHECKING:
-    from tutor.engine import DescentResult, Objective, Path
+    from tutor.engine import DescentResult, Objective, Trajectory
 
 TABLE_ROWS = 5
 PLOT_WIDTH, PLOT_HEIGHT = 76, 14
@@ -160,7 +160,7 @@ def _row_indices(count: int) -> list[int]:
     return [*range(TABLE_ROWS), *range(count - TABLE_ROWS, count)]
 
 
-def _row(i: int, path: Path, objective: Objective, shown: int, one: bool) -> list[str]:
+def _row(i: int, path: Trajectory, objective: Objective, shown: int, one: bool) -> list[str]:
     """Point i: n, position, cost, slope (or gradient length), step to the next point."""
     point = path[i]
     gradient = objective.gradient(point.x)

@@ -18,7 +18,7 @@ from tutor.engine.errors import DataError, EngineInputError, ParseError
 from tutor.engine.objective import Objective, compile_objective
 from tutor.engine.optimizers import METHODS, Optimizer, make_optimizer
 from tutor.engine.parser import ParsedFunction, parse_function
-from tutor.engine.path import Path, PathPoint
+from tutor.engine.trajectory import Trajectory, TrajectoryPoint
 
 _HOMES = {
     "DataError": "errors", "EngineInputError": "errors", "ParseError": "errors",
@@ -28,7 +28,7 @@ _HOMES = {
     "Objective": "objective", "compile_objective": "objective",
     "METHODS": "optimizers", "Optimizer": "optimizers", "make_optimizer": "optimizers",
     "ParsedFunction": "parser", "parse_function": "parser",
-    "Path": "path", "PathPoint": "path",
+    "Trajectory": "trajectory", "TrajectoryPoint": "trajectory",
     "FitResult": "regression", "FitStep": "regression", "Line": "regression", "fit": "regression",
     "least_squares_line": "regression",
 }

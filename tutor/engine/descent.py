@@ -23,7 +23,7 @@ from tutor.engine.messages import STATUS, message_for
 from tutor.engine.objective import Objective, compile_objective, describe_fault
 from tutor.engine.optimizers import make_optimizer
 from tutor.engine.parser import ParsedFunction
-from tutor.engine.path import Path
+from tutor.engine.trajectory import Trajectory
 
 Point = tuple[float, ...]
 
@@ -63,7 +63,7 @@ class DescentResult:
     success: bool
     message: str
     variables: tuple[str, ...]
-    path: Path
+    path: Trajectory
     method: str
     learning_rate: float
     reason: str
@@ -93,7 +93,7 @@ class Descent:
         self._state = self.optimizer.init(list(start))
         self._ceiling = -math.inf if method == "gd" else self._costs[0]
         self._reason, self._fault = "running", ""
-        self.path = Path(self._columns, self._costs, self.objective.gradient)
+        self.path = Trajectory(self._columns, self._costs, self.objective.gradient)
         self._check_start()
 
     def _check_start(self) -> None:

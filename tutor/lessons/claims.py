@@ -2,17 +2,14 @@
 
 A claim is written `{{claim: run(f="x^2", start=3, lr=0.1).nit = 40}}`. A small
 tokenizer reads it (no code is ever evaluated); the reader shows only the value
-as written (`40`); `evaluate_claim` recomputes it. The engine is imported only
-inside the evaluating functions, so the loader stays fast to import.
+as written (`40`). This module only reads claims (the loader needs it);
+`tutor.lessons.recompute` recomputes them with the engine and imports this one,
+never the other way round.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from tutor.lessons.model import Claim
 
@@ -40,15 +37,6 @@ _TOKEN_RE = re.compile(
 
 class ClaimError(ValueError):
     """A claim that cannot be read; the message is one sentence."""
-
-
-@dataclass(frozen=True)
-class ClaimCheck:
-    """The outcome of recomputing a claim: did it hold, and what was computed."""
-
-    holds: bool
-    computed: str
-    message: str
 
 
 def tokenize(body: str) -> list[tuple[str, str]]:
@@ -149,33 +137,3 @@ def parse_claim(text: str, line: int = 0) -> Claim:
 def find_claims(line_text: str) -> list[re.Match[str]]:
     """Every `{{claim: ...}}` on one line of prose."""
     return list(CLAIM_RE.finditer(line_text))
-
-
-# ---------------------------------------------------------------- checking
-
-
-def matches(computed: object, written: str) -> bool:
-    """Does a computed value agree with the value text an author wrote?
-
-    Numbers agree when the computed value rounds to the decimals written
-    (`0.500` means three decimals, `40` exactly 40 for an integer); words
-    (`diverged`, `true`) compare as text, case-insensitively.
-    """
-    try:
-        want = Decimal(written)
-    except InvalidOperation:
-        return str(computed).lower() == written.lower()
-    if isinstance(computed, bool) or not isinstance(computed, (int, float)):
-        return False
-    if not math.isfinite(computed):
-        return False
-    exponent = want.as_tuple().exponent
-    half_unit = 0.5 * 10.0 ** int(exponent) if isinstance(exponent, int) else 0.0
-    return abs(computed - float(want)) <= half_unit * (1 + 1e-9)
-
-
-def evaluate_claim(claim: Claim, data_dir: Path) -> ClaimCheck:
-    """Recompute a claim with the engine and say, in one sentence, whether the prose is right."""
-    from tutor.lessons.recompute import evaluate
-
-    return evaluate(claim, data_dir)

@@ -1,16 +1,49 @@
 """Recompute claims with the engine: `run`, `deriv`, `value`, `fit` and `lstsq`.
 
-Only `check-lessons` (and tests) come here; the engine is imported inside the
-functions so that nothing heavy loads until a claim is actually checked.
+`check-lessons` (and tests) come here, through `evaluate_claim`; the engine is
+imported inside the functions so that nothing heavy loads until a claim is
+actually checked. Reading claims lives in `claims.py`, which never imports this.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from tutor.lessons.claims import ClaimCheck, ClaimError, matches
+from tutor.lessons.claims import ClaimError
 from tutor.lessons.model import Claim
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """The outcome of recomputing a claim: did it hold, and what was computed."""
+
+    holds: bool
+    computed: str
+    message: str
+
+
+def matches(computed: object, written: str) -> bool:
+    """Does a computed value agree with the value text an author wrote?
+
+    Numbers agree when the computed value rounds to the decimals written
+    (`0.500` means three decimals, `40` exactly 40 for an integer); words
+    (`diverged`, `true`) compare as text, case-insensitively.
+    """
+    try:
+        want = Decimal(written)
+    except InvalidOperation:
+        return str(computed).lower() == written.lower()
+    if isinstance(computed, bool) or not isinstance(computed, (int, float)):
+        return False
+    if not math.isfinite(computed):
+        return False
+    exponent = want.as_tuple().exponent
+    half_unit = 0.5 * 10.0 ** int(exponent) if isinstance(exponent, int) else 0.0
+    return abs(computed - float(want)) <= half_unit * (1 + 1e-9)
 
 
 def _point(value: str | float) -> list[float]:
@@ -141,7 +174,7 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def evaluate(claim: Claim, data_dir: Path) -> ClaimCheck:
+def evaluate_claim(claim: Claim, data_dir: Path) -> ClaimCheck:
     """Recompute a claim and say, in one sentence, whether the prose is right."""
     from tutor.engine import EngineInputError
 

@@ -24,7 +24,7 @@ _HOMES = {
     "Verdict": "judging", "judge": "judging", "judged_on_run": "judging",
     "NO_HOOKS": "running", "AnswerOutcome": "running", "CompareOutcome": "running",
     "FitOutcome": "running", "Hooks": "running", "Outcome": "running", "RunOutcome": "running",
-    "derivative_of": "running", "objective_of": "running", "one_sentence": "running",
+    "derivative_of": "compiled", "objective_of": "compiled", "one_sentence": "running",
     "run": "running", "start_descent": "running",
     "AnswerSettings": "settings", "CompareSettings": "settings", "DescentSettings": "settings",
     "FitSettings": "settings", "Settings": "settings",
@@ -51,9 +51,10 @@ if TYPE_CHECKING:
     from tutor.practice.datafiles import DataPolicy
     from tutor.practice.judging import Verdict, judge, judged_on_run
     from tutor.practice.problems import InputProblem
+    from tutor.practice.compiled import derivative_of, objective_of
     from tutor.practice.running import (
         NO_HOOKS, AnswerOutcome, CompareOutcome, FitOutcome, Hooks, Outcome, RunOutcome,
-        derivative_of, objective_of, one_sentence, run, start_descent,
+        one_sentence, run, start_descent,
     )
     from tutor.practice.settings import (
         AnswerSettings, CompareSettings, DescentSettings, FitSettings, Settings,

@@ -124,7 +124,7 @@ SAMPLES = (-2.5, -0.7, 0.3, 1.9, 4.6)
 def same_function(typed: str, wanted: str) -> tuple[bool, str, str | None]:
     """Is the learner's function the one asked for? Compared by value at sample points; a
     constant factor is named (the MSE of four days divided by 3 instead of 4)."""
-    from tutor.practice.running import objective_of
+    from tutor.practice.compiled import objective_of
 
     mine, target = objective_of(typed), objective_of(wanted)
     if tuple(mine.variables) != tuple(target.variables):

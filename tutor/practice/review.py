@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tutor.lessons.claims import evaluate_claim
+from tutor.lessons.recompute import evaluate_claim
 from tutor.lessons.loader import LESSON_GLOB, load_lessons
 from tutor.lessons.model import Exercise, LessonProblem, LessonSet
 from tutor.lessons.schema import ANSWER_KEYS

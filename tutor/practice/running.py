@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from tutor.practice.compiled import derivative_of, objective_of
 from tutor.practice.settings import (
     AnswerSettings, CompareSettings, DescentSettings, FitSettings, InputProblem, Settings,
 )
@@ -80,20 +80,6 @@ class AnswerOutcome:
 
 
 Outcome = RunOutcome | CompareOutcome | FitOutcome | AnswerOutcome
-
-
-@lru_cache(maxsize=64)
-def objective_of(function: str) -> Any:
-    """The engine's Objective for a function's text, compiled once per text."""
-    from tutor.engine import compile_objective
-
-    return compile_objective(function)
-
-
-@lru_cache(maxsize=64)
-def derivative_of(function: str) -> str:
-    """`f'(x) = 2*x` for `function` (SymPy's printing: call it from a worker first)."""
-    return str(objective_of(function).derivative_text)
 
 
 def start_descent(settings: DescentSettings) -> Any:

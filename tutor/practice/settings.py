@@ -300,6 +300,6 @@ def read_answer(exercise: Exercise, inputs: Mapping[str, Any]) -> AnswerSettings
 
 def variables_of(function: str) -> tuple[str, ...]:
     """The function's variables (compiling it once; ParseError names the column)."""
-    from tutor.practice.running import objective_of
+    from tutor.practice.compiled import objective_of
 
     return tuple(objective_of(function).variables)

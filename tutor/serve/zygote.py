@@ -32,7 +32,7 @@ TUTOR_MODULE = "tutor.cli"
 PRELOAD = (
     "argparse", "tutor.commands.app", "tutor.ui.app", "tutor.engine",
     # loaded right after the first paint (full lessons, markdown, the exercise pane)
-    "yaml", "tutor.lessons.blocks", "tutor.lessons.claims", "textual.widgets._markdown",
+    "yaml", "tutor.lessons.blocks", "tutor.lessons.claims", "textual.widgets.markdown",
     "tutor.ui.widgets.exercise",
 )
 

@@ -25,8 +25,9 @@ from textual.screen import Screen
 
 from tutor.lessons import LessonIndex, LessonSet, scan_lessons
 from tutor.progress import ProgressStore
-from tutor.ui.commands import TutorCommands
+from tutor.ui.palette import PaletteProvider
 from tutor.ui.screens.main import TutorScreen
+from tutor.ui.textual_compat import SentenceOnCrashApp
 
 if TYPE_CHECKING:
     from tutor.practice import DataPolicy
@@ -41,12 +42,12 @@ class PlaygroundRequest:
     lr: str | None = None
 
 
-class TutorApp(App[None]):
+class TutorApp(SentenceOnCrashApp):
     """gd-tutor: lessons with exercises, resumed where the learner left off."""
 
     CSS_PATH = "tutor.tcss"
     TITLE = "gd-tutor"
-    COMMANDS = App.COMMANDS | {TutorCommands}
+    COMMANDS = App.COMMANDS | {PaletteProvider}
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help_key", "Help (outside input fields)", show=False),
@@ -139,23 +140,17 @@ class TutorApp(App[None]):
         if self.store is not None:
             self.store.close()
 
-    def _fatal_error(self) -> None:
+    def crash_sentence(self, details: str) -> str | None:
         """An unexpected error: one sentence for the learner, the traceback to a crash log.
 
         Progress is committed as the learner goes, so nothing is lost by stopping here.
-        `GD_TUTOR_DEBUG=1` keeps Textual's own traceback on screen for developers.
+        `GD_TUTOR_DEBUG=1` keeps Textual's own traceback on screen for developers (None).
         """
         if os.environ.get("GD_TUTOR_DEBUG"):
-            super()._fatal_error()
-            return
-        import traceback
-
-        where = self._write_crash_log(traceback.format_exc())
-        self.bell()
-        self._exit_renderables.append(
-            "gd-tutor stopped after an internal error; your progress is saved. "
-            + (f"Details are in {where}." if where else "Run again with GD_TUTOR_DEBUG=1 for details."))
-        self._close_messages_no_wait()
+            return None
+        where = self._write_crash_log(details)
+        return ("gd-tutor stopped after an internal error; your progress is saved. "
+                + (f"Details are in {where}." if where else "Run again with GD_TUTOR_DEBUG=1 for details."))
 
     def _write_crash_log(self, text: str) -> Path | None:
         """Append `text` to crash.log beside the progress store; None if that cannot be done."""

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label, Static
 
+from tutor.ui.textual_compat import bindings_by_key
 from tutor.ui.widgets.exercise import ExercisePane
 
 EXTRA_KEYS = (
@@ -40,7 +41,7 @@ def collect_keys(app: App[object], screen: Screen[object]) -> list[KeyHelp]:
     """The app's keys, then those of the screen and every gd-tutor widget (exercise panes too)."""
     rows = [KeyHelp(app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, "")),
                     "Command palette: go to a lesson, playground, reset, theme")]
-    for bindings in app._bindings.key_to_bindings.values():  # noqa: SLF001 - no public API
+    for bindings in bindings_by_key(app).values():
         rows += [_row(app, b) for b in bindings if b.key != app.COMMAND_PALETTE_BINDING]
     classes = [type(screen)] + [type(node) for node in screen.walk_children()] + [ExercisePane]
     for cls in dict.fromkeys(classes):

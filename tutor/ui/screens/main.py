@@ -27,6 +27,7 @@ from textual.widgets import Footer
 
 from tutor.lessons import Exercise, Lesson, LessonIndex, LessonSet, LessonStub, load_lessons
 from tutor.progress import ProgressStore
+from tutor.ui.textual_compat import preload_markdown
 from tutor.ui.widgets.lesson_list import LessonEntry, LessonList, lesson_status
 from tutor.ui.widgets.lesson_reader import LessonReader, problem_text
 from tutor.ui.widgets.tutor_header import TutorHeader
@@ -401,6 +402,5 @@ def _keys(lesson: Lesson | LessonStub) -> list[str]:
 
 def _load_for_reading(directory: Path) -> LessonSet:
     """Load every lesson and import the markdown widget (both run in a thread)."""
-    import textual.widgets._markdown  # noqa: F401 - the import is the work
-
+    preload_markdown()
     return load_lessons(directory)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,6 +12,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label
 
 from tutor.lessons.schema import FIELDS, MAX_TEXT, METHODS
+from tutor.ui.textual_compat import OrderedKeyInput
 
 LABELS = {
     "function": "f =", "start": "start", "learning_rate": "rate", "iterations": "iters",
@@ -37,49 +37,9 @@ class FieldSpec:
     placeholder: str = ""
 
 
-class FieldInput(Input):
-    """An Input that keeps fast typing in order: `x^2 Tab 3` lands 3 in the next field,
-    and `^u 5` leaves 5 (an edit key is not overtaken by the key after it).
-
-    Textual moves focus on Tab only after the key has bubbled up to the app, so keys
-    that arrive in the same burst (over SSH, in tmux, while SymPy loads) would still
-    reach the old field. Here Tab moves focus at once, and a key that reaches this
-    field after focus left it is passed on, in order, to the field now focused.
-    """
-
-    async def _on_key(self, event: events.Key) -> None:
-        """Keep keys in order: move focus on Tab at once, pass on keys that arrive late, and
-        run the field's own editing keys (backspace, ^u, Enter...) here, not after bubbling."""
-        focused = self.screen.focused
-        if focused is not self and isinstance(focused, FieldInput):
-            moved = events.Key(event.key, event.character)
-            moved._set_forwarded()
-            focused.post_message(moved)
-            event.stop()
-            event.prevent_default()
-            return
-        if event.key in ("tab", "shift+tab") and focused is self:
-            event.stop()
-            event.prevent_default()
-            (self.screen.focus_previous if event.key == "shift+tab" else self.screen.focus_next)()
-            return
-        if not event.is_printable and await self._run_own_binding(event.key):
-            event.stop()
-            event.prevent_default()
-            return
-        await super()._on_key(event)
-
-    async def _run_own_binding(self, key: str) -> bool:
-        """Run this field's binding for `key` now (True if it did something).
-
-        Textual runs a focused widget's bindings only once the key has bubbled up to the
-        app, so in a burst (`^u 5`, `x^^ backspace 2`) the next character could be typed
-        before the edit happens. A binding that skips (page down in a one-line field)
-        returns False and the key goes on up, to scroll the lesson."""
-        for binding in self._bindings.key_to_bindings.get(key, ()):
-            if not binding.priority and await self.app.run_action(binding.action, self):
-                return True
-        return False
+class FieldInput(OrderedKeyInput):
+    """An exercise field: an Input that keeps fast typing in order (`x^2 Tab 3` lands 3 in
+    the next field; `^u 5` leaves 5). The workaround lives in `tutor.ui.textual_compat`."""
 
 
 class ScaleToggle(Checkbox, inherit_bindings=False):

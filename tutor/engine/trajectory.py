@@ -1,8 +1,10 @@
-"""The recorded path of a run, stored as flat `array('d')` columns and viewed lazily.
+"""The recorded trajectory of a run, stored as flat `array('d')` columns and viewed lazily.
 
 Appending two floats per iteration to typed arrays costs a fraction of
 building a list or tuple per point, which keeps a run close to the speed of a
-hand-written loop; `Path` turns the columns into points only when asked.
+hand-written loop; `Trajectory` turns the columns into points only when asked.
+(It was called `Path`, which read like `pathlib.Path`; `DescentResult.path` keeps
+its name because the public JSON says `path`.)
 """
 
 from __future__ import annotations
@@ -14,15 +16,15 @@ from typing import overload
 
 
 @dataclass(frozen=True)
-class PathPoint:
+class TrajectoryPoint:
     """One recorded point: the position (one value per variable) and the cost there."""
 
     x: tuple[float, ...]
     cost: float
 
 
-class Path(Sequence[PathPoint]):
-    """A read-only sequence of PathPoint over column arrays; `len(path) == nit + 1`."""
+class Trajectory(Sequence[TrajectoryPoint]):
+    """A read-only sequence of TrajectoryPoint over column arrays; `len(path) == nit + 1`."""
 
     def __init__(self, columns: Sequence[array], costs: array,
                  gradient_at: Callable[[tuple[float, ...]], list[float]]) -> None:
@@ -34,23 +36,23 @@ class Path(Sequence[PathPoint]):
         return len(self._costs)
 
     @overload
-    def __getitem__(self, index: int) -> PathPoint: ...
+    def __getitem__(self, index: int) -> TrajectoryPoint: ...
 
     @overload
-    def __getitem__(self, index: slice) -> list[PathPoint]: ...
+    def __getitem__(self, index: slice) -> list[TrajectoryPoint]: ...
 
-    def __getitem__(self, index: int | slice) -> PathPoint | list[PathPoint]:
+    def __getitem__(self, index: int | slice) -> TrajectoryPoint | list[TrajectoryPoint]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         cost = self._costs[index]
-        return PathPoint(tuple(column[index] for column in self._columns), cost)
+        return TrajectoryPoint(tuple(column[index] for column in self._columns), cost)
 
-    def __iter__(self) -> Iterator[PathPoint]:
+    def __iter__(self) -> Iterator[TrajectoryPoint]:
         for i in range(len(self)):
             yield self[i]
 
     def __repr__(self) -> str:
-        return f"Path({len(self)} points)"
+        return f"Trajectory({len(self)} points)"
 
     @property
     def costs(self) -> list[float]:

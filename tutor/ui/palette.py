@@ -1,4 +1,7 @@
-"""Command palette entries (ctrl+p): go to a lesson, open the playground, reset an exercise."""
+"""Command palette entries (ctrl+p): go to a lesson, open the playground, reset an exercise.
+
+Named `palette` so it does not read like `tutor/commands/` (the CLI layer).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from tutor.ui.screens.main import TutorScreen
 
 
-class TutorCommands(Provider):
+class PaletteProvider(Provider):
     """Offers "Go to lesson N: title", "Playground" and "Reset exercise"."""
 
     def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:

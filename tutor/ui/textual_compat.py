@@ -1,0 +1,111 @@
+"""Every place gd-tutor leans on Textual beyond its public API, in one module.
+
+Textual is pinned (see pyproject.toml). Each workaround below touches a private
+name; tests/ui/test_textual_compat.py has one test per touchpoint, named after it,
+so a Textual upgrade that moves one of these fails in exactly one clearly named
+test instead of somewhere in the app. Nothing else in `tutor/` may use a private
+Textual name (an underscore attribute of a Textual object or module).
+
+Touchpoints:
+- `bindings_by_key`: reads `DOMNode._bindings` (no public "all bindings of this node").
+- `OrderedKeyInput`: overrides `Input._on_key` and marks re-posted keys with
+  `Message._set_forwarded`, so a burst of keys stays in order.
+- `SentenceOnCrashApp`: overrides `App._fatal_error` and uses `App._exit_renderables`
+  and `App._close_messages_no_wait` to end with one sentence instead of a traceback.
+- `preload_markdown`: imports the Markdown widget's module ahead of time (public
+  `textual.widgets.markdown`, which Textual otherwise loads lazily on first use).
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.widgets import Input
+
+
+def bindings_by_key(node: DOMNode) -> Mapping[str, list[Binding]]:
+    """Every binding a node (app, screen or widget) has, merged over its classes, by key."""
+    return node._bindings.key_to_bindings  # noqa: SLF001 - no public API lists them
+
+
+def forward_key(event: events.Key, target: DOMNode) -> None:
+    """Post a copy of `event` to `target`, marked forwarded like Textual's own re-posts."""
+    moved = events.Key(event.key, event.character)
+    moved._set_forwarded()  # noqa: SLF001 - how Textual itself re-posts a key
+    target.post_message(moved)
+
+
+class OrderedKeyInput(Input):
+    """An Input that keeps fast typing in order: `x^2 Tab 3` lands 3 in the next field,
+    and `^u 5` leaves 5 (an edit key is not overtaken by the key after it).
+
+    Textual moves focus on Tab only after the key has bubbled up to the app, and runs a
+    focused widget's bindings only then, so keys that arrive in the same burst (over
+    SSH, in tmux, while SymPy loads) would still reach the old field, or be typed
+    before the edit. Here Tab moves focus at once, a key that reaches this field after
+    focus left it is passed on, in order, to the field now focused, and the field's own
+    editing keys (backspace, ^u, Enter...) run here, not after bubbling.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Keep keys in order (see the class docstring); otherwise the Input's own handling."""
+        focused = self.screen.focused
+        if focused is not self and isinstance(focused, OrderedKeyInput):
+            forward_key(event, focused)
+            _consume(event)
+            return
+        if event.key in ("tab", "shift+tab") and focused is self:
+            _consume(event)
+            (self.screen.focus_previous if event.key == "shift+tab" else self.screen.focus_next)()
+            return
+        if not event.is_printable and await self._run_own_binding(event.key):
+            _consume(event)
+            return
+        await super()._on_key(event)
+
+    async def _run_own_binding(self, key: str) -> bool:
+        """Run this field's binding for `key` now (True if it did something).
+
+        A binding that skips (page down in a one-line field) returns False and the key
+        goes on up, to scroll the lesson."""
+        for binding in bindings_by_key(self).get(key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                return True
+        return False
+
+
+def _consume(event: events.Key) -> None:
+    event.stop()
+    event.prevent_default()
+
+
+class SentenceOnCrashApp(App[None]):
+    """An App that can end an unexpected error with one sentence instead of a traceback.
+
+    Subclasses say the sentence in `crash_sentence`; returning None keeps Textual's
+    own traceback screen (for developers).
+    """
+
+    def crash_sentence(self, details: str) -> str | None:
+        """The sentence to end with, given the traceback text; None: Textual's traceback."""
+        return None
+
+    def _fatal_error(self) -> None:
+        """Textual's hook for an unhandled exception in the app (a private name)."""
+        sentence = self.crash_sentence(traceback.format_exc())
+        if sentence is None:
+            super()._fatal_error()  # noqa: SLF001
+            return
+        self.bell()
+        self._exit_renderables.append(sentence)  # noqa: SLF001 - printed after the app ends
+        self._close_messages_no_wait()  # noqa: SLF001 - what Textual's own handler calls
+
+
+def preload_markdown() -> None:
+    """Import the Markdown widget now (e.g. in a thread), so the first lesson mounts it quickly."""
+    import textual.widgets.markdown  # noqa: F401 - the import is the work
