@@ -14,33 +14,11 @@ from pathlib import Path
 
 import asyncssh
 import pytest
-from serve_testkit import FAKE_TUTOR, PtyClient, needs_ssh, ssh_argv
+from serve_testkit import PtyClient, needs_ssh, ssh_argv
 
-from tutor.serve.auth import Admission, load_authorized_keys
-from tutor.serve.ssh import ServeConfig, start_ssh_server, stop_ssh_server
+from tutor.serve.auth import Admission
 
 pytestmark = [needs_ssh, pytest.mark.e2e]
-
-
-@pytest.fixture
-async def make_class(tmp_path: Path, client_keys: dict[str, Path]):
-    """Start in-process class servers (alice and bob admitted) running the fake tutor."""
-    auth = tmp_path / "authorized_keys"
-    auth.write_text("".join(client_keys[n].with_suffix(".pub").read_text() for n in ("alice", "bob")))
-    started = []
-
-    async def make(*, argv_extra: tuple[str, ...] = (), **overrides):
-        options = dict(data_dir=tmp_path / "data", admission=Admission(load_authorized_keys(auth)),
-                       host_key=asyncssh.generate_private_key("ssh-ed25519"), port=0,
-                       child_argv=(sys.executable, str(FAKE_TUTOR), *argv_extra), grace=1.0)
-        options.update(overrides)
-        acceptor, classroom = await start_ssh_server(ServeConfig(**options))
-        started.append((acceptor, classroom))
-        return acceptor.get_port(), classroom
-
-    yield make
-    for acceptor, classroom in started:
-        await stop_ssh_server(acceptor, classroom)
 
 
 async def _login(port: int, user: str, key: Path | None, *extra: str, **size: int) -> PtyClient:
