@@ -17,6 +17,7 @@ import pytest
 from serve_testkit import PtyClient, needs_ssh, ssh_argv
 
 from tutor.serve.auth import Admission
+from tutor.serve.limits import Limits
 
 pytestmark = [needs_ssh, pytest.mark.e2e]
 
@@ -170,7 +171,7 @@ async def test_password_file_logins(make_class, tmp_path) -> None:
     from tutor.serve.passwords import hash_password
 
     door = Admission(passwords={"dana": hash_password("s3cret")})
-    port, _ = await make_class(admission=door)
+    port, _ = await make_class(admission=door, limits=Limits(fail_delay=0.0))
     options = dict(host="127.0.0.1", port=port, known_hosts=None, client_keys=None,
                    agent_path=None)
     async with asyncssh.connect(username="dana", password="s3cret", **options) as conn:

@@ -2,9 +2,10 @@
 
 Like OpenSSH's MaxStartups and PerSourceMaxStartups, connections that have not
 logged in yet are capped in total and per source address, and each has a login
-grace time. When the total is reached a newcomer from a quiet address pushes
-out the oldest pending connection of the busiest address, so one noisy
-address cannot keep a learner out. What the caps turn away is summarised in
+grace time. When the total is reached a newcomer pushes out the oldest pending
+connection of the busiest address (unless its own address would then be the
+busiest), so neither one noisy address nor many quiet ones keep a learner out
+for longer than it takes them to refill the queue. What the caps turn away is summarised in
 the log at most once a minute.
 """
 
@@ -109,8 +110,8 @@ class Gate:
         return True
 
     def _evict_for(self, source: str) -> bool:
-        busiest, count = self._per_source.most_common(1)[0]
-        if count <= self._per_source[source] + 1:
+        busiest, count = self._per_source.most_common(1)[0]  # ties: the longest-waiting
+        if count < self._per_source[source] + 1:
             self.tally.note("total cap", f"turned away a connection from {source}: "
                             f"{self.limits.max_startups} connections have not logged in yet "
                             "(--max-startups).")
