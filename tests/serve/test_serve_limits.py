@@ -73,7 +73,7 @@ async def test_idle_connections_cannot_lock_learners_out(tmp_path: Path) -> None
 
 
 async def test_a_learner_gets_a_few_seats_not_every_seat(make_class, client_keys) -> None:
-    port, classroom = await make_class(limits=Limits(per_learner=2), max_sessions=5)
+    port, classroom = await make_class(limits=Limits(per_learner=2), max_sessions=5, zygote=False)
     mine = [await PtyClient.start(ssh_argv(port, "alice", client_keys["alice"]))
             for _ in range(2)]
     for client in mine:
@@ -90,7 +90,7 @@ async def test_a_learner_gets_a_few_seats_not_every_seat(make_class, client_keys
 
 async def test_a_connection_without_a_session_is_closed_when_idle(make_class,
                                                                   client_keys) -> None:
-    port, classroom = await make_class(idle_timeout=1.0)
+    port, classroom = await make_class(idle_timeout=1.0, zygote=False)
     started = time.monotonic()
     quiet = await PtyClient.start(ssh_argv(port, "alice", client_keys["alice"], "-N"))
     assert await quiet.wait(15) == 255  # closed by the server, not by the client
@@ -99,7 +99,7 @@ async def test_a_connection_without_a_session_is_closed_when_idle(make_class,
 
 
 async def test_a_login_that_never_finishes_is_closed_after_the_grace_time(make_class) -> None:
-    port, classroom = await make_class(limits=Limits(login_grace=1.0))
+    port, classroom = await make_class(limits=Limits(login_grace=1.0), zygote=False)
     sock = _idle_connection(port, "127.0.0.1")
     try:
         await until(lambda: classroom.gate.pending == 1, 5, "the connection counted")

@@ -12,6 +12,7 @@ the log at most once a minute.
 from __future__ import annotations
 
 import asyncio
+import os
 import resource
 import sys
 import time
@@ -69,10 +70,14 @@ class Tally:
                         f"({kind}).\n")
 
     def loop_errors(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        """An asyncio exception handler: e.g. a failing accept() is one line, not a flood."""
+        """An asyncio exception handler: e.g. a failing accept() is one line, not a flood
+        (with GD_TUTOR_DEBUG=1 the full report with its traceback follows)."""
         message = str(context.get("message", "event loop error"))
         exc = context.get("exception")
-        self.note(message, f"{message} ({exc})" if exc else message)
+        kind = f"{message[:40]}: {type(exc).__name__}" if exc else message[:40]
+        self.note(kind, f"{message} ({exc})" if exc else message)
+        if os.environ.get("GD_TUTOR_DEBUG"):
+            loop.default_exception_handler(context)
 
 
 def peer_address(conn: asyncssh.SSHServerConnection) -> str:
