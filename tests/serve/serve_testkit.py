@@ -193,7 +193,8 @@ def stop_server(server: ServerProcess, timeout: float = 30.0) -> int:
 async def make_class(tmp_path: Path, client_keys: dict[str, Path]):
     """Start in-process class servers (alice and bob admitted) running the fake tutor."""
     auth = tmp_path / "authorized_keys"
-    auth.write_text("".join(client_keys[n].with_suffix(".pub").read_text() for n in ("alice", "bob")))
+    auth.write_text("".join(client_keys[n].with_suffix(".pub").read_text()
+                            for n in ("alice", "bob")))
     started = []
 
     async def make(*, argv_extra: tuple[str, ...] = (), **overrides):

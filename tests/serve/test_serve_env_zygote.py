@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
 from pathlib import Path
 
+import asyncssh
 import pytest
-from serve_testkit import PtyClient, needs_ssh, ssh_argv, until
+from serve_testkit import PtyClient, asyncssh_options, needs_ssh, ssh_argv, until
 
 from tutor.serve.child import client_env_allowed, learner_env
 from tutor.serve.spawner import Zygote
@@ -80,3 +82,36 @@ async def test_a_garbled_request_does_not_end_the_zygote(tmp_path: Path) -> None
         os.close(slave)
     finally:
         await zygote.close()
+
+
+async def _open_door_connection(make_class, **overrides):
+    from tutor.serve.auth import Admission
+    from tutor.serve.limits import Limits
+
+    port, classroom = await make_class(admission=Admission(open_door=True), zygote=False,
+                                       limits=Limits(per_learner=20), max_sessions=20,
+                                       **overrides)
+    conn = await asyncssh.connect(**asyncssh_options(port, username="ann"))
+    return conn, classroom
+
+
+async def test_a_session_keeps_at_most_32_environment_variables(make_class) -> None:
+    conn, classroom = await _open_door_connection(make_class)
+    async with conn:
+        env = {f"LC_X{i}": "v" * 1000 for i in range(500)}
+        process = await conn.create_process(term_type="xterm", env=env, encoding=None)
+        await asyncio.wait_for(process.stdout.readuntil(b"learner=ann"), 15)
+        [session] = classroom.sessions
+        assert len(session._chan.get_environment_bytes()) == 32
+        process.stdin.write(b"q")
+        await asyncio.wait_for(process.wait_closed(), 15)
+
+
+async def test_one_connection_holds_at_most_ten_sessions(make_class) -> None:
+    conn, classroom = await _open_door_connection(make_class)
+    async with conn:
+        processes = [await conn.create_process(term_type="xterm", encoding=None)
+                     for _ in range(10)]
+        with pytest.raises(asyncssh.ChannelOpenError, match="At most 10 sessions"):
+            await conn.create_process(term_type="xterm", encoding=None)
+        assert len(processes) == 10  # closing the connection ends them all

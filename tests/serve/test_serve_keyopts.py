@@ -94,7 +94,8 @@ async def test_from_and_expiry_time_hold_for_real_clients(make_class, client_key
     past = time.strftime("%Y%m%d", time.localtime(time.time() - 2 * 86400))
     auth = tmp_path / "keys-with-options"
     auth.write_text(f'from="127.0.0.2" {pub["alice"]}\nexpiry-time="{past}" {pub["bob"]}\n')
-    port, classroom = await make_class(admission=Admission(load_authorized_keys(auth)), zygote=False)
+    door = Admission(load_authorized_keys(auth))
+    port, classroom = await make_class(admission=door, zygote=False)
     elsewhere = await PtyClient.start(ssh_argv(port, "alice", client_keys["alice"]))
     assert await elsewhere.wait() == 255 and "Permission denied" in elsewhere.text
     expired = await PtyClient.start(ssh_argv(port, "bob", client_keys["bob"], "-b",

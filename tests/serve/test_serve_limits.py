@@ -6,7 +6,6 @@ by themselves; the server under an open-file limit runs as a subprocess.
 
 from __future__ import annotations
 
-import asyncio
 import resource
 import socket
 import time

@@ -21,6 +21,8 @@ from tutor.serve.names import describe_rule, learner_name
 __all__ = ["ClassServer", "Classroom", "ServeConfig", "TutorSession", "start_ssh_server",
            "stop_ssh_server"]
 
+MAX_CHANNELS = 10  # session channels open at once on one connection
+MAX_ENV_REQUESTS = 32  # environment variables a client may set on one session
 RESET_TERMINAL = b"\x1b[?1049l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?25h\x1b[0m\r\n"
 
 
@@ -44,6 +46,8 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:  # type: ignore[type-arg]
         """Keep the channel to write the tutor's output to."""
         self._chan = chan
+        self.link.channels += 1
+        _bound_env_requests(chan)
 
     def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int],
                       term_modes: object) -> bool:
@@ -149,6 +153,8 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     def connection_lost(self, exc: Exception | None) -> None:
         """The learner left or the client died: end the tutor's process group."""
+        if self._chan is not None:
+            self.link.channels -= 1
         self._chan = None
         self.finish(None, None)
 
@@ -178,6 +184,7 @@ class ClassServer(asyncssh.SSHServer):
         self.learner: str | None = None  # set once logged in
         self.since = time.monotonic()
         self.seats = 0
+        self.channels = 0
         self.source = ""
         self.failures = 0
         self._conn: asyncssh.SSHServerConnection | None = None
@@ -249,8 +256,30 @@ class ClassServer(asyncssh.SSHServer):
         return False
 
     def session_requested(self) -> TutorSession:
-        """Each session is a TutorSession keyed by the learner's name."""
+        """Each session is a TutorSession keyed by the learner's name (at most
+        MAX_CHANNELS open on one connection, as OpenSSH's MaxSessions)."""
+        if self.channels >= MAX_CHANNELS:
+            raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED,
+                                            f"At most {MAX_CHANNELS} sessions on one connection")
         return TutorSession(self.classroom, learner_name(self.username), self.username, self)
+
+
+def _bound_env_requests(chan: asyncssh.SSHServerChannel) -> None:  # type: ignore[type-arg]
+    """Refuse env requests past MAX_ENV_REQUESTS on `chan` (asyncssh would keep them all).
+
+    asyncssh looks the handler up by name on the channel for each request, so an
+    instance attribute takes its place; if asyncssh ever renames it, nothing changes.
+    """
+    original = getattr(chan, "_process_env_request", None)
+    if original is None:
+        return
+
+    def bounded(packet: asyncssh.packet.SSHPacket) -> bool:
+        if len(chan.get_environment_bytes()) >= MAX_ENV_REQUESTS:
+            return False
+        return bool(original(packet))
+
+    chan._process_env_request = bounded  # type: ignore[attr-defined]
 
 
 async def start_ssh_server(config: ServeConfig) -> tuple[asyncssh.SSHAcceptor, Classroom]:
