@@ -6,14 +6,18 @@ by themselves; the server under an open-file limit runs as a subprocess.
 
 from __future__ import annotations
 
+import asyncio
 import resource
 import socket
 import time
 from pathlib import Path
 
+import asyncssh
 import pytest
-from serve_testkit import (PtyClient, needs_ssh, ssh_argv, start_server, stop_server, until)
+from serve_testkit import (PtyClient, asyncssh_options, needs_ssh, ssh_argv, start_server,
+                           stop_server, until)
 
+from tutor.serve.auth import Admission
 from tutor.serve.limits import Limits
 
 pytestmark = [needs_ssh, pytest.mark.e2e]
@@ -106,3 +110,16 @@ async def test_a_login_that_never_finishes_is_closed_after_the_grace_time(make_c
         assert classroom.gate.pending == 0
     finally:
         sock.close()
+
+
+async def test_a_learner_cannot_hoard_logged_in_connections(make_class) -> None:
+    port, classroom = await make_class(admission=Admission(open_door=True), zygote=False,
+                                       limits=Limits(per_learner=2))
+    held = [await asyncssh.connect(**asyncssh_options(port, username="ann")) for _ in range(3)]
+    extra = await asyncssh.connect(**asyncssh_options(port, username="ann"))
+    await asyncio.wait_for(extra.wait_closed(), 10)  # the fourth is closed right after login
+    other = await asyncssh.connect(**asyncssh_options(port, username="bob"))
+    assert len([c for c in classroom.links if c.learner]) == 4
+    for conn in [*held, other]:
+        conn.close()
+        await conn.wait_closed()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import asyncssh
 import pytest
-from serve_testkit import PtyClient, needs_ssh, ssh_argv
+from serve_testkit import FAKE_TUTOR, PtyClient, needs_ssh, ssh_argv
 
 from tutor.serve.auth import Admission
 from tutor.serve.limits import Limits
@@ -207,10 +207,11 @@ async def test_sessions_end_cleanly_when_the_zygote_is_killed(make_class, client
 
 
 def _fake_tutors() -> list[int]:
-    found = []
+    """Live stand-in tutors of this checkout (other checkouts' tests may run meanwhile)."""
+    found, ours = [], str(FAKE_TUTOR).encode()
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and b"fake_tutor.py" in (entry / "cmdline").read_bytes():
+            if entry.name.isdigit() and ours in (entry / "cmdline").read_bytes():
                 found.append(int(entry.name)) if _pid_alive(int(entry.name)) else None
         except OSError:
             continue

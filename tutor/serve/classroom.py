@@ -120,6 +120,18 @@ class Classroom:
                 self._replace_zygote(zygote, str(exc) or type(exc).__name__)
         return await launch_subprocess(argv, env, cwd, slave)
 
+    def connection_refusal(self, link: Link) -> str | None:
+        """Why a connection that just logged in must close, else None: a learner may hold one
+        connection more than their sessions (to be told why the next one is refused), and
+        the class `max_sessions + max_startups` logged-in connections in all."""
+        logged_in = [c for c in self.links if c.learner is not None]
+        if len(logged_in) > self.config.max_sessions + self.limits.max_startups:
+            return "the class server has too many connections"
+        mine = sum(1 for c in logged_in if c.learner == link.learner)
+        if mine > self.limits.per_learner + 1:
+            return f"too many connections for '{link.learner}'"
+        return None
+
     def refusal(self, session: Seat) -> str | None:
         """Why `session` may not start now (the class or the learner is full), else None."""
         if len(self.sessions) >= self.config.max_sessions:

@@ -219,6 +219,11 @@ class ClassServer(asyncssh.SSHServer):
             self.classroom.gate.leave(self._conn)
         self.learner = learner_name(self.username) or ""
         self.since = time.monotonic()
+        reason = self.classroom.connection_refusal(self)
+        if reason is not None and self._conn is not None:
+            self.classroom.tally.note("logged-in cap", f"closed a logged-in connection from "
+                                      f"{self.source}: {reason}.")
+            self._conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, reason)
 
     def _failed(self) -> None:
         """Count a failed login; after `auth_tries` of them the connection is closed."""
