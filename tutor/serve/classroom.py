@@ -71,7 +71,6 @@ class Classroom:
         self.sessions: set[Seat] = set()
         self.links: set[Link] = set()
         self.zygote: Zygote | None = None
-        self.zygote_starts = 0
         self._restarting: asyncio.Task[None] | None = None
         self._last_restart = -RESTART_PAUSE
         self._idle_task: asyncio.Task[None] | None = None
@@ -84,7 +83,6 @@ class Classroom:
         except (OSError, asyncio.TimeoutError) as exc:
             self.tally.note("zygote", f"starting tutors without the zygote for now ({exc}).")
             return
-        self.zygote_starts += 1
         if self._closing:
             await zygote.close()
             return
