@@ -135,6 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="disconnect after this many idle seconds (default 3600)")
     p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                    help="with --web: also answer to this host name (a proxy or DNS name in front)")
+    p.add_argument("--max-per-learner", type=int, default=3,
+                   help="sessions of one learner at once (default 3)")
+    p.add_argument("--max-startups", type=int, default=128,
+                   help="connections not yet logged in, in total (default 128)")
+    p.add_argument("--max-per-source", type=int, default=32,
+                   help="connections not yet logged in from one address (default 32)")
+    p.add_argument("--login-grace", type=int, default=60,
+                   help="seconds a connection has to log in (default 60)")
     p.set_defaults(handler=("serve", "serve_command"))
 
     p = sub.add_parser("class-report", help="who is where: progress of every learner")

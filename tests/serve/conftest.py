@@ -7,4 +7,4 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from serve_testkit import client_keys  # noqa: E402,F401  (a session fixture)
+from serve_testkit import client_keys, make_class  # noqa: E402,F401  (fixtures)

@@ -9,12 +9,16 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncssh
 import pytest
 
+from tutor.serve.auth import Admission, load_authorized_keys
 from tutor.serve.child import PtyChild
+from tutor.serve.ssh import ServeConfig, start_ssh_server, stop_ssh_server
 
 SSH_OPTIONS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
@@ -158,7 +162,8 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
-def start_server(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> ServerProcess:
+def start_server(data_dir: Path, *args: str, env: dict[str, str] | None = None,
+                 preexec_fn: Callable[[], None] | None = None) -> ServerProcess:
     """Start `python -m tutor.cli serve --port 0 ...` and read the port from its first line."""
     argv = [sys.executable, "-m", "tutor.cli", "serve", "--port", "0", "--data-dir",
             str(data_dir), *args]
@@ -166,7 +171,8 @@ def start_server(data_dir: Path, *args: str, env: dict[str, str] | None = None) 
     log = data_dir / "server.log"  # a regular file, as when a teacher redirects the output
     with log.open("w") as out:
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, text=True, env=env,
-                                start_new_session=True)  # its own group, like a teacher's shell
+                                start_new_session=True,  # its own group, like a teacher's shell
+                                preexec_fn=preexec_fn)
     deadline = time.monotonic() + 60
     while not (match := re.search(r"listening on 127\.0\.0\.1:(\d+)", log.read_text())):
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -181,3 +187,41 @@ def stop_server(server: ServerProcess, timeout: float = 30.0) -> int:
     if server.process.poll() is None:
         server.process.terminate()
     return server.process.wait(timeout)
+
+
+@pytest.fixture
+async def make_class(tmp_path: Path, client_keys: dict[str, Path]):
+    """Start in-process class servers (alice and bob admitted) running the fake tutor."""
+    auth = tmp_path / "authorized_keys"
+    auth.write_text("".join(client_keys[n].with_suffix(".pub").read_text()
+                            for n in ("alice", "bob")))
+    started = []
+
+    async def make(*, argv_extra: tuple[str, ...] = (), **overrides):
+        options = dict(data_dir=tmp_path / "data", admission=Admission(load_authorized_keys(auth)),
+                       host_key=asyncssh.generate_private_key("ssh-ed25519"), port=0,
+                       child_argv=(sys.executable, str(FAKE_TUTOR), *argv_extra), grace=1.0)
+        options.update(overrides)
+        acceptor, classroom = await start_ssh_server(ServeConfig(**options))
+        started.append((acceptor, classroom))
+        return acceptor.get_port(), classroom
+
+    yield make
+    for acceptor, classroom in started:
+        await stop_ssh_server(acceptor, classroom)
+
+
+async def until(predicate: Callable[[], object], timeout: float = 15.0,
+                what: str = "condition") -> None:
+    """Wait until `predicate()` is true, checking every 50 ms; AssertionError on timeout."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not reached in {timeout:g} s")
+        await asyncio.sleep(0.05)
+
+
+def asyncssh_options(port: int, **extra: object) -> dict[str, object]:
+    """asyncssh.connect() keywords for a test client of a loopback class server."""
+    return dict(host="127.0.0.1", port=port, known_hosts=None, client_keys=None,
+                agent_path=None, **extra)

@@ -36,12 +36,13 @@ def test_authorized_keys_map_each_key_to_its_comment(tmp_path: Path) -> None:
     bob, bob_line = _key_line("bob", options='restrict,pty ')
     path = tmp_path / "authorized_keys"
     path.write_text("# class of 2026\n\n" + alice_line + bob_line)
-    owners = load_authorized_keys(path)
-    assert owners == {alice.public_data: "alice", bob.public_data: "bob"}
-    door = Admission(owners)
-    assert door.key_allowed("alice", alice) and door.key_allowed("Bob", bob)
-    assert not door.key_allowed("bob", alice)
-    assert not door.key_allowed("alice", asyncssh.generate_private_key("ssh-ed25519"))
+    table = load_authorized_keys(path)
+    assert table.owners == {alice.public_data: "alice", bob.public_data: "bob"}
+    door = Admission(table)
+    here = "127.0.0.1"
+    assert door.key_allowed("alice", alice, here) and door.key_allowed("Bob", bob, here)
+    assert not door.key_allowed("bob", alice, here)
+    assert not door.key_allowed("alice", asyncssh.generate_private_key("ssh-ed25519"), here)
 
 
 @pytest.mark.parametrize("text,words", [(_key_line("")[1], "comment must name"),
@@ -80,9 +81,8 @@ def test_password_hashes_verify_only_the_right_password() -> None:
 def test_password_file_round_trip_and_errors(tmp_path: Path) -> None:
     path = tmp_path / "passwords"
     path.write_text(f"# learners\nalice:{hash_password('pw1')}\n\n")
-    door = Admission(passwords=load_password_file(path))
-    assert door.password_allowed("alice", "pw1") and not door.password_allowed("alice", "pw2")
-    assert not door.password_allowed("bob", "pw1")
+    table = load_password_file(path)
+    assert list(table) == ["alice"] and verify_password("pw1", table["alice"])
     path.write_text("alice:plaintext\n")
     with pytest.raises(UserError, match="line 1: the password is not an scrypt hash"):
         load_password_file(path)

@@ -9,38 +9,16 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from pathlib import Path
 
 import asyncssh
 import pytest
 from serve_testkit import FAKE_TUTOR, PtyClient, needs_ssh, ssh_argv
 
-from tutor.serve.auth import Admission, load_authorized_keys
-from tutor.serve.ssh import ServeConfig, start_ssh_server, stop_ssh_server
+from tutor.serve.auth import Admission
+from tutor.serve.limits import Limits
 
 pytestmark = [needs_ssh, pytest.mark.e2e]
-
-
-@pytest.fixture
-async def make_class(tmp_path: Path, client_keys: dict[str, Path]):
-    """Start in-process class servers (alice and bob admitted) running the fake tutor."""
-    auth = tmp_path / "authorized_keys"
-    auth.write_text("".join(client_keys[n].with_suffix(".pub").read_text() for n in ("alice", "bob")))
-    started = []
-
-    async def make(*, argv_extra: tuple[str, ...] = (), **overrides):
-        options = dict(data_dir=tmp_path / "data", admission=Admission(load_authorized_keys(auth)),
-                       host_key=asyncssh.generate_private_key("ssh-ed25519"), port=0,
-                       child_argv=(sys.executable, str(FAKE_TUTOR), *argv_extra), grace=1.0)
-        options.update(overrides)
-        acceptor, classroom = await start_ssh_server(ServeConfig(**options))
-        started.append((acceptor, classroom))
-        return acceptor.get_port(), classroom
-
-    yield make
-    for acceptor, classroom in started:
-        await stop_ssh_server(acceptor, classroom)
 
 
 async def _login(port: int, user: str, key: Path | None, *extra: str, **size: int) -> PtyClient:
@@ -192,7 +170,7 @@ async def test_password_file_logins(make_class, tmp_path) -> None:
     from tutor.serve.passwords import hash_password
 
     door = Admission(passwords={"dana": hash_password("s3cret")})
-    port, _ = await make_class(admission=door)
+    port, _ = await make_class(admission=door, limits=Limits(fail_delay=0.0))
     options = dict(host="127.0.0.1", port=port, known_hosts=None, client_keys=None,
                    agent_path=None)
     async with asyncssh.connect(username="dana", password="s3cret", **options) as conn:
@@ -229,10 +207,11 @@ async def test_sessions_end_cleanly_when_the_zygote_is_killed(make_class, client
 
 
 def _fake_tutors() -> list[int]:
-    found = []
+    """Live stand-in tutors of this checkout (other checkouts' tests may run meanwhile)."""
+    found, ours = [], str(FAKE_TUTOR).encode()
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and b"fake_tutor.py" in (entry / "cmdline").read_bytes():
+            if entry.name.isdigit() and ours in (entry / "cmdline").read_bytes():
                 found.append(int(entry.name)) if _pid_alive(int(entry.name)) else None
         except OSError:
             continue

@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import signal
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,16 +52,24 @@ def _ssh_config(args: argparse.Namespace) -> ServeConfig:
     from tutor.serve.hostkey import load_or_create_host_key
     from tutor.serve.ssh import ServeConfig
 
+    from tutor.serve.limits import Limits
+
     data_dir = _data_dir(args)
-    if args.max_sessions < 1 or args.idle_timeout < 1:
-        raise UserError("--max-sessions and --idle-timeout must be at least 1.")
+    numbers = ("max_sessions", "idle_timeout", "max_per_learner", "max_startups",
+               "max_per_source", "login_grace")
+    if any(getattr(args, name) < 1 for name in numbers):
+        raise UserError("--max-sessions, --idle-timeout, --max-per-learner, --max-startups, "
+                        "--max-per-source and --login-grace must be at least 1.")
+    limits = Limits(max_startups=args.max_startups, per_source=args.max_per_source,
+                    login_grace=float(args.login_grace), per_learner=args.max_per_learner)
     admission = Admission.load(_authorized_keys(args, data_dir), args.passwords, args.open)
     host_key = load_or_create_host_key(Path(args.host_key) if args.host_key else None, data_dir)
     return ServeConfig(data_dir=data_dir, host_key=host_key, admission=admission,
                        host=args.host, port=_check_port(2222 if args.port is None else args.port),
                        max_sessions=args.max_sessions, idle_timeout=float(args.idle_timeout),
                        lessons_dir=os.environ.get("GD_TUTOR_LESSONS_DIR"),
-                       zygote=os.environ.get("GD_TUTOR_SERVE_ZYGOTE", "1") != "0")
+                       zygote=os.environ.get("GD_TUTOR_SERVE_ZYGOTE", "1") != "0",
+                       limits=limits)
 
 
 def _door(config: ServeConfig) -> str:
@@ -72,8 +81,12 @@ def _door(config: ServeConfig) -> str:
 
 
 async def _serve_ssh(config: ServeConfig) -> int:
+    from tutor.serve.limits import open_file_warning, raise_open_file_limit
     from tutor.serve.ssh import start_ssh_server, stop_ssh_server
 
+    warning = open_file_warning(config.limits, config.max_sessions, raise_open_file_limit())
+    if warning:
+        sys.stderr.write(f"gd-tutor: {warning}\n")
     try:
         acceptor, classroom = await start_ssh_server(config)
     except OSError as exc:

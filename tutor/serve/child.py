@@ -19,7 +19,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
-CLIENT_ENV_WHITELIST = ("LANG", "COLORTERM", "NO_COLOR")
+CLIENT_ENV_WHITELIST = ("LANG", "COLORTERM", "NO_COLOR", "LC_ALL", "LC_CTYPE", "LC_NUMERIC",
+                        "LC_TIME", "LC_COLLATE", "LC_MONETARY", "LC_MESSAGES", "LC_PAPER",
+                        "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT",
+                        "LC_IDENTIFICATION")
+MAX_CLIENT_ENV_VALUE = 128  # characters; a locale name or a colour setting is far shorter
+_ENV_VALUE = re.compile(r"[ -~]{0,%d}" % MAX_CLIENT_ENV_VALUE)
 _DROPPED_SERVER_ENV = ("COLUMNS", "LINES", "TERM", "NO_COLOR", "COLORTERM", "GD_TUTOR_DATA_DIR",
                        "GD_TUTOR_LEARNER", "GD_TUTOR_DEBUG")
 
@@ -30,9 +35,10 @@ def child_command(lessons_dir: str | None = None) -> list[str]:
     return argv + (["--lessons-dir", lessons_dir] if lessons_dir else [])
 
 
-def client_env_allowed(name: str) -> bool:
-    """True for the few client variables a learner may send (LANG, LC_*, COLORTERM, NO_COLOR)."""
-    return name in CLIENT_ENV_WHITELIST or (name.startswith("LC_") and name[3:].isalpha())
+def client_env_allowed(name: str, value: str = "") -> bool:
+    """True for the few client variables a learner may send (LANG, the LC_* locale categories,
+    COLORTERM, NO_COLOR) with a short printable value: at most 16 variables of 128 characters."""
+    return name in CLIENT_ENV_WHITELIST and _ENV_VALUE.fullmatch(value) is not None
 
 
 def learner_env(base: Mapping[str, str], client: Mapping[str, str], *, term: str,
@@ -40,7 +46,7 @@ def learner_env(base: Mapping[str, str], client: Mapping[str, str], *, term: str
     """The child's environment: the server's, minus sizes, plus whitelisted client variables."""
     env = {k: v for k, v in base.items()
            if k not in _DROPPED_SERVER_ENV and not k.startswith(("SSH_", "LC_"))}
-    env.update({k: v for k, v in client.items() if client_env_allowed(k) and "\0" not in v})
+    env.update({k: v for k, v in client.items() if client_env_allowed(k, v)})
     env["TERM"] = term
     env["GD_TUTOR_LEARNER"] = learner
     env["GD_TUTOR_DATA_DIR"] = str(data_dir / "learners" / learner)
@@ -174,11 +180,15 @@ class PtyChild:
             set_window_size(self._master, *clamp_size(columns, rows))
 
     def _signal_group(self, sig: signal.Signals) -> bool:
-        try:
-            os.killpg(self.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
+        """Signal the child's process group; before the child has made its own group
+        (a zygote's fork in its first milliseconds) signal the child alone."""
+        for send in (os.killpg, os.kill):
+            try:
+                send(self.pid, sig)
+                return True
+            except (ProcessLookupError, PermissionError):
+                continue
+        return False
 
     async def stop(self, grace: float = 3.0) -> int:
         """End the process group: SIGHUP, then SIGTERM, then SIGKILL, each after `grace` s.
@@ -194,7 +204,10 @@ class PtyChild:
             except asyncio.TimeoutError:
                 continue
         status = await self.process.wait()
-        self._signal_group(signal.SIGKILL)  # stragglers that left the leader behind
+        try:  # stragglers that left the leader behind (the group only: the pid is reaped)
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         self.close()
         return status
 

@@ -12,7 +12,9 @@ import itertools
 import json
 import socket
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+
+MAX_REQUEST = 64 * 1024  # bytes of one launch request (the zygote reads up to 1 MiB)
 
 
 class ZygoteProcess:
@@ -68,6 +70,8 @@ class Zygote:
         self._children: dict[int, ZygoteProcess] = {}
         self._early_exits: dict[int, int] = {}
         self._reader: asyncio.Task[None] | None = None
+        self._closing = False
+        self.on_exit: Callable[[], None] = lambda: None
 
     @classmethod
     async def start(cls, timeout: float = 60.0) -> Zygote:
@@ -92,13 +96,18 @@ class Zygote:
     async def _read_replies(self) -> None:
         assert self.process.stdout is not None
         while line := await self.process.stdout.readline():
-            self._dispatch(json.loads(line))
+            try:
+                self._dispatch(json.loads(line))
+            except (ValueError, KeyError, TypeError):
+                continue  # a garbled line costs one reply, not the zygote
         for future in self._replies.values():
             if not future.done():
                 future.set_exception(ZygoteError("the tutor zygote ended"))
         for child in self._children.values():
             child.orphaned()
         self._children.clear()
+        if not self._closing:
+            self.on_exit()
 
     def _dispatch(self, message: dict[str, object]) -> None:
         if "exit" in message:
@@ -121,9 +130,12 @@ class Zygote:
         ident = next(self._ids)
         future = asyncio.get_running_loop().create_future()
         self._replies[ident] = future
-        request = json.dumps({"id": ident, "argv": argv, "env": dict(env), "cwd": cwd})
+        request = json.dumps({"id": ident, "argv": argv, "env": dict(env), "cwd": cwd}).encode()
+        if len(request) > MAX_REQUEST:
+            self._replies.pop(ident, None)
+            raise ZygoteError(f"a request of {len(request)} bytes is over {MAX_REQUEST}")
         try:
-            socket.send_fds(self._sock, [request.encode()], [slave])
+            socket.send_fds(self._sock, [request], [slave])
         except OSError as exc:
             self._replies.pop(ident, None)
             raise ZygoteError(f"the tutor zygote cannot be reached ({exc})") from None
@@ -138,6 +150,7 @@ class Zygote:
 
     async def close(self, timeout: float = 10.0) -> None:
         """Close the socket (the zygote exits) and reap it."""
+        self._closing = True
         self._sock.close()
         try:
             await asyncio.wait_for(self.process.wait(), timeout)

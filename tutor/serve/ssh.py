@@ -8,110 +8,34 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import asyncssh
 
-from tutor.serve.auth import Admission
-from tutor.serve.child import (ChildProcess, PtyChild, child_command, clean_term, launch_subprocess,
-                               learner_env)
+from tutor.serve.child import PtyChild, child_command, clean_term, learner_env
+from tutor.serve.classroom import Classroom, ServeConfig
+from tutor.serve.limits import peer_address
 from tutor.serve.names import describe_rule, learner_name
-from tutor.serve.spawner import Zygote, ZygoteError
 
+__all__ = ["ClassServer", "Classroom", "ServeConfig", "TutorSession", "start_ssh_server",
+           "stop_ssh_server"]
+
+MAX_CHANNELS = 10  # session channels open at once on one connection
+MAX_ENV_REQUESTS = 32  # environment variables a client may set on one session
 RESET_TERMINAL = b"\x1b[?1049l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?25h\x1b[0m\r\n"
-
-
-@dataclass(frozen=True)
-class ServeConfig:
-    """Everything `gd-tutor serve` was told, resolved to values."""
-
-    data_dir: Path
-    host_key: asyncssh.SSHKey
-    admission: Admission
-    host: str = "127.0.0.1"
-    port: int = 2222
-    max_sessions: int = 50
-    idle_timeout: float = 3600.0
-    lessons_dir: str | None = None
-    child_argv: tuple[str, ...] | None = None  # None: the real gd-tutor
-    grace: float = 3.0
-    zygote: bool = True  # fork tutors from a warm process (tutor.serve.zygote)
-
-
-class Classroom:
-    """The live sessions: admission up to `max_sessions`, idle checks, and shutdown."""
-
-    def __init__(self, config: ServeConfig) -> None:
-        self.config = config
-        self.sessions: set[TutorSession] = set()
-        self.zygote: Zygote | None = None
-        self._idle_task: asyncio.Task[None] | None = None
-
-    async def start_zygote(self) -> None:
-        """Start the warm tutor zygote; without it each tutor is a plain subprocess."""
-        try:
-            self.zygote = await Zygote.start()
-        except (OSError, asyncio.TimeoutError) as exc:
-            sys.stderr.write(f"gd-tutor: starting tutors without the zygote ({exc}).\n")
-
-    async def launch(self, argv: list[str], env: Mapping[str, str], cwd: str | None,
-                     slave: int) -> ChildProcess:
-        """Start a tutor through the zygote, or as a plain subprocess if it is unavailable."""
-        if self.zygote is not None:
-            try:
-                return await self.zygote.launch(argv, env, cwd, slave)
-            except (ZygoteError, asyncio.TimeoutError) as exc:
-                sys.stderr.write(f"gd-tutor: the zygote failed ({exc}); tutors start as "
-                                 "plain subprocesses from now on.\n")
-                self.zygote = None
-        return await launch_subprocess(argv, env, cwd, slave)
-
-    def admit(self, session: TutorSession) -> bool:
-        """Add `session` unless the class is full."""
-        if len(self.sessions) >= self.config.max_sessions:
-            return False
-        self.sessions.add(session)
-        return True
-
-    def leave(self, session: TutorSession) -> None:
-        """Forget a finished session."""
-        self.sessions.discard(session)
-
-    def start_idle_watch(self) -> None:
-        """Check every few seconds for sessions with no keystrokes for `idle_timeout`."""
-        self._idle_task = asyncio.get_running_loop().create_task(self._watch_idle())
-
-    async def _watch_idle(self) -> None:
-        limit = self.config.idle_timeout
-        while True:
-            await asyncio.sleep(max(0.2, min(limit / 4, 30.0)))
-            now = time.monotonic()
-            for session in [s for s in self.sessions if now - s.last_input > limit]:
-                session.finish(f"Disconnected after {limit:g} idle seconds; "
-                               "your progress is saved.", 0)
-
-    async def shutdown(self) -> None:
-        """End every session cleanly and wait until every child is reaped."""
-        if self._idle_task:
-            self._idle_task.cancel()
-        tasks = [s.finish("The class server is shutting down; your progress is saved.", 0)
-                 for s in list(self.sessions)]
-        await asyncio.gather(*tasks, return_exceptions=True)
-        if self.zygote is not None:
-            await self.zygote.close()
 
 
 class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     """One SSH session: a PTY, a shell request, and the learner's own tutor."""
 
-    def __init__(self, classroom: Classroom, learner: str | None, username: str) -> None:
+    def __init__(self, classroom: Classroom, learner: str | None, username: str,
+                 link: ClassServer) -> None:
         self.classroom = classroom
         self.learner = learner
         self.username = username
+        self.link = link
+        self._seated = False
         self.last_input = time.monotonic()
         self._chan: asyncssh.SSHServerChannel | None = None  # type: ignore[type-arg]
         self._term: str | None = None
@@ -122,6 +46,8 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:  # type: ignore[type-arg]
         """Keep the channel to write the tutor's output to."""
         self._chan = chan
+        self.link.channels += 1
+        _bound_env_requests(chan)
 
     def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int],
                       term_modes: object) -> bool:
@@ -153,13 +79,15 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             return self._refuse(f"'{self.username}' is not a learner name: use {describe_rule()}.")
         if self._term is None:
             return self._refuse("gd-tutor needs a terminal: connect with 'ssh -t'.")
-        if not self.classroom.admit(self):
-            return self._refuse(f"The class is full ({self.classroom.config.max_sessions} "
-                                "learners at once); please try again in a few minutes.")
+        reason = self.classroom.admit(self)
+        if reason is not None:
+            return self._refuse(reason)
+        self._seated = True
+        self.link.seats += 1
         try:
             child = await self._spawn()
         except OSError as exc:
-            self.classroom.leave(self)
+            self._unseat()
             return self._refuse(f"The tutor could not start ({exc.strerror}).")
         if self._finishing is not None:  # the learner left, or the server stopped, meanwhile
             await child.stop(self.classroom.config.grace)
@@ -178,6 +106,13 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         argv = list(config.child_argv or child_command(config.lessons_dir))
         return await PtyChild.spawn(argv, env, columns=self._size[0], rows=self._size[1],
                                     cwd=env["GD_TUTOR_DATA_DIR"], launcher=self.classroom.launch)
+
+    def _unseat(self) -> None:
+        self.classroom.leave(self)
+        if self._seated:
+            self._seated = False
+            self.link.seats -= 1
+            self.link.since = time.monotonic()
 
     def _refuse(self, message: str) -> None:
         if self._chan is not None:
@@ -218,6 +153,8 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     def connection_lost(self, exc: Exception | None) -> None:
         """The learner left or the client died: end the tutor's process group."""
+        if self._chan is not None:
+            self.link.channels -= 1
         self._chan = None
         self.finish(None, None)
 
@@ -229,7 +166,7 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     async def _finish(self, message: str | None, status: int | None) -> None:
         code = await self._child.stop(self.classroom.config.grace) if self._child else 0
-        self.classroom.leave(self)
+        self._unseat()
         if self._chan is None or self._chan.is_closing():
             return
         if message:
@@ -238,41 +175,116 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
 
 class ClassServer(asyncssh.SSHServer):
-    """One SSH connection's authentication and session policy."""
+    """One SSH connection: its place at the gate, its authentication, its sessions."""
 
     def __init__(self, classroom: Classroom) -> None:
         self.classroom = classroom
         self.admission = classroom.config.admission
         self.username = ""
+        self.learner: str | None = None  # set once logged in
+        self.since = time.monotonic()
+        self.seats = 0
+        self.channels = 0
+        self.source = ""
+        self.failures = 0
+        self._conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        """Take a place at the gate, or close at once when the caps are reached."""
+        self._conn = conn
+        self.source = peer_address(conn)
+        self.classroom.links.add(self)
+        if not self.classroom.gate.arrive(conn, self.source):
+            asyncio.get_running_loop().call_soon(conn.abort)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Free the connection's place."""
+        if self._conn is not None:
+            self.classroom.gate.leave(self._conn)
+        self.classroom.links.discard(self)
+
+    def close(self) -> None:
+        """Close the connection (e.g. logged in but holding no session for too long)."""
+        if self._conn is not None:
+            self._conn.close()
 
     def begin_auth(self, username: str) -> bool:
         """Remember who is knocking; only the open door needs no authentication."""
         self.username = username
         return self.admission.needs_auth(username)
 
+    def auth_completed(self) -> None:
+        """Logged in: leave the gate's count of connections that have not."""
+        if self._conn is not None:
+            self.classroom.gate.leave(self._conn)
+        self.learner = learner_name(self.username) or ""
+        self.since = time.monotonic()
+        reason = self.classroom.connection_refusal(self)
+        if reason is not None and self._conn is not None:
+            self.classroom.tally.note("logged-in cap", f"closed a logged-in connection from "
+                                      f"{self.source}: {reason}.")
+            self._conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, reason)
+
+    def _failed(self) -> None:
+        """Count a failed login; after `auth_tries` of them the connection is closed."""
+        self.failures += 1
+        if self.failures >= self.classroom.limits.auth_tries and self._conn is not None:
+            self.classroom.tally.note("auth tries", f"closed a connection from {self.source} "
+                                      f"after {self.failures} failed logins.")
+            self._conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
+                                  "Too many authentication failures")
+
     def public_key_auth_supported(self) -> bool:
         """Public keys are the normal way in."""
         return bool(self.admission.key_owners)
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
-        """A key logs in only under the learner name in its comment."""
-        return self.admission.key_allowed(username, key)
+        """A key logs in only under the learner name in its comment, within its options."""
+        allowed = self.admission.key_allowed(username, key, self.source)
+        if not allowed:
+            self._failed()
+        return allowed
 
     def password_auth_supported(self) -> bool:
         """Passwords only when the teacher gave a password file."""
         return bool(self.admission.passwords)
 
-    def validate_password(self, username: str, password: str) -> bool:
-        """Check a password against the learner's scrypt hash."""
-        return self.admission.password_allowed(username, password)
+    async def validate_password(self, username: str, password: str) -> bool:
+        """Check a password (off the event loop, throttled, in constant time)."""
+        allowed = await self.classroom.guard.check(username, password, self.source)
+        if not allowed:
+            self._failed()
+        return allowed
 
     def kbdint_auth_supported(self) -> bool:
         """Keyboard-interactive is never offered."""
         return False
 
     def session_requested(self) -> TutorSession:
-        """Each session is a TutorSession keyed by the learner's name."""
-        return TutorSession(self.classroom, learner_name(self.username), self.username)
+        """Each session is a TutorSession keyed by the learner's name (at most
+        MAX_CHANNELS open on one connection, as OpenSSH's MaxSessions)."""
+        if self.channels >= MAX_CHANNELS:
+            raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED,
+                                            f"At most {MAX_CHANNELS} sessions on one connection")
+        return TutorSession(self.classroom, learner_name(self.username), self.username, self)
+
+
+def _bound_env_requests(chan: asyncssh.SSHServerChannel) -> None:  # type: ignore[type-arg]
+    """Refuse env requests past MAX_ENV_REQUESTS on `chan` (asyncssh would keep them all).
+
+    asyncssh looks the handler up by name on the channel for each request, so an
+    instance attribute takes its place; if asyncssh ever renames it, nothing changes.
+    """
+    original = getattr(chan, "_process_env_request", None)
+    if original is None:
+        return
+
+    def bounded(packet: asyncssh.packet.SSHPacket) -> bool:
+        if len(chan.get_environment_bytes()) >= MAX_ENV_REQUESTS:
+            return False
+        return bool(original(packet))
+
+    chan._process_env_request = bounded  # type: ignore[attr-defined]
 
 
 async def start_ssh_server(config: ServeConfig) -> tuple[asyncssh.SSHAcceptor, Classroom]:
@@ -282,7 +294,8 @@ async def start_ssh_server(config: ServeConfig) -> tuple[asyncssh.SSHAcceptor, C
         lambda: ClassServer(classroom), config.host, config.port,
         server_host_keys=[config.host_key], line_editor=False, encoding=None,
         agent_forwarding=False, x11_forwarding=False, allow_scp=False, kbdint_auth=False,
-        login_timeout=60, keepalive_interval=60, keepalive_count_max=3)
+        login_timeout=config.limits.login_grace, keepalive_interval=60, keepalive_count_max=3)
+    asyncio.get_running_loop().set_exception_handler(classroom.tally.loop_errors)
     if config.zygote:
         await classroom.start_zygote()
     classroom.start_idle_watch()
@@ -294,3 +307,4 @@ async def stop_ssh_server(acceptor: asyncssh.SSHAcceptor, classroom: Classroom) 
     acceptor.close()
     await classroom.shutdown()
     await acceptor.wait_closed()
+    asyncio.get_running_loop().set_exception_handler(None)

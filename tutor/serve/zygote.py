@@ -129,14 +129,32 @@ def _handle(sock: socket.socket) -> bool:
         return True
     if not data:
         return False
-    request = json.loads(data)
-    if len(fds) != 1:
+    request = _parse(data)
+    if request is None or len(fds) != 1:
         for fd in fds:
             os.close(fd)
-        _reply({"id": request.get("id"), "error": "no terminal was passed"})
+        ident = request.get("id") if request else None
+        _reply({"id": ident, "error": "unreadable request or no terminal passed"})
         return True
-    _fork(request, fds[0])
+    try:
+        _fork(request, fds[0])
+    except OSError as exc:  # e.g. fork() failing under a process limit: this request only
+        os.close(fds[0])
+        _reply({"id": request["id"], "error": f"cannot fork ({exc.strerror})"})
     return True
+
+
+def _parse(data: bytes) -> dict[str, Any] | None:
+    """A launch request, or None when it is not one (a bad request never ends the zygote)."""
+    try:
+        request = json.loads(data)
+    except ValueError:
+        return None
+    fields = {"id": int, "argv": list, "env": dict}
+    if not isinstance(request, dict) or any(not isinstance(request.get(k), t)
+                                            for k, t in fields.items()):
+        return None
+    return request
 
 
 def _reap() -> None:
