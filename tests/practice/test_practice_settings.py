@@ -119,3 +119,16 @@ def test_a_served_policy_keeps_fits_to_the_lesson_and_learner_folders(tmp_path: 
             served.find(typed, lessons)
         assert "In a class only the lesson data files" in str(refused.value)
     assert DataPolicy().find(str(other / "other.csv"), lessons) == other / "other.csv"
+
+
+def test_every_public_name_is_what_it_says_even_after_every_module_is_loaded() -> None:
+    """A submodule named like an exported function would replace it once imported."""
+    import importlib
+    import types
+
+    import tutor.practice as practice
+
+    for module in set(practice._HOMES.values()):
+        importlib.import_module(f"tutor.practice.{module}")
+    for name in practice._HOMES:
+        assert not isinstance(getattr(practice, name), types.ModuleType), name

@@ -17,9 +17,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _HOMES = {
-    "MODES": "attempt", "Attempt": "attempt", "attempt": "attempt",
-    "check_attempt": "attempt", "check_mode": "attempt", "main_mode": "attempt",
-    "read": "attempt", "verdict_for": "attempt",
+    "MODES": "attempts", "Attempt": "attempts", "attempt": "attempts",
+    "check_attempt": "attempts", "check_mode": "attempts", "main_mode": "attempts",
+    "read": "attempts", "verdict_for": "attempts",
     "DataPolicy": "datafiles",
     "Verdict": "judging", "judge": "judging", "judged_on_run": "judging",
     "NO_HOOKS": "running", "AnswerOutcome": "running", "CompareOutcome": "running",
@@ -32,7 +32,8 @@ _HOMES = {
     "Advice": "verdicts",
 }
 """Where each public name lives; modules load on first use (PEP 562), so the app's entry
-point can take `DataPolicy` without loading the rest before the first paint."""
+point can take `DataPolicy` without loading the rest before the first paint. No module is
+named like a name it exports (a loaded submodule would shadow the function)."""
 
 
 def __getattr__(name: str) -> Any:
@@ -45,7 +46,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from tutor.practice.attempt import (
+    from tutor.practice.attempts import (
         MODES, Attempt, attempt, check_attempt, check_mode, main_mode, read, verdict_for,
     )
     from tutor.practice.datafiles import DataPolicy

@@ -19,7 +19,7 @@ from tutor.lessons.recompute import evaluate_claim
 from tutor.lessons.loader import LESSON_GLOB, load_lessons
 from tutor.lessons.model import Exercise, LessonProblem, LessonSet
 from tutor.lessons.schema import ANSWER_KEYS
-from tutor.practice.attempt import check_attempt
+from tutor.practice.attempts import check_attempt
 from tutor.practice.datafiles import DataPolicy
 
 

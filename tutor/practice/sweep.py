@@ -17,7 +17,7 @@ from typing import Any
 
 from tutor.lessons.model import Exercise
 from tutor.lessons.schema import MAX_ITERATIONS, METHODS
-from tutor.practice.attempt import check_attempt
+from tutor.practice.attempts import check_attempt
 from tutor.practice.judging import Verdict
 
 RATES = (0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0)
