@@ -151,6 +151,9 @@ async def test_a_write_failing_mid_session_is_told_once_and_the_session_goes_on(
         conn = app.store._conn  # noqa: SLF001 - a real SQLITE_FULL: the file may not grow
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
         conn.execute(f"PRAGMA max_page_count = {pages}")
+        # The first failing write comes from a worker thread: told on the UI thread, once.
+        await asyncio.to_thread(app.store.save_inputs, "other/key", {"pad": "x" * 20_000})
+        await pilot.pause()
         pane = _pane(app, "first-run")
         for rate in ("0.3" * 3000, "0.4"):
             pane.post_message(ExercisePane.Attempted(pane, "first-steps/first-run",

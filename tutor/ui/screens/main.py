@@ -92,7 +92,7 @@ class TutorScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         """Open the requested lesson, or resume where the learner left off."""
-        self._ui_thread = threading.get_ident()
+        self._ui_thread, self._ui_loop = threading.get_ident(), asyncio.get_running_loop()
         self.store.on_warning = self._saving_stopped
         self._apply_width(self.app.size.width)
         self.reader.focus()  # before its content exists: the focus style is applied once
@@ -302,8 +302,8 @@ class TutorScreen(Screen[None]):
 
     def _saving_stopped(self, warning: str) -> None:
         """The store could not write mid-session: say so once, and in the header from now on."""
-        if threading.get_ident() != self._ui_thread:
-            self.app.call_from_thread(self._saving_stopped, warning)
+        if threading.get_ident() != self._ui_thread:  # never wait here: the store is locked
+            self._ui_loop.call_soon_threadsafe(self._saving_stopped, warning)
             return
         self.notify(warning, title="Progress", severity="warning", timeout=15)
         self._refresh_header()
