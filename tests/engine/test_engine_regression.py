@@ -194,10 +194,12 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path)
 
 def test_more_rows_than_the_cap_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "x,y\n" + "1,2\n3,4\n" * (MAX_ROWS // 2) + "5,6\n")
-    with pytest.raises(DataError, match=r"more than 100,000 rows"):
+    with pytest.raises(DataError, match=r"more than 100,000 data rows"):
         load_xy_csv(path)
     assert len(load_xy_csv(write(tmp_path, "x,y\n" + "1,2\n3,4\n" * (MAX_ROWS // 2))).xs) \
         == MAX_ROWS
+    with pytest.raises(DataError, match=r"more than 100,000 data rows"):  # no header
+        load_xy_csv(write(tmp_path, "1,2\n3,4\n" * (MAX_ROWS // 2) + "5,6\n"))
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -44,8 +44,11 @@ def load_xy_csv(path: str | os.PathLike[str], x: str | int | None = None,
     """
     name = os.fspath(path)
     text = _read_text(name)
-    first_row, width = _shape(name, text)
+    first_row, count, width = _shape(name, text)
     header = first_row if first_row and not all(_is_number(c) for c in first_row) else None
+    if count - (header is not None) > MAX_ROWS:
+        raise DataError(f"{name} has more than {MAX_ROWS:,} data rows, the most a fit reads; "
+                        "use a sample of its rows")
     names = header or [f"column {i + 1}" for i in range(width)]
     xi = _column(x, 0, names, width)
     yi = _column(y, 1, names, width)
@@ -119,18 +122,15 @@ def _too_large(name: str) -> str:
             "use a sample of its rows")
 
 
-def _shape(name: str, text: str) -> tuple[list[str] | None, int]:
-    """The first row and the widest row's width (nothing else kept); refuses over MAX_ROWS."""
+def _shape(name: str, text: str) -> tuple[list[str] | None, int, int]:
+    """The first row, the number of rows and the widest row's width (nothing else is kept)."""
     first: list[str] | None = None
     count = width = 0
     for row in _rows(name, text):
         first = row if first is None else first
         count += 1
         width = max(width, len(row))
-        if count > MAX_ROWS + 1:
-            raise DataError(f"{name} has more than {MAX_ROWS:,} rows, the most a fit reads; "
-                            "use a sample of its rows")
-    return first, width
+    return first, count, width
 
 
 def _rows(name: str, text: str) -> Iterator[list[str]]:
