@@ -14,12 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "lessons" / "data"
 
 
-def gd(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def gd(*args: str, env: dict[str, str] | None = None,
+       timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run `python -m tutor.cli ARGS` and capture its output."""
     environment = {**os.environ, "COLUMNS": "80", **(env or {})}
     environment.pop("GD_TUTOR_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "tutor.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120, env=environment)
+                          text=True, cwd=ROOT, timeout=timeout, env=environment)
 
 
 def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
@@ -158,6 +159,24 @@ def test_bad_fit_input_exits_2_with_one_line(tmp_path: Path, content: str | None
     if content is not None:
         path.write_text(content, encoding="utf-8")
     assert message in one_line_error(gd("fit", str(path), *args))
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("/dev/zero", "/dev/zero is not a regular file"),
+    ("fifo", "is not a regular file"),
+    ("x,y\n1,1e300\n2,3\n3,1\n", "row 2, column 'y' holds '1e300', too large to fit"),
+    ("x,y\n1e-320,1\n2e-320,3\n", "the x values differ by too little to fit"),
+])
+def test_special_files_and_numeric_extremes_exit_2(tmp_path: Path, kind: str,
+                                                    message: str) -> None:
+    path = tmp_path / "data.csv"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind.startswith("/"):
+        path = Path(kind)
+    else:
+        path.write_text(kind, encoding="utf-8")
+    assert message in one_line_error(gd("fit", str(path), "--json", timeout=30))
 
 
 IMPORTS = """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import random
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from tutor.engine import DataError, EngineInputError, fit, least_squares_line, load_xy_csv
+from tutor.engine.data import MAX_BYTES, MAX_ROWS
 
 DATA = Path(__file__).resolve().parents[2] / "lessons" / "data"
 
@@ -163,3 +165,72 @@ def test_missing_binary_and_folder_paths(tmp_path: Path) -> None:
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
     with pytest.raises(DataError, match="not a text CSV file"):
         load_xy_csv(binary)
+
+
+# ------------------------------------------------------------------ limits and extremes
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_is_refused_at_once_without_reading_it(device: str) -> None:
+    with pytest.raises(DataError, match="is not a regular file") as info:
+        load_xy_csv(device)
+    assert "\n" not in str(info.value)
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(DataError, match="is not a regular file"):
+        load_xy_csv(fifo)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:  # sparse: no disk or memory is used
+        handle.truncate(MAX_BYTES + 1)
+    with pytest.raises(DataError, match=r"is larger than 10 MB, the most a fit reads"):
+        load_xy_csv(path)
+
+
+def test_more_rows_than_the_cap_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "x,y\n" + "1,2\n3,4\n" * (MAX_ROWS // 2) + "5,6\n")
+    with pytest.raises(DataError, match=r"more than 100,000 data rows"):
+        load_xy_csv(path)
+    assert len(load_xy_csv(write(tmp_path, "x,y\n" + "1,2\n3,4\n" * (MAX_ROWS // 2))).xs) \
+        == MAX_ROWS
+    with pytest.raises(DataError, match=r"more than 100,000 data rows"):  # no header
+        load_xy_csv(write(tmp_path, "1,2\n3,4\n" * (MAX_ROWS // 2) + "5,6\n"))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("x,y\n1,1e300\n2,3\n", "row 2, column 'y' holds '1e300', too large to fit"),
+    ("x,y\n1e300,1\n-1e300,3\n", "row 2, column 'x' holds '1e300', too large to fit"),
+    ("x,y\n1e-320,1\n2e-320,3\n", "the x values differ by too little to fit"),
+    ("x,y\n1e-200,1\n2e-200,3\n", "the x values differ by too little to fit"),
+])
+def test_numeric_extremes_are_one_sentence(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(DataError, match=message) as info:
+        data = load_xy_csv(write(tmp_path, text))
+        fit(data.xs, data.ys)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(("xs", "ys"), [
+    ([1e300, -1e300], [1, 3]),
+    ([1e-320, 2e-320], [1, 3]),
+    ([1, 2], [1e300, 3]),
+])
+def test_fit_and_least_squares_refuse_what_floats_cannot_hold(xs: list, ys: list) -> None:
+    with pytest.raises(DataError):
+        fit(xs, ys)
+    with pytest.raises(DataError):
+        least_squares_line(xs, ys)
+
+
+def test_a_fit_diverging_past_the_largest_float_is_a_result() -> None:
+    # After one update of rate 5000 every error is about 1e154: each square is a float,
+    # their sum is not, and math.fsum raised OverflowError ("intermediate overflow").
+    xs, ys = [0.0, 0.5, 1.0], [1e150, 1e150, 1e150]
+    result = fit(xs, ys, scale=False, learning_rate=5000, max_iterations=3)
+    assert result.status == "diverged" and result.reason == "nonfinite"
+    assert result.nit == 1 and result.cost == math.inf

@@ -1,4 +1,5 @@
-"""An unreadable store is moved aside with a warning, and a fresh one starts."""
+"""A damaged store is moved aside with a warning and a fresh one starts; a store that is
+not damaged but cannot be used (a folder, another program's or a newer schema) is left alone."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tutor.progress import ProgressStore
-from tutor.progress import store as store_module
+from tutor.progress import opening
 
 
 def _aside(folder: Path) -> list[Path]:
@@ -35,22 +36,42 @@ def test_garbage_bytes(tmp_path: Path) -> None:
     assert moved.read_bytes() == garbage  # nothing is lost
 
 
-def test_a_directory_in_the_way(tmp_path: Path) -> None:
+def _assert_kept_and_not_saved(folder: Path, cause: str) -> ProgressStore:
+    store = ProgressStore.open(folder)
+    assert _aside(folder) == []
+    assert store.saving is False and store.path is None
+    assert (store.warning or "").startswith(
+        f"Progress is not being saved: {folder / 'progress.db'} cannot be opened")
+    assert cause in (store.warning or "") and "it is left as it is" in (store.warning or "")
+    store.record_attempt("a/b", {}, True)  # the session goes on in memory
+    assert store.completed() == ["a/b"]
+    return store
+
+
+def test_a_folder_in_the_way_is_left_alone(tmp_path: Path) -> None:
     (tmp_path / "progress.db").mkdir()
     (tmp_path / "progress.db" / "keep.txt").write_text("mine", encoding="utf-8")
-    _assert_fresh_with_warning(tmp_path).close()
-    (moved,) = _aside(tmp_path)
-    assert (moved / "keep.txt").read_text(encoding="utf-8") == "mine"
+    _assert_kept_and_not_saved(tmp_path, "is a folder or a special file").close()
+    assert [p.name for p in (tmp_path / "progress.db").iterdir()] == ["keep.txt"]
 
 
-@pytest.mark.parametrize("sql", [
-    "CREATE TABLE notes(text TEXT)",                              # someone else's database
-    "PRAGMA user_version = 7",                                    # a schema we do not know
-    "CREATE TABLE facts(name TEXT); CREATE TABLE exercises(key TEXT); PRAGMA user_version = 1",
+@pytest.mark.parametrize(("sql", "cause"), [
+    ("CREATE TABLE notes(text TEXT)", "schema version 0"),     # someone else's database
+    ("PRAGMA user_version = 7", "schema version 7"),           # a newer gd-tutor's store
 ])
-def test_wrong_schema(tmp_path: Path, sql: str) -> None:
+def test_another_schema_is_left_alone(tmp_path: Path, sql: str, cause: str) -> None:
     conn = sqlite3.connect(tmp_path / "progress.db")
     conn.executescript(sql)
+    conn.close()
+    before = (tmp_path / "progress.db").read_bytes()
+    _assert_kept_and_not_saved(tmp_path, cause).close()
+    assert (tmp_path / "progress.db").read_bytes() == before
+
+
+def test_our_schema_with_tables_missing_is_damaged(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "progress.db")
+    conn.executescript("CREATE TABLE facts(name TEXT); CREATE TABLE exercises(key TEXT); "
+                       "PRAGMA user_version = 1")
     conn.close()
     _assert_fresh_with_warning(tmp_path).close()
 
@@ -79,10 +100,10 @@ def test_two_corruptions_keep_both_copies(tmp_path: Path) -> None:
 def test_a_store_that_cannot_be_moved_aside_still_works(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "progress.db").write_bytes(b"garbage" * 100)
-    monkeypatch.setattr(store_module, "move_aside", lambda path: None)
+    monkeypatch.setattr(opening, "move_aside", lambda path: None)
     store = ProgressStore.open(tmp_path)
-    assert store.path is None
-    assert store.warning == (f"Progress cannot be saved: {tmp_path / 'progress.db'} is unreadable "
+    assert store.path is None and store.saving is False
+    assert store.warning == (f"Progress is not being saved: {tmp_path / 'progress.db'} is damaged "
                              "and cannot be moved aside; this session is not remembered.")
     store.record_attempt("a/b", {}, True)
     assert store.completed() == ["a/b"]

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+
+import pytest
 
 from tutor.progress import ProgressStore
 from tutor.serve.report import class_report, format_report
@@ -59,3 +65,77 @@ def test_report_on_an_empty_class_and_a_missing_folder(tmp_path: Path) -> None:
     missing = _report("--data-dir", str(tmp_path / "nope"))
     assert missing.returncode == 2
     assert missing.stderr.strip() == f"gd-tutor: There is no data folder at {tmp_path / 'nope'}."
+
+
+def _tree(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Every path under `folder` with its size, modification time and owner."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_uid)
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_the_report_only_reads_and_notes_stores_it_cannot_read(tmp_path: Path) -> None:
+    _learner(tmp_path, "ann", "learning-rate", 2, 0)
+    (tmp_path / "learners" / "cat" / "progress.db").mkdir(parents=True)
+    (tmp_path / "learners" / "eve").mkdir()
+    (tmp_path / "learners" / "eve" / "progress.db").write_bytes(b"not sqlite" * 100)
+    before = _tree(tmp_path)
+    rows = {row.learner: row for row in class_report(tmp_path)}
+    assert _tree(tmp_path) == before  # nothing moved aside, created or written
+    assert (rows["ann"].current_lesson, rows["ann"].done, rows["ann"].note) == (
+        "learning-rate", 2, None)
+    assert (rows["cat"].done, rows["cat"].skipped, rows["cat"].current_lesson) == (None, None, None)
+    assert "is a folder or a special file" in (rows["cat"].note or "")
+    assert "file is not a database" in (rows["eve"].note or "")
+    text = format_report(list(rows.values()))
+    assert text.splitlines()[2].split()[:4] == ["cat", "-", "?", "?"]
+    assert "eve: progress could not be read (file is not a database); it was left as it is" in text
+
+
+NOBODY = 65534
+
+
+def _nobody_can_run_the_tutor() -> bool:
+    """True if this Python and the installed tutor can be run as `nobody` (a venv in a
+    private folder, as CI's mktemp one, cannot)."""
+    done = subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
+                           "--clear-groups", sys.executable, "-c", "import tutor.progress"],
+                          capture_output=True, timeout=60, cwd="/")
+    return done.returncode == 0
+
+
+@pytest.fixture
+def class_dir() -> Iterator[Path]:
+    """A data folder another user can reach (pytest's tmp_path is root's alone)."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run the report as another user")
+    if not _nobody_can_run_the_tutor():
+        pytest.skip("this Python or the tutor is not readable by another user")
+    folder = Path(tempfile.mkdtemp(prefix="gd-class-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_the_report_as_another_user_changes_nothing(class_dir: Path) -> None:
+    _learner(class_dir, "ann", "learning-rate", 2, 0)
+    _learner(class_dir, "dan", "cost-functions", 1, 0)
+    (class_dir / "learners" / "dan" / "progress.db").chmod(0o600)
+    live = ProgressStore.open(class_dir / "learners" / "bob")  # a tutor running right now
+    live.set_current_lesson("momentum")
+    live.record_attempt("momentum/one", {}, True)
+    try:
+        for learner in (class_dir / "learners").iterdir():
+            learner.chmod(0o777)  # the teacher could rename and create files there
+        before = _tree(class_dir)
+        done = subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
+                               "--clear-groups", sys.executable, "-m", "tutor.cli",
+                               "class-report", "--data-dir", str(class_dir), "--json"],
+                              capture_output=True, text=True, timeout=60, cwd="/")
+        assert done.returncode == 0, done.stderr
+        assert _tree(class_dir) == before
+    finally:
+        live.close()
+    rows = {row["learner"]: row for row in json.loads(done.stdout)["learners"]}
+    assert (rows["ann"]["current_lesson"], rows["ann"]["done"]) == ("learning-rate", 2)
+    assert (rows["bob"]["current_lesson"], rows["bob"]["done"]) == ("momentum", 1)
+    assert rows["dan"]["done"] is None and "unable to open" in rows["dan"]["note"]

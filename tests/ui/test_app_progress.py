@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +106,50 @@ async def test_corrupt_store_is_moved_aside_with_a_notice(make_app: Any, data_di
         assert any("moved" in text for text in notices), notices
         assert main_screen(app).current.slug == "first-steps"
     assert list(data_dir.glob("progress.db.corrupt-*"))
+
+
+def _not_saved_notices(app: Any) -> list[str]:
+    return [n.message for n in app._notifications  # noqa: SLF001
+            if n.message.startswith("Progress is not being saved")]
+
+
+async def test_a_store_that_cannot_be_opened_is_kept_and_the_header_says_so(
+        make_app: Any, data_dir: Path) -> None:
+    (data_dir / "progress.db").mkdir()  # root reads any file; a folder it cannot open
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert len(_not_saved_notices(app)) == 1
+        label = main_screen(app).query_one(TutorHeader).progress_label
+        assert str(label.content) == "Lesson 1 of 3 - 0% - not saved"
+        assert label.has_class("-not-saved")
+    assert (data_dir / "progress.db").is_dir() and not list(data_dir.glob("*.corrupt-*"))
+
+
+async def test_a_write_failing_mid_session_is_told_once_and_the_session_goes_on(
+        make_app: Any, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert _not_saved_notices(app) == []
+        conn = app.store._conn  # noqa: SLF001 - a real SQLITE_FULL: the file may not grow
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        # The first failing write comes from a worker thread: told on the UI thread, once.
+        await asyncio.to_thread(app.store.save_inputs, "other/key", {"pad": "x" * 20_000})
+        await pilot.pause()
+        pane = lesson_pane(app, "first-run")
+        for rate in ("0.3" * 3000, "0.4"):
+            pane.post_message(ExercisePane.Attempted(pane, "first-steps/first-run",
+                                                     {"learning_rate": rate}, True, "Converged."))
+            await pilot.pause()
+        assert len(_not_saved_notices(app)) == 1
+        assert "database or disk is full" in _not_saved_notices(app)[0]
+        assert _prompts(app)[0] == "✓ done  1. First steps"  # shown, though not saved
+        label = main_screen(app).query_one(TutorHeader).progress_label
+        assert str(label.content) == "Lesson 1 of 3 - 33% - not saved"
+    with ProgressStore.open(data_dir) as store:
+        assert store.completed() == [] and store.warning is None
 
 
 async def test_broken_lesson_is_a_notice_in_list_and_reader(make_app: Any,

@@ -57,7 +57,8 @@ def fit_json(result: FitResult, exact: Line, data: XYData) -> dict[str, object]:
         "x_column": data.x_name,
         "y_column": data.y_name,
         "points": len(data.xs),
-        "least_squares": {"intercept": exact.intercept, "slope": exact.slope},
+        "least_squares": {"intercept": finite_or_none(exact.intercept),
+                          "slope": finite_or_none(exact.slope)},
     }
 
 

@@ -1,4 +1,10 @@
-"""Reading two numeric columns from a CSV file, with one-sentence errors for people."""
+"""Reading two numeric columns from a CSV file, with one-sentence errors for people.
+
+The file is bounded before it is parsed: only a regular file (not a device, pipe
+or socket, which could be endless or block forever), at most MAX_BYTES, at most
+MAX_ROWS rows. Rows are streamed twice (shape, then the two columns), so memory
+stays near the file's size plus two lists of floats.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,15 @@ import csv
 import io
 import math
 import os
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tutor.engine.errors import DataError
+from tutor.engine.regression import MAX_MAGNITUDE
 
-MAX_BYTES = 50_000_000
+MAX_BYTES = 10_000_000
+MAX_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -28,48 +38,111 @@ def load_xy_csv(path: str | os.PathLike[str], x: str | int | None = None,
     """Read columns `x` and `y` (names or 1-based numbers; default the first two).
 
     The first row is a header when any of its cells is not a number. Raises
-    DataError with one sentence for a missing file, garbled CSV, a non-numeric
-    cell (naming its row and column), an unknown column or fewer than 2 rows.
+    DataError with one sentence for a missing, special or oversized file, garbled
+    CSV, a non-numeric or out-of-range cell (naming its row and column), an
+    unknown column or fewer than 2 rows.
     """
-    rows = _read_rows(path)
-    header = rows[0] if rows and not all(_is_number(c) for c in rows[0]) else None
-    body = rows[1:] if header is not None else rows
-    width = max((len(r) for r in rows), default=0)
+    name = os.fspath(path)
+    text = _read_text(name)
+    first_row, count, width = _shape(name, text)
+    header = first_row if first_row and not all(_is_number(c) for c in first_row) else None
+    if count - (header is not None) > MAX_ROWS:
+        raise DataError(f"{name} has more than {MAX_ROWS:,} data rows, the most a fit reads; "
+                        "use a sample of its rows")
     names = header or [f"column {i + 1}" for i in range(width)]
     xi = _column(x, 0, names, width)
     yi = _column(y, 1, names, width)
-    first = 2 if header is not None else 1
-    xs = [_cell(r, xi, n, names) for n, r in enumerate(body, first)]
-    ys = [_cell(r, yi, n, names) for n, r in enumerate(body, first)]
+    xs, ys = [], []
+    body = _rows(name, text)
+    if header is not None:
+        next(body)
+    for number, row in enumerate(body, 2 if header is not None else 1):
+        xs.append(_cell(row, xi, number, names))
+        ys.append(_cell(row, yi, number, names))
     if len(xs) < 2:
-        raise DataError(f"{os.fspath(path)} has {len(xs)} data row{'s' if len(xs) != 1 else ''}; "
+        raise DataError(f"{name} has {len(xs)} data row{'s' if len(xs) != 1 else ''}; "
                         "a fit needs at least 2")
     return XYData(xs, ys, names[xi], names[yi])
 
 
-def _read_rows(path: str | os.PathLike[str]) -> list[list[str]]:
-    """All non-blank rows of the file, cells stripped."""
-    name = os.fspath(path)
-    if not os.path.exists(name):
-        raise DataError(f"no such file: {name}")
-    if os.path.isdir(name):
-        raise DataError(f"{name} is a folder, not a CSV file")
-    if os.path.getsize(name) > MAX_BYTES:
-        raise DataError(f"{name} is larger than {MAX_BYTES // 1_000_000} MB")
+def _read_text(name: str) -> str:
+    """The whole file as text, refusing what is not a regular file of at most MAX_BYTES.
+
+    Opened without blocking (a FIFO would wait for a writer) and checked with
+    fstat on the open file, so what is read is what was checked.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
     try:
-        with open(name, newline="", encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except UnicodeDecodeError:
-        raise DataError(f"{name} is not a text CSV file (it is not UTF-8 text)") from None
+        fd = os.open(name, flags)
+    except FileNotFoundError:
+        raise DataError(f"no such file: {name}") from None
     except OSError as exc:
         raise DataError(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        raw = _read_regular(name, fd)
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_BYTES:
+        raise DataError(_too_large(name))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(f"{name} is not a text CSV file (it is not UTF-8 text)") from None
     if "\0" in text:
         raise DataError(f"{name} is not a text CSV file (it contains binary data)")
+    return text
+
+
+def _read_regular(name: str, fd: int) -> bytes:
+    """Up to MAX_BYTES + 1 bytes of an open file, after fstat says it is a regular file."""
+    mode = os.fstat(fd)
+    if stat.S_ISDIR(mode.st_mode):
+        raise DataError(f"{name} is a folder, not a CSV file")
+    if not stat.S_ISREG(mode.st_mode):
+        raise DataError(f"{name} is not a regular file (it is a device, pipe or socket), "
+                        "so it cannot be a CSV file")
+    if mode.st_size > MAX_BYTES:
+        raise DataError(_too_large(name))
+    chunks, size = [], 0
     try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text), strict=True))
+        while size <= MAX_BYTES:
+            chunk = os.read(fd, MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise DataError(f"cannot read {name}: {exc.strerror or exc}") from None
+    return b"".join(chunks)
+
+
+def _too_large(name: str) -> str:
+    """The sentence for a file over MAX_BYTES."""
+    return (f"{name} is larger than {MAX_BYTES // 1_000_000} MB, the most a fit reads; "
+            "use a sample of its rows")
+
+
+def _shape(name: str, text: str) -> tuple[list[str] | None, int, int]:
+    """The first row, the number of rows and the widest row's width (nothing else is kept)."""
+    first: list[str] | None = None
+    count = width = 0
+    for row in _rows(name, text):
+        first = row if first is None else first
+        count += 1
+        width = max(width, len(row))
+    return first, count, width
+
+
+def _rows(name: str, text: str) -> Iterator[list[str]]:
+    """The non-blank rows of the text, cells stripped, one at a time."""
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text), strict=True)
+    try:
+        for row in reader:
+            cells = [c.strip() for c in row]
+            if any(cells):
+                yield cells
     except csv.Error as exc:
         raise DataError(f"{name} is not valid CSV: {exc}") from None
-    return [[c.strip() for c in r] for r in rows if any(c.strip() for c in r)]
 
 
 def _delimiter(text: str) -> str:
@@ -118,4 +191,12 @@ def _cell(row: list[str], index: int, row_number: int, names: list[str]) -> floa
         raise DataError(f"{where} holds {row[index]!r}, which is not a number") from None
     if not math.isfinite(value):
         raise DataError(f"{where} holds {row[index]!r}; only finite numbers can be fitted")
+    if abs(value) > MAX_MAGNITUDE:
+        raise DataError(f"{where} holds {row[index]!r}, too large to fit (its square overflows); "
+                        f"numbers up to {_g(MAX_MAGNITUDE)} in size can be fitted, so rescale it")
     return value
+
+
+def _g(value: float) -> str:
+    """A number as people write it: 1e150, not 1e+150."""
+    return f"{value:g}".replace("e+", "e")

@@ -18,6 +18,11 @@ from tutor.engine.errors import DataError, EngineInputError
 from tutor.engine.kernel import RISING_LIMIT
 from tutor.engine.messages import STATUS, message_for
 
+# Bounds that keep every square, sum and slope of a fit a finite float: values up to
+# 1e150 in size (squares up to 1e300), x spread at least 1e-150 (slopes up to 1e300).
+MAX_MAGNITUDE = 1e150
+MIN_SPREAD = 1e-150
+
 
 class Line(NamedTuple):
     """A straight line y = intercept + slope * x."""
@@ -70,9 +75,9 @@ def least_squares_line(xs: Sequence[float], ys: Sequence[float]) -> Line:
     """The exact least-squares line in closed form (pure Python, no numpy)."""
     xs, ys = _checked_data(xs, ys)
     n = len(xs)
-    mx, my = math.fsum(xs) / n, math.fsum(ys) / n
-    sxx = math.fsum((x - mx) ** 2 for x in xs)
-    sxy = math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    mx, my = _sum(xs) / n, _sum(ys) / n
+    sxx = _sum([(x - mx) * (x - mx) for x in xs])
+    sxy = _sum([(x - mx) * (y - my) for x, y in zip(xs, ys)])
     slope = sxy / sxx
     return Line(my - slope * mx, slope)
 
@@ -122,14 +127,14 @@ def _errors(a: float, b: float, zs: list[float], ys: list[float]) -> tuple[list[
     """Predict every y from the line, then calculate the errors and their mean square."""
     predictions = [a + b * z for z in zs]
     errors = [p - y for p, y in zip(predictions, ys)]
-    return errors, math.fsum(e * e for e in errors) / len(errors)
+    return errors, _sum([e * e for e in errors]) / len(errors)
 
 
 def _learn(errors: list[float], zs: list[float], lr: float) -> tuple[float, float]:
     """The slope of the MSE with respect to intercept and slope, times -learning_rate."""
     n = len(errors)
-    grad_a = 2.0 * math.fsum(errors) / n
-    grad_b = 2.0 * math.fsum(e * z for e, z in zip(errors, zs)) / n
+    grad_a = 2.0 * _sum(errors) / n
+    grad_b = 2.0 * _sum([e * z for e, z in zip(errors, zs)]) / n
     return -lr * grad_a, -lr * grad_b
 
 
@@ -147,9 +152,18 @@ def _ending(cost: float, a: float, b: float, size: float, precision: float,
 
 def _scaling(xs: list[float]) -> _Scaling:
     """Mean and (population) standard deviation of x."""
-    mean = math.fsum(xs) / len(xs)
-    spread = math.sqrt(math.fsum((x - mean) ** 2 for x in xs) / len(xs))
+    mean = _sum(xs) / len(xs)
+    spread = math.sqrt(_sum([(x - mean) * (x - mean) for x in xs]) / len(xs))
     return _Scaling(mean, spread)
+
+
+def _sum(values: list[float]) -> float:
+    """math.fsum, except that a total past the largest float is inf (or nan), not an
+    OverflowError: a diverging fit is a result, not a crash."""
+    try:
+        return math.fsum(values)
+    except (OverflowError, ValueError):
+        return sum(values)
 
 
 def _settings(learning_rate: float, max_iterations: int, precision: float) -> tuple[float, float]:
@@ -179,4 +193,12 @@ def _checked_data(xs: Sequence[float], ys: Sequence[float]) -> tuple[list[float]
     if min(xs) == max(xs):
         raise DataError(f"every x value is {xs[0]:g}, so no line through the data is best; "
                         "x must vary")
+    biggest = max(abs(v) for v in (*xs, *ys))
+    if biggest > MAX_MAGNITUDE:
+        raise DataError(f"a value of size {biggest:g} is too large to fit (its square "
+                        f"overflows); rescale the data to values up to 1e150")
+    spread = _scaling(xs).spread
+    if spread < MIN_SPREAD:
+        raise DataError(f"the x values differ by too little to fit (their spread is "
+                        f"{spread:g}, under 1e-150); rescale x")
     return xs, ys

@@ -2,9 +2,12 @@
 
 `<data dir>/progress.db` holds the current lesson, one row per exercise key
 (`lesson-slug/exercise-id`) and a few facts (learner name, last seen). Every
-write is one transaction. A store that cannot be read (garbage, a folder,
-another schema) is renamed aside, `.warning` says where, and a fresh store
-starts: never a crash, never silent loss. Imports neither UI nor engine.
+write is one transaction. A damaged store (not a database, malformed) is renamed
+aside, `.warning` says where, and a fresh store starts. A store that cannot be
+opened or written (permission denied, disk full, a folder in the way) is left
+untouched: the session goes on in memory from a copy of it when it can be read,
+`.saving` turns False, `.warning` says so and `on_warning` is called once.
+Never a crash, never silent loss. Imports neither UI nor engine.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tutor.progress.database import DB_NAME, StoreUnreadable, connect, move_aside
+from tutor.progress.database import DB_NAME, connect_read_only, copy_to_memory
+from tutor.progress.opening import open_connection
 
 T = TypeVar("T")
 STATES = ("new", "attempted", "skipped", "done")
@@ -58,45 +62,40 @@ class ProgressStore:
     def __init__(self, conn: sqlite3.Connection, path: Path | None, warning: str | None) -> None:
         self._conn = conn
         self._lock = threading.RLock()
+        self._closed = False
         self.path = path
         self.warning = warning
+        self.saving = path is not None
         self.failed_writes = 0
+        self.on_warning: Callable[[str], object] | None = None
+        """Called once (from the writing thread) when saving stops mid-session."""
 
     # ------------------------------------------------------------ opening
 
     @classmethod
     def open(cls, data_dir: str | os.PathLike[str] | None = None) -> ProgressStore:
-        """Open (or create) the store in `data_dir`, moving an unreadable one aside."""
+        """Open (or create) the store in `data_dir`.
+
+        A damaged store is moved aside and a fresh one starts; one that cannot be
+        opened is left as it is and the session runs in memory (`.saving` False).
+        """
         folder = Path(data_dir) if data_dir is not None else default_data_dir()
-        path = folder / DB_NAME
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            return cls._in_memory(f"Progress cannot be saved: the folder {folder} cannot be "
-                                  f"created ({exc.strerror}); this session is not remembered.")
-        try:
-            return cls(connect(path), path, None)
-        except (StoreUnreadable, sqlite3.Error, OSError):
-            pass
-        aside = move_aside(path)
-        if aside is None:
-            return cls._in_memory(f"Progress cannot be saved: {path} is unreadable and cannot "
-                                  "be moved aside; this session is not remembered.")
-        warning = (f"Your progress file could not be read, so it was moved to {aside} "
-                   "and a fresh one was started.")
-        try:
-            return cls(connect(path), path, warning)
-        except (StoreUnreadable, sqlite3.Error, OSError):
-            return cls._in_memory(warning + " The fresh one cannot be written either; "
-                                  "this session is not remembered.")
+        return cls(*open_connection(folder))
 
     @classmethod
-    def _in_memory(cls, warning: str) -> ProgressStore:
-        return cls(connect(None), None, warning)
+    def open_read_only(cls, data_dir: str | os.PathLike[str]) -> ProgressStore:
+        """The store in `data_dir` for reading only: nothing is written, moved or created.
+
+        Raises StoreUnreadable (StoreCorrupt or StoreUnavailable) with a short reason.
+        """
+        store = cls(connect_read_only(Path(data_dir) / DB_NAME), None, None)
+        store._closed = True  # any write is refused quietly
+        return store
 
     def close(self) -> None:
         """Close the database connection."""
         with self._lock:
+            self._closed = True
             self._conn.close()
 
     def __enter__(self) -> ProgressStore:
@@ -108,21 +107,44 @@ class ProgressStore:
     def _write(self, change: Callable[[sqlite3.Connection], T], fallback: T) -> T:
         """Apply `change` in one transaction that also stamps `last_seen`.
 
-        If SQLite refuses (disk full, file removed, store closed), the
-        transaction is rolled back, `.warning` says so and `fallback` is
-        returned: the tutor keeps working instead of crashing.
+        If SQLite refuses (disk full, file removed or made read-only), the
+        transaction is rolled back, the store file is left as it is and the
+        session carries on in memory (`_stop_saving`), so the learner still
+        sees what they did. A closed store counts the write as failed.
         """
         with self._lock:
+            if self._closed:
+                self.failed_writes += 1
+                self.warning = "Your progress could not be saved (the store is closed)."
+                return fallback
             try:
-                with self._conn:
-                    outcome = change(self._conn)
-                    self._set_fact("last_seen", repr(time.time()))
-                return outcome
+                return self._apply(change)
             except sqlite3.Error as exc:
                 self.failed_writes += 1
-                self.warning = (f"Your progress could not be saved ({exc}); "
-                                "the tutor keeps working, but this change is not remembered.")
+                self._stop_saving(exc)
+            try:
+                return self._apply(change)
+            except sqlite3.Error:
                 return fallback
+
+    def _apply(self, change: Callable[[sqlite3.Connection], T]) -> T:
+        with self._conn:
+            outcome = change(self._conn)
+            self._set_fact("last_seen", repr(time.time()))
+        return outcome
+
+    def _stop_saving(self, exc: sqlite3.Error) -> None:
+        """Go on in memory from a copy of the store; say so once."""
+        if not self.saving:
+            return
+        memory = copy_to_memory(self._conn)
+        self._conn.close()
+        self._conn, self.saving = memory, False
+        self.warning = (f"Progress is not being saved ({exc}); what you do now is kept until "
+                        f"you quit, and {self.path} is left as it was.")
+        self.path = None
+        if self.on_warning is not None:
+            self.on_warning(self.warning)
 
     def _set_fact(self, name: str, value: str | None) -> None:
         if value is None:

@@ -1,4 +1,10 @@
-"""The teacher's view: every learner's place in the lessons, read from their stores."""
+"""The teacher's view: every learner's place in the lessons, read from their stores.
+
+The report only reads: each store is opened read-only (immutable when no tutor
+has it open, so SQLite creates no -wal/-shm files), never moved aside, never
+written, whichever user runs it. A store that cannot be read (a folder,
+permission denied, damaged) is a row with a note, not a gap in the list.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tutor.progress import DB_NAME
 from tutor.serve.names import learner_name
 
 
@@ -15,8 +22,8 @@ class LearnerRow:
 
     learner: str
     current_lesson: str | None
-    done: int
-    skipped: int
+    done: int | None
+    skipped: int | None
     last_seen: str | None
     note: str | None = None
 
@@ -36,23 +43,27 @@ def _iso(value: object) -> str | None:
 
 
 def learner_dirs(data_dir: Path) -> list[Path]:
-    """Folders under `<data-dir>/learners` that hold a progress store, by name."""
+    """Folders under `<data-dir>/learners` that hold a progress store (in any state), by name."""
     root = data_dir / "learners"
     if not root.is_dir():
         return []
-    return sorted(p for p in root.iterdir()
-                  if learner_name(p.name) == p.name and (p / "progress.db").is_file())
+    return sorted(p for p in root.iterdir() if learner_name(p.name) == p.name
+                  and ((p / DB_NAME).exists() or (p / DB_NAME).is_symlink()))
 
 
 def read_learner(folder: Path) -> LearnerRow:
-    """Read one learner's store through ProgressStore and close it again."""
+    """Read one learner's store read-only; an unreadable one gives a row with a note."""
     from tutor.progress import ProgressStore
+    from tutor.progress.database import StoreUnreadable
 
-    store = ProgressStore.open(folder)
+    try:
+        store = ProgressStore.open_read_only(folder)
+    except StoreUnreadable as exc:
+        return LearnerRow(folder.name, None, None, None, None,
+                          f"progress could not be read ({exc.reason}); it was left as it is")
     try:
         return LearnerRow(folder.name, store.current_lesson() or None, len(store.completed()),
-                          len(store.skipped()), _iso(store.last_seen()),
-                          getattr(store, "warning", None))
+                          len(store.skipped()), _iso(store.last_seen()))
     finally:
         store.close()
 
@@ -62,12 +73,16 @@ def class_report(data_dir: Path) -> list[LearnerRow]:
     return [read_learner(folder) for folder in learner_dirs(data_dir)]
 
 
+def _count(value: int | None) -> str:
+    return "?" if value is None else str(value)
+
+
 def format_report(rows: list[LearnerRow]) -> str:
     """A plain-text table for a terminal of 80 columns."""
     if not rows:
         return "No learners yet."
     header = ("learner", "current lesson", "done", "skipped", "last seen")
-    cells = [header] + [(r.learner, r.current_lesson or "-", str(r.done), str(r.skipped),
+    cells = [header] + [(r.learner, r.current_lesson or "-", _count(r.done), _count(r.skipped),
                          (r.last_seen or "never").replace("T", " ")[:19]) for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = ["  ".join(c.rjust(w) if i in (2, 3) else c.ljust(w)

@@ -8,11 +8,9 @@ frame, and imports SymPy in a thread once the lesson is fully on screen.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 import os
-import signal
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,24 +73,29 @@ class TutorApp(SentenceOnCrashApp):
         return TutorScreen(self.lesson_set, self.store, start=self._lesson,
                            data_policy=self.data_policy)
 
+    def on_load(self) -> None:
+        """Before the terminal is taken over: be ready for it to go (tutor.ui.lifeline)."""
+        self._catch_termination()
+
     def on_mount(self) -> None:
         """Say if the store had to be moved aside; open the playground if asked for."""
         self.call_after_refresh(self._stamp_store)
-        self._catch_termination()
         if self.store is not None and self.store.warning:
             self.notify(self.store.warning, title="Progress", severity="warning", timeout=15)
         if self._playground is not None:
             self.action_playground(**vars(self._playground))
 
     def _catch_termination(self) -> None:
-        """SIGHUP (the terminal or SSH connection went away) and SIGTERM: save, then leave."""
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self._terminate)
+        """The terminal or SSH connection went away (SIGHUP, EOF or EIO on stdin), or
+        SIGTERM: save, then leave; `lifeline` ends the process within a second regardless."""
+        from tutor.ui import lifeline
+
+        lifeline.attach(self._terminate)
 
     def _terminate(self) -> None:
-        self._save_everything()
+        """Save what can be saved (even half started up), then exit."""
+        with contextlib.suppress(Exception):
+            self._save_everything()
         self.exit()
 
     def _save_everything(self) -> None:

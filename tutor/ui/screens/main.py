@@ -12,6 +12,7 @@ lesson is mounted below. `loaded` is set when everything is on screen.
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +95,8 @@ class TutorScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         """Open the requested lesson, or resume where the learner left off."""
+        self._ui_thread, self._ui_loop = threading.get_ident(), asyncio.get_running_loop()
+        self.store.on_warning = self._saving_stopped
         self._apply_width(self.app.size.width)
         self.reader.focus()  # before its content exists: the focus style is applied once
         if isinstance(self.lessons, LessonSet):
@@ -298,7 +301,15 @@ class TutorScreen(Screen[None]):
         self.query_one(TutorHeader).show(
             title=lesson.title if lesson else "",
             position=lesson.number if lesson else 0,
-            total=len(self.lessons.lessons), percent=percent)
+            total=len(self.lessons.lessons), percent=percent, saving=self.store.saving)
+
+    def _saving_stopped(self, warning: str) -> None:
+        """The store could not write mid-session: say so once, and in the header from now on."""
+        if threading.get_ident() != self._ui_thread:  # never wait here: the store is locked
+            self._ui_loop.call_soon_threadsafe(self._saving_stopped, warning)
+            return
+        self.notify(warning, title="Progress", severity="warning", timeout=15)
+        self._refresh_header()
 
     def _remember(self, event: Any) -> None:
         pane = getattr(event, "pane", None)

@@ -35,7 +35,11 @@ class TutorHeader(Horizontal):
         """The label holding "Lesson N of M - P%"."""
         return self.query_one("#header-progress", Static)
 
-    def show(self, *, title: str, position: int, total: int, percent: int) -> None:
-        """Update everything the header displays in one go."""
+    def show(self, *, title: str, position: int, total: int, percent: int,
+             saving: bool = True) -> None:
+        """Update everything the header displays in one go; `saving` False adds
+        "- not saved" in the warning colour, for as long as progress cannot be saved."""
         self.lesson_label.update(title)
-        self.progress_label.update(progress_text(position, total, percent))
+        shown = progress_text(position, total, percent)
+        self.progress_label.update(shown if saving else f"{shown} - not saved")
+        self.progress_label.set_class(not saving, "-not-saved")
