@@ -174,7 +174,7 @@ def test_a_learning_rate_too_large_diverges_with_a_sentence() -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "words"), [
-    ({"model": "logistic"}, "0 or 1, but row 1"),
+    ({"model": "logistic"}, "0 or 1, but y is .* in data row 1"),
     ({"model": "probit"}, "unknown model"),
     ({"batch_size": 0}, "batch size"),
     ({"epochs": -1}, "epochs"),

@@ -84,8 +84,8 @@ def check_labels(ys: list[float]) -> None:
     """Logistic targets: every y 0 or 1, and both present."""
     for row, y in enumerate(ys, 1):
         if y not in (0.0, 1.0):
-            raise DataError(f"a logistic model needs every y to be 0 or 1, but row {row} "
-                            f"has {y:g}")
+            raise DataError(f"a logistic model needs every y to be 0 or 1, but y is {y:g} in "
+                            f"data row {row}")
     if len(set(ys)) < 2:
         raise DataError(f"every y is {ys[0]:g}, so there is nothing to tell apart; a logistic "
                         "model needs some 0s and some 1s")
