@@ -99,3 +99,19 @@ def test_the_text_report_shows_the_model_and_the_exact_answer(houses: Path) -> N
 def test_bad_options_are_one_sentence_exit_2(houses: Path, args: tuple[str, ...],
                                              words: str) -> None:
     assert words in one_line_error(gd("fit", str(houses), *args))
+
+
+def test_separable_classes_are_said_and_a_network_learns_xor(tmp_path: Path) -> None:
+    xor = tmp_path / "xor.csv"
+    xor.write_text("a,b,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+    done = gd("fit", str(xor), "--x", "a", "--x", "b", "--model", "logistic", "--hidden", "3",
+              "--method", "adam", "--epochs", "2000", "--seed", "1", "--json")
+    data = json.loads(done.stdout)
+    assert data["accuracy"] == 1.0 and data["hidden"] == 3 and data["coefficients"] == {}
+    line = gd("fit", str(xor), "--x", "a", "--x", "b", "--model", "logistic", "--json")
+    assert json.loads(line.stdout)["accuracy"] <= 0.75
+    split = tmp_path / "split.csv"
+    split.write_text("hours,passed\n1,0\n2,0\n3,0\n4,1\n5,1\n6,1\n")
+    apart = json.loads(gd("fit", str(split), "--model", "logistic", "--epochs", "500",
+                          "--json").stdout)
+    assert apart["separable"] is True and "grow without end" in apart["message"]
