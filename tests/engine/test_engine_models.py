@@ -196,3 +196,29 @@ def test_a_feature_that_never_varies_and_one_class_only_are_refused() -> None:
         train([[1, 2, 3]], [1, 1, 1], model="logistic")
     with pytest.raises(DataError, match="fewer than 2 to train on"):
         train([[1, 2, 3]], [1, 2, 3], test_fraction=0.5)
+
+
+EXTREMES = [0.0, 1.0, -1.0, 3.0, 2.5e-8, 1e-300, 5e-324, 1e154, 1e300, -1e300, 1e308]
+
+
+def test_extreme_values_give_a_result_or_one_sentence_never_a_crash() -> None:
+    """Huge, tiny and subnormal values: scaling, costs and the exact answer must not overflow
+    into an exception (a diverged run or a DataError sentence is fine)."""
+    from tutor.engine import least_squares
+
+    rng = random.Random(0)
+    for _ in range(150):
+        n, k = rng.randint(2, 6), rng.randint(1, 3)
+        cols = [[rng.choice(EXTREMES) * rng.choice([1, 1.5, -2]) for _ in range(n)]
+                for _ in range(k)]
+        model = rng.choice(["linear", "logistic"])
+        ys = ([float(rng.randint(0, 1)) for _ in range(n)] if model == "logistic"
+              else [rng.choice(EXTREMES) for _ in range(n)])
+        for attempt in (lambda: train(cols, ys, model=model, epochs=30,
+                                      batch_size=rng.choice([None, 1]),
+                                      l2=rng.choice([0.0, 0.1]), hidden=rng.choice([0, 2])),
+                        lambda: least_squares(cols, ys)):
+            try:
+                attempt()
+            except EngineInputError as exc:
+                assert str(exc) and "\n" not in str(exc)

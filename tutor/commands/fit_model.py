@@ -31,13 +31,16 @@ def model_command(settings: FitSettings, source: str, *, as_json: bool) -> int:
 
     try:
         outcome = run(settings)
-        table, result = outcome.data, outcome.result
-        exact = None
-        if result.model == "linear" and not settings.hidden and not settings.l2 \
-                and not settings.test_fraction:
-            exact = least_squares(table.columns, table.ys, table.x_names)
     except EngineInputError as exc:
         raise UserError(str(exc)) from None
+    table, result = outcome.data, outcome.result
+    exact = None
+    if result.model == "linear" and not settings.hidden and not settings.l2 \
+            and not settings.test_fraction:
+        try:
+            exact = least_squares(table.columns, table.ys, table.x_names)
+        except EngineInputError:
+            exact = None  # linearly dependent features or huge values: no single exact answer
     if as_json:
         print(json.dumps(model_json(result, table, exact), allow_nan=False))
     else:

@@ -12,16 +12,21 @@ import math
 from collections.abc import Sequence
 
 from tutor.engine.errors import DataError
-from tutor.engine.training import Scaling, check_columns
+from tutor.engine.training import HUGE, Scaling, check_columns, mean_and_spread
 
 
 def least_squares(columns: Sequence[Sequence[float]], ys: Sequence[float],
                   names: Sequence[str] | None = None) -> tuple[float, list[float]]:
-    """Intercept and coefficients (original units) minimising the mean squared error."""
+    """Intercept and coefficients (original units) minimising the mean squared error.
+
+    Raises DataError for linearly dependent features or values too large to solve with.
+    """
     cols, ys, names = check_columns(columns, ys, names)
     scaling = Scaling.of(cols, names)
     zs = scaling.apply(cols)
-    mean_y = math.fsum(ys) / len(ys)
+    mean_y, spread_y = mean_and_spread(ys)
+    if not all(math.isfinite(v) and abs(v) < HUGE for v in (mean_y, spread_y, *ys)):
+        raise DataError("the y values are too large for an exact least-squares answer")
     centred = [y - mean_y for y in ys]
     matrix = [[math.fsum(a * b for a, b in zip(zi, zj)) for zj in zs] for zi in zs]
     right = [math.fsum(a * b for a, b in zip(zi, centred)) for zi in zs]

@@ -39,9 +39,8 @@ class Scaling:
         """Mean and population standard deviation of every column; a constant one is refused."""
         shifts, spreads = [], []
         for col, name in zip(cols, names):
-            mean = math.fsum(col) / len(col)
-            spread = math.sqrt(math.fsum((v - mean) ** 2 for v in col) / len(col))
-            if not spread > 0 or not math.isfinite(spread):
+            mean, spread = mean_and_spread(col)
+            if not spread > 0:
                 raise DataError(f"feature {name!r} never varies (every training value is "
                                 f"{col[0]:g}), so it cannot be scaled or fitted; leave it out")
             shifts.append(mean)
@@ -49,14 +48,38 @@ class Scaling:
         return cls(tuple(shifts), tuple(spreads))
 
     def apply(self, cols: Sequence[Sequence[float]]) -> list[list[float]]:
-        """Standardise raw columns."""
-        return [[(v - m) / s for v in col] for col, m, s in zip(cols, self.shifts, self.spreads)]
+        """Standardise raw columns (as v/s - m/s when v - m would overflow)."""
+        return [[(v - m) / s if abs(v) < HUGE and abs(m) < HUGE else v / s - m / s for v in col]
+                for col, m, s in zip(cols, self.shifts, self.spreads)]
 
     def to_original(self, params: Sequence[float]) -> tuple[float, list[float]]:
         """Intercept and coefficients in the data's units from standardised weights."""
         weights = [w / s for w, s in zip(params[1:], self.spreads)]
-        intercept = params[0] - math.fsum(w * m for w, m in zip(weights, self.shifts))
-        return intercept, weights
+        return params[0] - careful_sum([w * m for w, m in zip(weights, self.shifts)]), weights
+
+
+HUGE = 2.0 ** 1000
+
+
+def careful_sum(values: Sequence[float]) -> float:
+    """math.fsum, or a plain sum (inf or nan) where fsum would overflow or meet inf - inf."""
+    try:
+        return math.fsum(values)
+    except (OverflowError, ValueError):
+        return sum(values)
+
+
+def mean_and_spread(values: Sequence[float]) -> tuple[float, float]:
+    """Mean and population standard deviation without overflow: the values are scaled by
+    a power of two (exactly) so their squares stay finite."""
+    largest = max(abs(v) for v in values)
+    if largest == 0:
+        return 0.0, 0.0
+    unit = 2.0 ** (math.frexp(largest)[1] - 1)
+    scaled = [v / unit for v in values]
+    mean = math.fsum(scaled) / len(scaled)
+    spread = math.sqrt(math.fsum((v - mean) * (v - mean) for v in scaled) / len(scaled))
+    return mean * unit, spread * unit
 
 
 def check_columns(columns: Sequence[Sequence[float]], ys: Sequence[float],
