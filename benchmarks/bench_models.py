@@ -42,7 +42,8 @@ RATE = 0.1
 def make_data(rows: int) -> tuple[list[list[float]], list[float], list[float]]:
     """Three features on different scales, a linear target and a 0/1 label."""
     rng = random.Random(1)
-    cols = [[rng.uniform(50, 250) for _ in range(rows)], [float(rng.randint(1, 6)) for _ in range(rows)],
+    cols = [[rng.uniform(50, 250) for _ in range(rows)],
+            [float(rng.randint(1, 6)) for _ in range(rows)],
             [rng.uniform(0, 90) for _ in range(rows)]]
     ys = [30 + 1.1 * a + 12 * b - 0.6 * c + rng.gauss(0, 20) for a, b, c in zip(*cols)]
     labels = [1.0 if rng.random() < sigmoid((y - 200) / 40) else 0.0 for y in ys]

@@ -26,8 +26,8 @@ LONGLEY_CERTIFIED = [-3482258.63459582, 15.0618722713733, -0.358191792925910e-01
 def linear_data(n: int = 60, seed: int = 1) -> tuple[list[list[float]], list[float]]:
     """Three features on very different scales, y linear in them plus noise."""
     rng = random.Random(seed)
-    cols = [[rng.uniform(500, 3000) for _ in range(n)], [float(rng.randint(1, 6)) for _ in range(n)],
-            [rng.uniform(0, 80) for _ in range(n)]]
+    cols = [[rng.uniform(500, 3000) for _ in range(n)],
+            [float(rng.randint(1, 6)) for _ in range(n)], [rng.uniform(0, 80) for _ in range(n)]]
     ys = [40 + 0.12 * a + 9 * b - 0.7 * c + rng.gauss(0, 15) for a, b, c in zip(*cols)]
     return cols, ys
 
@@ -49,7 +49,8 @@ def test_three_features_agree_with_lstsq_to_8_digits() -> None:
     assert result.status == "converged" and result.model == "linear"
     assert result.names == ("size", "rooms", "age")
     assert_digits([result.intercept, *result.coefficients], lstsq(cols, ys), 8)
-    residuals = np.array(ys) - np.column_stack([np.ones(60), *map(np.array, cols)]) @ lstsq(cols, ys)
+    design = np.column_stack([np.ones(60), *map(np.array, cols)])
+    residuals = np.array(ys) - design @ lstsq(cols, ys)
     assert result.cost == pytest.approx(float(np.mean(residuals ** 2)), rel=1e-12)
 
 
