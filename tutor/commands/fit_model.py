@@ -116,10 +116,11 @@ def model_report(result: ModelResult, table: Table, exact: tuple[float, list[flo
     if result.accuracy is not None:
         lines.append(f"accuracy on the training rows: {result.accuracy:.1%}")
     if result.test_rows:
-        lines.append(f"{len(result.test_rows)} rows held back: training {cost_name} "
-                     f"{fmt(result.train_cost)}, test {cost_name} {fmt(result.test_cost or 0)}"
-                     + (f", test accuracy {result.test_accuracy:.1%}"
-                        if result.test_accuracy is not None else ""))
+        lines.append(textwrap.fill(
+            f"{len(result.test_rows)} rows held back: training {cost_name} "
+            f"{fmt(result.train_cost)}, test {cost_name} {fmt(result.test_cost or 0)}"
+            + (f", test accuracy {result.test_accuracy:.1%}"
+               if result.test_accuracy is not None else ""), 79))
     if exact is not None:
         lines.append("exact least squares: " + _equation(result, table.y_name, *exact))
     return "\n".join(lines + ["", cost_plot(result)])
@@ -165,9 +166,9 @@ def cost_plot(result: ModelResult, height: int = 10) -> str:
     if log:
         plt.yscale("log")
     step = max(1, len(result.train_costs) // 150)
-    for label, costs in curves:
+    for (label, costs), marker in zip(curves, ("dot", "x")):  # told apart without colour
         xs = list(range(0, len(costs), step))
-        plt.plot(xs, [costs[i] for i in xs], marker="dot", label=label)
+        plt.plot(xs, [costs[i] for i in xs], marker=marker, label=label)
     plt.title("cost per epoch" + (": training and test" if len(curves) > 1 else "")
               + (" (log scale)" if log else ""))
     plt.xlabel("epoch")
