@@ -10,7 +10,8 @@ model (log-loss), each run for exactly `--epochs` epochs (precision 0), it times
   them, builds the optimizer, records the cost of every epoch and batch);
 - hand loop: the loop a person writes in plain Python with the same arithmetic
   (standardise, then per batch: predict column by column, errors, gradient,
-  step; record the cost per epoch; the same stopping test);
+  step; record each batch's cost and, with mini-batches, the training cost
+  after each epoch, as `train` does; the same stopping test);
 - bare loop: the hand loop recording nothing (for reference, the floor).
 
 The engine and hand loop must give the same weights before their speeds are
@@ -96,9 +97,22 @@ def hand(cols: list[list[float]], ys: list[float], epochs: int, logistic: bool,
                     costs.append(sum(map(mul, errors, errors)) / len(by))
             grad = [scale * sum(errors)] + [scale * sum(map(mul, errors, c)) for c in bz]
             w = [p - RATE * g for p, g in zip(w, grad)]
+        if record and size < n:  # the training cost after the epoch, as train() records
+            costs.append(full_cost(w, zs, ys, logistic))
         if math.sqrt(sum((a - b) * (a - b) for a, b in zip(w, before))) < 0.0:
             break
     return w
+
+
+def full_cost(w: list[float], zs: list[list[float]], ys: list[float], logistic: bool) -> float:
+    """The cost over all training rows (mini-batch runs record it once per epoch)."""
+    s = [w[0] + w[1] * z for z in zs[0]]
+    for wj, col in zip(w[2:], zs[1:]):
+        s = [a + wj * z for a, z in zip(s, col)]
+    if logistic:
+        return sum(map(log_loss, s, ys)) / len(ys)
+    errors = [a - y for a, y in zip(s, ys)]
+    return sum(map(mul, errors, errors)) / len(ys)
 
 
 def median_seconds(func: Callable[[], object]) -> float:
