@@ -84,10 +84,12 @@ def test_the_text_report_shows_the_model_and_the_exact_answer(houses: Path) -> N
     assert "cost per epoch" in done.stdout
     assert max(len(line) for line in done.stdout.splitlines()) <= 80
     split = gd("fit", str(houses), "--x", "price", "--y", "sold", "--model", "logistic",
-               "--test-fraction", "0.3", "--epochs", "200", env={"NO_COLOR": "1"})
+               "--test-fraction", "0.3", "--epochs", "200", "--batch-size", "8",
+               env={"NO_COLOR": "1"})
     words = " ".join(split.stdout.split())
     assert "12 rows held back: training log-loss" in words and "test accuracy" in words
     assert "•• training" in split.stdout and "xx test" in split.stdout  # apart without colour
+    assert "++ each batch" in split.stdout  # the noisy mini-batch costs beside them
     assert max(len(line) for line in split.stdout.splitlines()) <= 80
 
 

@@ -153,23 +153,33 @@ def _equation(result: ModelResult, y_name: str, intercept: float, weights: Any) 
 
 
 def cost_plot(result: ModelResult, height: int = 10) -> str:
-    """Training (and test) cost per epoch on one plotext plot."""
-    curves = [("training", result.train_costs), ("test", result.test_costs)]
-    curves = [(label, costs) for label, costs in curves
-              if len(costs) >= 2 and all(map(math.isfinite, costs))]
-    if not curves:
+    """Training (and test) cost per epoch on one plotext plot; with mini-batches also each
+    batch's cost (the noisy curve stochastic descent follows)."""
+    series = [_series("training", result.train_costs, 1, "dot"),
+              _series("test", result.test_costs, 1, "x")]
+    settings = result.settings
+    if settings["batch_size"] < settings["rows"] and len(result.batch_costs) >= 2:
+        per_epoch = -(-settings["rows"] // settings["batch_size"])
+        series.insert(0, _series("each batch", result.batch_costs, per_epoch, "+"))
+    series = [s for s in series if len(s[1]) >= 2 and all(map(math.isfinite, s[2]))]
+    if not series:
         return "(too few finite costs to plot)"
     plt, plain = new_figure(height)
-    low = min(min(costs) for _, costs in curves)
-    high = max(max(costs) for _, costs in curves)
+    low, high = min(min(s[2]) for s in series), max(max(s[2]) for s in series)
     log = low > 0 and high / low > 1e3
     if log:
         plt.yscale("log")
-    step = max(1, len(result.train_costs) // 150)
-    for (label, costs), marker in zip(curves, ("dot", "x")):  # told apart without colour
-        xs = list(range(0, len(costs), step))
-        plt.plot(xs, [costs[i] for i in xs], marker=marker, label=label)
-    plt.title("cost per epoch" + (": training and test" if len(curves) > 1 else "")
+    for label, xs, ys, marker in series:  # a marker each, told apart without colour
+        plt.plot(xs, ys, marker=marker, label=label)
+    plt.title("cost per epoch" + (": training and test" if result.test_costs else "")
               + (" (log scale)" if log else ""))
     plt.xlabel("epoch")
     return render(plt, plain)
+
+
+def _series(label: str, costs: list[float], per_epoch: int,
+            marker: str) -> tuple[str, list[float], list[float], str]:
+    """About 150 evenly spaced points of a cost curve, x in epochs."""
+    step = max(1, len(costs) // 150)
+    picked = range(0, len(costs), step)
+    return label, [i / per_epoch for i in picked], [costs[i] for i in picked], marker
