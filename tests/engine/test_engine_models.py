@@ -223,3 +223,12 @@ def test_extreme_values_give_a_result_or_one_sentence_never_a_crash() -> None:
                 attempt()
             except EngineInputError as exc:
                 assert str(exc) and "\n" not in str(exc)
+
+
+def test_batch_costs_are_capped_so_long_stochastic_runs_stay_small(monkeypatch) -> None:
+    from tutor.engine import models
+
+    monkeypatch.setattr(models, "MAX_BATCH_COSTS", 25)
+    cols, ys = linear_data(10)
+    result = train(cols, ys, batch_size=1, epochs=5, precision=0, learning_rate=0.01)
+    assert result.nit == 50 and len(result.batch_costs) == 25 and len(result.train_costs) == 6

@@ -31,6 +31,9 @@ from tutor.engine.training import (
 
 MODELS = ("linear", "logistic")
 MAX_EPOCHS = 1_000_000
+MAX_BATCH_COSTS = 1_000_000
+"""Batch costs kept (the first ones): stochastic descent over many epochs of a big file
+could otherwise take gigabytes (1,000 rows x 1,000,000 epochs is 10^9 updates)."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,9 @@ class ModelResult:
 
     `train_costs[e]` / `test_costs[e]` are the data costs after `e` epochs (index 0:
     before training); `batch_costs` the cost of each batch just before its update
-    (the noisy curve of stochastic descent). `cost` is what was minimised: the
-    training cost plus the l2 penalty. `coefficients` is empty for a network.
+    (the noisy curve of stochastic descent; the first MAX_BATCH_COSTS of them). `cost` is what
+    was minimised: the training cost plus the l2 penalty. `coefficients` is empty for a
+    network.
     """
 
     model: str
@@ -197,7 +201,8 @@ class _Run:
 
     def _step(self, grad: list[float], cost: float, state: Any) -> Any:
         """Learn: one update from a batch's gradient (plus the penalty's slope)."""
-        self.batch_costs.append(cost)
+        if len(self.batch_costs) < MAX_BATCH_COSTS:
+            self.batch_costs.append(cost)
         if self.l2:
             grad = [g + m * p for g, m, p in zip(grad, self.mask, self.params)]
         step, state = self.optimizer.update(grad, state)
