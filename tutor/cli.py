@@ -50,6 +50,23 @@ def _add_descent_options(p: argparse.ArgumentParser, *, lr_default: float | None
                    help="stop when a step is shorter than this (default 0.0001)")
 
 
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    """The `fit` options beyond a line: model, optimizer, batches, epochs, seed, l2, split."""
+    p.add_argument("--model", default=None, help="linear (default) or logistic (y is 0 or 1)")
+    p.add_argument("--method", default=None,
+                   help="gd, momentum, nesterov, adagrad, rmsprop or adam (default gd)")
+    p.add_argument("--batch-size", dest="batch_size", default=None,
+                   help="rows per update: 1 is stochastic (default: all rows, full batch)")
+    p.add_argument("--epochs", default=None,
+                   help="passes over the data (default: the iteration limit)")
+    p.add_argument("--seed", default=None, help="seed for shuffling and the split (default 0)")
+    p.add_argument("--l2", default=None, help="ridge penalty on the weights (default 0)")
+    p.add_argument("--test-fraction", dest="test_fraction", default=None,
+                   help="share of rows held back to test on, 0 to 0.9 (default 0)")
+    p.add_argument("--hidden", default=None,
+                   help="hidden units (2 to 8) for a one-hidden-layer network (default 0: none)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the full `gd-tutor` argument parser."""
     parser = _Parser(
@@ -73,13 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
     p.set_defaults(handler=("run", "run_command"))
 
-    p = sub.add_parser("fit", help="fit a straight line to a CSV file by gradient descent")
+    p = sub.add_parser("fit", help="fit a line (or a model on several features) to a CSV file "
+                       "by gradient descent")
     p.add_argument("data", help="CSV file with at least two numeric columns")
-    p.add_argument("--x", dest="x_column", default=None, help="column for x (name or 1-based number)")
+    p.add_argument("--x", dest="x_columns", action="append", default=None, metavar="COL",
+                   help="a feature column (name or 1-based number); repeat for several")
     p.add_argument("--y", dest="y_column", default=None, help="column for y (name or 1-based number)")
     _add_descent_options(p, lr_default=None)
     p.add_argument("--no-scale", action="store_true",
-                   help="do not standardise x before descending (slower; see lesson 10)")
+                   help="do not standardise x before descending (line fit only; see lesson 10)")
+    _add_model_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
     p.set_defaults(handler=("fit", "fit_command"))
 

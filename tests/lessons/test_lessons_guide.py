@@ -44,7 +44,7 @@ def test_the_guides_sample_claims_are_true() -> None:
 
     samples = [line.strip() for line in GUIDE.read_text(encoding="utf-8").splitlines()
                if line.startswith("    {{claim:")]
-    assert len(samples) == 7
+    assert len(samples) == 8
     for text in samples:
         outcome = evaluate_claim(parse_claim(text), GUIDE.parent / "data")
         assert outcome.holds, outcome.message

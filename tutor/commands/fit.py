@@ -2,6 +2,8 @@
 
 Prints the fitted line, its mean squared error, how the descent ended and the
 exact least-squares line for comparison, or with `--json` one JSON object.
+Several `--x` columns or any model option (`--model`, `--batch-size`, ...) train
+a model instead (commands/fit_model.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from typing import TYPE_CHECKING
 from tutor.commands.run import cost_plot, finite_or_none, fmt, new_figure, read_options, render
 from tutor.errors import UserError
 
+MODEL_OPTIONS = ("model", "method", "batch_size", "epochs", "seed", "l2", "test_fraction",
+                 "hidden")
+"""Options that make `fit` train a model (engine.train) rather than fit a line."""
+
 if TYPE_CHECKING:
     from tutor.engine import FitResult, Line, XYData
 
@@ -24,10 +30,17 @@ def fit_command(args: argparse.Namespace) -> int:
     from tutor.engine import EngineInputError, least_squares_line
     from tutor.practice import run
 
+    features = args.x_columns or []
     inputs = {"data": args.data, "learning_rate": args.lr, "iterations": args.iterations,
               "precision": args.precision, "scale": not args.no_scale,
-              "x_column": args.x_column, "y_column": args.y_column}
+              "x_column": features[0] if len(features) == 1 else None,
+              "x_columns": features if len(features) > 1 else None, "y_column": args.y_column,
+              **{key: getattr(args, key) for key in MODEL_OPTIONS}}
     settings = read_options(None, inputs, "fit")
+    if settings.trains_model:
+        from tutor.commands.fit_model import model_command
+
+        return model_command(settings, args.data, as_json=args.json)
     try:
         outcome = run(settings)
         data, result = outcome.data, outcome.result
@@ -59,6 +72,8 @@ def fit_json(result: FitResult, exact: Line, data: XYData) -> dict[str, object]:
         "points": len(data.xs),
         "least_squares": {"intercept": finite_or_none(exact.intercept),
                           "slope": finite_or_none(exact.slope)},
+        "model": "linear",
+        "coefficients": {data.x_name: finite_or_none(result.slope)},
     }
 
 

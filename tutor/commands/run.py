@@ -53,7 +53,9 @@ def run_command(args: argparse.Namespace) -> int:
 
 OPTIONS = {"function": "FUNCTION", "start": "--start", "learning_rate": "--lr",
            "iterations": "--iterations", "precision": "--precision", "method": "--method",
-           "scale": "--no-scale"}
+           "scale": "--no-scale", "x": "--x", "y": "--y", "model": "--model",
+           "batch_size": "--batch-size", "epochs": "--epochs", "seed": "--seed", "l2": "--l2",
+           "test_fraction": "--test-fraction", "hidden": "--hidden"}
 """The command-line name of each field, for one-line errors."""
 
 

@@ -1,11 +1,12 @@
 """The engine: pure maths (stdlib + SymPy only), importable without Textual or numpy.
 
 Parse a typed cost function safely, differentiate it, and run gradient descent
-(predict, calculate the error, learn) or fit a straight line to data.
+(predict, calculate the error, learn), fit a straight line to data, or train a
+linear, logistic or small neural-network model on several features (`train`).
 
 `import tutor.engine` loads SymPy and the descent stack (the app and the SSH
-server import it early to warm up); the CSV reader and the line fit load on
-first use (PEP 562).
+server import it early to warm up); the CSV readers, the line fit and the
+models load on first use (PEP 562).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ _HOMES = {
     "Trajectory": "trajectory", "TrajectoryPoint": "trajectory",
     "FitResult": "regression", "FitStep": "regression", "Line": "regression", "fit": "regression",
     "least_squares_line": "regression",
+    "EpochReport": "models", "MODELS": "models", "ModelResult": "models", "train": "models",
+    "Table": "table", "load_table_csv": "table", "least_squares": "lstsq",
 }
 
 __all__ = sorted(_HOMES)
@@ -51,4 +54,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from tutor.engine.data import XYData, load_xy_csv
+    from tutor.engine.lstsq import least_squares
+    from tutor.engine.models import MODELS, EpochReport, ModelResult, train
     from tutor.engine.regression import FitResult, FitStep, Line, fit, least_squares_line
+    from tutor.engine.table import Table, load_table_csv

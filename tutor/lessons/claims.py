@@ -23,6 +23,8 @@ SOURCES = {
     "value": {"f", "at"},
     "fit": {"data", "lr", "iterations", "precision", "scale", "x", "y"},
     "lstsq": {"data", "x", "y"},
+    "train": {"data", "x", "y", "model", "lr", "epochs", "batch", "seed", "l2", "test",
+              "hidden", "method", "precision"},
 }
 """Each claim source and the argument names it accepts."""
 
@@ -128,7 +130,7 @@ def parse_claim(text: str, line: int = 0) -> Claim:
         raise ClaimError(f"unexpected {reader.peek()[1]!r} after the claimed value.")
     if "f" in SOURCES[source] and "f" not in args:
         raise ClaimError(f"{source}() needs f=\"...\", the function.")
-    if source in ("fit", "lstsq") and "data" not in args:
+    if source in ("fit", "lstsq", "train") and "data" not in args:
         raise ClaimError(f"{source}() needs data=\"file.csv\".")
     shown = written[1:-1] if kind == "string" else written
     return Claim(source, args, quantity, shown, text.strip(), line)

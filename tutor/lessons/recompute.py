@@ -1,4 +1,4 @@
-"""Recompute claims with the engine: `run`, `deriv`, `value`, `fit` and `lstsq`.
+"""Recompute claims with the engine: `run`, `deriv`, `value`, `fit`, `lstsq` and `train`.
 
 `check-lessons` (and tests) come here, through `evaluate_claim`; the engine is
 imported inside the functions so that nothing heavy loads until a claim is
@@ -155,6 +155,34 @@ def _lstsq(claim: Claim, data_dir: Path) -> object:
                          ("slope", "intercept"))
 
 
+TRAIN_QUANTITIES = ("intercept", "cost", "train_cost", "test_cost", "accuracy",
+                    "test_accuracy", "epochs", "nit", "status", "success", "separable")
+
+
+def _train(claim: Claim, data_dir: Path) -> object:
+    """A model trained by `engine.train` (x="a,b" for several features)."""
+    from tutor.engine import load_table_csv, train
+
+    args = claim.args
+    name = str(args["data"])
+    features = [_column(part) for part in str(args["x"]).split(",")] if "x" in args else None
+    table = load_table_csv(Path(name) if Path(name).is_absolute() else data_dir / name,
+                           features, None if "y" not in args else _column(args["y"]))
+    whole = {key: int(_number(args, key, default)) for key, default in
+             (("epochs", 1000), ("seed", 0), ("hidden", 0), ("batch", 0))}
+    result = train(table.columns, table.ys, model=str(args.get("model", "linear")),
+                   names=table.x_names, learning_rate=_number(args, "lr", 0.1),
+                   epochs=whole["epochs"], batch_size=whole["batch"] or None,
+                   seed=whole["seed"], l2=_number(args, "l2", 0.0),
+                   test_fraction=_number(args, "test", 0.0), hidden=whole["hidden"],
+                   method=str(args.get("method", "gd")),
+                   precision=_number(args, "precision", 1e-9))
+    quantity = claim.quantity or "cost"
+    if quantity in result.names and result.coefficients:
+        return result.coefficients[result.names.index(quantity)]
+    return _fit_quantity(result, quantity, TRAIN_QUANTITIES)
+
+
 def compute_claim(claim: Claim, data_dir: Path) -> object:
     """Recompute a claim's quantity with the engine (raises ClaimError or engine errors)."""
     if claim.source == "run":
@@ -165,6 +193,8 @@ def compute_claim(claim: Claim, data_dir: Path) -> object:
         return _value(claim)
     if claim.source == "fit":
         return _fit(claim, data_dir)
+    if claim.source == "train":
+        return _train(claim, data_dir)
     return _lstsq(claim, data_dir)
 
 

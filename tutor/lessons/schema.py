@@ -27,6 +27,10 @@ MAX_TEXT = 500
 """The most characters a learner may type into one field (the parser's own limit)."""
 MAX_COMPARE = 8
 """The most learning rates or methods one compare may run."""
+MODELS = ("linear", "logistic")
+"""The engine's models (`engine.train`), named here without importing the engine."""
+MAX_FEATURES = 50
+"""The most feature columns one fit may use (the engine's table.MAX_FEATURES)."""
 DEFAULT_LEARNING_RATE = 0.1
 """The rate of a check whose exercise names none (and of a fit left blank)."""
 
@@ -56,6 +60,15 @@ FIELDS: Mapping[str, FieldRule] = MappingProxyType({rule.key: rule for rule in (
     FieldRule("answer", "answer", "12 or 0.5", "type your answer, Enter checks it",
               max_length=60),
     FieldRule("choice", "choice", "1", max_length=10),
+    FieldRule("x", "feature columns", "size,rooms,age", max_length=200),
+    FieldRule("y", "y column", "price", max_length=100),
+    FieldRule("model", "model", "linear", max_length=20),
+    FieldRule("batch_size", "batch size", "32", max_length=20),
+    FieldRule("epochs", "number of epochs", "1000", max_length=20),
+    FieldRule("seed", "seed", "0", max_length=20),
+    FieldRule("l2", "l2 penalty", "0.01", max_length=40),
+    FieldRule("test_fraction", "test fraction", "0.25", max_length=20),
+    FieldRule("hidden", "number of hidden units", "3", max_length=10),
 )})
 """Every field a learner can type into, by key."""
 
@@ -67,8 +80,13 @@ DESCENT_DEFAULTS: Mapping[str, Any] = MappingProxyType(
 """What a blank (or unset) field means in a descent: the engine's own defaults."""
 FIT_DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {"iterations": 10_000, "precision": 1e-9, "learning_rate": DEFAULT_LEARNING_RATE,
-     "scale": True, "method": "gd"})
-"""What a blank (or unset) field means in a line fit: `fit`'s own defaults."""
+     "scale": True, "method": "gd", "model": "linear", "seed": 0, "l2": 0.0,
+     "test_fraction": 0.0, "hidden": 0})
+"""What a blank (or unset) field means in a fit: `fit`'s (and `train`'s) own defaults;
+a blank batch size is the full batch and blank epochs are the iteration limit."""
+MODEL_FIELDS = ("x", "y", "model", "batch_size", "epochs", "seed", "l2", "test_fraction",
+                "hidden")
+"""A fit's fields beyond the line (read by practice/fit_fields.py, run by `engine.train`)."""
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,8 @@ class CompareOutcome:
 
 @dataclass(frozen=True)
 class FitOutcome:
-    """A straight-line fit with the data it was fitted to."""
+    """A fit with the data it was fitted to: an `XYData` and a `FitResult` for a line, a
+    `Table` and a `ModelResult` for a model (`settings.trains_model`)."""
 
     settings: FitSettings
     data: Any
@@ -113,14 +114,39 @@ def run_compare(settings: CompareSettings, hooks: Hooks = NO_HOOKS) -> CompareOu
 
 
 def run_fit(settings: FitSettings, hooks: Hooks = NO_HOOKS) -> FitOutcome:
-    """Load the data file and fit a line by gradient descent."""
+    """Load the data file and fit a line by gradient descent (or, with any of the model
+    settings, train a model on its feature columns: `run_model`)."""
     from tutor.engine import fit, load_xy_csv
 
+    if settings.trains_model:
+        return run_model(settings, hooks)
     data = load_xy_csv(settings.path, settings.x_column, settings.y_column)
     result = fit(data.xs, data.ys, learning_rate=settings.learning_rate,
                  max_iterations=settings.iterations, precision=settings.precision,
                  scale=settings.scale, callback=lambda step: hooks.cancelled())
     return FitOutcome(settings, data, result)
+
+
+def run_model(settings: FitSettings, hooks: Hooks = NO_HOOKS) -> FitOutcome:
+    """Load the feature columns and train a linear or logistic model (or a network); the
+    outcome's `data` is an engine `Table` and its `result` a `ModelResult`."""
+    from tutor.engine import load_table_csv, train
+
+    features = settings.x_columns or ((settings.x_column,) if settings.x_column else ())
+    table = load_table_csv(settings.path, features or None, settings.y_column)
+    epochs = settings.epochs if settings.epochs is not None else settings.iterations
+
+    def report(epoch: Any) -> bool:
+        if epoch.epoch % 100 == 0:
+            hooks.progress(epoch.epoch, epochs)
+        return hooks.cancelled()
+
+    result = train(table.columns, table.ys, model=settings.model, names=table.x_names,
+                   learning_rate=settings.learning_rate, epochs=epochs,
+                   batch_size=settings.batch_size, seed=settings.seed, l2=settings.l2,
+                   test_fraction=settings.test_fraction, method=settings.method,
+                   precision=settings.precision, hidden=settings.hidden, callback=report)
+    return FitOutcome(settings, table, result)
 
 
 def run(settings: Settings, hooks: Hooks = NO_HOOKS) -> Outcome:

@@ -62,6 +62,23 @@ class FitSettings:
     editable: tuple[str, ...] | None = None
     x_column: str | None = None
     y_column: str | None = None
+    x_columns: tuple[str, ...] = ()
+    model: str = "linear"
+    batch_size: int | None = None
+    epochs: int | None = None
+    seed: int = 0
+    l2: float = 0.0
+    test_fraction: float = 0.0
+    hidden: int = 0
+    method: str = "gd"
+
+    @property
+    def trains_model(self) -> bool:
+        """Whether this is more than the one-feature line fit: several features, another
+        model, batches, epochs, a penalty, a split or a network (run by `engine.train`)."""
+        return (len(self.x_columns) > 1 or self.model != "linear" or self.method != "gd"
+                or self.batch_size is not None or self.epochs is not None or self.l2 > 0
+                or self.test_fraction > 0 or self.hidden > 0)
 
 
 @dataclass(frozen=True)
@@ -281,10 +298,21 @@ def read_fit(exercise: Exercise | None, inputs: Mapping[str, Any],
         raise InputProblem("Type the name of a CSV data file first.", "data")
     lessons_data = exercise.path.parent / "data" if exercise and exercise.path else None
     path = (policy or DataPolicy()).find(typed, lessons_data)
-    columns = [inputs.get(key) or None for key in ("x_column", "y_column")]
-    return FitSettings(typed, path, learning_rate(source.get("learning_rate")),
-                       iterations(source.get("iterations")), precision(source.get("precision")),
-                       flag(source.get("scale")), source.editable, *columns)
+    columns = [inputs.get(key) or source.get(key.split("_")[0]) or None
+               for key in ("x_column", "y_column")]
+    from tutor.practice.fit_fields import model_settings, x_columns
+
+    features = x_columns(inputs.get("x_columns") or source.get("x") or ())
+    settings = FitSettings(typed, path, learning_rate(source.get("learning_rate")),
+                           iterations(source.get("iterations")),
+                           precision(source.get("precision")), flag(source.get("scale")),
+                           source.editable, *columns)
+    settings = replace(settings, **model_settings(source, features))
+    if settings.trains_model and not settings.scale:
+        raise InputProblem("A model on several features (or with any model setting) always "
+                           "scales its features; scaling can be off only for a line fit.",
+                           "scale")
+    return settings
 
 
 def read_answer(exercise: Exercise, inputs: Mapping[str, Any]) -> AnswerSettings:
