@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tutor.engine import load_table_csv, train
-from tutor.lessons.claims import ClaimError, evaluate_claim, parse_claim
+from tutor.lessons.claims import ClaimError, parse_claim
+from tutor.lessons.recompute import evaluate_claim
 
 DATA = Path(__file__).resolve().parents[2] / "lessons" / "data"
 TWO = 'train(data="longley.csv", x="gnp,year", y="employed", epochs=2000'

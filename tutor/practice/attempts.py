@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from tutor.practice.datafiles import DataPolicy
 from tutor.practice.judging import Verdict, judge, judged_on_run, needs_run, needs_settings
 from tutor.practice.running import NO_HOOKS, Hooks, Outcome, one_sentence, run
+from tutor.practice.fit_fields import read_fit
 from tutor.practice.settings import (
-    AnswerSettings, InputProblem, Settings, read_answer, read_compare, read_descent, read_fit,
+    AnswerSettings, InputProblem, Settings, read_answer, read_compare, read_descent,
 )
 
 if TYPE_CHECKING:

@@ -1,12 +1,20 @@
-"""Reading the fit fields beyond a line fit: features, model, batches, epochs, seed, l2,
+"""Reading a fit's fields (`read_fit`), and those beyond a line fit: features, model, batches, epochs, seed, l2,
 test split and hidden units (the settings of `engine.train`), one sentence per problem."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-from tutor.lessons.schema import MAX_FEATURES, MAX_ITERATIONS, MODELS, label
-from tutor.practice.settings import InputProblem, Source, method, number
+from tutor.lessons.schema import MAX_FEATURES, MAX_ITERATIONS, MODELS, defaults_for, label
+from tutor.practice.settings import (
+    FitSettings, InputProblem, Source, flag, iterations, learning_rate, method, number, precision,
+)
+
+if TYPE_CHECKING:
+    from tutor.lessons.model import Exercise
+    from tutor.practice.datafiles import DataPolicy
 
 
 def model_settings(source: Source, features: tuple[str, ...]) -> dict[str, Any]:
@@ -76,3 +84,30 @@ def hidden_units(text: Any) -> int:
     if value == 1:
         raise InputProblem("A hidden layer needs 2 to 8 units (0: no hidden layer).", "hidden")
     return value
+
+
+def read_fit(exercise: Exercise | None, inputs: Mapping[str, Any],
+             policy: DataPolicy | None = None) -> FitSettings:
+    """A fit's settings; the data file is found through the data policy."""
+    from tutor.practice.datafiles import DataPolicy
+
+    source = Source(exercise, inputs)
+    source.defaults = defaults_for("fit")
+    typed = str(source.get("data") or "").strip()
+    if not typed:
+        raise InputProblem("Type the name of a CSV data file first.", "data")
+    lessons_data = exercise.path.parent / "data" if exercise and exercise.path else None
+    path = (policy or DataPolicy()).find(typed, lessons_data)
+    columns = [inputs.get(key) or source.get(key.split("_")[0]) or None
+               for key in ("x_column", "y_column")]
+    features = x_columns(inputs.get("x_columns") or source.get("x") or ())
+    settings = FitSettings(typed, path, learning_rate(source.get("learning_rate")),
+                           iterations(source.get("iterations")),
+                           precision(source.get("precision")), flag(source.get("scale")),
+                           source.editable, *columns)
+    settings = replace(settings, **model_settings(source, features))
+    if settings.trains_model and not settings.scale:
+        raise InputProblem("A model on several features (or with any model setting) always "
+                           "scales its features; scaling can be off only for a line fit.",
+                           "scale")
+    return settings

@@ -24,7 +24,6 @@ from tutor.practice.problems import InputProblem
 
 if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
-    from tutor.practice.datafiles import DataPolicy
 
 
 @dataclass(frozen=True)
@@ -284,35 +283,6 @@ def read_compare(exercise: Exercise | None, inputs: Mapping[str, Any]) -> Compar
     else:
         runs = tuple(replace(base, learning_rate=r, label=f"rate {r:g}") for r in rates)
     return CompareSettings(runs, base.editable)
-
-
-def read_fit(exercise: Exercise | None, inputs: Mapping[str, Any],
-             policy: DataPolicy | None = None) -> FitSettings:
-    """A fit's settings; the data file is found through the data policy."""
-    from tutor.practice.datafiles import DataPolicy
-
-    source = Source(exercise, inputs)
-    source.defaults = defaults_for("fit")
-    typed = str(source.get("data") or "").strip()
-    if not typed:
-        raise InputProblem("Type the name of a CSV data file first.", "data")
-    lessons_data = exercise.path.parent / "data" if exercise and exercise.path else None
-    path = (policy or DataPolicy()).find(typed, lessons_data)
-    columns = [inputs.get(key) or source.get(key.split("_")[0]) or None
-               for key in ("x_column", "y_column")]
-    from tutor.practice.fit_fields import model_settings, x_columns
-
-    features = x_columns(inputs.get("x_columns") or source.get("x") or ())
-    settings = FitSettings(typed, path, learning_rate(source.get("learning_rate")),
-                           iterations(source.get("iterations")),
-                           precision(source.get("precision")), flag(source.get("scale")),
-                           source.editable, *columns)
-    settings = replace(settings, **model_settings(source, features))
-    if settings.trains_model and not settings.scale:
-        raise InputProblem("A model on several features (or with any model setting) always "
-                           "scales its features; scaling can be off only for a line fit.",
-                           "scale")
-    return settings
 
 
 def read_answer(exercise: Exercise, inputs: Mapping[str, Any]) -> AnswerSettings:
