@@ -25,13 +25,17 @@ from typing import NamedTuple
 
 import sympy
 
-from tutor.engine import constants
+from tutor.engine import constants, magnitudes
+from tutor.engine.deadline import time_limit
 from tutor.engine.errors import ParseError
 from tutor.engine.tokens import Token, tokenize
 
 MAX_DEPTH = 30
 MAX_STACKED_POWERS = 8
 MAX_VARIABLES = 20
+PARSE_SECONDS = 0.25
+# A constant piece with more SymPy nodes than this is kept as its float value (see _settled).
+MAX_EXACT_CONSTANT_NODES = 8
 _FUNCTIONS = {
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp,
     "log": sympy.log, "ln": sympy.log, "sqrt": sympy.sqrt, "abs": sympy.Abs,
@@ -93,7 +97,10 @@ def parse_function(text: str) -> ParsedFunction:
         raise ParseError("the function must be text, like x^2")
     if not text.strip():
         raise ParseError("the function is empty; type one, for example x^2", 1)
-    expr = real_parts(_Parser(tokenize(text)).parse())
+    tokens = tokenize(text)
+    with time_limit(PARSE_SECONDS, "the function is too complicated to read quickly; "
+                                   "try a shorter or less nested one"):
+        expr = real_parts(_Parser(tokens).parse())
     names = sorted((s.name for s in expr.free_symbols), key=variable_sort_key)
     if not names:
         raise ParseError("the function has no variable; use x, y or another single letter "
@@ -283,13 +290,8 @@ def _power(base: _Node, exponent: _Node, token: Token) -> _Node:
     """base ^ exponent, refusing huge exponents and numbers before SymPy builds them."""
     constants.check_exponent(exponent.value, token)
     value = constants.fold("^", base.value, exponent.value, token)
-    if base.value is None and exponent.value is not None:
-        coefficient, _ = base.expr.as_coeff_Mul()
-        try:
-            size = float(coefficient)
-        except OverflowError:
-            size = math.inf
-        constants.check_coefficient_growth(size, exponent.value, token)
+    if exponent.value is not None:
+        magnitudes.check_power(base.expr, exponent.value, token)
     return _checked(sympy.Pow(base.expr, exponent.expr), value, token)
 
 
@@ -307,4 +309,23 @@ def _checked(expr: sympy.Expr, value: float | None, token: Token) -> _Node:
     if value is None and expr.is_number:  # the variables cancelled out, as in x - x
         number = complex(expr.evalf(17))
         value = constants.checked(number.real if number.imag == 0 else number, token)
+    if value is not None:
+        expr = _settled(expr, value)
+    magnitudes.check_piece(expr, token)
     return _Node(expr, value)
+
+
+def _settled(expr: sympy.Expr, value: float) -> sympy.Expr:
+    """A constant piece, exact while it is small (pi/2, sqrt(2), exp(3)), else its float value.
+
+    SymPy evaluates nested constants such as sin(2*sin(2*sin(2))) numerically
+    whenever it asks whether they are zero or positive, at a cost that doubles
+    with each level; the float is what evaluation computes anyway.
+    """
+    nodes = 0
+    for _ in sympy.preorder_traversal(expr):
+        nodes += 1
+        if nodes > MAX_EXACT_CONSTANT_NODES:
+            return sympy.Float(value)
+    return expr
+
