@@ -275,11 +275,11 @@ def test_zero_to_a_negative_power_is_undefined() -> None:
     "^".join(["x"] * 9),
 ])
 def test_the_largest_legal_inputs_compile_well_under_a_second(text: str) -> None:
-    start = time.perf_counter()
+    start = time.thread_time()  # this thread's CPU time: a busy machine does not inflate it
     objective = compile_objective(text)
     objective.kernel(True)
     assert objective.derivative_text
-    assert time.perf_counter() - start < 1.0
+    assert time.thread_time() - start < 1.0
 
 
 def test_a_derivative_too_long_to_print_is_refused_in_one_sentence() -> None:

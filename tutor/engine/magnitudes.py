@@ -22,6 +22,7 @@ from tutor.engine.errors import ParseError
 from tutor.engine.tokens import Token
 
 MAX_DIGITS = 400
+MAX_EXACT_NODES = 8  # a constant piece with more SymPy nodes is kept as its float value
 LARGEST = math.log10(sys.float_info.max)  # 308.25: 10^LARGEST is the largest double
 SMALLEST = math.log10(sys.float_info.min)  # -307.65: smaller is subnormal or zero
 _LOG10_2 = math.log10(2)
@@ -40,6 +41,21 @@ def check_piece(expr: sympy.Expr, token: Token) -> None:
             _check_digits(part, 1.0, token)
         elif isinstance(part, sympy.Float):
             _check_size(log10_size(part), token)
+
+
+def settled(expr: sympy.Expr, value: float) -> sympy.Expr:
+    """A constant piece, exact while it is small (pi/2, sqrt(2), exp(3)), else its float value.
+
+    SymPy evaluates nested constants such as sin(2*sin(2*sin(2))) numerically
+    whenever it asks whether they are zero or positive, at a cost that doubles
+    with each level; the float is what evaluation computes anyway.
+    """
+    nodes = 0
+    for _ in sympy.preorder_traversal(expr):
+        nodes += 1
+        if nodes > MAX_EXACT_NODES:
+            return sympy.Float(value)
+    return expr
 
 
 def check_power(base: sympy.Expr, exponent: float, token: Token) -> None:

@@ -5,7 +5,9 @@ whitelist tokenizer (`tokens.py`) checks every token, then this recursive
 descent parser builds the expression from SymPy objects directly. Each piece
 carries the float value of its constant part (`constants.py`), so power towers,
 huge numbers and undefined constants are refused before SymPy computes with
-them; nesting is limited too, so every parse answers quickly.
+them; each piece is checked again once SymPy has folded it (`magnitudes.py`:
+x*1e308*1e308 is a term no double holds). Nesting is limited, and the whole
+parse runs under a CPU-time limit (`deadline.py`), so every parse answers quickly.
 
 Grammar (implicit multiplication only where it cannot be misread)::
 
@@ -34,8 +36,6 @@ MAX_DEPTH = 30
 MAX_STACKED_POWERS = 8
 MAX_VARIABLES = 20
 PARSE_SECONDS = 0.25
-# A constant piece with more SymPy nodes than this is kept as its float value (see _settled).
-MAX_EXACT_CONSTANT_NODES = 8
 _FUNCTIONS = {
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp,
     "log": sympy.log, "ln": sympy.log, "sqrt": sympy.sqrt, "abs": sympy.Abs,
@@ -310,22 +310,8 @@ def _checked(expr: sympy.Expr, value: float | None, token: Token) -> _Node:
         number = complex(expr.evalf(17))
         value = constants.checked(number.real if number.imag == 0 else number, token)
     if value is not None:
-        expr = _settled(expr, value)
+        expr = magnitudes.settled(expr, value)
     magnitudes.check_piece(expr, token)
     return _Node(expr, value)
 
-
-def _settled(expr: sympy.Expr, value: float) -> sympy.Expr:
-    """A constant piece, exact while it is small (pi/2, sqrt(2), exp(3)), else its float value.
-
-    SymPy evaluates nested constants such as sin(2*sin(2*sin(2))) numerically
-    whenever it asks whether they are zero or positive, at a cost that doubles
-    with each level; the float is what evaluation computes anyway.
-    """
-    nodes = 0
-    for _ in sympy.preorder_traversal(expr):
-        nodes += 1
-        if nodes > MAX_EXACT_CONSTANT_NODES:
-            return sympy.Float(value)
-    return expr
 
