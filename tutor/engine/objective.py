@@ -22,7 +22,7 @@ from tutor.engine.kernel import build_kernel
 from tutor.engine.parser import ParsedFunction, parse_function, real_parts, variable_sort_key
 
 CSE_NODE_LIMIT = 2000
-# Printing, cse and lambdify cost about 0.1 ms per node of the function and its derivatives.
+# Printing, cse and lambdify cost 0.15-0.4 ms per node of the function and its derivatives.
 MAX_NODES = 2500
 COMPILE_SECONDS = 0.5
 # Errors plain float maths can raise; evaluation turns them into nan/inf instead.
