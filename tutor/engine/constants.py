@@ -4,8 +4,9 @@ SymPy computes with constants exactly, which is what makes `exp(exp(100))`,
 `9^9^9` or `sin(exp(1e308))` hang or blow up. While parsing, every constant
 piece also gets its value as a Python float; a piece whose value is not a
 finite real number (overflow, log of a negative, division by zero, a complex
-power) is refused with its column, before any SymPy object is built for it.
-So SymPy only ever holds constants that fit in a double.
+power), or that is nonzero but rounds to 0 or to a subnormal (1e-400,
+exp(-1000), (10^300)^-1000), is refused with its column, before any SymPy
+object is built for it. So SymPy only ever holds constants that fit in a double.
 """
 
 from __future__ import annotations
