@@ -24,7 +24,7 @@ from tutor.engine.parser import ParsedFunction, parse_function, real_parts, vari
 CSE_NODE_LIMIT = 2000
 # Printing, cse and lambdify cost 0.15-0.4 ms per node of the function and its derivatives.
 MAX_NODES = 2500
-COMPILE_SECONDS = 0.5
+COMPILE_SECONDS = 0.4
 # Errors plain float maths can raise; evaluation turns them into nan/inf instead.
 MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError, TypeError)
 

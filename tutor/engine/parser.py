@@ -35,7 +35,7 @@ from tutor.engine.tokens import Token, tokenize
 MAX_DEPTH = 30
 MAX_STACKED_POWERS = 8
 MAX_VARIABLES = 20
-PARSE_SECONDS = 0.25
+PARSE_SECONDS = 0.2
 _FUNCTIONS = {
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp,
     "log": sympy.log, "ln": sympy.log, "sqrt": sympy.sqrt, "abs": sympy.Abs,
