@@ -150,3 +150,17 @@ def test_gd_tutor_run_refuses_the_reported_function_in_one_line() -> None:
 def test_the_largest_double_typed_as_a_literal_keeps_its_value() -> None:
     objective = compile_objective("1.7976931348623157e308*x")
     assert objective.value((1.0,)) == sys.float_info.max  # was printed with 15 digits: inf
+
+
+def test_an_interruption_that_skips_sympys_restore_leaves_evaluation_on() -> None:
+    """The interruption can land in the `finally` of SymPy's `with evaluate(False)` before
+    it restores the switch; the time limit puts SymPy's switches back as they were."""
+    from sympy.core.parameters import global_parameters
+
+    with pytest.raises(ParseError):
+        with time_limit(0.05, "too slow"):
+            global_parameters.evaluate = False  # as if the restore had been skipped
+            while True:
+                pass
+    assert global_parameters.evaluate is True
+    assert sympy.Integer(1) + sympy.Integer(1) == 2

@@ -23,9 +23,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from sympy.core.parameters import global_parameters
+
 from tutor.engine.errors import ParseError
 
 _POLL_S = 0.02
+_SWITCHES = ("evaluate", "distribute", "exp_is_pow")  # SymPy's per-thread global settings
 
 
 class _Overtime(BaseException):
@@ -40,6 +43,7 @@ def time_limit(seconds: float, message: str) -> Iterator[None]:
     Once `stop` has returned the watch can no longer interrupt, and an
     interruption that lands while stopping is caught by the loop.
     """
+    switches = {name: getattr(global_parameters, name) for name in _SWITCHES}
     watch = _Watch(threading.get_ident(), seconds)
     overtime = False
     try:
@@ -54,6 +58,10 @@ def time_limit(seconds: float, message: str) -> Iterator[None]:
             except _Overtime:
                 overtime = True
     if overtime:
+        # The interruption may have landed in a `finally` that was about to put back
+        # SymPy's `with evaluate(False)`; put the switches back as they were.
+        for name, value in switches.items():
+            setattr(global_parameters, name, value)
         raise ParseError(message)
 
 
