@@ -20,14 +20,16 @@ from __future__ import annotations
 import ctypes
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from typing import TypeVar
 
 from sympy.core.parameters import global_parameters
 
 from tutor.engine.errors import ParseError
 
 _POLL_S = 0.02
+_MAX_FIRES = 50  # one second of retries, in case something swallows the first interruption
+T = TypeVar("T")
 _SWITCHES = ("evaluate", "distribute", "exp_is_pow")  # SymPy's per-thread global settings
 
 
@@ -36,42 +38,41 @@ class _Overtime(BaseException):
     `except Exception` blocks cannot swallow it)."""
 
 
-@contextmanager
-def time_limit(seconds: float, message: str) -> Iterator[None]:
-    """Run the block with a time limit; past it, raise ParseError(message).
+def run_within(seconds: float, message: str, work: Callable[[], T]) -> T:
+    """work(), or ParseError(message) once it has used `seconds` of its thread's CPU time.
 
-    Once `stop` has returned the watch can no longer interrupt, and an
-    interruption that lands while stopping is caught by the loop.
+    The interruption can land at any Python step after the watch starts, so
+    everything after that point is inside the outer `try`; the inner `finally`
+    stops the watch for sure before the result or the refusal leaves.
     """
     switches = {name: getattr(global_parameters, name) for name in _SWITCHES}
     watch = _Watch(threading.get_ident(), seconds)
-    overtime = False
     try:
-        yield
+        try:
+            return work()
+        finally:
+            watch.stop_surely()
     except _Overtime:
-        overtime = True
-    finally:
-        while True:
-            try:
-                watch.stop()
-                break
-            except _Overtime:
-                overtime = True
-    if overtime:
-        # The interruption may have landed in a `finally` that was about to put back
-        # SymPy's `with evaluate(False)`; put the switches back as they were.
+        watch.stop_surely()
+        # It may have landed in a `finally` that was about to put back SymPy's
+        # `with evaluate(False)`; put the switches back as they were.
         for name, value in switches.items():
             setattr(global_parameters, name, value)
-        raise ParseError(message)
+        raise ParseError(message) from None
 
 
 class _Watch:
-    """A daemon thread that interrupts `target` once it has used `seconds`, until stopped."""
+    """A daemon thread that interrupts `target` once it has used `seconds`, until stopped.
+
+    Stopping and firing both happen under `lock`, with no Python calls that
+    could themselves be interrupted halfway (the watcher sleeps rather than
+    waiting on an Event, whose own lock an interruption could leave held).
+    """
 
     def __init__(self, target: int, seconds: float) -> None:
         self.target = target
         self.lock = threading.Lock()
-        self.done = threading.Event()
+        self.stopped = False
         self.fired = False
         threading.Thread(target=self._run, args=(seconds,), daemon=True,
                          name="engine-time-limit").start()
@@ -79,22 +80,31 @@ class _Watch:
     def _run(self, seconds: float) -> None:
         """Poll the target's clock; past `seconds`, interrupt it at every poll until stopped."""
         clock = _clock_of(self.target)
-        start = clock()
-        while not self.done.wait(_POLL_S):
-            if clock() - start < seconds:
-                continue
+        start, fires = clock(), 0
+        while fires < _MAX_FIRES:
+            time.sleep(_POLL_S)
             with self.lock:
-                if self.done.is_set():
+                if self.stopped:
                     return
-                self.fired = True
-                _raise_in(self.target, _Overtime)
+                if clock() - start >= seconds:
+                    self.fired, fires = True, fires + 1
+                    _raise_in(self.target, _Overtime)
 
-    def stop(self) -> None:
-        """The work is over: stop the watch and drop an interruption not yet delivered."""
-        with self.lock:
-            self.done.set()
-            if self.fired:
-                _raise_in(self.target, None)
+    def stop_surely(self) -> None:
+        """The work is over: stop the watch and drop an interruption not yet delivered.
+
+        Called in the target thread; an interruption landing meanwhile is caught
+        and the stop tried again, so once this returns no interruption can come.
+        """
+        while True:
+            try:
+                with self.lock:
+                    self.stopped = True
+                    if self.fired:
+                        _raise_in(self.target, None)
+                return
+            except _Overtime:
+                continue
 
 
 def _clock_of(thread_id: int) -> Callable[[], float]:

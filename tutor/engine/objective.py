@@ -16,7 +16,7 @@ import sympy
 from sympy.printing.pycode import PythonCodePrinter
 from sympy.utilities.lambdify import lambdify
 
-from tutor.engine.deadline import time_limit
+from tutor.engine.deadline import run_within
 from tutor.engine.errors import EngineInputError, ParseError
 from tutor.engine.kernel import build_kernel
 from tutor.engine.parser import ParsedFunction, parse_function, real_parts, variable_sort_key
@@ -174,9 +174,8 @@ def compile_objective(fun: str | ParsedFunction | sympy.Expr) -> Objective:
         names = tuple(sorted((s.name for s in expr.free_symbols), key=variable_sort_key))
         if not names:
             raise EngineInputError("the function has no variable; use x, y ...")
-    with time_limit(COMPILE_SECONDS, "the function is too complicated to differentiate "
-                                     "quickly; try a shorter or less nested one"):
-        return _compile(expr, names)
+    return run_within(COMPILE_SECONDS, "the function is too complicated to differentiate "
+                      "quickly; try a shorter or less nested one", lambda: _compile(expr, names))
 
 
 def _compile(expr: sympy.Expr, names: tuple[str, ...]) -> Objective:

@@ -28,7 +28,7 @@ from typing import NamedTuple
 import sympy
 
 from tutor.engine import constants, magnitudes
-from tutor.engine.deadline import time_limit
+from tutor.engine.deadline import run_within
 from tutor.engine.errors import ParseError
 from tutor.engine.tokens import Token, tokenize
 
@@ -98,9 +98,8 @@ def parse_function(text: str) -> ParsedFunction:
     if not text.strip():
         raise ParseError("the function is empty; type one, for example x^2", 1)
     tokens = tokenize(text)
-    with time_limit(PARSE_SECONDS, "the function is too complicated to read quickly; "
-                                   "try a shorter or less nested one"):
-        expr = real_parts(_Parser(tokens).parse())
+    expr = run_within(PARSE_SECONDS, "the function is too complicated to read quickly; try a "
+                      "shorter or less nested one", lambda: real_parts(_Parser(tokens).parse()))
     names = sorted((s.name for s in expr.free_symbols), key=variable_sort_key)
     if not names:
         raise ParseError("the function has no variable; use x, y or another single letter "
