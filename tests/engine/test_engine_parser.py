@@ -269,16 +269,23 @@ def test_zero_to_a_negative_power_is_undefined() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "".join(f"(x+{i})" for i in range(1, 70)),                 # derivative of 69 factors
+    "".join(f"(x+{i})" for i in range(1, 25)),                 # derivative of 24 factors
     "".join(f"(x{i}+x{i + 1})" for i in range(1, 20)),         # 20 variables
     "sin(" * 29 + "x" + ")" * 29,
     "^".join(["x"] * 9),
 ])
 def test_the_largest_legal_inputs_compile_well_under_a_second(text: str) -> None:
-    start = time.perf_counter()
+    start = time.thread_time()  # this thread's CPU time: a busy machine does not inflate it
     objective = compile_objective(text)
     objective.kernel(True)
-    assert time.perf_counter() - start < 1.0
+    assert objective.derivative_text
+    assert time.thread_time() - start < 1.0
+
+
+def test_a_derivative_too_long_to_print_is_refused_in_one_sentence() -> None:
+    with pytest.raises(ParseError, match=r"derivative is too long to work with \(more than 2500 "
+                                         r"parts\); try a shorter function$"):
+        compile_objective("".join(f"(x+{i})" for i in range(1, 41)))
 
 
 def test_only_text_or_sympy_expressions_are_compiled() -> None:

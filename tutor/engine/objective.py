@@ -16,11 +16,15 @@ import sympy
 from sympy.printing.pycode import PythonCodePrinter
 from sympy.utilities.lambdify import lambdify
 
-from tutor.engine.errors import EngineInputError
+from tutor.engine.deadline import run_within
+from tutor.engine.errors import EngineInputError, ParseError
 from tutor.engine.kernel import build_kernel
 from tutor.engine.parser import ParsedFunction, parse_function, real_parts, variable_sort_key
 
 CSE_NODE_LIMIT = 2000
+# Printing, cse and lambdify cost 0.15-0.4 ms per node of the function and its derivatives.
+MAX_NODES = 2500
+COMPILE_SECONDS = 0.4
 # Errors plain float maths can raise; evaluation turns them into nan/inf instead.
 MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError, TypeError)
 
@@ -34,6 +38,7 @@ class Objective:
     gradient_exprs: tuple[sympy.Expr, ...]
     value_lines: tuple[str, ...]
     gradient_lines: tuple[str, ...]
+    texts: tuple[str, str] = field(repr=False, compare=False)
     _value: object = field(repr=False, compare=False)
     _gradient: object = field(repr=False, compare=False)
     _kernels: dict = field(default_factory=dict, repr=False, compare=False)
@@ -41,15 +46,12 @@ class Objective:
     @property
     def derivative_text(self) -> str:
         """The derivative(s) as text: "f'(x) = 2*x" or "df/dx = ..., df/dy = ..."."""
-        if len(self.variables) == 1:
-            return f"f'({self.variables[0]}) = {pretty(self.gradient_exprs[0])}"
-        return ", ".join(f"df/d{name} = {pretty(g)}"
-                         for name, g in zip(self.variables, self.gradient_exprs))
+        return self.texts[1]
 
     @property
     def text(self) -> str:
         """The function itself as text, e.g. 'x^2'."""
-        return pretty(self.expr)
+        return self.texts[0]
 
     def value(self, point: tuple[float, ...] | list[float]) -> float:
         """f(point) as a float; math faults give nan (domain, non-real) or inf (overflow)."""
@@ -96,6 +98,13 @@ def describe_fault(exc: BaseException) -> str:
     return "a result that is not a real number (a power of a negative number)"
 
 
+def derivative_text(names: tuple[str, ...], gradient_exprs: tuple[sympy.Expr, ...]) -> str:
+    """"f'(x) = 2*x" for one variable, "df/dx = ..., df/dy = ..." for several."""
+    if len(names) == 1:
+        return f"f'({names[0]}) = {pretty(gradient_exprs[0])}"
+    return ", ".join(f"df/d{name} = {pretty(g)}" for name, g in zip(names, gradient_exprs))
+
+
 def pretty(expr: sympy.Expr) -> str:
     """An expression as a learner would type it: 2*x^3 rather than 2*x**3."""
     return sympy.sstr(expr, full_prec=False).replace("**", "^")
@@ -121,6 +130,15 @@ class MathPrinter(PythonCodePrinter):
             return f"({name}*{name})"
         return super()._print_Pow(expr, rational=rational)
 
+    def _print_Float(self, expr: sympy.Float) -> str:
+        """A float as Python's shortest repr, which reads back as the same double.
+
+        SymPy prints 15 digits, so 0.9483429281431761 would come back one
+        unit in the last place off, and the largest double as inf.
+        """
+        value = float(expr)
+        return repr(value) if math.isfinite(value) else super()._print_Float(expr)
+
     def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
         text = super()._print_Add(expr, order=order)
         if len(expr.args) != 2 or not text.startswith("-") or " - " in text:
@@ -139,8 +157,10 @@ def code_printer() -> MathPrinter:
 def compile_objective(fun: str | ParsedFunction | sympy.Expr) -> Objective:
     """Parse (if needed), differentiate and compile a cost function.
 
-    Raises ParseError for bad text and EngineInputError for an expression
-    that plain Python maths cannot evaluate.
+    Raises ParseError for bad text, for a derivative too long to work with and
+    for work that takes over COMPILE_SECONDS (parse_function has its own
+    limit), and EngineInputError for an expression that plain Python maths
+    cannot evaluate.
     """
     if isinstance(fun, str):
         fun = parse_function(fun)
@@ -154,7 +174,8 @@ def compile_objective(fun: str | ParsedFunction | sympy.Expr) -> Objective:
         names = tuple(sorted((s.name for s in expr.free_symbols), key=variable_sort_key))
         if not names:
             raise EngineInputError("the function has no variable; use x, y ...")
-    return _compile(expr, names)
+    return run_within(COMPILE_SECONDS, "the function is too complicated to differentiate "
+                      "quickly; try a shorter or less nested one", lambda: _compile(expr, names))
 
 
 def _compile(expr: sympy.Expr, names: tuple[str, ...]) -> Objective:
@@ -166,11 +187,16 @@ def _compile(expr: sympy.Expr, names: tuple[str, ...]) -> Objective:
     by_name = {s.name: s for s in expr.free_symbols}
     symbols = [by_name[n] for n in names]
     gradient_exprs = _gradient(expr, symbols)
+    nodes = _node_count([expr, *gradient_exprs])
+    if nodes > MAX_NODES:
+        raise ParseError(f"the function's derivative is too long to work with (more than "
+                         f"{MAX_NODES} parts); try a shorter function")
+    texts = (pretty(expr), derivative_text(names, gradient_exprs))
     local = [sympy.Symbol(f"v_{i}", real=True) for i in range(len(symbols))]
     swap = dict(zip(symbols, local))
     value_expr = expr.xreplace(swap)
     gradient_list = [g.xreplace(swap) for g in gradient_exprs]
-    small = _node_count([value_expr, *gradient_list]) <= CSE_NODE_LIMIT
+    small = nodes <= CSE_NODE_LIMIT
     value_cse, gradient_cse = _cse_for("c_", small), _cse_for("d_", small)
     value_lines = _code_lines(*value_cse(value_expr), ["new"])
     gradient_lines = _code_lines(*gradient_cse(gradient_list),
@@ -178,7 +204,8 @@ def _compile(expr: sympy.Expr, names: tuple[str, ...]) -> Objective:
     printer = code_printer()
     value = lambdify(local, value_expr, modules="math", printer=printer, cse=value_cse)
     gradient = lambdify(local, gradient_list, modules="math", printer=printer, cse=gradient_cse)
-    return Objective(names, expr, gradient_exprs, value_lines, gradient_lines, value, gradient)
+    return Objective(names, expr, gradient_exprs, value_lines, gradient_lines, texts, value,
+                     gradient)
 
 
 class _RealAbs(sympy.Function):
@@ -208,8 +235,14 @@ def _cse_for(prefix: str, enabled: bool) -> Callable:
 
 
 def _node_count(exprs: list[sympy.Expr]) -> int:
-    """How many nodes the expression trees have together."""
-    return sum(1 for e in exprs for _ in sympy.preorder_traversal(e))
+    """How many nodes the expression trees have together (counting stops past MAX_NODES)."""
+    count = 0
+    for expr in exprs:
+        for _ in sympy.preorder_traversal(expr):
+            count += 1
+            if count > MAX_NODES:
+                return count
+    return count
 
 
 def _code_lines(temporaries: list, reduced: object, targets: list[str]) -> tuple[str, ...]:

@@ -5,7 +5,9 @@ whitelist tokenizer (`tokens.py`) checks every token, then this recursive
 descent parser builds the expression from SymPy objects directly. Each piece
 carries the float value of its constant part (`constants.py`), so power towers,
 huge numbers and undefined constants are refused before SymPy computes with
-them; nesting is limited too, so every parse answers quickly.
+them; each piece is checked again once SymPy has folded it (`magnitudes.py`:
+x*1e308*1e308 is a term no double holds). Nesting is limited, and the whole
+parse runs under a CPU-time limit (`deadline.py`), so every parse answers quickly.
 
 Grammar (implicit multiplication only where it cannot be misread)::
 
@@ -25,13 +27,15 @@ from typing import NamedTuple
 
 import sympy
 
-from tutor.engine import constants
+from tutor.engine import constants, magnitudes
+from tutor.engine.deadline import run_within
 from tutor.engine.errors import ParseError
 from tutor.engine.tokens import Token, tokenize
 
 MAX_DEPTH = 30
 MAX_STACKED_POWERS = 8
 MAX_VARIABLES = 20
+PARSE_SECONDS = 0.2
 _FUNCTIONS = {
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp,
     "log": sympy.log, "ln": sympy.log, "sqrt": sympy.sqrt, "abs": sympy.Abs,
@@ -93,7 +97,9 @@ def parse_function(text: str) -> ParsedFunction:
         raise ParseError("the function must be text, like x^2")
     if not text.strip():
         raise ParseError("the function is empty; type one, for example x^2", 1)
-    expr = real_parts(_Parser(tokenize(text)).parse())
+    tokens = tokenize(text)
+    expr = run_within(PARSE_SECONDS, "the function is too complicated to read quickly; try a "
+                      "shorter or less nested one", lambda: real_parts(_Parser(tokens).parse()))
     names = sorted((s.name for s in expr.free_symbols), key=variable_sort_key)
     if not names:
         raise ParseError("the function has no variable; use x, y or another single letter "
@@ -283,13 +289,8 @@ def _power(base: _Node, exponent: _Node, token: Token) -> _Node:
     """base ^ exponent, refusing huge exponents and numbers before SymPy builds them."""
     constants.check_exponent(exponent.value, token)
     value = constants.fold("^", base.value, exponent.value, token)
-    if base.value is None and exponent.value is not None:
-        coefficient, _ = base.expr.as_coeff_Mul()
-        try:
-            size = float(coefficient)
-        except OverflowError:
-            size = math.inf
-        constants.check_coefficient_growth(size, exponent.value, token)
+    if exponent.value is not None:
+        magnitudes.check_power(base.expr, exponent.value, token)
     return _checked(sympy.Pow(base.expr, exponent.expr), value, token)
 
 
@@ -307,4 +308,9 @@ def _checked(expr: sympy.Expr, value: float | None, token: Token) -> _Node:
     if value is None and expr.is_number:  # the variables cancelled out, as in x - x
         number = complex(expr.evalf(17))
         value = constants.checked(number.real if number.imag == 0 else number, token)
+    if value is not None:
+        expr = magnitudes.settled(expr, value)
+    magnitudes.check_piece(expr, token)
     return _Node(expr, value)
+
+
