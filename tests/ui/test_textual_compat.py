@@ -183,6 +183,14 @@ def _defined_private_names() -> set[str]:
     return {name for name in names if name.startswith("_")}
 
 
+STANDARD = {("os", "_exit")}
+"""Underscored names the standard library documents as public (`os._exit`)."""
+
+
+def _standard(node: ast.Attribute) -> bool:
+    return isinstance(node.value, ast.Name) and (node.value.id, node.attr) in STANDARD
+
+
 def private_uses(paths: list[Path], ours: set[str]) -> list[str]:
     """`file: name` for each private module imported from textual, or a private attribute
     read that gd-tutor does not define (so it belongs to Textual or another library)."""
@@ -197,7 +205,8 @@ def private_uses(paths: list[Path], ours: set[str]) -> list[str]:
             found += [f"{path.name}: {m}" for m in modules
                       if m.startswith("textual") and any(p.startswith("_") for p in m.split("."))]
             if (isinstance(node, ast.Attribute) and node.attr.startswith("_")
-                    and not node.attr.startswith("__") and node.attr not in ours):
+                    and not node.attr.startswith("__") and node.attr not in ours
+                    and not _standard(node)):
                 found.append(f"{path.name}: .{node.attr}")
     return found
 
