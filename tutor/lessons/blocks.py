@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tutor.lessons.codeblock import read_code_spec
 from tutor.lessons.model import Exercise, ExplainCase, LessonProblem
 from tutor.lessons.schema import (
     BLOCK_KEYS, EDITABLE_FIELDS, EXERCISE_KINDS, GOAL_KEYS, INPUT_KEYS, MAX_HINTS, defaults_for,
@@ -110,7 +111,8 @@ class BlockReader:
         return data
 
     def _build(self, data: Mapping[str, Any]) -> Exercise:
-        for key in ("solution", "wrong"):
+        code_kind = data.get("kind") == "code"
+        for key in () if code_kind else ("solution", "wrong"):
             if key not in data:
                 self.note(f"the exercise has no '{key}:' (check-lessons runs it to prove the "
                           "goal can be met and is not met by mistake).")
@@ -139,7 +141,8 @@ class BlockReader:
             line=self.fence_line, options=self._options(data, kind),
             data=self._data(data, kind), scale=self._bool(data, "scale", True),
             explain=self._explain_text(data), explain_when=self._explain_cases(data),
-            path=self.path,
+            path=self.path, code=read_code_spec(data, self.note, BlockError) if code_kind
+            else None,
         )
 
     def _id(self, data: Mapping[str, Any]) -> str:
@@ -210,6 +213,8 @@ class BlockReader:
         for key in goal:
             if key not in GOAL_KEYS:
                 self.note(f"unknown goal '{key}' (use {', '.join(GOAL_KEYS)}).", str(key))
+        if kind == "code":  # judged by its cases: its function's numbers against the engine's
+            return dict(goal) or {"code": "matches the engine"}
         needed = kind_rule(kind).needs_goal
         if needed and needed not in goal:
             raise BlockError(f"a '{kind}' exercise needs 'goal: {{{needed}: ...}}'.", "goal")
