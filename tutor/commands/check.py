@@ -57,8 +57,7 @@ def find_exercise(wanted: str) -> tuple[Lesson, Exercise]:
 def settable(exercise: Exercise) -> tuple[str, ...]:
     """The fields a learner may fill in: the editable ones and what the goal asks."""
     asked = tuple(key for key in ANSWER_KEYS if key in exercise.goal)
-    code = ("code",) if exercise.kind == "code" else ()
-    return tuple(exercise.editable) + asked + code
+    return tuple(exercise.editable) + asked
 
 
 def set_values(exercise: Exercise, pairs: list[str]) -> dict[str, str]:

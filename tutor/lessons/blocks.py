@@ -125,7 +125,7 @@ class BlockReader:
             raise BlockError(f"unknown exercise kind '{kind}' (use {', '.join(EXERCISE_KINDS)}).",
                              "kind")
         defaults = defaults_for(kind)
-        return Exercise(
+        exercise = Exercise(
             id=self._id(data), lesson_slug=self.lesson_slug, kind=kind,
             prompt=str(data.get("prompt", data.get("question", "")) or "").strip(),
             function=self._function(data, kind), start=self._start(data, kind),
@@ -144,6 +144,7 @@ class BlockReader:
             path=self.path, code=read_code_spec(data, self.note, BlockError) if code_kind
             else None,
         )
+        return _with_code_inputs(exercise)
 
     def _id(self, data: Mapping[str, Any]) -> str:
         value = data.get("id")
@@ -304,6 +305,13 @@ class BlockReader:
         if kind == "fit" and not value:
             raise BlockError("a 'fit' exercise needs 'data:' naming a CSV file in lessons/data/.")
         return None if value is None else str(value)
+
+
+def _with_code_inputs(exercise: Exercise) -> Exercise:
+    """A code exercise's one field is its code, and its reference is its solution."""
+    if exercise.code is None:
+        return exercise
+    return replace(exercise, editable=("code",), solution={"code": exercise.code.reference})
 
 
 def yaml_problem(exc: yaml.YAMLError | Exception, first_line: int) -> tuple[int, str]:

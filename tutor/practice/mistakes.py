@@ -118,9 +118,9 @@ CATALOGUE: Mapping[str, Mistake] = {m.key: m for m in (
             lambda c: _step(c, sign=1.0)),
     Mistake("step_slope_without_x", "step", "the slope's gradient is missing the x (each "
             "error must be multiplied by its x)", "the slope's gradient: sum of error * x",
-            r"slope|grad_m|d_m|dm", lambda c: _step(c, slope_uses_x=False)),
+            r"grad_slope\s*\+=|grad_m\s*\+=", lambda c: _step(c, slope_uses_x=False)),
     Mistake("step_no_factor_2", "step", "the factor 2 from the square's derivative is missing",
-            "both gradients: 2 / n times the sum", r"/\s*len|/\s*n\b",
+            "both gradients: 2 / n times the sum", r"grad_\w+\s*\+=|/\s*len|/\s*n\b",
             lambda c: _step(c, factor=1.0)),
 )}
 """Every known mistake, by key (the verdict's diagnosis)."""
