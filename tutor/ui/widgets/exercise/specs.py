@@ -46,6 +46,8 @@ def exercise_keys(exercise: Exercise | None) -> tuple[str, ...]:
     """The fields shown for this kind of exercise (None: the free playground pane)."""
     if exercise is None:
         return DESCENT_FIELDS + ("compare",)
+    if exercise.code is not None:
+        return ()  # the code is typed in the pane's editor (code_editor.py), not a field
     shown = KINDS[exercise.kind].fields
     if not shown and exercise.function:  # a quiz on a function can run it to look
         shown = DESCENT_FIELDS
@@ -119,6 +121,8 @@ def first_prompt(exercise: Exercise | None) -> str:
         return "Press ^t to take one step, or Enter to run to the end."
     if kind == "fit":
         return "Press Enter to fit the line."
+    if kind == "code":
+        return "Write your code in the editor; F5 runs it, Esc leaves the editor."
     if kind == "compare":
         return "Press Enter to run them all on one plot."
     return "Press Enter to run."
