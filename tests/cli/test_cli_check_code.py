@@ -76,3 +76,13 @@ def test_unusable_arguments_exit_2_with_one_line(tmp_path: Path) -> None:
     assert line.endswith("is not UTF-8 text")
     line = one_line_error(gd("check-code", str(tmp_path / "bin.py"), "--exercise", "4/next-step"))
     assert "is not a code exercise" in line
+
+
+def test_serve_says_at_start_whether_code_exercises_are_on() -> None:
+    from tutor.commands.serve import code_exercises_line
+    from tutor.sandbox import Sandbox, SandboxInfo
+
+    off = code_exercises_line(SandboxInfo(False, "bubblewrap is not installed"))
+    assert off == "gd-tutor: code exercises are off on this server: bubblewrap is not installed"
+    here = code_exercises_line()
+    assert ("are on" in here) == Sandbox.detect().usable

@@ -92,3 +92,21 @@ async def test_typed_code_is_saved_restored_and_reset_to_the_starter() -> None:
         assert of(app, ExercisePane.InputsChanged)[-1].inputs["code"].endswith("return [1]\n")
         await pilot.press("ctrl+r")
         assert area.text == WHOLE.code.starter
+
+
+async def test_a_server_without_the_sandbox_says_code_exercises_are_off(monkeypatch) -> None:
+    from tutor.practice import DataPolicy
+    from tutor.sandbox import Sandbox, SandboxInfo
+
+    off = SandboxInfo(False, "bubblewrap is not installed")
+    monkeypatch.setattr(Sandbox, "detect", classmethod(lambda cls, refresh=False: off))
+    app = Host(data_policy=DataPolicy(served=True))
+    line = "Code exercises are off on this server: bubblewrap is not installed."
+    async with app.run_test(size=(80, 24)) as pilot:
+        status = app.query_one(RunStatus)
+        await wait_for(pilot, lambda: line in str(status.render()), timeout=10)
+        app.query_one(TextArea).load_text(WHOLE.code.reference)
+        app.query_one(TextArea).focus()
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: not app.query_one(ExercisePane).running, timeout=10)
+        assert line in str(status.render())

@@ -110,3 +110,19 @@ def describe_code_run(outcome: Any) -> str:
     text = f"Ran your code on {count} case{'s' if count != 1 else ''} in " \
         f"{outcome.seconds:.1f} s."
     return f"{text} Note: {outcome.note}." if outcome.note else text
+
+
+def prepare_sandbox(served: bool) -> str | None:
+    """Check the sandbox once and start a warm child for the first run (called from a worker
+    thread when a code exercise is shown). Returns the line to show instead of the first
+    prompt when code cannot run here: served without a working sandbox."""
+    from tutor.sandbox import MESSAGES, Sandbox, SandboxError, prewarm
+
+    info = Sandbox.detect()
+    if served and not info.usable:
+        return MESSAGES["refused"].format(reason=info.reason).capitalize() + "."
+    try:
+        prewarm(isolate="require" if served else "auto")
+    except SandboxError:
+        return None  # the run itself will say what is wrong
+    return None

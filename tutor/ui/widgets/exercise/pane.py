@@ -151,6 +151,15 @@ class ExercisePane(Vertical):
         self.status.show_text(self.first_prompt())
         if self.state:
             self.status.show_text(EARLIER.get(self.state, f"Earlier: {self.state}."))
+        if self.exercise is not None and self.exercise.code is not None:
+            self._prepare_code(self.data_policy.served)
+
+    @work(thread=True, exclusive=True, group="prepare")
+    def _prepare_code(self, served: bool) -> None:
+        """Check the sandbox and warm a child off the UI thread; say so if code is off."""
+        line = code_editor.prepare_sandbox(served)
+        if line is not None:
+            self.app.call_from_thread(self.status.show_error, line)
 
     def _choose_saved_option(self) -> None:
         """No option highlighted until the learner moves (Enter alone must not answer 1),
