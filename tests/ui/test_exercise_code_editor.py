@@ -110,3 +110,21 @@ async def test_a_server_without_the_sandbox_says_code_exercises_are_off(monkeypa
         await pilot.press("f5")
         await wait_for(pilot, lambda: not app.query_one(ExercisePane).running, timeout=10)
         assert line in str(status.render())
+
+
+async def test_ctrl_y_shows_the_playgrounds_run_as_python() -> None:
+    from tutor.ui.widgets.exercise.python_view import PythonScreen
+
+    class Playground(App):
+        def compose(self) -> ComposeResult:
+            yield ExercisePane(None, id="pane",
+                               overrides={"function": "x^2", "start": "3", "learning_rate": "0.1"})
+
+    app = Playground()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: isinstance(app.screen, PythonScreen), timeout=20)
+        script = app.screen.query_one("#python-script", TextArea).text
+        assert "cost = x**2" in script and "learning_rate = 0.1" in script
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PythonScreen)

@@ -70,6 +70,7 @@ class ExercisePane(Vertical):
         Binding("ctrl+o", "skip", "Skip"),
         Binding("ctrl+r", "reset", "Reset"),
         Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+y", "show_python", "Python", show=False),
     ]
 
     RunProgress = messages.RunProgress
@@ -259,6 +260,23 @@ class ExercisePane(Vertical):
         """Stop a long run; the partial run is shown as cancelled."""
         if self.running:
             self.workers.cancel_group(self, "run")
+
+    def action_show_python(self) -> None:
+        """Show the current settings as a standalone SymPy script (read off the UI thread)."""
+        self._python_worker(self.inputs())
+
+    @work(thread=True, exclusive=True, group="python")
+    def _python_worker(self, inputs: dict) -> None:
+        from tutor.practice import one_sentence, read
+        from tutor.practice.script import python_script
+        from tutor.ui.widgets.exercise.python_view import PythonScreen
+
+        try:
+            script = python_script(read(self.exercise, inputs, "run"))  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
+            self.app.call_from_thread(self.status.show_error, one_sentence(exc))
+            return
+        self.app.call_from_thread(self.app.push_screen, PythonScreen(script))
 
     def action_reset(self) -> None:
         """Back to the exercise defaults."""

@@ -105,6 +105,8 @@ def offers(exercise: Exercise | None, action: str) -> bool:
         return exercise is not None and bool(exercise.hints or exercise.solution)
     if action == "run":
         return kind not in ("numeric", "choice") or has_function
+    if action == "show_python":
+        return kind in ("run", "step")
     if action == "cancel":
         return offers(exercise, "run") or offers(exercise, "compare")
     return True
