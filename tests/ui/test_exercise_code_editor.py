@@ -128,3 +128,15 @@ async def test_ctrl_y_shows_the_playgrounds_run_as_python() -> None:
         assert "cost = x**2" in script and "learning_rate = 0.1" in script
         await pilot.press("escape")
         assert not isinstance(app.screen, PythonScreen)
+
+
+async def test_enter_keeps_the_indent_and_adds_one_after_a_colon() -> None:
+    app = Host(saved_inputs={"code": "def f(x):\n    if x:"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = app.query_one(TextArea)
+        area.focus()
+        area.move_cursor((1, 9))
+        await pilot.press("enter", "r")
+        assert area.text == "def f(x):\n    if x:\n        r"
+        await pilot.press("enter", "s")
+        assert area.text.endswith("\n        r\n        s")
