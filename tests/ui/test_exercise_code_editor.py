@@ -140,3 +140,33 @@ async def test_enter_keeps_the_indent_and_adds_one_after_a_colon() -> None:
         assert area.text == "def f(x):\n    if x:\n        r"
         await pilot.press("enter", "s")
         assert area.text.endswith("\n        r\n        s")
+
+
+async def test_code_typed_in_a_lesson_comes_back_after_a_restart(make_app, data_dir) -> None:
+    import asyncio
+
+    from tutor.progress import ProgressStore
+
+    async def ready(pilot) -> None:
+        await pilot.pause()
+        await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
+        await pilot.pause()
+
+    app = make_app(lessons_dir=FIXTURES)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        area = app.screen.query_one("#exercise-whole").query_one(TextArea)
+        area.focus()
+        area.move_cursor((0, 0))
+        await pilot.press("#", " ", "m", "i", "n", "e", "enter")
+        def saved() -> bool:
+            with ProgressStore.open(data_dir) as store:
+                inputs = store.exercise("code/whole").last_inputs or {}
+            return str(inputs.get("code", "")).startswith("# mine\n")
+        await wait_for(pilot, saved, timeout=10)
+        await pilot.press("ctrl+q")
+    again = make_app(lessons_dir=FIXTURES)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        text = again.screen.query_one("#exercise-whole").query_one(TextArea).text
+        assert text == "# mine\n" + WHOLE.code.starter
