@@ -110,3 +110,8 @@ def test_check_lessons_runs_references_and_mistakes(tmp_path: Path) -> None:
     messages = [p.message for p in check_lessons(tmp_path)]
     assert any("the reference solution fails" in m for m in messages), messages
     assert any("'loop_one_short' passes on these cases" in m for m in messages), messages
+
+
+def test_the_authoring_guide_lists_every_catalogued_mistake() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "lessons" / "README.md").read_text("utf-8")
+    assert [key for key in CATALOGUE if f"`{key}`" not in guide] == []

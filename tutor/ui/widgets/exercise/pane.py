@@ -70,7 +70,7 @@ class ExercisePane(Vertical):
         Binding("ctrl+o", "skip", "Skip"),
         Binding("ctrl+r", "reset", "Reset"),
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+y", "show_python", "Python", show=False),
+        Binding("ctrl+y", "show_python", "", show=False),  # Show the Python (README's keys)
     ]
 
     RunProgress = messages.RunProgress
