@@ -124,8 +124,8 @@ def is_code_outcome(outcome: Any) -> bool:
 def describe_code_run(outcome: Any) -> str:
     """The status line after a run: how many cases ran, how long, and whether isolated."""
     count = len(outcome.cases)
-    text = f"Ran your code on {count} case{'s' if count != 1 else ''} in " \
-        f"{outcome.seconds:.1f} s."
+    took = "under 0.1 s" if outcome.seconds < 0.1 else f"{outcome.seconds:.1f} s"
+    text = f"Ran your code on {count} case{'s' if count != 1 else ''} in {took}."
     return f"{text} Note: {outcome.note}." if outcome.note else text
 
 
