@@ -131,6 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=("check", "check_command"))
 
+    p = sub.add_parser("check-code", help="check a Python file against a code exercise, "
+                       "in the sandbox, as the tutor would")
+    p.add_argument("file", metavar="FILE.py", help="the Python file with your function")
+    p.add_argument("--exercise", required=True, metavar="LESSON/ID",
+                   help="the code exercise to check it against (e.g. 6/write-it)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=("check_code", "check_code_command"))
+
     p = sub.add_parser("check-lessons", help="validate a folder of lesson files")
     p.add_argument("dir", nargs="?", default=None, help="lesson folder (default: the built-in lessons)")
     p.add_argument("--sweep", action="store_true",

@@ -79,7 +79,7 @@ def test_every_exercise_has_one_to_three_hints_and_a_short_prompt(exercise: Exer
     assert all(0 < len(hint) <= HINT_LIMIT for hint in exercise.hints)
     assert 0 < len(exercise.prompt) <= PROMPT_LIMIT
     assert exercise.solution or exercise.kind == "step"
-    assert exercise.wrong
+    assert exercise.wrong or (exercise.code is not None and exercise.code.mistakes)
 
 
 def test_exercise_keys_are_unique(lesson_set: LessonSet) -> None:
@@ -89,7 +89,32 @@ def test_exercise_keys_are_unique(lesson_set: LessonSet) -> None:
 
 def test_every_kind_of_exercise_is_used(lesson_set: LessonSet) -> None:
     kinds = {e.kind for lesson in lesson_set.lessons for e in lesson.exercises}
-    assert kinds == {"run", "step", "compare", "fit", "numeric", "choice"}
+    assert kinds == {"run", "step", "compare", "fit", "numeric", "choice", "code"}
+
+
+def test_code_exercises_teach_the_rule_the_function_the_cost_and_a_step(
+        lesson_set: LessonSet) -> None:
+    code = {e.key: e.code for lesson in lesson_set.lessons for e in lesson.exercises
+            if e.code is not None}
+    assert {key: (spec.entry, spec.check) for key, spec in code.items()} == {
+        "gradient-descent/update-line": ("gradient_descent", "path"),
+        "when-to-stop/write-it": ("gradient_descent", "path"),
+        "linear-regression/mse-in-python": ("mse", "mse"),
+        "linear-regression/step-in-python": ("step", "step"),
+    }
+    whole = code["when-to-stop/write-it"]
+    assert whole.signature == ("gradient_descent(cost_fn, initial_guess, learning_rate, "
+                               "precision=0.0001, max_iterations=100)")
+    assert {"sign_flipped", "loop_one_short", "last_update_dropped"} <= set(whole.mistakes)
+
+
+def test_the_derivatives_lesson_6_shows_are_sympys() -> None:
+    import sympy
+
+    x = sympy.symbols("x")
+    text = (LESSONS_DIR / "06-when-to-stop.md").read_text(encoding="utf-8")
+    for expr in (x**2, x**4 - 3 * x**2 + x):
+        assert f"`{sympy.sstr(expr.diff(x))}`" in text
 
 
 def test_compare_exercises_cover_rates_and_methods(lesson_set: LessonSet) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from tutor.lessons import load_lessons
 from tutor.lessons.schema import (
-    DESCENT_DEFAULTS, FIELDS, FIT_DEFAULTS, KINDS, LESSON_FORMAT, METHODS,
+    BLOCK_KEYS, DESCENT_DEFAULTS, FIELDS, FIT_DEFAULTS, KINDS, LESSON_FORMAT, METHODS,
 )
 
 LESSON = """---
@@ -55,7 +55,7 @@ def test_the_schemas_methods_are_the_engines() -> None:
 def test_every_kind_shows_known_fields() -> None:
     for rule in KINDS.values():
         assert set(rule.fields) <= set(FIELDS), rule.kind
-        assert set(rule.needs) <= set(FIELDS) | {"options"}, rule.kind
+        assert set(rule.needs) <= BLOCK_KEYS, rule.kind
 
 
 def test_the_loader_fills_in_the_kinds_defaults(tmp_path: Path) -> None:

@@ -103,6 +103,18 @@ async def _serve_ssh(config: ServeConfig) -> int:
     return 0
 
 
+def code_exercises_line(info: object | None = None) -> str:
+    """One line at start: whether this server offers code exercises (only with a working
+    sandbox: each learner's code in bubblewrap), and why not when it does not."""
+    from tutor.sandbox import MESSAGES, Sandbox
+
+    found = info if info is not None else Sandbox.detect()
+    if getattr(found, "usable", False):
+        return "gd-tutor: code exercises are on: each run is isolated in bubblewrap"
+    reason = getattr(found, "reason", None) or "the sandbox does not work here"
+    return "gd-tutor: " + MESSAGES["refused"].format(reason=reason)
+
+
 def serve_command(args: argparse.Namespace) -> int:
     """Serve the tutor to a class over SSH, or in a browser with --web."""
     if args.web:
@@ -111,10 +123,13 @@ def serve_command(args: argparse.Namespace) -> int:
         port = _check_port(8000 if args.port is None else args.port)
         if args.max_sessions < 1:
             raise UserError("--max-sessions must be at least 1.")
+        print(code_exercises_line(), flush=True)
         serve_web(args.host, port, _data_dir(args), os.environ.get("GD_TUTOR_LESSONS_DIR"),
                   max_sessions=args.max_sessions, allow_hosts=tuple(args.allow_host))
         return 0
-    return asyncio.run(_serve_ssh(_ssh_config(args)))
+    config = _ssh_config(args)
+    print(code_exercises_line(), flush=True)
+    return asyncio.run(_serve_ssh(config))
 
 
 def class_report_command(args: argparse.Namespace) -> int:

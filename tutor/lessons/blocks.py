@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tutor.lessons.codeblock import read_code_spec
 from tutor.lessons.model import Exercise, ExplainCase, LessonProblem
 from tutor.lessons.schema import (
     BLOCK_KEYS, EDITABLE_FIELDS, EXERCISE_KINDS, GOAL_KEYS, INPUT_KEYS, MAX_HINTS, defaults_for,
@@ -112,7 +113,8 @@ class BlockReader:
         return data
 
     def _build(self, data: Mapping[str, Any]) -> Exercise:
-        for key in ("solution", "wrong"):
+        code_kind = data.get("kind") == "code"
+        for key in () if code_kind else ("solution", "wrong"):
             if key not in data:
                 self.note(f"the exercise has no '{key}:' (check-lessons runs it to prove the "
                           "goal can be met and is not met by mistake).")
@@ -125,7 +127,7 @@ class BlockReader:
             raise BlockError(f"unknown exercise kind '{kind}' (use {', '.join(EXERCISE_KINDS)}).",
                              "kind")
         defaults = defaults_for(kind)
-        return Exercise(
+        exercise = Exercise(
             id=self._id(data), lesson_slug=self.lesson_slug, kind=kind,
             prompt=str(data.get("prompt", data.get("question", "")) or "").strip(),
             function=self._function(data, kind), start=self._start(data, kind),
@@ -143,8 +145,10 @@ class BlockReader:
             option_notes=self._option_notes(data),
             data=self._data(data, kind), scale=self._bool(data, "scale", True),
             explain=self._explain_text(data), explain_when=self._explain_cases(data),
-            path=self.path,
+            path=self.path, code=read_code_spec(data, self.note, BlockError) if code_kind
+            else None,
         )
+        return _with_code_inputs(exercise)
 
     def _id(self, data: Mapping[str, Any]) -> str:
         value = data.get("id")
@@ -214,6 +218,8 @@ class BlockReader:
         for key in goal:
             if key not in GOAL_KEYS:
                 self.note(f"unknown goal '{key}' (use {', '.join(GOAL_KEYS)}).", str(key))
+        if kind == "code":  # judged by its cases: its function's numbers against the engine's
+            return dict(goal) or {"code": "matches the engine"}
         needed = kind_rule(kind).needs_goal
         if needed and needed not in goal:
             raise BlockError(f"a '{kind}' exercise needs 'goal: {{{needed}: ...}}'.", "goal")
@@ -329,6 +335,13 @@ class BlockReader:
         if kind == "fit" and not value:
             raise BlockError("a 'fit' exercise needs 'data:' naming a CSV file in lessons/data/.")
         return None if value is None else str(value)
+
+
+def _with_code_inputs(exercise: Exercise) -> Exercise:
+    """A code exercise's one field is its code, and its reference is its solution."""
+    if exercise.code is None:
+        return exercise
+    return replace(exercise, editable=("code",), solution={"code": exercise.code.reference})
 
 
 def yaml_problem(exc: yaml.YAMLError | Exception, first_line: int) -> tuple[int, str]:

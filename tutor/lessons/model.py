@@ -63,6 +63,23 @@ class ExplainCase:
 
 
 @dataclass(frozen=True)
+class CodeSpec:
+    """What a code exercise gives and checks: the `starter` the editor opens with, the
+    `entry` function the learner keeps (its `signature` shown), the `cases` it is run on
+    (mappings of numbers and formulas: function, start, rate, precision, iterations, or
+    xs, ys, slope, intercept), the `reference` solution (must pass), the catalogue keys
+    of the `mistakes` check-lessons must see diagnosed, and the `check` that compares."""
+
+    entry: str
+    cases: tuple[Mapping[str, Any], ...]
+    reference: str
+    starter: str = ""
+    signature: str = ""
+    mistakes: tuple[str, ...] = ()
+    check: str = "path"
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One interactive exercise, read from a fenced ```exercise YAML block.
 
@@ -95,6 +112,7 @@ class Exercise:
     explain: str = ""
     explain_when: tuple[ExplainCase, ...] = ()
     path: Path | None = None
+    code: CodeSpec | None = None
 
     @property
     def key(self) -> str:

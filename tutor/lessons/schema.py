@@ -69,6 +69,7 @@ FIELDS: Mapping[str, FieldRule] = MappingProxyType({rule.key: rule for rule in (
     FieldRule("l2", "l2 penalty", "0.01", max_length=40),
     FieldRule("test_fraction", "test fraction", "0.25", max_length=20),
     FieldRule("hidden", "number of hidden units", "3", max_length=10),
+    FieldRule("code", "code", "def gradient_descent(...): ...", max_length=64_000),
 )})
 """Every field a learner can type into, by key."""
 
@@ -114,6 +115,7 @@ KINDS: Mapping[str, KindRule] = MappingProxyType({rule.kind: rule for rule in (
     KindRule("fit", FIT_FIELDS, "fit", ("data",), defaults=FIT_DEFAULTS),
     KindRule("numeric", (), None, needs_goal="answer"),
     KindRule("choice", (), None, ("options",), needs_goal="choice"),
+    KindRule("code", ("code",), "code", ("entry", "cases", "reference")),
 )})
 """Every `kind:` an exercise may have, by name; `run` is the default."""
 
@@ -121,7 +123,9 @@ EXERCISE_KINDS = tuple(KINDS)
 EDITABLE_FIELDS = DESCENT_FIELDS + ("scale", "data")
 """Field names an exercise may list under `editable:`."""
 ANSWER_KEYS = ("answer", "choice")
-INPUT_KEYS = EDITABLE_FIELDS + ANSWER_KEYS
+CODE_KEYS = ("code",)
+"""What a learner types in a code exercise: the whole source of their function."""
+INPUT_KEYS = EDITABLE_FIELDS + ANSWER_KEYS + CODE_KEYS
 """Keys an attempt's inputs may hold."""
 
 RUN_GOALS = ("converge_within", "diverge", "stop_at_limit", "end_near", "slope_near",
@@ -135,8 +139,19 @@ BLOCK_KEYS = frozenset({
     "id", "kind", "prompt", "question", "function", "start", "learning_rate", "iterations",
     "precision", "method", "editable", "goal", "hints", "solution", "wrong", "compare",
     "explain", "options", "data", "scale",
+    "starter", "entry", "signature", "cases", "reference", "mistakes", "check",
 })
-"""Every key an ```exercise block may hold."""
+"""Every key an ```exercise block may hold. A code exercise's own: `entry` (the function the
+learner keeps), `signature`, `starter`, `cases`, `reference` (must pass), `mistakes`
+(catalogue keys check-lessons must see diagnosed) and `check` (how its numbers are compared)."""
+CODE_CHECKS = ("path", "mse", "step")
+"""What a code exercise's function computes: the guesses of a descent (`path`), the mean
+squared error of a line (`mse`), one descent step for slope and intercept (`step`)."""
+CODE_CASE_KEYS = ("function", "start", "rate", "precision", "iterations", "xs", "ys", "slope",
+                  "intercept")
+"""Keys a code case may hold (path: function, start, rate, precision, iterations;
+mse: xs, ys, slope, intercept; step: the same and rate)."""
+MAX_CODE_CASES = 8
 MAX_HINTS = 3
 
 

@@ -21,8 +21,9 @@ from tutor.practice.settings import (
 if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
 
-MODES = ("run", "step", "compare", "fit", "answer")
-"""What an attempt can be: one descent (run, or walked by step), a compare, a fit, an answer."""
+MODES = ("run", "step", "compare", "fit", "answer", "code")
+"""What an attempt can be: one descent (run, or walked by step), a compare, a fit, an answer,
+the learner's code run in the sandbox."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Attempt:
 def main_mode(exercise: Exercise | None) -> str:
     """What Enter does in the exercise's pane: run, compare, fit, or check the answer."""
     kind = exercise.kind if exercise is not None else "run"
-    if kind in ("compare", "fit"):
+    if kind in ("compare", "fit", "code"):
         return kind
     if kind in ("numeric", "choice") and not (exercise and exercise.function):
         return "answer"
@@ -46,6 +47,8 @@ def main_mode(exercise: Exercise | None) -> str:
 
 def check_mode(exercise: Exercise) -> str:
     """The mode whose outcome the exercise's goal judges."""
+    if exercise.kind == "code":
+        return "code"
     return main_mode(exercise) if judged_on_run(exercise) else "answer"
 
 
@@ -56,6 +59,12 @@ def read(exercise: Exercise | None, inputs: Mapping[str, Any], mode: str,
         if exercise is None:
             raise InputProblem("There is nothing to answer here.")
         return read_answer(exercise, inputs)
+    if mode == "code":
+        from tutor.practice.code import read_code
+
+        if exercise is None:
+            raise InputProblem("There is no code exercise here.", "code")
+        return read_code(exercise, inputs, policy)
     if mode == "compare":
         return read_compare(exercise, inputs)
     if mode == "fit":
@@ -67,6 +76,10 @@ def verdict_for(exercise: Exercise | None, mode: str, settings: Settings, outcom
                 inputs: Mapping[str, Any], policy: DataPolicy | None = None,
                 hooks: Hooks = NO_HOOKS) -> Verdict | None:
     """The verdict on an attempt's outcome, or None when this mode is not what is judged."""
+    if mode == "code" and exercise is not None:
+        from tutor.practice.code import judge_code
+
+        return judge_code(exercise, outcome)  # type: ignore[arg-type]
     if exercise is None or not exercise.goal:
         return None
     if mode != "answer":

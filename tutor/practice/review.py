@@ -113,16 +113,24 @@ def sweep_problems(exercise: Exercise) -> list[LessonProblem]:
     """The sweep's problems with one exercise, at the exercise's lines."""
     from tutor.practice.sweep import sweep_exercise
 
+    if exercise.code is not None:
+        return []  # a code exercise's sweep is its reference and its mistakes
     path = exercise.path or Path("?")
     return [LessonProblem(path, _field_line(exercise, key), f"exercise '{exercise.id}': {text}")
             for key, text in sweep_exercise(exercise)]
 
 
 def check_exercise(exercise: Exercise) -> list[LessonProblem]:
-    """Problems with one exercise: its settings, its solution and its wrong answers."""
+    """Problems with one exercise: its settings, its solution and its wrong answers (a code
+    exercise: its reference and its catalogued mistakes)."""
     found: list[tuple[str, str]] = []
-    found += _settings_problems(exercise)
-    if not found:
+    if exercise.code is not None:
+        from tutor.practice.codereview import code_problems
+
+        found += code_problems(exercise)
+    else:
+        found += _settings_problems(exercise)
+    if not found and exercise.code is None:
         found += _answer_problems(exercise)
     path = exercise.path or Path("?")
     where = f"exercise '{exercise.id}': "

@@ -157,6 +157,10 @@ def run(settings: Settings, hooks: Hooks = NO_HOOKS) -> Outcome:
         return run_compare(settings, hooks)
     if isinstance(settings, FitSettings):
         return run_fit(settings, hooks)
+    if not isinstance(settings, AnswerSettings):  # a code exercise: the sandbox runs it
+        from tutor.practice.code import run_code_attempt
+
+        return run_code_attempt(settings)  # type: ignore[arg-type]
     return AnswerOutcome(settings)
 
 

@@ -13,11 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.worker import get_current_worker
 
 from tutor.practice import CompareOutcome, DataPolicy, FitOutcome, judged_on_run, main_mode
-from tutor.ui.widgets.exercise import jobs, messages
+from tutor.ui.widgets.exercise import code_editor, jobs, messages
 from tutor.ui.widgets.exercise.fields import ExerciseFields
 from tutor.ui.widgets.exercise.hint_box import HintBox
 from tutor.ui.widgets.exercise.results import ResultView
@@ -70,6 +70,7 @@ class ExercisePane(Vertical):
         Binding("ctrl+o", "skip", "Skip"),
         Binding("ctrl+r", "reset", "Reset"),
         Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+y", "show_python", "", show=False),  # Show the Python (README's keys)
     ]
 
     RunProgress = messages.RunProgress
@@ -118,6 +119,8 @@ class ExercisePane(Vertical):
         if ex is not None and ex.prompt:
             yield Static(ex.prompt, id="prompt")
         yield ExerciseFields(field_specs(ex, self.saved_inputs, self.overrides))
+        if ex is not None and ex.code is not None:
+            yield code_editor.editor_for(ex, self.saved_inputs)
         runs_first = self.offers("run")  # run, look, then answer; a quiz answers at once
         if asks_choice(ex) and not runs_first:
             yield self._options()
@@ -149,6 +152,15 @@ class ExercisePane(Vertical):
         self.status.show_text(self.first_prompt())
         if self.state:
             self.status.show_text(EARLIER.get(self.state, f"Earlier: {self.state}."))
+        if self.exercise is not None and self.exercise.code is not None:
+            self._prepare_code(self.data_policy.served)
+
+    @work(thread=True, exclusive=True, group="prepare")
+    def _prepare_code(self, served: bool) -> None:
+        """Check the sandbox and warm a child off the UI thread; say so if code is off."""
+        line = code_editor.prepare_sandbox(served)
+        if line is not None:
+            self.app.call_from_thread(self.status.show_error, line)
 
     def _choose_saved_option(self) -> None:
         """No option highlighted until the learner moves (Enter alone must not answer 1),
@@ -188,6 +200,8 @@ class ExercisePane(Vertical):
     def inputs(self) -> dict[str, str]:
         """The inputs dict as typed (strings), with the chosen option for choice kinds."""
         values = self.fields.values()
+        for editor in self.query(code_editor.CodeEditor):
+            values.update(editor.values())
         if asks_choice(self.exercise):
             index = self.query_one("#choices", OptionList).highlighted
             values["choice"] = "" if index is None else str(index + 1)
@@ -247,6 +261,23 @@ class ExercisePane(Vertical):
         if self.running:
             self.workers.cancel_group(self, "run")
 
+    def action_show_python(self) -> None:
+        """Show the current settings as a standalone SymPy script (read off the UI thread)."""
+        self._python_worker(self.inputs())
+
+    @work(thread=True, exclusive=True, group="python")
+    def _python_worker(self, inputs: dict) -> None:
+        from tutor.practice import one_sentence, read
+        from tutor.practice.script import python_script
+        from tutor.ui.widgets.exercise.python_view import PythonScreen
+
+        try:
+            script = python_script(read(self.exercise, inputs, "run"))  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
+            self.app.call_from_thread(self.status.show_error, one_sentence(exc))
+            return
+        self.app.call_from_thread(self.app.push_screen, PythonScreen(script))
+
     def action_reset(self) -> None:
         """Back to the exercise defaults."""
         self.reset()
@@ -263,6 +294,10 @@ class ExercisePane(Vertical):
         self.query_one(StepView).clear()
         self.results.clear()
         self.status.show_text(self.first_prompt())
+        for editor in self.query(code_editor.CodeEditor):
+            editor.reset()
+            editor.area.focus()
+            return
         first = self.fields.first_editable()
         if first is not None:
             first.focus()
@@ -333,7 +368,10 @@ class ExercisePane(Vertical):
         self.running = False
         self.query_one(StepView).clear()
         outcome = message.outcome
-        if isinstance(outcome, FitOutcome):
+        if code_editor.is_code_outcome(outcome):
+            self.status.show_text(code_editor.describe_code_run(outcome))
+            self.results.clear()
+        elif isinstance(outcome, FitOutcome):
             self.status.show_text(describe_fit(outcome.result))
             self.results.show_fit(outcome)
         elif isinstance(outcome, CompareOutcome):
@@ -401,7 +439,8 @@ class ExercisePane(Vertical):
         getattr(self, f"action_{name}")()
 
     @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
+    @on(TextArea.Changed)
+    def _changed(self, event: Input.Changed | TextArea.Changed) -> None:
         if self.exercise is None:
             return
         if self._save_timer is not None:

@@ -46,6 +46,8 @@ def exercise_keys(exercise: Exercise | None) -> tuple[str, ...]:
     """The fields shown for this kind of exercise (None: the free playground pane)."""
     if exercise is None:
         return DESCENT_FIELDS + ("compare",)
+    if exercise.code is not None:
+        return ()  # the code is typed in the pane's editor (code_editor.py), not a field
     shown = KINDS[exercise.kind].fields
     if not shown and exercise.function:  # a quiz on a function can run it to look
         shown = DESCENT_FIELDS
@@ -103,6 +105,8 @@ def offers(exercise: Exercise | None, action: str) -> bool:
         return exercise is not None and bool(exercise.hints or exercise.solution)
     if action == "run":
         return kind not in ("numeric", "choice") or has_function
+    if action == "show_python":
+        return kind in ("run", "step")
     if action == "cancel":
         return offers(exercise, "run") or offers(exercise, "compare")
     return True
@@ -119,6 +123,8 @@ def first_prompt(exercise: Exercise | None) -> str:
         return "Press ^t to take one step, or Enter to run to the end."
     if kind == "fit":
         return "Press Enter to fit the line."
+    if kind == "code":
+        return "Write your code in the editor; F5 runs it, Esc leaves the editor."
     if kind == "compare":
         return "Press Enter to run them all on one plot."
     return "Press Enter to run."

@@ -1,0 +1,117 @@
+"""Code exercises: the learner's function runs in the sandbox and is judged against the engine."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tutor.lessons import load_lessons
+from tutor.lessons.model import Exercise
+from tutor.practice import check_attempt
+from tutor.practice.code import judge_code, outcome_from_numbers
+from tutor.practice.codechecks import path_expected
+from tutor.practice.mistakes import CATALOGUE, for_check
+from tutor.practice.review import check_lessons
+
+FIXTURES = Path(__file__).parent / "fixtures" / "code"
+
+
+@pytest.fixture(scope="module")
+def exercises() -> dict[str, Exercise]:
+    lesson_set = load_lessons(FIXTURES)
+    assert not lesson_set.problems
+    return {e.id: e for e in lesson_set.lessons[0].exercises}
+
+
+def test_the_engines_path_is_the_articles_list() -> None:
+    path = path_expected({"function": "x^2", "start": 3, "rate": 0.1})
+    assert len(path) == 41 and path[0] == 3
+    assert path[-1] == pytest.approx(3 * 0.8 ** 40, rel=1e-12)
+
+
+def test_the_reference_passes_in_the_sandbox(exercises: dict[str, Exercise]) -> None:
+    whole = exercises["whole"]
+    verdict = check_attempt(whole, {"code": whole.code.reference})
+    assert verdict.passed, verdict.message
+
+
+def test_a_flipped_sign_is_named_with_the_first_difference(
+        exercises: dict[str, Exercise]) -> None:
+    whole = exercises["whole"]
+    code = whole.code.reference.replace("previous_x - learning_rate", "previous_x + learning_rate")
+    verdict = check_attempt(whole, {"code": code})
+    assert not verdict.passed and verdict.diagnosis == "sign_flipped"
+    assert "your 2nd guess is 3.6, the engine's 2.4" in verdict.message
+    assert "Look at line 11, the update line" in verdict.message
+
+
+def test_an_error_is_one_sentence_at_the_learners_line(exercises: dict[str, Exercise]) -> None:
+    whole = exercises["whole"]
+    code = whole.code.reference.replace("df(previous_x)", "df(previos_x)")
+    verdict = check_attempt(whole, {"code": code})
+    assert verdict.message == "Line 10: NameError: name 'previos_x' is not defined."
+    assert verdict.diagnosis == "code_error"
+
+
+def test_a_loop_that_never_stops_is_ended_and_said_so(exercises: dict[str, Exercise]) -> None:
+    whole = exercises["whole"]
+    code = whole.code.reference.replace("for n in range(max_iterations):", "while True:")
+    code = code.replace("break", "pass")
+    verdict = check_attempt(whole, {"code": code})
+    assert verdict.diagnosis == "code_timeout"
+    assert verdict.message.startswith("Your loop did not finish in 2 s")
+
+
+def test_learner_code_never_runs_in_the_tutors_process(exercises: dict[str, Exercise]) -> None:
+    whole = exercises["whole"]
+    code = "import os\nos.environ['GD_TUTOR_PWNED'] = '1'\n" + whole.code.reference
+    assert check_attempt(whole, {"code": code}).passed
+    assert "GD_TUTOR_PWNED" not in os.environ
+
+
+def test_blank_code_is_one_sentence(exercises: dict[str, Exercise]) -> None:
+    verdict = check_attempt(exercises["whole"], {"code": "   "})
+    assert verdict.message == "Write your gradient_descent() first, then run it."
+
+
+@pytest.mark.parametrize("exercise_id", ["whole", "mse", "step"])
+def test_every_catalogued_mistake_gets_its_own_diagnosis(
+        exercises: dict[str, Exercise], exercise_id: str) -> None:
+    exercise = exercises[exercise_id]
+    keys = {m.key for m in for_check(exercise.code.check)}
+    assert set(exercise.code.mistakes) == keys
+    for key in keys:
+        numbers = tuple(CATALOGUE[key].numbers(case) for case in exercise.code.cases)
+        verdict = judge_code(exercise, outcome_from_numbers(exercise.code, numbers))
+        assert not verdict.passed and verdict.diagnosis == key, (key, verdict.message)
+        assert CATALOGUE[key].title in verdict.message
+
+
+def test_mse_and_step_compare_with_the_engine(exercises: dict[str, Exercise]) -> None:
+    mse, step = exercises["mse"], exercises["step"]
+    right = outcome_from_numbers(mse.code, ([0.625], [14 / 3]))
+    assert judge_code(mse, right).passed
+    wrong = judge_code(mse, outcome_from_numbers(mse.code, ([0.6], [14 / 3])))
+    assert "your MSE is 0.6, the engine's 0.625" in wrong.message
+    # one step from slope 0, intercept 0 on (1,2), (2,3), (3,5) at rate 0.1
+    moved = judge_code(step, outcome_from_numbers(step.code, ([4.6 / 3, 2 / 3],)))
+    assert moved.passed, moved.message
+
+
+def test_check_lessons_runs_references_and_mistakes(tmp_path: Path) -> None:
+    assert check_lessons(FIXTURES) == []
+    text = (FIXTURES / "01-code.md").read_text(encoding="utf-8")
+    broken = text.replace("new_x = previous_x - learning_rate * slope",
+                          "new_x = previous_x - 2 * learning_rate * slope")
+    broken = broken.replace("  - {function: x^2, start: 3, rate: 0.01, iterations: 20}\n", "")
+    (tmp_path / "01-code.md").write_text(broken, encoding="utf-8")
+    messages = [p.message for p in check_lessons(tmp_path)]
+    assert any("the reference solution fails" in m for m in messages), messages
+    assert any("'loop_one_short' passes on these cases" in m for m in messages), messages
+
+
+def test_the_authoring_guide_lists_every_catalogued_mistake() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "lessons" / "README.md").read_text("utf-8")
+    assert [key for key in CATALOGUE if f"`{key}`" not in guide] == []

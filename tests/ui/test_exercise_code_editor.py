@@ -1,0 +1,172 @@
+"""The code exercise's editor in the pane: Tab indents, Esc leaves, F5 runs in the sandbox,
+the code is saved as it is typed and restored, Reset brings the starter back."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.widgets import Button, TextArea
+
+from tutor.lessons import load_lessons
+from tutor.ui.widgets.exercise import ExercisePane
+from tutor.ui.widgets.exercise.status import RunStatus
+
+FIXTURES = Path(__file__).resolve().parents[1] / "practice" / "fixtures" / "code"
+WHOLE = next(e for e in load_lessons(FIXTURES).lessons[0].exercises if e.id == "whole")
+
+
+class Host(App):
+    """One pane, recording every message it sends to the screen."""
+
+    def __init__(self, **options: object) -> None:
+        super().__init__()
+        self.options, self.events = options, []
+
+    def compose(self) -> ComposeResult:
+        yield ExercisePane(WHOLE, id="pane", **self.options)
+
+    @on(ExercisePane.Attempted)
+    @on(ExercisePane.InputsChanged)
+    def record(self, event: object) -> None:
+        self.events.append(event)
+
+
+def of(app: Host, kind: type) -> list:
+    return [e for e in app.events if isinstance(e, kind)]
+
+
+async def wait_for(pilot, condition, timeout: float = 30.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("timed out")
+
+
+async def test_the_editor_starts_with_the_starter_and_tab_indents_four_spaces() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = app.query_one(TextArea)
+        assert area.text == WHOLE.code.starter and area.language == "python"
+        assert area.show_line_numbers
+        area.focus()
+        area.move_cursor((0, 0))
+        await pilot.press("tab")
+        assert area.text.startswith("    from sympy")
+        assert area.has_focus  # Tab stayed in the editor
+        await pilot.press("escape")
+        assert app.focused is app.query_one("#run-button", Button)
+
+
+async def test_f5_runs_the_code_and_the_verdict_is_reported() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = app.query_one(TextArea)
+        area.load_text(WHOLE.code.reference.replace("- learning_rate", "+ learning_rate"))
+        area.focus()
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: of(app, ExercisePane.Attempted))
+        attempt = of(app, ExercisePane.Attempted)[-1]
+        assert attempt.passed is False and "sign is flipped" in attempt.message
+        assert "+ learning_rate" in attempt.inputs["code"]
+        area.load_text(WHOLE.code.reference)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: len(of(app, ExercisePane.Attempted)) == 2)
+        assert of(app, ExercisePane.Attempted)[-1].passed is True
+        assert "PASS" in str(app.query_one(RunStatus).render())
+
+
+async def test_typed_code_is_saved_restored_and_reset_to_the_starter() -> None:
+    app = Host(saved_inputs={"code": "def gradient_descent():\n    return []\n"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = app.query_one(TextArea)
+        assert area.text == "def gradient_descent():\n    return []\n"
+        area.focus()
+        area.move_cursor((1, 12))
+        await pilot.press("1")
+        await wait_for(pilot, lambda: of(app, ExercisePane.InputsChanged), timeout=5)
+        assert of(app, ExercisePane.InputsChanged)[-1].inputs["code"].endswith("return [1]\n")
+        await pilot.press("ctrl+r")
+        assert area.text == WHOLE.code.starter
+
+
+async def test_a_server_without_the_sandbox_says_code_exercises_are_off(monkeypatch) -> None:
+    from tutor.practice import DataPolicy
+    from tutor.sandbox import Sandbox, SandboxInfo
+
+    off = SandboxInfo(False, "bubblewrap is not installed")
+    monkeypatch.setattr(Sandbox, "detect", classmethod(lambda cls, refresh=False: off))
+    app = Host(data_policy=DataPolicy(served=True))
+    line = "Code exercises are off on this server: bubblewrap is not installed."
+    async with app.run_test(size=(80, 24)) as pilot:
+        status = app.query_one(RunStatus)
+        await wait_for(pilot, lambda: line in str(status.render()), timeout=10)
+        app.query_one(TextArea).load_text(WHOLE.code.reference)
+        app.query_one(TextArea).focus()
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: not app.query_one(ExercisePane).running, timeout=10)
+        assert line in str(status.render())
+
+
+async def test_ctrl_y_shows_the_playgrounds_run_as_python() -> None:
+    from tutor.ui.widgets.exercise.python_view import PythonScreen
+
+    class Playground(App):
+        def compose(self) -> ComposeResult:
+            yield ExercisePane(None, id="pane",
+                               overrides={"function": "x^2", "start": "3", "learning_rate": "0.1"})
+
+    app = Playground()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: isinstance(app.screen, PythonScreen), timeout=20)
+        script = app.screen.query_one("#python-script", TextArea).text
+        assert "cost = x**2" in script and "learning_rate = 0.1" in script
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PythonScreen)
+
+
+async def test_enter_keeps_the_indent_and_adds_one_after_a_colon() -> None:
+    app = Host(saved_inputs={"code": "def f(x):\n    if x:"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = app.query_one(TextArea)
+        area.focus()
+        area.move_cursor((1, 9))
+        await pilot.press("enter", "r")
+        assert area.text == "def f(x):\n    if x:\n        r"
+        await pilot.press("enter", "s")
+        assert area.text.endswith("\n        r\n        s")
+
+
+async def test_code_typed_in_a_lesson_comes_back_after_a_restart(make_app, data_dir) -> None:
+    import asyncio
+
+    from tutor.progress import ProgressStore
+
+    async def ready(pilot) -> None:
+        await pilot.pause()
+        await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
+        await pilot.pause()
+
+    app = make_app(lessons_dir=FIXTURES)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        area = app.screen.query_one("#exercise-whole").query_one(TextArea)
+        area.focus()
+        area.move_cursor((0, 0))
+        await pilot.press("#", " ", "m", "i", "n", "e", "enter")
+        def saved() -> bool:
+            with ProgressStore.open(data_dir) as store:
+                inputs = store.exercise("code/whole").last_inputs or {}
+            return str(inputs.get("code", "")).startswith("# mine\n")
+        await wait_for(pilot, saved, timeout=10)
+        await pilot.press("ctrl+q")
+    again = make_app(lessons_dir=FIXTURES)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        text = again.screen.query_one("#exercise-whole").query_one(TextArea).text
+        assert text == "# mine\n" + WHOLE.code.starter

@@ -1,0 +1,162 @@
+"""Code exercises: read the learner's source once, run it once in the sandbox, judge that run.
+
+The learner's code NEVER runs in this process: `run_code_attempt` hands it to
+`tutor.sandbox.run_code`, which returns only numbers (or one sentence per case).
+The engine's numbers for the same cases, and the catalogued mistakes' numbers (our
+own code), are computed here beside it, so `judge_code` only compares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tutor.practice.codechecks import CHECKS, as_numbers, difference, same
+from tutor.practice.mistakes import CATALOGUE, for_check, line_of, numbers_of
+from tutor.practice.settings import InputProblem
+
+if TYPE_CHECKING:
+    from tutor.lessons.model import CodeSpec, Exercise
+    from tutor.practice.datafiles import DataPolicy
+
+MAX_CODE = 64_000
+WALL_S = 2.0
+"""How long one case may run before the loop is ended and the learner told so."""
+
+
+@dataclass(frozen=True)
+class CodeSettings:
+    """The learner's source, the exercise's code spec, and how strictly it is isolated."""
+
+    source: str
+    spec: CodeSpec
+    isolate: str = "auto"
+    editable: tuple[str, ...] | None = ("code",)
+
+
+@dataclass(frozen=True)
+class CaseRun:
+    """One case: what the learner's function gave (numbers or one sentence, with its line)
+    and the engine's numbers for it."""
+
+    case: Mapping[str, Any]
+    expected: tuple[float, ...]
+    value: Any = None
+    error: str | None = None
+    kind: str = "ok"
+    line: int | None = None
+    printed: str = ""
+
+
+@dataclass(frozen=True)
+class CodeOutcome:
+    """Every case of one run, the mistakes' numbers on the same cases, and the isolation."""
+
+    settings: CodeSettings
+    cases: tuple[CaseRun, ...]
+    mistakes: Mapping[str, tuple[list[float], ...]]
+    isolated: bool = False
+    note: str | None = None
+    seconds: float = 0.0
+    result: Any = None
+
+
+def read_code(exercise: Exercise, inputs: Mapping[str, Any],
+              policy: DataPolicy | None = None) -> CodeSettings:
+    """The source to run (the typed code; blank: nothing to run yet)."""
+    if exercise.code is None:
+        raise InputProblem("This exercise has no code to check.", "code")
+    source = inputs.get("code")
+    if not isinstance(source, str) or not source.strip():
+        raise InputProblem(f"Write your {exercise.code.entry}() first, then run it.", "code")
+    if len(source) > MAX_CODE:
+        raise InputProblem(f"Your code is longer than {MAX_CODE:,} characters; shorten it.",
+                           "code")
+    served = bool(policy is not None and policy.served)
+    return CodeSettings(source, exercise.code, "require" if served else "auto")
+
+
+def expected_and_mistakes(spec: CodeSpec) -> tuple[tuple[tuple[float, ...], ...],
+                                                   dict[str, tuple[list[float], ...]]]:
+    """The engine's numbers for every case, and each applicable mistake's numbers."""
+    check = CHECKS[spec.check]
+    expected = tuple(tuple(check.expected(case)) for case in spec.cases)
+    found = {}
+    for mistake in for_check(spec.check):
+        numbers = numbers_of(mistake, spec.cases)
+        if numbers is not None:
+            found[mistake.key] = numbers
+    return expected, found
+
+
+def run_code_attempt(settings: CodeSettings) -> CodeOutcome:
+    """Run the learner's function on every case in the sandbox (one child for the run)."""
+    from tutor.sandbox import SandboxError, run_code
+
+    spec = settings.spec
+    check = CHECKS[spec.check]
+    expected, mistakes = expected_and_mistakes(spec)
+    try:
+        run = run_code(settings.source, spec.entry,
+                       [{"args": check.args(case)} for case in spec.cases], wall_s=WALL_S,
+                       isolate=settings.isolate, spare=True)  # type: ignore[arg-type]
+    except SandboxError as exc:
+        raise InputProblem(_sentence(str(exc)), "code") from None
+    cases = tuple(CaseRun(case, want, r.value, r.error, r.kind, r.line, r.printed)
+                  for case, want, r in zip(spec.cases, expected, run.cases))
+    return CodeOutcome(settings, cases, mistakes, run.isolated, run.note, run.seconds)
+
+
+def outcome_from_numbers(spec: CodeSpec, values: tuple[Any, ...]) -> CodeOutcome:
+    """An outcome as if a function had returned `values` (check-lessons judges mistakes so)."""
+    expected, mistakes = expected_and_mistakes(spec)
+    if CHECKS[spec.check].shape == "number":
+        values = tuple(v[0] if isinstance(v, list) and len(v) == 1 else v for v in values)
+    cases = tuple(CaseRun(case, want, value)
+                  for case, want, value in zip(spec.cases, expected, values))
+    return CodeOutcome(CodeSettings("", spec), cases, mistakes, isolated=True)
+
+
+def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
+    """PASS when every case's numbers are the engine's; else the first problem in words,
+    the mistake named when the learner's numbers are a catalogued mistake's."""
+    from tutor.practice.judging import Verdict
+
+    check = CHECKS[outcome.settings.spec.check]
+    got: list[list[float]] = []
+    for run in outcome.cases:
+        if run.kind != "ok":
+            return Verdict(False, _sentence(run.error or "your code did not run"),
+                           diagnosis=f"code_{run.kind}")
+        numbers = as_numbers(run.value, check.shape)
+        if isinstance(numbers, str):
+            return Verdict(False, _sentence(numbers), diagnosis="code_shape")
+        got.append(numbers)
+    for run, numbers in zip(outcome.cases, got):
+        said = difference(check, run.case, numbers, run.expected)
+        if said:
+            return _mistaken(said, got, outcome)
+    count = len(outcome.cases)
+    return Verdict(True, f"Your {outcome.settings.spec.entry}() gives the engine's numbers on "
+                   f"all {count} case{'s' if count != 1 else ''}.", explain=exercise.explain)
+
+
+def _mistaken(said: str, got: list[list[float]], outcome: CodeOutcome) -> Any:
+    """The difference, and the catalogued mistake whose numbers the learner's match."""
+    from tutor.practice.judging import Verdict
+
+    for key, numbers in outcome.mistakes.items():
+        if all(same(mine, theirs) for mine, theirs in zip(got, numbers)):
+            mistake = CATALOGUE[key]
+            line = line_of(mistake, outcome.settings.source)
+            where = f"line {line}, " if line else ""
+            return Verdict(False, f"{said} That is a known mistake: {mistake.title}. Look at "
+                           f"{where}{mistake.look}.", diagnosis=key)
+    return Verdict(False, said, diagnosis="code_differs")
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."

@@ -1,0 +1,69 @@
+"""`check-lessons` for code exercises: the reference must pass (run through the sandbox,
+as a learner's code is) and every mistake the exercise lists must fail with its own
+diagnosis (its numbers judged as if a learner's function had returned them)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tutor.practice.codechecks import CHECKS
+
+if TYPE_CHECKING:
+    from tutor.lessons.model import Exercise
+
+
+def code_problems(exercise: Exercise) -> list[tuple[str, str]]:
+    """(block key, message) for everything wrong with a code exercise."""
+    from tutor.engine import EngineInputError
+
+    spec = exercise.code
+    assert spec is not None
+    try:
+        for case in spec.cases:
+            CHECKS[spec.check].args(case)
+    except (KeyError, TypeError, ValueError) as exc:
+        return [("cases", f"a case lacks or mistypes {exc} for a '{spec.check}' check.")]
+    try:
+        found = _reference_problems(exercise) + _mistake_problems(exercise)
+    except EngineInputError as exc:
+        return [("cases", f"the engine cannot run a case: {exc}")]
+    return found
+
+
+def _reference_problems(exercise: Exercise) -> list[tuple[str, str]]:
+    from tutor.practice.attempt import check_attempt
+
+    assert exercise.code is not None
+    verdict = check_attempt(exercise, {"code": exercise.code.reference})
+    if verdict.passed:
+        return []
+    return [("reference", f"the reference solution fails: {verdict.message}")]
+
+
+def _mistake_problems(exercise: Exercise) -> list[tuple[str, str]]:
+    from tutor.practice.code import expected_and_mistakes, judge_code, outcome_from_numbers
+    from tutor.practice.mistakes import CATALOGUE
+
+    spec = exercise.code
+    assert spec is not None
+    found: list[tuple[str, str]] = []
+    _, numbers = expected_and_mistakes(spec)
+    for key in spec.mistakes:
+        mistake = CATALOGUE.get(key)
+        if mistake is None or mistake.check != spec.check:
+            known = ", ".join(k for k, m in CATALOGUE.items() if m.check == spec.check)
+            found.append(("mistakes", f"'{key}' is not a catalogued mistake of a "
+                          f"'{spec.check}' function (known: {known})."))
+        elif key not in numbers:
+            found.append(("mistakes", f"mistake '{key}' gives no finite numbers on these "
+                          "cases (it overflows); pick cases where it does."))
+        else:
+            verdict = judge_code(exercise, outcome_from_numbers(spec, numbers[key]))
+            if verdict.passed:
+                found.append(("mistakes", f"mistake '{key}' passes on these cases; add a case "
+                              "where it makes a difference."))
+            elif verdict.diagnosis != key:
+                found.append(("mistakes", f"mistake '{key}' is diagnosed as "
+                              f"'{verdict.diagnosis}' on these cases; add a case that tells "
+                              "them apart."))
+    return found

@@ -1,0 +1,152 @@
+"""The catalogue of known mistakes: small changes to the reference solution, as our own code.
+
+Each mistake computes the numbers a function with that one mistake returns on a case
+(plain Python here, in the tutor's process: it is our code, not the learner's). When
+the learner's numbers match a mistake's on every case, the verdict names the mistake
+and where to look, and its key is the verdict's diagnosis. `check-lessons` judges each
+mistake an exercise lists as if a learner had sent its numbers: each must fail with
+its own key.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from tutor.practice.codechecks import Case
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One known mistake: its key, what it is, where to look (and a pattern that finds the
+    line in the learner's code), and the numbers a function with it returns."""
+
+    key: str
+    check: str
+    title: str
+    look: str
+    pattern: str
+    numbers: Callable[[Case], list[float]]
+
+
+def _loop(case: Case, *, sign: float = -1.0, use_cost: bool = False, stop: str = "step",
+          keep_previous: bool = True, rate_power: int = 1, append_first: bool = True,
+          bound_shift: int = 0) -> list[float]:
+    """The article's loop with one knob turned; the defaults give the engine's path."""
+    from tutor.practice.running import objective_of
+
+    objective = objective_of(str(case["function"]))
+    rate = float(case["rate"]) ** rate_power
+    precision = float(case.get("precision", 0.0001))
+    first = new = float(case["start"])
+    guesses = [new]
+    for _ in range(int(case.get("iterations", 100)) + bound_shift):
+        previous = new if keep_previous else first
+        slope = objective.value((previous,)) if use_cost else objective.gradient((previous,))[0]
+        new = previous + sign * rate * slope
+        size = abs(new - previous)
+        done = {"step": size < precision, "never": False, "inverted": size >= precision,
+                "x": abs(new) < precision}[stop]
+        if append_first or not done:
+            guesses.append(new)
+        if done:
+            break
+    return guesses
+
+
+def _mse(case: Case, *, divide: Callable[[int], int] = lambda n: n,
+         square: Callable[[list[float]], float] | None = None) -> list[float]:
+    xs, ys = [float(v) for v in case["xs"]], [float(v) for v in case["ys"]]
+    errors = [y - (float(case["slope"]) * x + float(case["intercept"])) for x, y in zip(xs, ys)]
+    total = square(errors) if square else math.fsum(e * e for e in errors)
+    return [total / divide(len(errors))]
+
+
+def _step(case: Case, *, sign: float = -1.0, slope_uses_x: bool = True,
+          factor: float = 2.0) -> list[float]:
+    xs, ys = [float(v) for v in case["xs"]], [float(v) for v in case["ys"]]
+    m, b, rate, n = float(case["slope"]), float(case["intercept"]), float(case["rate"]), len(xs)
+    errors = [(m * x + b) - y for x, y in zip(xs, ys)]
+    grad_m = factor * math.fsum(e * (x if slope_uses_x else 1.0) for e, x in zip(errors, xs)) / n
+    grad_b = factor * math.fsum(errors) / n
+    return [m + sign * rate * grad_m, b + sign * rate * grad_b]
+
+
+UPDATE = r"learning_rate\s*\*|\*\s*learning_rate|rate\s*\*"
+STOP = r"^\s*if\b.*(precision|step)"
+
+CATALOGUE: Mapping[str, Mistake] = {m.key: m for m in (
+    Mistake("sign_flipped", "path", "the step's sign is flipped (+ instead of -), so each "
+            "guess climbs uphill", "the update line: new_x = previous_x - learning_rate * slope",
+            UPDATE, lambda c: _loop(c, sign=1.0)),
+    Mistake("cost_not_slope", "path", "the cost is used where the slope belongs", "where the "
+            "slope is computed: call the derivative (df), not the cost", r"\bdf\b|\bslope\b",
+            lambda c: _loop(c, use_cost=True)),
+    Mistake("no_precision_stop", "path", "the loop never stops early: there is no precision "
+            "test", "after the update: break when abs(new_x - previous_x) < precision",
+            r"^\s*for\b", lambda c: _loop(c, stop="never")),
+    Mistake("stop_inverted", "path", "the stop test is inverted, so the loop breaks while the "
+            "steps are still large", "the if: break when the step is SMALLER than the precision",
+            STOP, lambda c: _loop(c, stop="inverted")),
+    Mistake("stop_tests_x", "path", "the stop test looks at x instead of the step size",
+            "the if: test abs(new_x - previous_x), the step, not new_x", STOP,
+            lambda c: _loop(c, stop="x")),
+    Mistake("previous_not_updated", "path", "previous_x is never updated, so every update "
+            "starts again from the initial guess", "the top of the loop: previous_x = new_x",
+            r"previous_x\s*=", lambda c: _loop(c, keep_previous=False)),
+    Mistake("rate_twice", "path", "the learning rate is applied twice (learning_rate * "
+            "learning_rate)", "the update line: one learning_rate only", UPDATE,
+            lambda c: _loop(c, rate_power=2)),
+    Mistake("last_update_dropped", "path", "the last update is never added to the list (the "
+            "loop breaks before appending it)", "the order in the loop: append new_x, then test "
+            "the step", r"append", lambda c: _loop(c, append_first=False)),
+    Mistake("loop_one_short", "path", "the loop bound is one short (range(max_iterations - 1))",
+            "the for line: range(max_iterations)", r"range\(", lambda c: _loop(c, bound_shift=-1)),
+    Mistake("loop_one_long", "path", "the loop bound is one too long (range(max_iterations + 1))",
+            "the for line: range(max_iterations)", r"range\(", lambda c: _loop(c, bound_shift=1)),
+    Mistake("mse_sum_not_mean", "mse", "the squared errors are added up but not averaged "
+            "(that is the RSS, not the MSE)", "the return line: divide by len(xs)", r"return",
+            lambda c: _mse(c, divide=lambda n: 1)),
+    Mistake("mse_n_minus_1", "mse", "the sum is divided by n - 1 instead of n", "the return "
+            "line: divide by len(xs)", r"return", lambda c: _mse(c, divide=lambda n: n - 1)),
+    Mistake("mse_not_squared", "mse", "the errors are not squared, so positive and negative "
+            "errors cancel", "where each error is added: square it first", r"\+=|sum\(",
+            lambda c: _mse(c, square=math.fsum)),
+    Mistake("step_sign_flipped", "step", "the step's sign is flipped (+ instead of -)", "the "
+            "two update lines: subtract learning_rate times the slope", UPDATE,
+            lambda c: _step(c, sign=1.0)),
+    Mistake("step_slope_without_x", "step", "the slope's gradient is missing the x (each "
+            "error must be multiplied by its x)", "the slope's gradient: sum of error * x",
+            r"grad_slope\s*\+=|grad_m\s*\+=", lambda c: _step(c, slope_uses_x=False)),
+    Mistake("step_no_factor_2", "step", "the factor 2 from the square's derivative is missing",
+            "both gradients: 2 / n times the sum", r"grad_\w+\s*\+=|/\s*len|/\s*n\b",
+            lambda c: _step(c, factor=1.0)),
+)}
+"""Every known mistake, by key (the verdict's diagnosis)."""
+
+
+def for_check(check: str) -> tuple[Mistake, ...]:
+    """The mistakes a function of this kind can make, in catalogue order."""
+    return tuple(m for m in CATALOGUE.values() if m.check == check)
+
+
+def numbers_of(mistake: Mistake, cases: tuple[Case, ...]) -> tuple[list[float], ...] | None:
+    """The mistake's numbers on every case (None when it cannot run on them, e.g. overflow)."""
+    try:
+        found = tuple(mistake.numbers(case) for case in cases)
+    except (ArithmeticError, ValueError):
+        return None
+    return found if all(all(map(math.isfinite, nums)) for nums in found) else None
+
+
+def line_of(mistake: Mistake, source: str) -> int | None:
+    """The learner's line where this mistake most likely is (the first line matching)."""
+    pattern = re.compile(mistake.pattern)
+    for number, text in enumerate(source.splitlines(), start=1):
+        if pattern.search(text) and not text.lstrip().startswith("#"):
+            return number
+    return None
+
+
+__all__ = ["CATALOGUE", "Mistake", "for_check", "line_of", "numbers_of"]

@@ -1,0 +1,145 @@
+"""The code exercise's editor: the signature to keep, then a Python TextArea.
+
+Tab indents inside the editor (4 spaces); Esc leaves it (focus goes to the pane's Run
+button, so the keyboard reaches everything else) and F5 runs the code from inside it.
+Both are plain keys that reach an app over SSH and inside tmux, and both are in the
+footer while the editor has focus. The text is the pane's `code` input: saved with
+progress as it is typed, restored on resume, and Reset puts the starter back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static, TextArea
+
+if TYPE_CHECKING:
+    from tutor.lessons.model import Exercise
+
+EDITOR_ID = "code-editor"
+
+
+class CodeArea(TextArea):
+    """A Python TextArea whose Esc leaves it and whose F5 runs the exercise."""
+
+    BINDINGS = [
+        Binding("f5", "run_code", "Run code"),
+        Binding("escape", "leave", "Leave editor"),
+    ]
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Enter keeps the line's indent, one level more after a colon (as Python editors
+        do); every other key is the TextArea's."""
+        if event.key != "enter" or self.read_only:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        row, column = self.cursor_location
+        before = self.document.get_line(row)[:column]
+        indent = before[: len(before) - len(before.lstrip(" "))]
+        if before.rstrip().endswith(":"):
+            indent += " " * self.indent_width
+        start, end = self.selection
+        self._replace_via_keyboard("\n" + indent, start, end)
+
+    def action_run_code(self) -> None:
+        """Run the learner's code (the pane's Run)."""
+        from tutor.ui.widgets.exercise.pane import ExercisePane
+
+        for pane in self.ancestors_with_self:
+            if isinstance(pane, ExercisePane):
+                pane.action_run()
+                return
+
+    def action_leave(self) -> None:
+        """Move focus out of the editor, to the Run button when there is one."""
+        buttons = self.screen.query("#run-button")
+        if buttons:
+            buttons.first().focus()
+        else:
+            self.screen.focus_next()
+
+
+class CodeEditor(Vertical):
+    """The signature line and the editor holding the learner's code."""
+
+    DEFAULT_CSS = """
+    CodeEditor { height: auto; padding: 0 1; }
+    CodeEditor > #signature { color: $text-muted; }
+    CodeEditor > CodeArea { height: 16; }
+    """
+
+    def __init__(self, text: str, starter: str, signature: str = "") -> None:
+        super().__init__()
+        self.text = text
+        self.starter = starter
+        self.signature = signature
+
+    def compose(self) -> ComposeResult:
+        """The signature (if any) and the editor."""
+        if self.signature:
+            yield Static(f"Keep this signature: {self.signature}", id="signature", markup=False)
+        area = CodeArea.code_editor(self.text, language="python", tab_behavior="indent",
+                                    show_line_numbers=True, id=EDITOR_ID)
+        area.indent_width = 4
+        area.indent_type = "spaces"
+        yield area
+
+    @property
+    def area(self) -> CodeArea:
+        """The TextArea."""
+        return self.query_one(CodeArea)
+
+    def values(self) -> dict[str, str]:
+        """The `code` input as typed."""
+        return {"code": self.area.text}
+
+    def reset(self) -> None:
+        """Put the starter back."""
+        self.area.load_text(self.starter)
+
+
+def editor_for(exercise: Exercise, saved: Mapping[str, Any] | None) -> CodeEditor:
+    """The editor for a code exercise: the learner's saved code, else the starter."""
+    assert exercise.code is not None
+    starter = exercise.code.starter
+    text = saved.get("code") if saved else None
+    return CodeEditor(text if isinstance(text, str) and text.strip() else starter, starter,
+                      exercise.code.signature)
+
+
+def is_code_outcome(outcome: Any) -> bool:
+    """True for the outcome of a code exercise's run."""
+    from tutor.practice.code import CodeOutcome
+
+    return isinstance(outcome, CodeOutcome)
+
+
+def describe_code_run(outcome: Any) -> str:
+    """The status line after a run: how many cases ran, how long, and whether isolated."""
+    count = len(outcome.cases)
+    took = "under 0.1 s" if outcome.seconds < 0.1 else f"{outcome.seconds:.1f} s"
+    text = f"Ran your code on {count} case{'s' if count != 1 else ''} in {took}."
+    return f"{text} Note: {outcome.note}." if outcome.note else text
+
+
+def prepare_sandbox(served: bool) -> str | None:
+    """Check the sandbox once and start a warm child for the first run (called from a worker
+    thread when a code exercise is shown). Returns the line to show instead of the first
+    prompt when code cannot run here: served without a working sandbox."""
+    from tutor.sandbox import MESSAGES, Sandbox, SandboxError, prewarm
+
+    info = Sandbox.detect()
+    if served and not info.usable:
+        return MESSAGES["refused"].format(reason=info.reason).capitalize() + "."
+    try:
+        prewarm(isolate="require" if served else "auto")
+    except SandboxError:
+        return None  # the run itself will say what is wrong
+    return None
