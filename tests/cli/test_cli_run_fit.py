@@ -145,7 +145,7 @@ def test_fit_divergence_is_exit_0() -> None:
 
 @pytest.mark.parametrize(("content", "args", "message"), [
     (None, [], "There is no data file"),
-    ("x,y\n1,2\n3,abc\n", [], "row 3, column 'y' holds 'abc'"),
+    ("x,y\n1,2\n3,abc\n", [], "line 3, column 'y' holds 'abc'"),
     ("x,y\n1,2\n3,4\n", ["--x", "z"], "no column named 'z'"),
     ("x,y\n1,2\n", [], "at least 2"),
     ('x,y\n1,"2\n', [], "not valid CSV"),

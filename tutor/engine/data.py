@@ -31,24 +31,26 @@ def load_xy_csv(path: str | os.PathLike[str], x: str | int | None = None,
     DataError with one sentence for a missing file, garbled CSV, a non-numeric
     cell (naming its row and column), an unknown column or fewer than 2 rows.
     """
-    rows = _read_rows(path)
+    numbered = _read_rows(path)
+    rows = [cells for _, cells in numbered]
     header = rows[0] if rows and not all(_is_number(c) for c in rows[0]) else None
     body = rows[1:] if header is not None else rows
     width = max((len(r) for r in rows), default=0)
     names = header or [f"column {i + 1}" for i in range(width)]
     xi = _column(x, 0, names, width)
     yi = _column(y, 1, names, width)
-    first = 2 if header is not None else 1
-    xs = [_cell(r, xi, n, names) for n, r in enumerate(body, first)]
-    ys = [_cell(r, yi, n, names) for n, r in enumerate(body, first)]
+    lines = [line for line, _ in numbered][1 if header is not None else 0:]
+    xs = [_cell(r, xi, n, names) for n, r in zip(lines, body)]
+    ys = [_cell(r, yi, n, names) for n, r in zip(lines, body)]
     if len(xs) < 2:
         raise DataError(f"{os.fspath(path)} has {len(xs)} data row{'s' if len(xs) != 1 else ''}; "
                         "a fit needs at least 2")
     return XYData(xs, ys, names[xi], names[yi])
 
 
-def _read_rows(path: str | os.PathLike[str]) -> list[list[str]]:
-    """All non-blank rows of the file, cells stripped."""
+def _read_rows(path: str | os.PathLike[str]) -> list[tuple[int, list[str]]]:
+    """All non-blank rows of the file, cells stripped, each with its line number in the
+    file (as an editor shows it: blank lines and the header count)."""
     name = os.fspath(path)
     if not os.path.exists(name):
         raise DataError(f"no such file: {name}")
@@ -65,11 +67,12 @@ def _read_rows(path: str | os.PathLike[str]) -> list[list[str]]:
         raise DataError(f"cannot read {name}: {exc.strerror or exc}") from None
     if "\0" in text:
         raise DataError(f"{name} is not a text CSV file (it contains binary data)")
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text), strict=True)
     try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text), strict=True))
+        rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         raise DataError(f"{name} is not valid CSV: {exc}") from None
-    return [[c.strip() for c in r] for r in rows if any(c.strip() for c in r)]
+    return [(n, [c.strip() for c in r]) for n, r in rows if any(c.strip() for c in r)]
 
 
 def _delimiter(text: str) -> str:
@@ -107,9 +110,9 @@ def _column(wanted: str | int | None, default: int, names: list[str], width: int
     raise DataError(f"there is no column named {text!r}; the columns are {', '.join(names)}")
 
 
-def _cell(row: list[str], index: int, row_number: int, names: list[str]) -> float:
-    """The number in one cell, or a DataError naming its row and column."""
-    where = f"row {row_number}, column {names[index]!r}"
+def _cell(row: list[str], index: int, line: int, names: list[str]) -> float:
+    """The number in one cell, or a DataError naming its line in the file and its column."""
+    where = f"line {line}, column {names[index]!r}"
     if index >= len(row):
         raise DataError(f"{where} is missing (the row has only {len(row)} cells)")
     try:
