@@ -54,6 +54,8 @@ async def main():
     app = TutorApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await app.screen.loaded.wait()
+        while not app._warm_up_started:  # LessonShown reaches the app after `loaded` is set
+            await pilot.pause(0.01)
         await app.workers.wait_for_complete()
         await pilot.pause()
         seen["after_warm_up"] = {"sympy": "sympy" in sys.modules, "ready": app.engine_ready}
