@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
 from tutor.lessons import LessonIndex, LessonSet, scan_lessons
 from tutor.progress import ProgressStore
 from tutor.ui.commands import TutorCommands
+from tutor.ui.keygate import KeyGate
 from tutor.ui.screens.main import TutorScreen
 
 if TYPE_CHECKING:
@@ -65,12 +66,20 @@ class TutorApp(App[None]):
         self.engine_ready = False
         self._warm_up_started = False
         self._stamped = False
+        self.key_gate = KeyGate(self.post_message)
 
     def get_default_screen(self) -> TutorScreen:
         """The main screen, on the progress store (opened here; written after the first paint)."""
         self.store = ProgressStore.open(self._data_dir)
         return TutorScreen(self.lesson_set, self.store, start=self._lesson,
                            data_policy=self.data_policy)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys from the terminal wait while the lessons screen is changing (see KeyGate)."""
+        if (isinstance(event, events.Key) and not event.is_forwarded
+                and self.key_gate.hold(event, _changing(self.screen))):
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         """Say if the store had to be moved aside; open the playground if asked for."""
@@ -205,6 +214,11 @@ class TutorApp(App[None]):
         from tutor.ui.screens.playground import PlaygroundScreen
 
         self.push_screen(PlaygroundScreen(function=function, start=start, lr=lr))
+
+
+def _changing(screen: object) -> bool:
+    """True while the lessons screen is mounting content keys are aimed at."""
+    return isinstance(screen, TutorScreen) and not screen.takes_keys
 
 
 def _is_text_field(widget: object) -> bool:

@@ -29,6 +29,7 @@ from tutor.lessons import Exercise, Lesson, LessonIndex, LessonSet, LessonStub, 
 from tutor.progress import ProgressStore
 from tutor.ui.widgets.lesson_list import LessonEntry, LessonList, lesson_status
 from tutor.ui.widgets.lesson_reader import LessonReader, problem_text
+from tutor.ui.screens import moving
 from tutor.ui.widgets.tutor_header import TutorHeader
 
 if TYPE_CHECKING:  # imported on first use: the first paint needs no exercise pane
@@ -45,10 +46,21 @@ class TutorScreen(Screen[None]):
     class LessonShown(Message):
         """A lesson is fully on screen (the app starts warming up the engine after the first)."""
 
+    # Keys that change what is on show are priority bindings: they run as the key arrives,
+    # before the keys typed after them are handed to a widget (no key lands in the old place).
     BINDINGS = [
-        Binding("ctrl+n", "next_lesson", "Next lesson"),
-        Binding("ctrl+b", "previous_lesson", "Prev lesson"),
+        Binding("f3", "next_exercise", "Next exercise", priority=True),
+        Binding("f2", "previous_exercise", "Prev exercise", show=False, priority=True),
+        Binding("ctrl+down", "next_exercise", "Next exercise", show=False, priority=True),
+        Binding("ctrl+up", "previous_exercise", "Prev exercise", show=False, priority=True),
+        Binding("ctrl+n", "next_lesson", "Next lesson", priority=True),
+        Binding("ctrl+b", "previous_lesson", "Prev lesson", show=False, priority=True),
         Binding("ctrl+l", "toggle_list", "Lessons"),
+        Binding("enter", "move_on", "Next exercise, after a pass", show=False, priority=True),
+        Binding("pagedown", "page(1)", "", show=False, priority=True),
+        Binding("pageup", "page(-1)", "", show=False, priority=True),
+        Binding("tab", "app.focus_next", "", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "", show=False, priority=True),
     ]
 
     def __init__(self, lessons: LessonSet | LessonIndex, store: ProgressStore, *,
@@ -65,6 +77,7 @@ class TutorScreen(Screen[None]):
         self._settled = asyncio.Event()  # set once start-up is over: moving on is safe
         self._stub: LessonStub | None = None  # the lesson whose opening alone is on show
         self._shown_inputs: dict[str, dict[str, str]] = {}
+        self._changing = False  # a lesson is being mounted: keys wait (see KeyGate)
 
     def compose(self) -> ComposeResult:
         """Header on top, list beside the reader, key bindings at the bottom."""
@@ -75,6 +88,18 @@ class TutorScreen(Screen[None]):
                 yield LessonList(id="lesson-list")
             yield LessonReader(id="reader")
         yield Footer()
+
+    @property
+    def takes_keys(self) -> bool:
+        """False while start-up or a lesson change is under way (the app holds keys)."""
+        return self._settled.is_set() and not self._changing
+
+    def _let_keys_in(self) -> None:
+        """The new content has focus: keys held meanwhile go on to it, in order."""
+        self._changing = False
+        gate = getattr(self.app, "key_gate", None)
+        if gate is not None and self.takes_keys:
+            gate.release()
 
     @property
     def lesson_list(self) -> LessonList:
@@ -110,6 +135,7 @@ class TutorScreen(Screen[None]):
         else:
             await (self._open(start, resume) if start else self._show_empty())
             self._settled.set()
+            self.call_after_refresh(self._let_keys_in)
 
     # ---- lessons -------------------------------------------------------------------------
 
@@ -131,6 +157,7 @@ class TutorScreen(Screen[None]):
             await self._complete_opening(slug, resume, painted)
         finally:
             self._settled.set()  # keys pressed meanwhile (ctrl+n, ...) go ahead now
+            self.call_after_refresh(self._let_keys_in)
 
     async def _complete_opening(self, slug: str, resume: bool, painted: asyncio.Event) -> None:
         await painted.wait()
@@ -175,18 +202,22 @@ class TutorScreen(Screen[None]):
             await self.query_one("#body").mount(LessonList(id="lesson-list"), before=0)
 
     async def _open(self, lesson: Lesson, resume: bool = False) -> None:
-        await self._ensure_list()
-        self._stub = None
-        self.store.set_current_lesson(lesson.slug)
-        self.loaded.clear()
-        await self.reader.show_lesson(lesson, **self._reading(lesson))
-        self.last_pane = None
-        self.refresh_progress()
-        self._opened(resume)
+        self._changing = True
+        try:
+            await self._ensure_list()
+            self._stub = None
+            self.store.set_current_lesson(lesson.slug)
+            self.loaded.clear()
+            await self.reader.show_lesson(lesson, **self._reading(lesson))
+            self.last_pane = None
+            self.refresh_progress()
+            self._opened(resume)
+        finally:
+            self.call_after_refresh(self._let_keys_in)
 
     def _opened(self, resume: bool) -> None:
         self._shown_inputs = {pane.key: pane.inputs() for pane in self.reader.panes}
-        if resume:
+        if resume and not self._restore_place():
             self._scroll_to_unfinished()
         self.loaded.set()
         self.post_message(self.LessonShown())
@@ -222,6 +253,23 @@ class TutorScreen(Screen[None]):
         if pane is not None:
             self.call_after_refresh(self.reader.scroll_to_widget, pane, top=True, animate=False)
 
+    def _restore_place(self) -> bool:
+        """Put the cursor back in the field it was in when the learner left (if on show)."""
+        place = moving.parse_place(self.store.place())
+        pane = next((p for p in self.reader.panes if place and p.key == place[0]), None)
+        if pane is None or place is None:
+            return False
+        widget = next((w for w in pane.query("*") if w.id == place[1] and w.focusable), None)
+        self.call_after_refresh(self.show_pane, pane, widget)
+        return True
+
+    def _save_place(self) -> None:
+        """Remember the field holding the cursor (for `_restore_place` next time)."""
+        pane = self._focused_pane()
+        place = moving.place_text(pane, self.focused) if pane is not None else None
+        if place is not None and place != self.store.place():
+            self.store.set_place(place)
+
     def _touched(self, exercise: Exercise) -> bool:
         record = self.store.exercise(exercise.key)
         return record.state != "new" or bool(record.last_inputs) or record.hints_shown > 0
@@ -238,7 +286,7 @@ class TutorScreen(Screen[None]):
         target = index + step
         if 0 <= target < len(order):
             await self.open_lesson(order[target].slug)
-            self.reader.focus()
+            self.set_focus(self.reader)  # at once, not later: keys typed next go after it
         else:
             self.notify("That was the last lesson." if step > 0 else "This is the first lesson.")
 
@@ -328,11 +376,13 @@ class TutorScreen(Screen[None]):
         """Keep what the learner typed."""
         self._remember(event)
         self.store.save_inputs(event.key, event.inputs)
+        self._save_place()
 
     def save_now(self) -> None:
         """Save everything at once (quitting, or the terminal went away): lesson and inputs."""
         if self.current is not None and self.store.current_lesson() != self.current.slug:
             self.store.set_current_lesson(self.current.slug)
+        self._save_place()
         self.save_typed_inputs()
 
     def save_typed_inputs(self) -> None:
@@ -356,12 +406,54 @@ class TutorScreen(Screen[None]):
         return True
 
     def _focused_pane(self) -> ExercisePane | None:
-        from tutor.ui.widgets.exercise import ExercisePane
+        return moving.pane_holding(self.focused)
 
-        node = self.focused
-        while node is not None and not isinstance(node, ExercisePane):
-            node = node.parent if isinstance(node.parent, Widget) else None
-        return node
+    # ---- moving between exercises ----------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter moves on only from a passed exercise; the page keys leave the list its own."""
+        if action == "move_on":
+            pane = self._focused_pane()
+            return pane is not None and pane.ready_to_move_on
+        if action == "page":
+            return not self.query(LessonList) or self.focused is not self.lesson_list
+        return True
+
+    def action_next_exercise(self) -> None:
+        """Scroll to the next exercise and put the cursor in its first field."""
+        self.move_to_exercise(1)
+
+    def action_previous_exercise(self) -> None:
+        """Scroll to the previous exercise and put the cursor in its first field."""
+        self.move_to_exercise(-1)
+
+    def action_move_on(self) -> None:
+        """Enter after a pass: on to the next exercise (or say how to reach the next lesson)."""
+        self.move_to_exercise(1)
+
+    def action_page(self, step: int) -> None:
+        """Scroll the lesson a page, whatever has focus."""
+        (self.reader.scroll_page_down if step > 0 else self.reader.scroll_page_up)()
+
+    def move_to_exercise(self, step: int) -> None:
+        """Show the exercise `step` away from this one with its first field focused."""
+        if not self._settled.is_set():
+            return
+        target = moving.neighbour(self.reader.panes, self._focused_pane(),
+                                  self.reader.scroll_y, step)
+        if target is None:
+            self.notify("That was the last exercise here: ctrl+n opens the next lesson."
+                        if step > 0 else "This is the first exercise of the lesson.")
+            return
+        self.show_pane(target)
+
+    def show_pane(self, pane: ExercisePane, widget: Widget | None = None) -> None:
+        """Scroll `pane` to the top of the reader and focus `widget` (else its entry field)."""
+        self.reader.scroll_to_widget(pane, top=True, animate=False, immediate=True)
+        target = widget or pane.entry()
+        if widget is not None and hasattr(widget, "continue_typing"):
+            widget.continue_typing()
+        self.set_focus(target or self.reader, scroll_visible=False)  # now: the next key goes there
 
     # ---- layout --------------------------------------------------------------------------
 

@@ -199,10 +199,14 @@ class LessonNav(Horizontal):
         self._has_next = has_next
 
     def compose(self) -> ComposeResult:
-        """A button each way; the missing direction is disabled."""
-        yield Button("◀ Previous lesson", id="previous-lesson", disabled=not self._has_previous)
-        yield Button("Next lesson ▶", id="next-lesson", variant="primary",
-                     disabled=not self._has_next)
+        """A button each way; the missing direction is disabled. They are for the mouse:
+        Tab never stops on them (Enter there would leave the lesson by accident)."""
+        for button in (Button("◀ Previous lesson", id="previous-lesson",
+                              disabled=not self._has_previous),
+                       Button("Next lesson ▶", id="next-lesson", variant="primary",
+                              disabled=not self._has_next)):
+            button.can_focus = False
+            yield button
 
 
 class LessonReader(VerticalScroll):

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label
+from textual.widgets.input import Selection
 
 from tutor.lessons.schema import FIELDS, MAX_TEXT, METHODS
 
@@ -69,6 +70,16 @@ class FieldInput(Input):
             return
         await super()._on_key(event)
 
+    def continue_typing(self) -> None:
+        """On its next focus leave the cursor after the text instead of selecting it all
+        (resuming: the learner carries on where they stopped)."""
+        self.select_on_focus = False
+        self.selection = Selection.cursor(len(self.value))
+
+    def on_blur(self) -> None:
+        """Select the text again on the next focus (Tab into a field replaces its text)."""
+        self.select_on_focus = True
+
     async def _run_own_binding(self, key: str) -> bool:
         """Run this field's binding for `key` now (True if it did something).
 
@@ -102,12 +113,17 @@ class ScaleToggle(Checkbox, inherit_bindings=False):
         super().watch_value()
 
 
+FOCUS_MARK = "▶"
+"""Drawn before the label of the field that has the cursor: focus shows without colour."""
+
+
 class FieldRow(Horizontal):
-    """A label and a one-line input (or the scale checkbox)."""
+    """A label and a one-line input (or the scale checkbox); `▶` marks the focused one."""
 
     DEFAULT_CSS = """
     FieldRow { height: 1; width: 1fr; }
-    FieldRow > Label { width: auto; min-width: 6; padding: 0 1 0 0; color: $text-muted; }
+    FieldRow > Label { width: auto; min-width: 7; padding: 0 1 0 0; color: $text-muted; }
+    FieldRow.-focused > Label { color: $text; text-style: bold; }
     FieldRow > Input { width: 1fr; }
     FieldRow > Checkbox { width: 1fr; height: 1; border: none; padding: 0; }
     """
@@ -119,7 +135,7 @@ class FieldRow(Horizontal):
     def compose(self) -> ComposeResult:
         """Label then the editor for this field."""
         spec = self.spec
-        yield Label(LABELS.get(spec.key, spec.key))
+        yield Label(self._label(False))
         if spec.key == "scale":
             yield ScaleToggle(spec.value.lower() in ("1", "true", "yes", "on"), compact=True,
                               id="field-scale", disabled=not spec.editable)
@@ -130,6 +146,22 @@ class FieldRow(Horizontal):
         yield FieldInput(spec.value, placeholder=placeholder, id=f"field-{spec.key}", compact=True,
                          disabled=not spec.editable, suggester=suggester, select_on_focus=True,
                          max_length=rule.max_length if rule is not None else MAX_TEXT)
+
+
+    def _label(self, focused: bool) -> str:
+        return (FOCUS_MARK if focused else " ") + LABELS.get(self.spec.key, self.spec.key)
+
+    def on_descendant_focus(self) -> None:
+        """Mark this row: the cursor is in its field."""
+        self._mark(True)
+
+    def on_descendant_blur(self) -> None:
+        """Unmark this row."""
+        self._mark(False)
+
+    def _mark(self, focused: bool) -> None:
+        self.set_class(focused, "-focused")
+        self.query_one(Label).update(self._label(focused))
 
 
 class ExerciseFields(Vertical):
