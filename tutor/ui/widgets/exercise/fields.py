@@ -101,6 +101,7 @@ class ScaleToggle(Checkbox, inherit_bindings=False):
 
     def __init__(self, value: bool, **options: object) -> None:
         super().__init__(self.words(value), value, **options)  # type: ignore[arg-type]
+        self.BUTTON_INNER = "X" if value else " "
 
     @staticmethod
     def words(value: bool) -> str:
@@ -110,6 +111,7 @@ class ScaleToggle(Checkbox, inherit_bindings=False):
     def watch_value(self) -> None:
         """Say the new state in the label, then let the checkbox report the change."""
         self.label = self.words(self.value)
+        self.BUTTON_INNER = "X" if self.value else " "  # unticked reads as empty, not ▐X▌
         super().watch_value()
 
 
