@@ -302,7 +302,7 @@ def read_fit(exercise: Exercise | None, inputs: Mapping[str, Any],
         raise InputProblem("Type the name of a CSV data file first.", "data")
     lessons_data = exercise.path.parent / "data" if exercise and exercise.path else None
     path = (policy or DataPolicy()).find(typed, lessons_data)
-    columns = [inputs.get(key) or None for key in ("x_column", "y_column")]
+    columns = [str(inputs.get(key) or "").strip() or None for key in ("x_column", "y_column")]
     return FitSettings(typed, path, learning_rate(source.get("learning_rate")),
                        iterations(source.get("iterations")), precision(source.get("precision")),
                        flag(source.get("scale")), source.editable, *columns)

@@ -18,14 +18,15 @@ from tutor.lessons.schema import FIELDS, MAX_TEXT, METHODS
 LABELS = {
     "function": "f =", "start": "start", "learning_rate": "rate", "iterations": "iters",
     "precision": "precision", "method": "method", "compare": "compare", "data": "data",
-    "answer": "answer", "scale": "scale x",
+    "answer": "answer", "scale": "scale x", "x_column": "x col", "y_column": "y col",
 }
 """Short labels that fit three fields to a line at 80 columns."""
 
 WIDE_FIELDS = ("function", "data", "answer")
 """Fields that get a row of their own."""
-LAST_FIELDS = ("compare",)
-"""Fields on a row of their own after the others (a list of rates or methods is long)."""
+LAST_FIELDS = ("compare", "scale")
+"""Fields on a row of their own after the others (a list of rates or methods is long; the
+scale box says in words what Space does)."""
 
 
 @dataclass(frozen=True)
