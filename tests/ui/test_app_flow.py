@@ -215,6 +215,8 @@ async def test_help_fits_80x24_with_the_close_line_on_screen(make_app: Any) -> N
         assert box.region.bottom <= 24 and close.region.bottom <= box.region.bottom
         body = app.screen.query_one("#help-body")
         assert body.max_scroll_y > 0  # more keys than lines: the body scrolls
+        table = app.screen.query_one("#help-keys")
+        assert table.size.height >= table.row_count + 1  # every row is there to scroll to
         await pilot.press("pagedown")
         assert body.scroll_y > 0
         await pilot.press("escape")

@@ -88,7 +88,7 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(f"{key}: {text}", classes="help-extra")
                 yield Static("The mouse works too: click a lesson, a button or a field.",
                              classes="help-extra")
-            yield Label("Escape closes the help; up, down, pgup and pgdn scroll it.",
+            yield Label("Escape closes the help; arrows and pgup/pgdn scroll.",
                         id="help-close")
 
     def on_mount(self) -> None:
