@@ -30,6 +30,7 @@ from tutor.progress import ProgressStore
 from tutor.ui.widgets.lesson_list import LessonEntry, LessonList, lesson_status
 from tutor.ui.widgets.lesson_reader import LessonReader, problem_text
 from tutor.ui.screens import moving
+from tutor.ui.screens.moving import ExerciseMoves
 from tutor.ui.widgets.tutor_header import TutorHeader
 
 if TYPE_CHECKING:  # imported on first use: the first paint needs no exercise pane
@@ -40,7 +41,7 @@ WIDE = 100  # columns from which the lesson list shows by default
 TINY = 60  # below this an open list takes the whole width
 
 
-class TutorScreen(Screen[None]):
+class TutorScreen(ExerciseMoves, Screen[None]):
     """Reads lessons in order and records every attempt, hint and skip."""
 
     class LessonShown(Message):
@@ -253,23 +254,6 @@ class TutorScreen(Screen[None]):
         if pane is not None:
             self.call_after_refresh(self.reader.scroll_to_widget, pane, top=True, animate=False)
 
-    def _restore_place(self) -> bool:
-        """Put the cursor back in the field it was in when the learner left (if on show)."""
-        place = moving.parse_place(self.store.place())
-        pane = next((p for p in self.reader.panes if place and p.key == place[0]), None)
-        if pane is None or place is None:
-            return False
-        widget = next((w for w in pane.query("*") if w.id == place[1] and w.focusable), None)
-        self.call_after_refresh(self.show_pane, pane, widget)
-        return True
-
-    def _save_place(self) -> None:
-        """Remember the field holding the cursor (for `_restore_place` next time)."""
-        pane = self._focused_pane()
-        place = moving.place_text(pane, self.focused) if pane is not None else None
-        if place is not None and place != self.store.place():
-            self.store.set_place(place)
-
     def _touched(self, exercise: Exercise) -> bool:
         record = self.store.exercise(exercise.key)
         return record.state != "new" or bool(record.last_inputs) or record.hints_shown > 0
@@ -407,53 +391,6 @@ class TutorScreen(Screen[None]):
 
     def _focused_pane(self) -> ExercisePane | None:
         return moving.pane_holding(self.focused)
-
-    # ---- moving between exercises ----------------------------------------------------------
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Enter moves on only from a passed exercise; the page keys leave the list its own."""
-        if action == "move_on":
-            pane = self._focused_pane()
-            return pane is not None and pane.ready_to_move_on
-        if action == "page":
-            return not self.query(LessonList) or self.focused is not self.lesson_list
-        return True
-
-    def action_next_exercise(self) -> None:
-        """Scroll to the next exercise and put the cursor in its first field."""
-        self.move_to_exercise(1)
-
-    def action_previous_exercise(self) -> None:
-        """Scroll to the previous exercise and put the cursor in its first field."""
-        self.move_to_exercise(-1)
-
-    def action_move_on(self) -> None:
-        """Enter after a pass: on to the next exercise (or say how to reach the next lesson)."""
-        self.move_to_exercise(1)
-
-    def action_page(self, step: int) -> None:
-        """Scroll the lesson a page, whatever has focus."""
-        (self.reader.scroll_page_down if step > 0 else self.reader.scroll_page_up)()
-
-    def move_to_exercise(self, step: int) -> None:
-        """Show the exercise `step` away from this one with its first field focused."""
-        if not self._settled.is_set():
-            return
-        target = moving.neighbour(self.reader.panes, self._focused_pane(),
-                                  self.reader.scroll_y, step)
-        if target is None:
-            self.notify("That was the last exercise here: ctrl+n opens the next lesson."
-                        if step > 0 else "This is the first exercise of the lesson.")
-            return
-        self.show_pane(target)
-
-    def show_pane(self, pane: ExercisePane, widget: Widget | None = None) -> None:
-        """Scroll `pane` to the top of the reader and focus `widget` (else its entry field)."""
-        self.reader.scroll_to_widget(pane, top=True, animate=False, immediate=True)
-        target = widget or pane.entry()
-        if widget is not None and hasattr(widget, "continue_typing"):
-            widget.continue_typing()
-        self.set_focus(target or self.reader, scroll_visible=False)  # now: the next key goes there
 
     # ---- layout --------------------------------------------------------------------------
 
