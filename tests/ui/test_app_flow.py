@@ -221,3 +221,28 @@ async def test_help_fits_80x24_with_the_close_line_on_screen(make_app: Any) -> N
         assert body.scroll_y > 0
         await pilot.press("escape")
         assert isinstance(app.screen, TutorScreen)
+
+
+async def test_a_lesson_switch_paints_the_opening_before_the_rest(make_app: Any,
+                                                                  monkeypatch: Any) -> None:
+    from textual.app import App
+
+    frames: list[tuple[bool, bool]] = []  # per frame: the new title shown, any pane mounted
+    original = App._display
+
+    def display(self: Any, screen: Any, renderable: Any) -> None:
+        if renderable is not None and isinstance(screen, TutorScreen):
+            titles = [str(w.render()) for w in screen.query(".lesson-title")]
+            frames.append((any("Lesson 2 of 3" in t for t in titles),
+                           bool(screen.query(ExercisePane))))
+        original(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", display)
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        frames.clear()
+        await pilot.press("ctrl+n")
+        await _ready(pilot)
+        assert (True, False) in frames  # the opening alone was on screen first
+        assert frames[-1] == (True, True)
