@@ -290,3 +290,14 @@ async def test_step_exercise_is_checked_when_the_steps_finish() -> None:
         await settle(pilot, app)
         assert attempts(app)[-1].passed is True
         assert "converged in 2 iterations" in status(app)
+
+
+async def test_arriving_at_a_fit_puts_the_cursor_in_the_field_it_asks_for(tmp_path: Path) -> None:
+    exercise = Exercise(id="fit-rate", lesson_slug="fitting", kind="fit", data="homes.csv",
+                        learning_rate=1e-7, editable=("scale", "learning_rate"),
+                        goal={"slope_near": 3.0}, path=tmp_path / "01-fitting.md")
+    app = Host(exercise)
+    async with app.run_test(size=(80, 24)):
+        pane = app.query_one(ExercisePane)
+        assert pane.entry().id == "field-learning_rate"  # not the always-open column fields
+        assert not app.query_one("#field-x_column", Input).disabled

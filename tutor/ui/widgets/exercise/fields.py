@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from textual import events
@@ -219,9 +219,9 @@ class ExerciseFields(Vertical):
             else:
                 self.query_one(f"#field-{key}", Input).value = str(value)
 
-    def first_editable(self) -> Input | Checkbox | None:
-        """The first field the learner may type in."""
+    def first_editable(self, among: Collection[str] | None = None) -> Input | Checkbox | None:
+        """The first field the learner may type in (only keys in `among`, when given)."""
         for spec in self.specs:
-            if spec.editable:
+            if spec.editable and (among is None or spec.key in among):
                 return self.query_one(f"#field-{spec.key}")  # type: ignore[return-value]
         return None

@@ -200,9 +200,10 @@ class ExercisePane(Vertical):
                 and self.inputs() == self._passed_inputs)
 
     def entry(self) -> Widget | None:
-        """Where the cursor goes on arriving: the first editable field, else the options,
-        else the Run button."""
-        first = self.fields.first_editable()
+        """Where the cursor goes on arriving: the first field the exercise asks to change
+        (its `editable:`), else the first editable one, else the options, else Run."""
+        asked = set(self.exercise.editable) if self.exercise is not None else set()
+        first = self.fields.first_editable(asked) or self.fields.first_editable()
         if first is not None:
             return first
         return next(iter(self.query("#choices, #run-button").results(Widget)), None)
