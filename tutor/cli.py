@@ -42,9 +42,13 @@ def _glue_signed_values(argv: list[str]) -> list[str]:
     return out
 
 
-def _add_descent_options(p: argparse.ArgumentParser, *, lr_default: float | None) -> None:
-    p.add_argument("--lr", "--learning-rate", dest="lr", default=lr_default,
-                   help="learning rate (step multiplier)")
+def _add_descent_options(p: argparse.ArgumentParser, *, lr_default: float | None,
+                         required: argparse._ArgumentGroup | None = None) -> None:
+    """--lr (in the `required` group when given: `run` has no default rate), --iterations,
+    --precision."""
+    (required or p).add_argument("--lr", "--learning-rate", dest="lr", default=lr_default,
+                                 help="learning rate (step multiplier)"
+                                 + ("; required, e.g. --lr 0.1" if required else ""))
     p.add_argument("--iterations", default=None, help="maximum number of updates (default 100)")
     p.add_argument("--precision", default=None,
                    help="stop when a step is shorter than this (default 0.0001)")
@@ -80,11 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="read lessons from this folder instead of the built-in ones")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    p = sub.add_parser("run", help="run gradient descent on a function and print the result")
+    p = sub.add_parser("run", help="run gradient descent on a function and print the result",
+                       usage="gd-tutor run FUNCTION --start START --lr LR [--iterations N] "
+                       "[--precision P] [--method METHOD] [--json]")
     p.add_argument("function", help="the cost function, e.g. 'x^2' or '(1-x)^2 + 100(y-x^2)^2'")
-    p.add_argument("--start", required=True,
-                   help="starting point, one comma-separated value per variable (e.g. 3 or -1.2,1)")
-    _add_descent_options(p, lr_default=None)
+    needed = p.add_argument_group("required")
+    needed.add_argument("--start", required=True, help="starting point, one comma-separated "
+                        "value per variable (e.g. 3 or -1.2,1)")
+    _add_descent_options(p, lr_default=None, required=needed)
     p.add_argument("--method", default="gd",
                    help="gd, momentum, nesterov, adagrad, rmsprop or adam (default gd)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
@@ -119,7 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("progress", help="show or reset your progress")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--reset", action="store_true", help="forget all progress (asks no question)")
+    p.add_argument("--reset", action="store_true",
+                   help="forget all progress (asks first; --yes skips the question)")
+    p.add_argument("--yes", action="store_true", help="with --reset: do not ask")
     p.set_defaults(handler=("lessons", "progress_command"))
 
     p = sub.add_parser("check", help="judge one attempt at an exercise, as the tutor would")

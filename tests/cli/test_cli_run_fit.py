@@ -137,6 +137,10 @@ def test_fit_columns_no_scale_and_text_report(tmp_path: Path) -> None:
     assert text.returncode == 0 and "slope = 2" in text.stdout and "intercept = 1" in text.stdout
     assert "price against size, with the fitted line" in text.stdout
     assert max(len(line) for line in text.stdout.splitlines()) <= 80
+    assert "x = column 'size', y = column 'price'" in text.stdout
+    plain = gd("fit", str(path), "--lr", "0.1")  # no columns named: says which it took
+    assert ("x = column 'id', y = column 'size' (the first two columns; --x and --y choose "
+            "others)") in plain.stdout
 
 
 def test_fit_divergence_is_exit_0() -> None:
@@ -146,7 +150,7 @@ def test_fit_divergence_is_exit_0() -> None:
 
 @pytest.mark.parametrize(("content", "args", "message"), [
     (None, [], "There is no data file"),
-    ("x,y\n1,2\n3,abc\n", [], "row 3, column 'y' holds 'abc'"),
+    ("x,y\n1,2\n3,abc\n", [], "line 3, column 'y' holds 'abc'"),
     ("x,y\n1,2\n3,4\n", ["--x", "z"], "no column named 'z'"),
     ("x,y\n1,2\n", [], "at least 2"),
     ('x,y\n1,"2\n', [], "not valid CSV"),

@@ -139,8 +139,10 @@ def test_semicolons_and_tabs_are_understood(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "kwargs", "message"), [
-    ("x,y\n1,2\n3,abc\n", {}, "row 3, column 'y' holds 'abc', which is not a number"),
-    ("x,y\n1,2\n3\n", {}, "row 3, column 'y' is missing"),
+    ("x,y\n1,2\n3,abc\n", {}, "line 3, column 'y' holds 'abc', which is not a number"),
+    ("x,y\n1,2\n3\n", {}, "line 3, column 'y' is missing"),
+    ("x,y\n\n1,2\n\n3,abc\n", {}, "line 5, column 'y' holds 'abc'"),  # blank lines count
+    ("1,2\n3,4\n5,?\n", {}, "line 3, column 'column 2' holds '?'"),  # no header
     ("x,y\n1,2\n3,4\n", {"x": "z"}, "there is no column named 'z'; the columns are x, y"),
     ("x,y\n1,2\n3,4\n", {"y": 3}, "there is no column 3; the file has 2 columns"),
     ("x,y\n1,2\n", {}, "has 1 data row; a fit needs at least 2"),

@@ -191,10 +191,17 @@ def numeric(goal: dict[str, Any]) -> Exercise:
     ("80", False, "Not quite: 80 is 2 times too large; check whether you divided (or "
                   "multiplied) by the right count."),
     ("39", False, "Not quite: 39 is too small."),
-    ("forty", False, "'forty' is not a number; type just the number, like 12 or 0.5 "
-                     "(no letters or sums)."),
-    ("2x", False, "'2x' is not a number; type just the number, like 12 or 0.5 "
-                  "(no letters or sums)."),
+    ("forty", False, "'forty' is not a number; type a number or a sum of numbers, "
+                     "like 12, 0.5 or 3-0.6."),
+    ("2x", False, "'2x' is not a number; type a number or a sum of numbers, "
+                  "like 12, 0.5 or 3-0.6."),
+    ("42-2", True, "Right: 40."),
+    ("80/2", True, "Right: 40."),
+    ("8*(6-1)", True, "Right: 40."),
+    ("40/0", False, "'40/0' is not a number: the part at column 3 is undefined "
+                    "(a division by zero)."),
+    ("__import__('os')", False, "'__import__('os')' is not a number; type a number or a sum "
+                                "of numbers, like 12, 0.5 or 3-0.6."),
     ("", False, "Type a number first, like 12 or 0.5."),
 ])
 def test_numeric_answer_default_relative_tolerance(answer: Any, passed: bool, message: str) -> None:
@@ -205,6 +212,9 @@ def test_numeric_answer_default_relative_tolerance(answer: Any, passed: bool, me
 def test_numeric_answer_with_tolerance() -> None:
     exercise = numeric({"answer": 2.4, "tolerance": 0.001})
     assert check_attempt(exercise, {"answer": "2.4009"}).passed
+    assert check_attempt(exercise, {"answer": "3-0.6"}).passed  # arithmetic, read safely
+    assert check_attempt(numeric({"answer": 1 / 3}), {"answer": "1/3"}).passed
+    assert check_attempt(numeric({"answer": 0.8}), {"answer": "2*0.4"}).passed
     assert not check_attempt(exercise, {"answer": 2.402}).passed
 
 

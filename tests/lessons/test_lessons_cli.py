@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 def gd_tutor(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "tutor.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
 
 def seed(env: dict[str, str]) -> None:
@@ -68,13 +69,36 @@ def test_progress_json_and_reset(env: dict[str, str]) -> None:
     assert report["completed"] == ["first-steps/faster"]
     assert report["skipped"] == ["too-far/blow-up"]
     assert report["attempts"] == {"first-steps/faster": 2, "too-far/which": 1}
-    reset = gd_tutor(env, "progress", "--reset")
+    refused = gd_tutor(env, "progress", "--reset")  # no terminal to ask: refuses, keeps all
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert json.loads(gd_tutor(env, "progress", "--json").stdout)["completed"] != []
+    reset = gd_tutor(env, "progress", "--reset", "--yes")
     assert reset.returncode == 0
     assert reset.stdout.strip() == ("Progress reset: forgot 3 exercise record(s) and the "
                                     "current lesson.")
     after = json.loads(gd_tutor(env, "progress", "--json").stdout)
     assert (after["current_lesson"], after["completed"], after["skipped"], after["attempts"]) == (
         None, [], [], {})
+
+
+@pytest.mark.parametrize(("reply", "kept"), [("no\n", True), ("yes\n", False)])
+def test_progress_reset_asks_on_a_terminal(env: dict[str, str], reply: str, kept: bool) -> None:
+    seed(env)
+    main, child = pty.openpty()
+    try:
+        done = subprocess.Popen([sys.executable, "-m", "tutor.cli", "progress", "--reset"],
+                                env=env, stdin=child, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        os.write(main, reply.encode())
+        out, _ = done.communicate(timeout=120)
+    finally:
+        os.close(main)
+        os.close(child)
+    assert "Type yes to confirm" in out
+    assert done.returncode == (1 if kept else 0)
+    with ProgressStore.open(env["GD_TUTOR_DATA_DIR"]) as store:
+        assert bool(store.completed()) is kept
 
 
 def test_progress_on_a_fresh_store(env: dict[str, str]) -> None:
@@ -153,3 +177,11 @@ def test_lessons_lists_what_loaded_and_names_broken_files(env: dict[str, str]) -
     assert [row["slug"] for row in json.loads(out.stdout)] == ["broken-exercises", "fine"]
     assert f"gd-tutor: {FIXTURES / 'broken' / '01-no-front.md'}:1: no front matter" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_run_help_marks_lr_as_required(env: dict[str, str]) -> None:
+    shown = gd_tutor(env, "run", "--help").stdout
+    usage = shown.splitlines()[0]
+    assert "--lr LR" in usage and "[--lr" not in usage
+    required = shown.split("required:")[1]
+    assert "--lr LR" in required and "--start START" in required

@@ -157,6 +157,33 @@ async def test_fit_exercise_on_a_csv_draws_data_line_and_cost(tmp_path: Path) ->
         assert "data" in plot.plt.build()
 
 
+async def test_a_fit_reads_the_columns_the_learner_chooses(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    rows = "".join(f"{i},{s},{50 + 3 * s},{i % 4}\n" for i, s in enumerate(range(20, 40)))
+    (tmp_path / "data" / "homes.csv").write_text("id,size,price,rooms\n" + rows)
+    exercise = Exercise(id="fit-homes", lesson_slug="fitting", kind="fit", data="homes.csv",
+                        learning_rate=0.1, iterations=5000, precision=1e-9, scale=True,
+                        editable=("learning_rate",), goal={"slope_near": 3.0},
+                        path=tmp_path / "01-fitting.md")
+    app = Host(exercise)
+    async with app.run_test(size=(80, 24)) as pilot:
+        x_field = app.query_one("#field-x_column", Input)
+        assert not x_field.disabled and x_field.placeholder == "1st column"
+        x_field.focus()
+        await pilot.press(*"size", "tab", *"price", "enter")
+        await settle(pilot, app)
+        assert attempts(app)[-1].passed is True
+        plot = app.query_one(FitPlot)
+        assert plot.names == ("size", "price") and abs(plot.line[1] - 3) < 1e-4
+        assert "price against size" in plot.plt.build()
+        x_field.value = "area"
+        await pilot.press("enter")
+        end = time.monotonic() + 20
+        while "columns are" not in status(app) and time.monotonic() < end:
+            await pilot.pause(0.05)
+        assert "the columns are id, size, price, rooms" in status(app)
+
+
 async def test_fit_with_a_missing_file_says_so_in_one_sentence(tmp_path: Path) -> None:
     exercise = Exercise(id="fit-none", lesson_slug="fitting", kind="fit", data="nope.csv",
                         editable=("data",), goal={"slope_near": 2.0},
@@ -250,3 +277,14 @@ async def test_step_exercise_is_checked_when_the_steps_finish() -> None:
         await settle(pilot, app)
         assert attempts(app)[-1].passed is True
         assert "converged in 2 iterations" in status(app)
+
+
+async def test_arriving_at_a_fit_puts_the_cursor_in_the_field_it_asks_for(tmp_path: Path) -> None:
+    exercise = Exercise(id="fit-rate", lesson_slug="fitting", kind="fit", data="homes.csv",
+                        learning_rate=1e-7, editable=("scale", "learning_rate"),
+                        goal={"slope_near": 3.0}, path=tmp_path / "01-fitting.md")
+    app = Host(exercise)
+    async with app.run_test(size=(80, 24)):
+        pane = app.query_one(ExercisePane)
+        assert pane.entry().id == "field-learning_rate"  # not the always-open column fields
+        assert not app.query_one("#field-x_column", Input).disabled

@@ -135,10 +135,52 @@ def test_a_two_variable_table_fits_80_columns_and_keeps_short_numbers_whole() ->
     ravine = compile_objective("x^2 + 100y^2")
     result = minimize(ravine, [1.0, 1.0], learning_rate=0.009, max_iterations=1000)
     lines = table_text(rows_from_path(result.path, ravine.gradient), ("x", "y")).splitlines()
-    assert max(len(line) for line in lines) <= 76
+    assert max(len(line) for line in lines) <= 74  # the pane's width at 80 columns
     assert lines[0].split() == ["n", "(x,", "y)", "f", "gradient", "step"]
-    assert lines[2].split() == ["0", "(1,", "1)", "101", "(2,", "200)", "(-0.018,", "-1.8)"]
-    assert lines[-1].split()[:2] == ["287", "(0.00544,"]  # 3 digits where 6 would wrap
+    assert lines[2].split() == ["0", "(1,1)", "101", "(2,200)", "(-0.018,-1.8)"]
+    assert lines[-1].split()[:2] == ["287", "(0.00544,-1.54e-28)"]  # 3 digits where 6 wrap
     bowl = compile_objective("x^2")
     one = table_text(rows_from_path(minimize(bowl, [3.0], learning_rate=0.1).path, bowl.gradient))
     assert "0.000398768" in one  # one variable keeps 6 digits
+
+
+def test_a_diverged_two_variable_table_fits_the_pane_at_80_columns() -> None:
+    from tutor.engine import compile_objective, minimize
+    from tutor.ui.widgets.exercise.iteration_table import TABLE_WIDTH, rows_from_path, table_text
+
+    ravine = compile_objective("x^2 + 100y^2")
+    result = minimize(ravine, [-1.5, 1.25], learning_rate=0.5, max_iterations=60)
+    assert result.status == "diverged"
+    text = table_text(rows_from_path(result.path, ravine.gradient), ("x", "y"))
+    assert max(len(line) for line in text.splitlines()) <= TABLE_WIDTH <= 74
+    narrow = table_text(rows_from_path(result.path, ravine.gradient), ("x", "y"), 60)
+    assert max(len(line) for line in narrow.splitlines()) <= 60
+
+
+def test_axis_labels_are_short_and_the_legend_is_the_title() -> None:
+    from tutor.ui.widgets.exercise.cost_plot import legend_title, use_log_scale
+    from tutor.ui.widgets.exercise.formatting import nice_ticks, tick_label
+
+    assert [tick_label(v) for v in (1.234567e34, -1.234567e34, 0.25, 3e-7, 0.0)] == [
+        "1.23e+34", "-1.2e+34", "0.25", "3e-07", "0"]
+    assert all(len(tick_label(t)) <= 8 for t in nice_ticks(-3.0, 1.7e34))
+    assert all(len(tick_label(t)) <= 8 for t in nice_ticks(0.0, 1e-17))
+    assert legend_title(["0.1", "0.5", "0.9"]) == "— 0.1  + 0.5  x 0.9"
+    assert use_log_scale([[9.0, 1e-3, 1e-12, 0.0]])  # precision 0: the cost reaches exactly 0
+
+
+def test_a_blown_up_run_draws_only_the_guesses_before_it_blew_up() -> None:
+    from tutor.ui.widgets.exercise.function_plot import sensible_count
+
+    assert sensible_count([3.0, -3.6, 4.3, -5.2]) == 4
+    assert sensible_count([3.0, -30.0, 300.0, -3000.0, 3e4, float("inf")]) == 4
+    assert sensible_count([0.0, 5000.0]) == 1
+
+
+def test_the_unticked_scale_box_draws_no_cross() -> None:
+    from tutor.ui.widgets.exercise.fields import ScaleToggle
+
+    box = ScaleToggle(False)
+    assert box.BUTTON_INNER == " " and ScaleToggle(True).BUTTON_INNER == "X"
+    box.value = True
+    assert box.BUTTON_INNER == "X"

@@ -50,7 +50,8 @@ def fit_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(fit_json(result, exact, data), allow_nan=False))
     else:
-        print(fit_report(result, exact, data, args.data))
+        print(fit_report(result, exact, data, args.data,
+                         chosen=args.x_column is not None or args.y_column is not None))
     return 0
 
 
@@ -77,12 +78,14 @@ def fit_json(result: FitResult, exact: Line, data: XYData) -> dict[str, object]:
     }
 
 
-def fit_report(result: FitResult, exact: Line, data: XYData, source: str) -> str:
-    """The text report: line, cost, ending, the exact line and the cost plot."""
+def fit_report(result: FitResult, exact: Line, data: XYData, source: str, *,
+               chosen: bool = True) -> str:
+    """The text report: columns used, line, cost, ending, the exact line and the plots."""
     scaling = "x standardised first" if result.scaled else "x used as it is (no scaling)"
+    which = "" if chosen else " (the first two columns; --x and --y choose others)"
     return "\n".join([
         f"y = intercept + slope * x, fitted to {_short(source)}",
-        f"{len(data.xs)} points; x = {data.x_name!r}, y = {data.y_name!r}",
+        f"{len(data.xs)} points; x = column {data.x_name!r}, y = column {data.y_name!r}{which}",
         f"learning rate {fmt(result.learning_rate)}; {scaling}",
         "",
         result.message,

@@ -109,6 +109,9 @@ def progress_command(args: argparse.Namespace) -> int:
     """Show progress (text or JSON), or forget it all with --reset."""
     with _open_store() as store:
         if args.reset:
+            if not (getattr(args, "yes", False) or _confirm_reset(store)):
+                print("Nothing was reset.")
+                return 1
             forgotten = store.reset()
             message = (f"Progress reset: forgot {forgotten} exercise record(s) and the "
                        "current lesson.")
@@ -117,6 +120,20 @@ def progress_command(args: argparse.Namespace) -> int:
         report = progress_report(store)
     print(json.dumps(report, indent=2) if args.json else _format_progress(report))
     return 0
+
+
+def _confirm_reset(store: ProgressStore) -> bool:
+    """Ask on the terminal before forgetting everything; with no terminal, refuse."""
+    if not sys.stdin.isatty():
+        raise UserError("progress --reset forgets all your progress; there is no terminal to "
+                        "ask, so add --yes to do it.")
+    count = len(store.exercises())
+    try:
+        reply = input(f"Forget all progress ({count} exercise record(s) and the current "
+                      "lesson)? Type yes to confirm: ")
+    except EOFError:
+        return False
+    return reply.strip().lower() in ("y", "yes")
 
 
 def check_lessons_command(args: argparse.Namespace) -> int:

@@ -56,7 +56,7 @@ def load_xy_csv(path: str | os.PathLike[str], x: str | int | None = None,
     body = _rows(name, text)
     if header is not None:
         next(body)
-    for number, row in enumerate(body, 2 if header is not None else 1):
+    for number, row in body:  # the line an editor shows
         xs.append(_cell(row, xi, number, names))
         ys.append(_cell(row, yi, number, names))
     if len(xs) < 2:
@@ -126,21 +126,22 @@ def _shape(name: str, text: str) -> tuple[list[str] | None, int, int]:
     """The first row, the number of rows and the widest row's width (nothing else is kept)."""
     first: list[str] | None = None
     count = width = 0
-    for row in _rows(name, text):
+    for _, row in _rows(name, text):
         first = row if first is None else first
         count += 1
         width = max(width, len(row))
     return first, count, width
 
 
-def _rows(name: str, text: str) -> Iterator[list[str]]:
-    """The non-blank rows of the text, cells stripped, one at a time."""
+def _rows(name: str, text: str) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows of the text, cells stripped, one at a time, each with its line
+    number as an editor shows it (blank lines and the header count)."""
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text), strict=True)
     try:
         for row in reader:
             cells = [c.strip() for c in row]
             if any(cells):
-                yield cells
+                yield reader.line_num, cells
     except csv.Error as exc:
         raise DataError(f"{name} is not valid CSV: {exc}") from None
 
@@ -180,9 +181,9 @@ def _column(wanted: str | int | None, default: int, names: list[str], width: int
     raise DataError(f"there is no column named {text!r}; the columns are {', '.join(names)}")
 
 
-def _cell(row: list[str], index: int, row_number: int, names: list[str]) -> float:
-    """The number in one cell, or a DataError naming its row and column."""
-    where = f"row {row_number}, column {names[index]!r}"
+def _cell(row: list[str], index: int, line: int, names: list[str]) -> float:
+    """The number in one cell, or a DataError naming its line in the file and its column."""
+    where = f"line {line}, column {names[index]!r}"
     if index >= len(row):
         raise DataError(f"{where} is missing (the row has only {len(row)} cells)")
     try:

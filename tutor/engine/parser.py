@@ -314,3 +314,23 @@ def _checked(expr: sympy.Expr, value: float | None, token: Token) -> _Node:
     return _Node(expr, value)
 
 
+def parse_number_expression(text: str) -> float:
+    """The value of a typed constant sum such as '3-0.6', '1/3', '2*0.4' or 'pi/4'.
+
+    The same whitelisted tokenizer and parser as `parse_function` (nothing is handed
+    to `sympify` or `eval`); a letter that is not a constant, or a value that is not
+    a finite real number, raises ParseError with one sentence.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ParseError("the answer is empty; type a number, like 12 or 0.5", 1)
+    expr = real_parts(_Parser(tokenize(text)).parse())
+    if expr.free_symbols:
+        raise ParseError("the answer has a letter in it; type a number or a sum of numbers, "
+                         "like 3-0.6")
+    try:
+        value = float(expr)
+    except (TypeError, ValueError):
+        raise ParseError("the answer is not a real number; type one, like 12 or 0.5") from None
+    if not math.isfinite(value):
+        raise ParseError("the answer is not a finite number; type one, like 12 or 0.5")
+    return value

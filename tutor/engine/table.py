@@ -43,7 +43,8 @@ def load_table_csv(path: str | os.PathLike[str], xs: Sequence[str | int] | None 
     a feature twice.
     """
     name = os.fspath(path)
-    rows = list(_rows(name, _read_text(name)))  # a regular file of at most MAX_BYTES
+    numbered = list(_rows(name, _read_text(name)))  # a regular file of at most MAX_BYTES
+    rows = [cells for _, cells in numbered]
     header = rows[0] if rows and not all(_is_number(c) for c in rows[0]) else None
     if len(rows) - (header is not None) > MAX_ROWS:
         raise DataError(f"{name} has more than {MAX_ROWS:,} data rows, the most a fit reads; "
@@ -58,9 +59,9 @@ def load_table_csv(path: str | os.PathLike[str], xs: Sequence[str | int] | None 
     x_index = [_column(x, 0, names, width) for x in wanted] or [_column(None, 0, names, width)]
     y_index = _target(y, x_index, names, width, several=len(x_index) > 1)
     _distinct(x_index, y_index, names)
-    first = 2 if header is not None else 1
-    columns = [[_cell(r, i, n, names) for n, r in enumerate(body, first)] for i in x_index]
-    ys = [_cell(r, y_index, n, names) for n, r in enumerate(body, first)]
+    lines = [line for line, _ in numbered][1 if header is not None else 0:]
+    columns = [[_cell(r, i, n, names) for n, r in zip(lines, body)] for i in x_index]
+    ys = [_cell(r, y_index, n, names) for n, r in zip(lines, body)]
     if len(ys) < 2:
         raise DataError(f"{os.fspath(path)} has {len(ys)} data row{'s' if len(ys) != 1 else ''}; "
                         "a fit needs at least 2")

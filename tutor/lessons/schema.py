@@ -70,11 +70,14 @@ FIELDS: Mapping[str, FieldRule] = MappingProxyType({rule.key: rule for rule in (
     FieldRule("test_fraction", "test fraction", "0.25", max_length=20),
     FieldRule("hidden", "number of hidden units", "3", max_length=10),
     FieldRule("code", "code", "def gradient_descent(...): ...", max_length=64_000),
+    FieldRule("x_column", "x column", "size", "1st column", max_length=100),
+    FieldRule("y_column", "y column", "price", "2nd column", max_length=100),
 )})
 """Every field a learner can type into, by key."""
 
 DESCENT_FIELDS = ("function", "start", "learning_rate", "iterations", "precision", "method")
-FIT_FIELDS = ("data", "learning_rate", "iterations", "precision", "scale")
+FIT_FIELDS = ("data", "x_column", "y_column", "learning_rate", "iterations", "precision",
+              "scale")
 
 DESCENT_DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {"iterations": 100, "precision": 1e-4, "method": "gd"})
@@ -120,11 +123,13 @@ KINDS: Mapping[str, KindRule] = MappingProxyType({rule.kind: rule for rule in (
 """Every `kind:` an exercise may have, by name; `run` is the default."""
 
 EXERCISE_KINDS = tuple(KINDS)
-EDITABLE_FIELDS = DESCENT_FIELDS + ("scale", "data")
+EDITABLE_FIELDS = DESCENT_FIELDS + ("scale", "data", "x_column", "y_column")
 """Field names an exercise may list under `editable:`."""
 ANSWER_KEYS = ("answer", "choice")
 CODE_KEYS = ("code",)
 """What a learner types in a code exercise: the whole source of their function."""
+ALWAYS_EDITABLE = ("answer", "x_column", "y_column")
+"""Fields the learner may always type in: the answer, and which columns a fit reads."""
 INPUT_KEYS = EDITABLE_FIELDS + ANSWER_KEYS + CODE_KEYS
 """Keys an attempt's inputs may hold."""
 

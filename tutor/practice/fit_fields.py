@@ -98,7 +98,7 @@ def read_fit(exercise: Exercise | None, inputs: Mapping[str, Any],
         raise InputProblem("Type the name of a CSV data file first.", "data")
     lessons_data = exercise.path.parent / "data" if exercise and exercise.path else None
     path = (policy or DataPolicy()).find(typed, lessons_data)
-    columns = [inputs.get(key) or source.get(key.split("_")[0]) or None
+    columns = [str(inputs.get(key) or "").strip() or source.get(key.split("_")[0]) or None
                for key in ("x_column", "y_column")]
     features = x_columns(inputs.get("x_columns") or source.get("x") or ())
     settings = FitSettings(typed, path, learning_rate(source.get("learning_rate")),

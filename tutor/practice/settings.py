@@ -189,17 +189,32 @@ def compare_list(text: Any) -> tuple[tuple[float, ...], tuple[str, ...]]:
 
 
 def answer(text: Any) -> float:
-    """A typed answer: a finite number (`3-0.6` is not one)."""
+    """A typed answer: a finite number, or arithmetic on numbers (`3-0.6`, `1/3`, `2*0.4`)
+    read by the engine's safe parser (never eval)."""
     if text is None or (isinstance(text, str) and not text.strip()):
         raise InputProblem("Type a number first, like 12 or 0.5.", "answer")
+    if isinstance(text, bool):
+        raise InputProblem("Type a finite number, like 12 or 0.5.", "answer")
     try:
         value = float(str(text).strip().replace(" ", ""))
     except ValueError:
-        raise InputProblem(f"'{text}' is not a number; type just the number, like 12 or 0.5 "
-                           "(no letters or sums).", "answer") from None
-    if isinstance(text, bool) or not math.isfinite(value):
+        value = _number_expression(str(text))
+    if not math.isfinite(value):
         raise InputProblem("Type a finite number, like 12 or 0.5.", "answer")
     return value
+
+
+def _number_expression(text: str) -> float:
+    from tutor.engine.errors import EngineInputError
+    from tutor.engine.parser import parse_number_expression
+
+    try:
+        return parse_number_expression(text)
+    except EngineInputError as exc:
+        if any(c.isalpha() or c == "_" for c in text):  # a word, not a slip in a sum
+            raise InputProblem(f"'{text}' is not a number; type a number or a sum of numbers, "
+                               "like 12, 0.5 or 3-0.6.", "answer") from None
+        raise InputProblem(f"'{text}' is not a number: {exc}.", "answer") from None
 
 
 def choice(text: Any, count: int) -> int:

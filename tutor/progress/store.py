@@ -169,6 +169,14 @@ class ProgressStore:
         """Remember the lesson the learner is on."""
         self._write(lambda conn: self._set_fact("current_lesson", slug), None)
 
+    def place(self) -> str | None:
+        """Where the learner's cursor was (`lesson/exercise#field`), for resuming there."""
+        return self._fact("place")
+
+    def set_place(self, place: str | None) -> None:
+        """Remember where the learner's cursor is (None forgets it)."""
+        self._write(lambda conn: self._set_fact("place", place), None)
+
     def learner(self) -> str | None:
         """The learner's name, if one was set (serve sets it from GD_TUTOR_LEARNER)."""
         return self._fact("learner")
@@ -261,6 +269,7 @@ class ProgressStore:
         """
         def forget(conn: sqlite3.Connection) -> int:
             self._set_fact("current_lesson", None)
+            self._set_fact("place", None)
             return conn.execute("DELETE FROM exercises").rowcount
 
         return self._write(forget, 0)

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from tutor.lessons import LessonIndex, LessonSet, scan_lessons
 from tutor.progress import ProgressStore
+from tutor.ui.keygate import KeyGate
 from tutor.ui.palette import PaletteProvider
 from tutor.ui.screens.main import TutorScreen
 from tutor.ui.textual_compat import SentenceOnCrashApp
@@ -66,6 +67,7 @@ class TutorApp(SentenceOnCrashApp):
         self.engine_ready = False
         self._warm_up_started = False
         self._stamped = False
+        self.key_gate = KeyGate(self.post_message)
 
     def get_default_screen(self) -> TutorScreen:
         """The main screen, on the progress store (opened here; written after the first paint)."""
@@ -76,6 +78,13 @@ class TutorApp(SentenceOnCrashApp):
     def on_load(self) -> None:
         """Before the terminal is taken over: be ready for it to go (tutor.ui.lifeline)."""
         self._catch_termination()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys from the terminal wait while the lessons screen is changing (see KeyGate)."""
+        if (isinstance(event, events.Key) and not event.is_forwarded
+                and self.key_gate.hold(event, _changing(self.screen))):
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         """Say if the store had to be moved aside; open the playground if asked for."""
@@ -219,6 +228,11 @@ class TutorApp(SentenceOnCrashApp):
         from tutor.ui.screens.playground import PlaygroundScreen
 
         self.push_screen(PlaygroundScreen(function=function, start=start, lr=lr))
+
+
+def _changing(screen: object) -> bool:
+    """True while the lessons screen is mounting content keys are aimed at."""
+    return isinstance(screen, TutorScreen) and not screen.takes_keys
 
 
 def _is_text_field(widget: object) -> bool:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
+from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label, Static
 
@@ -16,7 +17,8 @@ from tutor.ui.widgets.exercise import ExercisePane
 
 EXTRA_KEYS = (
     ("tab / shift+tab", "Move between the list, the reader and exercise fields"),
-    ("up / down / pgup / pgdn", "Scroll the lesson, move in the list"),
+    ("pgup / pgdn", "Scroll the lesson, wherever the cursor is"),
+    ("up / down", "Scroll the lesson, move in the list or the options"),
     ("enter", "Open the highlighted lesson, or run the exercise you are typing in"),
 )
 
@@ -79,21 +81,33 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         """A title, the key table and how to close."""
-        with VerticalScroll(id="help-box"):
+        with Vertical(id="help-box"):
             yield Label("gd-tutor keys", id="help-title")
-            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
-            for key, text in EXTRA_KEYS:
-                yield Static(f"{key}: {text}", classes="help-extra")
-            yield Static("The mouse works too: click a lesson, a button or a field.",
-                         classes="help-extra")
-            yield Label("Press escape to close.", id="help-close")
+            with VerticalScroll(id="help-body"):
+                yield DataTable(id="help-keys", cursor_type="none", zebra_stripes=True)
+                for key, text in EXTRA_KEYS:
+                    yield Static(f"{key}: {text}", classes="help-extra")
+                yield Static("The mouse works too: click a lesson, a button or a field.",
+                             classes="help-extra")
+            yield Label("Escape closes the help; arrows and pgup/pgdn scroll.",
+                        id="help-close")
 
     def on_mount(self) -> None:
-        """Fill the table."""
+        """Fill the table; the scrolling body takes the keys (the close line stays put)."""
         table = self.query_one(DataTable)
+        table.can_focus = False
         table.add_columns("Key", "What it does")
         table.add_rows((row.key, row.description) for row in self.keys)
-        table.focus()
+        self._fit(self.size.height)
+        self.query_one("#help-body").focus()
+
+    def on_resize(self, event: Resize) -> None:
+        """Keep the close line on screen: the body scrolls in what is left."""
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        # border (2), title (1), close line with its margin (2)
+        self.query_one("#help-body").styles.max_height = max(3, height - 5)
 
     async def action_dismiss(self, result: None = None) -> None:
         """Close the help screen."""

@@ -31,6 +31,8 @@ from tutor.progress import ProgressStore
 from tutor.ui.textual_compat import preload_markdown
 from tutor.ui.widgets.lesson_list import LessonEntry, LessonList, lesson_status
 from tutor.ui.widgets.lesson_reader import LessonReader, problem_text
+from tutor.ui.screens import moving
+from tutor.ui.screens.moving import ExerciseMoves
 from tutor.ui.widgets.tutor_header import TutorHeader
 
 if TYPE_CHECKING:  # imported on first use: the first paint needs no exercise pane
@@ -41,16 +43,27 @@ WIDE = 100  # columns from which the lesson list shows by default
 TINY = 60  # below this an open list takes the whole width
 
 
-class TutorScreen(Screen[None]):
+class TutorScreen(ExerciseMoves, Screen[None]):
     """Reads lessons in order and records every attempt, hint and skip."""
 
     class LessonShown(Message):
         """A lesson is fully on screen (the app starts warming up the engine after the first)."""
 
+    # Keys that change what is on show are priority bindings: they run as the key arrives,
+    # before the keys typed after them are handed to a widget (no key lands in the old place).
     BINDINGS = [
-        Binding("ctrl+n", "next_lesson", "Next lesson"),
-        Binding("ctrl+b", "previous_lesson", "Prev lesson"),
+        Binding("f3", "next_exercise", "Next exercise", priority=True),
+        Binding("f2", "previous_exercise", "Prev exercise", show=False, priority=True),
+        Binding("ctrl+down", "next_exercise", "Next exercise", show=False, priority=True),
+        Binding("ctrl+up", "previous_exercise", "Prev exercise", show=False, priority=True),
+        Binding("ctrl+n", "next_lesson", "Next lesson", priority=True),
+        Binding("ctrl+b", "previous_lesson", "Prev lesson", show=False, priority=True),
         Binding("ctrl+l", "toggle_list", "Lessons"),
+        Binding("enter", "move_on", "Next exercise, after a pass", show=False, priority=True),
+        Binding("pagedown", "page(1)", "", show=False, priority=True),
+        Binding("pageup", "page(-1)", "", show=False, priority=True),
+        Binding("tab", "app.focus_next", "", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "", show=False, priority=True),
     ]
 
     def __init__(self, lessons: LessonSet | LessonIndex, store: ProgressStore, *,
@@ -67,6 +80,7 @@ class TutorScreen(Screen[None]):
         self._settled = asyncio.Event()  # set once start-up is over: moving on is safe
         self._stub: LessonStub | None = None  # the lesson whose opening alone is on show
         self._shown_inputs: dict[str, dict[str, str]] = {}
+        self._changing = False  # a lesson is being mounted: keys wait (see KeyGate)
 
     def compose(self) -> ComposeResult:
         """Header on top, list beside the reader, key bindings at the bottom."""
@@ -77,6 +91,18 @@ class TutorScreen(Screen[None]):
                 yield LessonList(id="lesson-list")
             yield LessonReader(id="reader")
         yield Footer()
+
+    @property
+    def takes_keys(self) -> bool:
+        """False while start-up or a lesson change is under way (the app holds keys)."""
+        return self._settled.is_set() and not self._changing
+
+    def _let_keys_in(self) -> None:
+        """The new content has focus: keys held meanwhile go on to it, in order."""
+        self._changing = False
+        gate = getattr(self.app, "key_gate", None)
+        if gate is not None and self.takes_keys:
+            gate.release()
 
     @property
     def lesson_list(self) -> LessonList:
@@ -114,6 +140,7 @@ class TutorScreen(Screen[None]):
         else:
             await (self._open(start, resume) if start else self._show_empty())
             self._settled.set()
+            self.call_after_refresh(self._let_keys_in)
 
     # ---- lessons -------------------------------------------------------------------------
 
@@ -135,6 +162,7 @@ class TutorScreen(Screen[None]):
             await self._complete_opening(slug, resume, painted)
         finally:
             self._settled.set()  # keys pressed meanwhile (ctrl+n, ...) go ahead now
+            self.call_after_refresh(self._let_keys_in)
 
     async def _complete_opening(self, slug: str, resume: bool, painted: asyncio.Event) -> None:
         await painted.wait()
@@ -179,18 +207,22 @@ class TutorScreen(Screen[None]):
             await self.query_one("#body").mount(LessonList(id="lesson-list"), before=0)
 
     async def _open(self, lesson: Lesson, resume: bool = False) -> None:
-        await self._ensure_list()
-        self._stub = None
-        self.store.set_current_lesson(lesson.slug)
-        self.loaded.clear()
-        await self.reader.show_lesson(lesson, **self._reading(lesson))
-        self.last_pane = None
-        self.refresh_progress()
-        self._opened(resume)
+        self._changing = True
+        try:
+            await self._ensure_list()
+            self._stub = None
+            self.store.set_current_lesson(lesson.slug)
+            self.loaded.clear()
+            await self.reader.show_lesson(lesson, **self._reading(lesson))
+            self.last_pane = None
+            self.refresh_progress()
+            self._opened(resume)
+        finally:
+            self.call_after_refresh(self._let_keys_in)
 
     def _opened(self, resume: bool) -> None:
         self._shown_inputs = {pane.key: pane.inputs() for pane in self.reader.panes}
-        if resume:
+        if resume and not self._restore_place():
             self._scroll_to_unfinished()
         self.loaded.set()
         self.post_message(self.LessonShown())
@@ -242,7 +274,7 @@ class TutorScreen(Screen[None]):
         target = index + step
         if 0 <= target < len(order):
             await self.open_lesson(order[target].slug)
-            self.reader.focus()
+            self.set_focus(self.reader)  # at once, not later: keys typed next go after it
         else:
             self.notify("That was the last lesson." if step > 0 else "This is the first lesson.")
 
@@ -340,11 +372,13 @@ class TutorScreen(Screen[None]):
         """Keep what the learner typed."""
         self._remember(event)
         self.store.save_inputs(event.key, event.inputs)
+        self._save_place()
 
     def save_now(self) -> None:
         """Save everything at once (quitting, or the terminal went away): lesson and inputs."""
         if self.current is not None and self.store.current_lesson() != self.current.slug:
             self.store.set_current_lesson(self.current.slug)
+        self._save_place()
         self.save_typed_inputs()
 
     def save_typed_inputs(self) -> None:
@@ -368,12 +402,7 @@ class TutorScreen(Screen[None]):
         return True
 
     def _focused_pane(self) -> ExercisePane | None:
-        from tutor.ui.widgets.exercise import ExercisePane
-
-        node = self.focused
-        while node is not None and not isinstance(node, ExercisePane):
-            node = node.parent if isinstance(node.parent, Widget) else None
-        return node
+        return moving.pane_holding(self.focused)
 
     # ---- layout --------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ the lesson is Markdown and exercise panes, mounted after.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
@@ -199,10 +200,14 @@ class LessonNav(Horizontal):
         self._has_next = has_next
 
     def compose(self) -> ComposeResult:
-        """A button each way; the missing direction is disabled."""
-        yield Button("◀ Previous lesson", id="previous-lesson", disabled=not self._has_previous)
-        yield Button("Next lesson ▶", id="next-lesson", variant="primary",
-                     disabled=not self._has_next)
+        """A button each way; the missing direction is disabled. They are for the mouse:
+        Tab never stops on them (Enter there would leave the lesson by accident)."""
+        for button in (Button("◀ Previous lesson", id="previous-lesson",
+                              disabled=not self._has_previous),
+                       Button("Next lesson ▶", id="next-lesson", variant="primary",
+                              disabled=not self._has_next)):
+            button.can_focus = False
+            yield button
 
 
 class LessonReader(VerticalScroll):
@@ -261,10 +266,22 @@ class LessonReader(VerticalScroll):
         paragraphs, rest, before_heading = self._parts(lesson)
         self.lesson = lesson
         self._opening = None
-        widgets = opening_widgets(lesson.title, lesson.objectives, paragraphs, before_heading,
-                                  number=number, total=total, notices=notices)
-        widgets += self._rest_widgets(lesson, rest, number, total, next_title, make_pane)
-        await self._replace(widgets)
+        await self._replace(opening_widgets(lesson.title, lesson.objectives, paragraphs,
+                                            before_heading, number=number, total=total,
+                                            notices=notices))
+        await self._painted()  # the new lesson's first screen shows before the rest is built
+        if self.lesson is lesson:
+            await self.mount_all(self._rest_widgets(lesson, rest, number, total, next_title,
+                                                    make_pane))
+
+    async def _painted(self) -> None:
+        """Wait until the screen has been refreshed once (not when the screen's own task is
+        the one waiting: it could not refresh until this returns)."""
+        if asyncio.current_task() is getattr(self.screen, "_task", None):
+            return
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
 
     @staticmethod
     def _parts(lesson: Lesson) -> tuple[list[str], list[MarkdownSegment | Exercise], bool]:

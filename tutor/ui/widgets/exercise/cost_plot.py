@@ -8,16 +8,38 @@ from collections.abc import Callable, Sequence
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
-from tutor.ui.widgets.exercise.formatting import finite, sample_indices
+from tutor.ui.widgets.exercise.formatting import finite, nice_ticks, sample_indices, tick_label
 
 MARKERS = ("braille", "+", "x", "o", "*", "#")
 """Distinct markers so several runs read apart without colour."""
 
 
+LEGEND_LINE = "—"
+"""How the legend names the braille line of the first run (its other runs use markers)."""
+
+
 def use_log_scale(series: Sequence[Sequence[float]]) -> bool:
-    """Log y when every cost is positive and they span more than three decades."""
+    """Log y when no cost is negative and the positive ones span more than three decades
+    (a cost that reaches exactly 0, as with precision 0, is left off the log plot)."""
     values = [v for costs in series for v in finite(costs)]
-    return bool(values) and min(values) > 0 and max(values) / min(values) > 1e3
+    positive = [v for v in values if v > 0]
+    return bool(positive) and min(values) >= 0 and max(positive) / min(positive) > 1e3
+
+
+def short_axes(plt: object, xs: Sequence[float], ys: Sequence[float]) -> None:
+    """Round ticks with labels of at most 8 characters on both axes (plotext's own labels
+    can take 34 digits and squeeze the curve to a few columns)."""
+    for values, set_ticks in ((finite(xs), plt.xticks), (finite(ys), plt.yticks)):  # type: ignore[attr-defined]
+        if values:
+            ticks = nice_ticks(min(values), max(values))
+            set_ticks(ticks, [tick_label(t) for t in ticks])
+
+
+def legend_title(labels: Sequence[str]) -> str:
+    """The legend as the title, so it never covers a curve: `— 0.1  + 0.5  x 0.9`."""
+    marks = [LEGEND_LINE if MARKERS[i % len(MARKERS)] == "braille" else MARKERS[i % len(MARKERS)]
+             for i in range(len(labels))]
+    return "  ".join(f"{mark} {label}" for mark, label in zip(marks, labels))
 
 
 def decade_ticks(series: Sequence[Sequence[float]], most: int = 5) -> tuple[list[float], list[str]]:
@@ -60,17 +82,23 @@ class CostPlot(PlotextPlot):
         plt.clear_figure()
         limit = max(20, 2 * (self.size.width or 40))
         log = use_log_scale([c for _, _, c in self.series])
+        shown: list[float] = []
         for i, (label, ns, costs) in enumerate(self.series):
             picked = [j for j in sample_indices(len(costs), limit) if _plottable(costs[j], log)]
             ys = [math.log10(costs[j]) if log else costs[j] for j in picked]
-            plt.plot([ns[j] for j in picked], ys, marker=MARKERS[i % len(MARKERS)],
-                     label=label or None)
+            plt.plot([ns[j] for j in picked], ys, marker=MARKERS[i % len(MARKERS)])
+            shown += ys
         if log:  # log10 of the costs on a linear axis, labelled in powers of ten
             ticks, labels = decade_ticks([c for _, _, c in self.series])
             plt.yticks([math.log10(t) for t in ticks], labels)
+        elif shown:
+            ticks = nice_ticks(min(shown), max(shown))
+            plt.yticks(ticks, [tick_label(t) for t in ticks])
         last = max((ns[-1] for _, ns, _ in self.series if ns), default=0)
         plt.xticks(iteration_ticks(last))
-        plt.title("cost per iteration" + (" (log scale)" if log else ""))
+        labels = [label for label, _, _ in self.series if label]
+        plt.title(legend_title(labels) if len(labels) > 1 else
+                  "cost per iteration" + (" (log scale)" if log else ""))
         plt.xlabel("iteration")
         self.refresh()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label
+from textual.widgets.input import Selection
 
 from tutor.lessons.schema import FIELDS, MAX_TEXT, METHODS
 from tutor.ui.textual_compat import OrderedKeyInput
@@ -17,14 +18,15 @@ from tutor.ui.textual_compat import OrderedKeyInput
 LABELS = {
     "function": "f =", "start": "start", "learning_rate": "rate", "iterations": "iters",
     "precision": "precision", "method": "method", "compare": "compare", "data": "data",
-    "answer": "answer", "scale": "scale x",
+    "answer": "answer", "scale": "scale x", "x_column": "x col", "y_column": "y col",
 }
 """Short labels that fit three fields to a line at 80 columns."""
 
 WIDE_FIELDS = ("function", "data", "answer")
 """Fields that get a row of their own."""
-LAST_FIELDS = ("compare",)
-"""Fields on a row of their own after the others (a list of rates or methods is long)."""
+LAST_FIELDS = ("compare", "scale")
+"""Fields on a row of their own after the others (a list of rates or methods is long; the
+scale box says in words what Space does)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,16 @@ class FieldInput(OrderedKeyInput):
     """An exercise field: an Input that keeps fast typing in order (`x^2 Tab 3` lands 3 in
     the next field; `^u 5` leaves 5). The workaround lives in `tutor.ui.textual_compat`."""
 
+    def continue_typing(self) -> None:
+        """On its next focus leave the cursor after the text instead of selecting it all
+        (resuming: the learner carries on where they stopped)."""
+        self.select_on_focus = False
+        self.selection = Selection.cursor(len(self.value))
+
+    def on_blur(self) -> None:
+        """Select the text again on the next focus (Tab into a field replaces its text)."""
+        self.select_on_focus = True
+
 
 class ScaleToggle(Checkbox, inherit_bindings=False):
     """The fit's scale checkbox: Space toggles it, Enter runs like every other field.
@@ -50,6 +62,7 @@ class ScaleToggle(Checkbox, inherit_bindings=False):
 
     def __init__(self, value: bool, **options: object) -> None:
         super().__init__(self.words(value), value, **options)  # type: ignore[arg-type]
+        self.BUTTON_INNER = "X" if value else " "
 
     @staticmethod
     def words(value: bool) -> str:
@@ -59,15 +72,21 @@ class ScaleToggle(Checkbox, inherit_bindings=False):
     def watch_value(self) -> None:
         """Say the new state in the label, then let the checkbox report the change."""
         self.label = self.words(self.value)
+        self.BUTTON_INNER = "X" if self.value else " "  # unticked reads as empty, not ▐X▌
         super().watch_value()
 
 
+FOCUS_MARK = "▶"
+"""Drawn before the label of the field that has the cursor: focus shows without colour."""
+
+
 class FieldRow(Horizontal):
-    """A label and a one-line input (or the scale checkbox)."""
+    """A label and a one-line input (or the scale checkbox); `▶` marks the focused one."""
 
     DEFAULT_CSS = """
     FieldRow { height: 1; width: 1fr; }
-    FieldRow > Label { width: auto; min-width: 6; padding: 0 1 0 0; color: $text-muted; }
+    FieldRow > Label { width: auto; min-width: 7; padding: 0 1 0 0; color: $text-muted; }
+    FieldRow.-focused > Label { color: $text; text-style: bold; }
     FieldRow > Input { width: 1fr; }
     FieldRow > Checkbox { width: 1fr; height: 1; border: none; padding: 0; }
     """
@@ -79,7 +98,7 @@ class FieldRow(Horizontal):
     def compose(self) -> ComposeResult:
         """Label then the editor for this field."""
         spec = self.spec
-        yield Label(LABELS.get(spec.key, spec.key))
+        yield Label(self._label(False))
         if spec.key == "scale":
             yield ScaleToggle(spec.value.lower() in ("1", "true", "yes", "on"), compact=True,
                               id="field-scale", disabled=not spec.editable)
@@ -90,6 +109,22 @@ class FieldRow(Horizontal):
         yield FieldInput(spec.value, placeholder=placeholder, id=f"field-{spec.key}", compact=True,
                          disabled=not spec.editable, suggester=suggester, select_on_focus=True,
                          max_length=rule.max_length if rule is not None else MAX_TEXT)
+
+
+    def _label(self, focused: bool) -> str:
+        return (FOCUS_MARK if focused else " ") + LABELS.get(self.spec.key, self.spec.key)
+
+    def on_descendant_focus(self) -> None:
+        """Mark this row: the cursor is in its field."""
+        self._mark(True)
+
+    def on_descendant_blur(self) -> None:
+        """Unmark this row."""
+        self._mark(False)
+
+    def _mark(self, focused: bool) -> None:
+        self.set_class(focused, "-focused")
+        self.query_one(Label).update(self._label(focused))
 
 
 class ExerciseFields(Vertical):
@@ -144,9 +179,9 @@ class ExerciseFields(Vertical):
             else:
                 self.query_one(f"#field-{key}", Input).value = str(value)
 
-    def first_editable(self) -> Input | Checkbox | None:
-        """The first field the learner may type in."""
+    def first_editable(self, among: Collection[str] | None = None) -> Input | Checkbox | None:
+        """The first field the learner may type in (only keys in `among`, when given)."""
         for spec in self.specs:
-            if spec.editable:
+            if spec.editable and (among is None or spec.key in among):
                 return self.query_one(f"#field-{spec.key}")  # type: ignore[return-value]
         return None

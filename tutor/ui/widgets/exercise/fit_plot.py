@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from textual_plotext import PlotextPlot
 
-from tutor.ui.widgets.exercise.cost_plot import safe_build
-from tutor.ui.widgets.exercise.formatting import finite, fmt, sample_indices
+from tutor.ui.widgets.exercise.cost_plot import LEGEND_LINE, safe_build, short_axes
+from tutor.ui.widgets.exercise.formatting import finite, sample_indices
 
 
 class FitPlot(PlotextPlot):
@@ -39,12 +39,13 @@ class FitPlot(PlotextPlot):
         picked = sample_indices(len(self.xs), max(40, 2 * (self.size.width or 40)))
         lo, hi = min(finite(self.xs)), max(finite(self.xs))
         b, m = self.line
-        plt.plot([lo, hi], [b + m * lo, b + m * hi], marker="braille",
-                 label=f"y = {fmt(b)} + {fmt(m)}x")
+        plt.plot([lo, hi], [b + m * lo, b + m * hi], marker="braille")
         # the points last, so a line passing close to them does not hide them
-        plt.scatter([self.xs[i] for i in picked], [self.ys[i] for i in picked], marker="o",
-                    label="data")
-        plt.title(f"{self.names[1]} against {self.names[0]} with the fitted line")
+        plt.scatter([self.xs[i] for i in picked], [self.ys[i] for i in picked], marker="o")
+        short_axes(plt, self.xs, self.ys + [b + m * lo, b + m * hi])
+        # the legend in the title and the column names on the axes: nothing covers a point
+        plt.title(f"{self.names[1]} against {self.names[0]}: o data, {LEGEND_LINE} line")
+        plt.xlabel(self.names[0])
         self.refresh()
 
     def render(self) -> object:

@@ -6,8 +6,22 @@ from collections.abc import Callable, Sequence
 
 from textual_plotext import PlotextPlot
 
-from tutor.ui.widgets.exercise.cost_plot import safe_build
+from tutor.ui.widgets.exercise.cost_plot import safe_build, short_axes
 from tutor.ui.widgets.exercise.formatting import finite, sample_indices
+
+BLOW_UP = 1e3
+"""A guess this many times farther out than the start (or than 1) means the run blew up."""
+
+
+def sensible_count(guesses: Sequence[float]) -> int:
+    """How many leading guesses to draw: all, or those before the run blew up."""
+    if not guesses:
+        return 0
+    bound = BLOW_UP * max(1.0, abs(guesses[0]) if finite([guesses[0]]) else 1.0)
+    for i, x in enumerate(guesses):
+        if not finite([x]) or abs(x) > bound:
+            return max(1, i)
+    return len(guesses)
 
 
 def curve_domain(xs: Sequence[float]) -> tuple[float, float]:
@@ -45,17 +59,23 @@ class FunctionPlot(PlotextPlot):
         if self.value is None:
             return
         width = max(20, 2 * (self.size.width or 40))
-        lo, hi = curve_domain(self.guesses)
+        shown = sensible_count(self.guesses)
+        guesses, costs = self.guesses[:shown], self.costs[:shown]
+        lo, hi = curve_domain(guesses)
         xs = [lo + (hi - lo) * i / (width - 1) for i in range(width)]
         points = [(x, self.value(x)) for x in xs]
         points = [(x, y) for x, y in points if finite([y])]
         if points:
             plt.plot([p[0] for p in points], [p[1] for p in points], marker="braille")
-        picked = [i for i in sample_indices(len(self.guesses), width)
-                  if finite([self.guesses[i], self.costs[i]])]
-        plt.scatter([self.guesses[i] for i in picked], [self.costs[i] for i in picked],
-                    marker="o", label="guesses")
-        plt.title(f"f({self.variable}) and the guesses")
+        picked = [i for i in sample_indices(len(guesses), width)
+                  if finite([guesses[i], costs[i]])]
+        plt.scatter([guesses[i] for i in picked], [costs[i] for i in picked], marker="o")
+        short_axes(plt, [p[0] for p in points] + [guesses[i] for i in picked],
+                   [p[1] for p in points] + [costs[i] for i in picked])
+        if shown < len(self.guesses):
+            plt.title(f"f({self.variable}): blew up; first {shown} guesses")
+        else:
+            plt.title(f"f({self.variable}) and the guesses (o)")
         self.refresh()
 
     def render(self) -> object:

@@ -58,29 +58,45 @@ class IterationTable(Static):
     def __init__(self) -> None:
         super().__init__("", id="iteration-table")
         self.rows: list[IterationRow | None] = []
+        self.variables: int | Sequence[str] = 1
 
     def show_rows(self, rows: Sequence[IterationRow | None], variables: int | Sequence[str] = 1) -> None:
         """Replace the table's rows; 'slope' for one variable, 'gradient' for more.
         `variables` is their count or, better, their names (the column says `m`, not `x`)."""
-        self.rows = list(rows)
-        self.update(Text(table_text(self.rows, variables)) if self.rows else "")
+        self.rows, self.variables = list(rows), variables
+        self._draw()
+
+    def _draw(self) -> None:
+        width = self.content_region.width or TABLE_WIDTH
+        self.update(Text(table_text(self.rows, self.variables, width)) if self.rows else "")
+
+    def on_resize(self) -> None:
+        """Fit the table to the new width (no line may wrap)."""
+        if self.rows:
+            self._draw()
 
 
-TABLE_WIDTH = 76
-"""Widest table that fits an 80-column screen beside the padding and the scrollbar."""
+TABLE_WIDTH = 74
+"""Widest table that fits an 80-column screen beside the paddings and the scrollbar."""
 
 
-def table_text(rows: Sequence[IterationRow | None], variables: int | Sequence[str] = 1) -> str:
+def table_text(rows: Sequence[IterationRow | None], variables: int | Sequence[str] = 1,
+               width: int = TABLE_WIDTH) -> str:
     """Right-aligned columns as plain text (cheap to repaint, the same without colour).
-    Too wide for 80 columns (two variables, long numbers): numbers in 3 digits instead of 6."""
-    text = _table(rows, variables, fmt)
-    if max(len(line) for line in text.splitlines()) > TABLE_WIDTH:
-        text = _table(rows, variables, lambda v: fmt(float(f"{float(v):.3g}")), " ")
+    Too wide for `width` (two variables, long numbers): numbers in 3 digits instead of 6,
+    then points without the space after the comma, then without the step column (the next row's point shows where the step went)."""
+    three = lambda v: fmt(float(f"{float(v):.3g}"))  # noqa: E731 - a one-line formatter
+    for number, gap, comma, step in ((fmt, "  ", ", ", True), (three, " ", ", ", True),
+                                     (three, " ", ",", True), (three, " ", ",", False)):
+        text = _table(rows, variables, number, gap, step, comma)
+        if max(len(line) for line in text.splitlines()) <= width:
+            break
     return text
 
 
 def _table(rows: Sequence[IterationRow | None], variables: int | Sequence[str],
-           number: Callable[[float], str], gap: str = "  ") -> str:
+           number: Callable[[float], str], gap: str = "  ", step: bool = True,
+           comma: str = ", ") -> str:
     names = ["x"] * variables if isinstance(variables, int) else list(variables)
     one = len(names) == 1
     where = names[0] if one else "(" + ", ".join(names) + ")"
@@ -91,7 +107,7 @@ def _table(rows: Sequence[IterationRow | None], variables: int | Sequence[str],
         if not values:
             return ""
         parts = [number(v) for v in values]
-        return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+        return parts[0] if len(parts) == 1 else "(" + comma.join(parts) + ")"
 
     cells = [header]
     for row in rows:
@@ -100,7 +116,9 @@ def _table(rows: Sequence[IterationRow | None], variables: int | Sequence[str],
             continue
         cells.append([str(row.n), point(row.x), number(row.cost), point(row.gradient),
                       point(row.step)])
-    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+    if not step:
+        cells = [line[:-1] for line in cells]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(cells[0]))]
     lines = [gap.join(c.rjust(w) for c, w in zip(line, widths)) for line in cells]
     lines.insert(1, "-" * len(lines[0]))
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.worker import get_current_worker
 
@@ -42,11 +43,29 @@ BUTTONS = (("run", "Run ⏎"), ("step", "Step ^t"), ("compare", "Compare ^f"),
            ("hint", "Hint ^g"), ("skip", "Skip ^o"), ("reset", "Reset ^r"), ("cancel", "Cancel Esc"))
 
 
+class ActionButton(Button):
+    """A compact button whose label starts with `▶` while it has focus (seen without colour)."""
+
+    def __init__(self, label: str, **options: Any) -> None:
+        super().__init__(f" {label}", compact=True, **options)
+        self._text = label
+
+    def on_focus(self) -> None:
+        """Mark the button."""
+        self.label = f"▶{self._text}"
+
+    def on_blur(self) -> None:
+        """Unmark the button."""
+        self.label = f" {self._text}"
+
+
 def _button(label: str, name: str) -> Button:
     """A clickable action button. Only Run is in the Tab order (an exercise with nothing to
     type still needs one stop that Enter runs); the others have their own keys."""
+    if name == "run":
+        return ActionButton(label, id="run-button")
     button = Button(label, id=f"{name}-button", compact=True)
-    button.can_focus = name == "run"
+    button.can_focus = False
     return button
 
 
@@ -62,14 +81,16 @@ class ExercisePane(Vertical):
     ExercisePane > #choices:focus { border-left: outer $accent; padding: 0 1 0 0; }
     """
 
+    # Not in the footer: the buttons name these keys, and the footer keeps room at 80
+    # columns for moving on (f3), the lessons and help. F1 lists them all.
     BINDINGS = [
-        Binding("enter", "run", "Run"),
-        Binding("ctrl+t", "step", "Step"),
-        Binding("ctrl+f", "compare", "Compare"),
-        Binding("ctrl+g", "hint", "Hint"),
-        Binding("ctrl+o", "skip", "Skip"),
-        Binding("ctrl+r", "reset", "Reset"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "run", "Run", show=False),
+        Binding("ctrl+t", "step", "Step", show=False),
+        Binding("ctrl+f", "compare", "Compare", show=False),
+        Binding("ctrl+g", "hint", "Hint", show=False),
+        Binding("ctrl+o", "skip", "Skip", show=False),
+        Binding("ctrl+r", "reset", "Reset", show=False),
+        Binding("escape", "cancel", "Cancel", show=False),
         Binding("ctrl+y", "show_python", "", show=False),  # Show the Python (README's keys)
     ]
 
@@ -100,6 +121,7 @@ class ExercisePane(Vertical):
         self._run_active = False
         self._save_timer: Timer | None = None
         self._last_inputs: dict | None = None
+        self._passed_inputs: dict | None = None  # the inputs of the last pass (Enter moves on)
 
     # ----- layout -----------------------------------------------------------------------
 
@@ -181,6 +203,22 @@ class ExercisePane(Vertical):
             self._run_active = value
             if self.is_mounted:
                 self.refresh_bindings()
+
+    @property
+    def ready_to_move_on(self) -> bool:
+        """True after a pass while the inputs are still the ones that passed: Enter moves on
+        to the next exercise instead of running this one again."""
+        return (self._passed_inputs is not None and not self.running
+                and self.inputs() == self._passed_inputs)
+
+    def entry(self) -> Widget | None:
+        """Where the cursor goes on arriving: the first field the exercise asks to change
+        (its `editable:`), else the first editable one, else the options, else Run."""
+        asked = set(self.exercise.editable) if self.exercise is not None else set()
+        first = self.fields.first_editable(asked) or self.fields.first_editable()
+        if first is not None:
+            return first
+        return next(iter(self.query("#choices, #run-button").results(Widget)), None)
 
     @property
     def fields(self) -> ExerciseFields:
@@ -290,6 +328,7 @@ class ExercisePane(Vertical):
         self.fields.set_values(default_values(self.exercise) | {
             k: v for k, v in self.overrides.items() if v is not None})
         self.stepper.forget()
+        self._passed_inputs = None
         self.reports = []
         self.query_one(StepView).clear()
         self.results.clear()
@@ -413,6 +452,9 @@ class ExercisePane(Vertical):
             text = f"{text} {verdict.explain}".strip()
         elif not verdict.passed and self.offers("hint") and not self.query_one(HintBox).revealed:
             text = f"{text} Press ^g for a hint."
+        self._passed_inputs = dict(message.inputs) if verdict.passed else None
+        if verdict.passed and hasattr(self.screen, "move_to_exercise"):
+            text = f"{text} Enter: next exercise."
         self.status.show_check(verdict.passed, text)
         self.post_message(self.Attempted(self, self.key, message.inputs, verdict.passed,
                                          verdict.message))

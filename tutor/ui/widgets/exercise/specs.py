@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from tutor.lessons.schema import (
-    DESCENT_DEFAULTS, DESCENT_FIELDS, EDITABLE_FIELDS, FIELDS, FIT_DEFAULTS, KINDS,
+    ALWAYS_EDITABLE, DESCENT_DEFAULTS, DESCENT_FIELDS, EDITABLE_FIELDS, FIELDS, FIT_DEFAULTS, KINDS,
 )
 from tutor.ui.widgets.exercise.fields import FieldSpec
 from tutor.ui.widgets.exercise.formatting import fmt
@@ -69,7 +69,7 @@ def default_values(exercise: Exercise | None) -> dict[str, str]:
     """Each field's text before the learner types anything."""
     if exercise is None:
         return dict(FREE_DEFAULTS)
-    values = {key: _text(getattr(exercise, key, "")) for key in EDITABLE_FIELDS}
+    values = {key: _text(getattr(exercise, key, None)) for key in EDITABLE_FIELDS}
     values["compare"] = compare_text(exercise.compare)
     values["answer"] = ""
     if exercise.kind == "fit":
@@ -82,7 +82,7 @@ def field_specs(exercise: Exercise | None, saved: Mapping[str, Any] | None = Non
     """FieldSpecs for the pane: defaults, then overrides, then the learner's saved text."""
     values = default_values(exercise)
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    editable = set(exercise.editable) | {"answer"} if exercise is not None else None
+    editable = set(exercise.editable) | set(ALWAYS_EDITABLE) if exercise is not None else None
     specs = []
     for key in exercise_keys(exercise):
         may_edit = editable is None or key in editable

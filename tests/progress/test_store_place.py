@@ -1,0 +1,19 @@
+"""The store keeps where the learner's cursor was (issue 12: resume puts it back)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tutor.progress import ProgressStore
+
+
+def test_place_survives_reopening_and_reset_forgets_it(tmp_path: Path) -> None:
+    with ProgressStore.open(tmp_path) as store:
+        assert store.place() is None
+        store.set_place("counting/how-many#field-answer")
+    with ProgressStore.open(tmp_path) as store:
+        assert store.place() == "counting/how-many#field-answer"
+        store.set_place("counting/which-way#choices")
+        assert store.place() == "counting/which-way#choices"
+        store.reset()
+        assert store.place() is None

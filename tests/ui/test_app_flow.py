@@ -1,0 +1,248 @@
+"""Flow at the keyboard: one key to the next exercise, focus seen without colour, resume
+puts the cursor back, and bursts of keys land where they were aimed (issue 12)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from textual import events
+from textual.widgets import Button, Input, Label, OptionList
+
+from tutor.progress import ProgressStore
+from tutor.ui.screens.help import collect_keys
+from tutor.ui.screens.main import TutorScreen
+from tutor.ui.widgets.exercise import ExercisePane
+
+CHARACTERS = {"tab": "\t", "enter": "\r", "space": " "}
+
+
+async def _ready(pilot: Any) -> None:
+    """Wait until the lesson is fully on screen and the screen takes keys."""
+    await pilot.pause()
+    await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
+    gate = getattr(pilot.app, "key_gate", None)
+    await _until(pilot, lambda: getattr(pilot.app.screen, "takes_keys", True)
+                 and not (gate and gate.held))
+
+
+async def _until(pilot: Any, condition: Callable[[], bool], timeout: float = 30) -> None:
+    """Let the app run until `condition()` holds (fails after `timeout` seconds)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        assert loop.time() < end, "the condition never held"
+        await pilot.pause(0.02)
+
+
+def _burst(app: Any, *keys: str) -> None:
+    """Post keys the way the terminal driver does when they arrive in one read: all at once,
+    without waiting for the app between them."""
+    for key in keys:
+        character = CHARACTERS.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+
+
+def _screen(app: Any) -> TutorScreen:
+    assert isinstance(app.screen, TutorScreen)
+    return app.screen
+
+
+def _pane_of_focus(app: Any) -> ExercisePane | None:
+    node = app.focused
+    while node is not None and not isinstance(node, ExercisePane):
+        node = node.parent
+    return node
+
+
+async def test_f3_and_f2_move_between_exercises_and_focus_the_first_field(make_app: Any) -> None:
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("f3")
+        assert app.focused.id == "field-answer"
+        assert _pane_of_focus(app).key == "counting/how-many"
+        await pilot.press("f3")
+        assert isinstance(app.focused, OptionList) and _pane_of_focus(app).key == "counting/which-way"
+        reader = _screen(app).reader
+        assert reader.scroll_y > 0  # scrolled so the exercise is on screen
+        await pilot.press("f3")  # past the last one: stays, and says how to go on
+        assert _pane_of_focus(app).key == "counting/which-way"
+        assert any("ctrl+n" in n.message for n in app._notifications)
+        await pilot.press("f2")
+        assert app.focused.id == "field-answer"
+
+
+async def test_enter_after_a_pass_moves_on_and_changed_inputs_run_again(make_app: Any) -> None:
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("f3", "4", "0", "enter")
+        pane = _pane_of_focus(app)
+        await _until(pilot, lambda: "PASS" in pane.status.check_text)
+        assert "Enter: next exercise" in pane.status.check_text
+        await pilot.press("enter")
+        assert _pane_of_focus(app).key == "counting/which-way"
+        await pilot.press("f2", "backspace", "1", "enter")  # 41: changed, so Enter checks
+        assert _pane_of_focus(app).key == "counting/how-many"
+        await _until(pilot, lambda: "NOT YET" in pane.status.check_text)
+        await pilot.press("enter")  # not passed: Enter checks again, does not move on
+        assert _pane_of_focus(app).key == "counting/how-many"
+
+
+async def test_focus_is_marked_without_colour(make_app: Any) -> None:
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("f3")
+        pane = _pane_of_focus(app)
+        label = app.focused.parent.query_one(Label)
+        assert str(label.content).startswith("▶")
+        await pilot.press("tab")
+        assert app.focused.id == "run-button"
+        assert str(app.focused.label).startswith("▶")
+        assert not str(label.content).startswith("▶")
+        assert pane.query_one("#run-button", Button) is app.focused
+        await pilot.press("shift+tab")  # marked again when the cursor comes back
+        assert str(label.content).startswith("▶") and not str(app.focused.parent.query_one(
+            Label).content).startswith(" ")
+
+
+async def test_tab_never_stops_on_the_lesson_buttons(make_app: Any) -> None:
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        chain = _screen(app).focus_chain
+        assert chain and not any(w.id in ("next-lesson", "previous-lesson") for w in chain)
+
+
+async def test_page_keys_scroll_the_lesson_from_an_option_list(make_app: Any) -> None:
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 12)) as pilot:
+        await _ready(pilot)
+        await pilot.press("f3", "f3")
+        assert isinstance(app.focused, OptionList)
+        reader = _screen(app).reader
+        before = reader.scroll_y
+        await pilot.press("pageup")
+        assert reader.scroll_y < before
+        assert isinstance(app.focused, OptionList)
+
+
+async def test_footer_and_help_name_the_exercise_keys(make_app: Any) -> None:
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("f3")  # in an exercise: the footer still names moving on and help
+        shown = {b.description: key for key, (_, b, _, _) in
+                 ((k, v) for k, v in _screen(app).active_bindings.items()) if b.show}
+        assert shown.get("Next exercise") == "f3" and shown.get("Help") == "f1"
+        width = sum(len(app.get_key_display(b)) + len(b.description) + 3
+                    for _, b, _, _ in _screen(app).active_bindings.values() if b.show)
+        assert width + len("^p palette") <= 80
+        rows = {(row.key, row.description) for row in collect_keys(app, app.screen)}
+        assert {("f3", "Next exercise"), ("f2", "Prev exercise")} <= rows
+
+
+async def test_resume_puts_the_cursor_back_in_its_field(make_app: Any, data_dir: Any) -> None:
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("f3", "f3", "f2", "3")
+        assert app.focused.id == "field-answer"
+        await pilot.press("ctrl+q")
+    with ProgressStore.open(data_dir) as store:
+        assert store.place() == "counting/how-many#field-answer"
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        _burst(again, "9")  # typed while the lesson is still loading
+        await _ready(pilot)
+        assert again.focused.id == "field-answer"
+        assert _pane_of_focus(again).key == "counting/how-many"
+        assert again.focused.value == "39"
+        assert str(again.focused.parent.query_one(Label).content).startswith("▶")
+
+
+async def test_a_burst_after_ctrl_n_lands_in_the_new_lesson(make_app: Any) -> None:
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        _burst(app, "ctrl+n", "tab", "6")
+        await _until(pilot, lambda: _screen(app).current.slug == "counting")
+        await _ready(pilot)
+        answer = _screen(app).query_one("#exercise-how-many #field-answer", Input)
+        assert answer.value == "6" and app.focused is answer
+
+
+async def test_a_burst_after_ctrl_b_lands_in_the_new_lesson(make_app: Any) -> None:
+    app = make_app(lesson="wrap-up")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        _burst(app, "ctrl+b", "f3", "4", "0", "enter")
+        await _until(pilot, lambda: _screen(app).current.slug == "counting")
+        await _ready(pilot)
+        pane = _screen(app).query_one("#exercise-how-many", ExercisePane)
+        await _until(pilot, lambda: "PASS" in pane.status.check_text)
+        assert pane.query_one("#field-answer", Input).value == "40"
+
+
+async def test_a_burst_around_a_run_lands_in_the_field(make_app: Any) -> None:
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("f3")
+        pane = _pane_of_focus(app)
+        _burst(app, "ctrl+u", "1", ".", "5", "enter", "ctrl+u", "0", ".", "4", "enter",
+               "tab", "shift+tab", "enter")
+        await _until(pilot, lambda: "PASS" in pane.status.check_text)
+        assert pane.query_one("#field-learning_rate", Input).value == "0.4"
+        assert app.focused.id == "field-learning_rate"
+
+
+async def test_help_fits_80x24_with_the_close_line_on_screen(make_app: Any) -> None:
+    from tutor.ui.screens.help import HelpScreen
+
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("f3", "f1")
+        await _until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.pause()
+        close = app.screen.query_one("#help-close")
+        box = app.screen.query_one("#help-box")
+        assert 0 <= close.region.y and close.region.bottom <= 24
+        assert box.region.bottom <= 24 and close.region.bottom <= box.region.bottom
+        body = app.screen.query_one("#help-body")
+        assert body.max_scroll_y > 0  # more keys than lines: the body scrolls
+        table = app.screen.query_one("#help-keys")
+        assert table.size.height >= table.row_count + 1  # every row is there to scroll to
+        await pilot.press("pagedown")
+        assert body.scroll_y > 0
+        await pilot.press("escape")
+        assert isinstance(app.screen, TutorScreen)
+
+
+async def test_a_lesson_switch_paints_the_opening_before_the_rest(make_app: Any,
+                                                                  monkeypatch: Any) -> None:
+    from textual.app import App
+
+    frames: list[tuple[bool, bool]] = []  # per frame: the new title shown, any pane mounted
+    original = App._display
+
+    def display(self: Any, screen: Any, renderable: Any) -> None:
+        if renderable is not None and isinstance(screen, TutorScreen):
+            titles = [str(w.render()) for w in screen.query(".lesson-title")]
+            frames.append((any("Lesson 2 of 3" in t for t in titles),
+                           bool(screen.query(ExercisePane))))
+        original(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", display)
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        frames.clear()
+        await pilot.press("ctrl+n")
+        await _ready(pilot)
+        assert (True, False) in frames  # the opening alone was on screen first
+        assert frames[-1] == (True, True)
