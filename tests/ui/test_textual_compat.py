@@ -111,6 +111,26 @@ class Crashing(SentenceOnCrashApp):
 """
 
 
+async def test_auto_indent_text_area_keeps_the_indent_and_adds_a_level_after_a_colon() -> None:
+    from textual.app import App, ComposeResult
+
+    from tutor.ui.textual_compat import AutoIndentTextArea
+
+    class Editor(App[None]):
+        def compose(self) -> ComposeResult:
+            yield AutoIndentTextArea("def f(x):", id="area")
+
+    app = Editor()
+    async with app.run_test() as pilot:
+        area = app.query_one(AutoIndentTextArea)
+        area.focus()
+        area.cursor_location = (0, len("def f(x):"))
+        await pilot.press("enter", "r", "enter", "s")
+        assert area.text == "def f(x):\n    r\n    s"
+        await pilot.press("ctrl+z")  # the edit went through the undoable keyboard path
+        assert area.text != "def f(x):\n    r\n    s"
+
+
 def test_sentence_on_crash_app_ends_with_one_sentence_and_hands_over_the_traceback(
         tmp_path: Path) -> None:
     """Touchpoints `App._fatal_error`, `App._exit_renderables`, `App._close_messages_no_wait`."""
@@ -226,6 +246,7 @@ def test_the_private_name_checks_can_fail(tmp_path: Path) -> None:
     bad.write_text("import textual.widgets._markdown\n"
                    "def keys(app):\n    return app._bindings.key_to_bindings\n", encoding="utf-8")
     assert private_uses([bad], set()) == ["bad.py: textual.widgets._markdown", "bad.py: ._bindings"]
-    assert private_overrides([textual_compat.__name__]) == [
+    assert sorted(private_overrides([textual_compat.__name__])) == [
+        "tutor.ui.textual_compat.AutoIndentTextArea._on_key",
         "tutor.ui.textual_compat.OrderedKeyInput._on_key",
         "tutor.ui.textual_compat.SentenceOnCrashApp._fatal_error"]

@@ -31,7 +31,7 @@ def code_problems(exercise: Exercise) -> list[tuple[str, str]]:
 
 
 def _reference_problems(exercise: Exercise) -> list[tuple[str, str]]:
-    from tutor.practice.attempt import check_attempt
+    from tutor.practice.attempts import check_attempt
 
     assert exercise.code is not None
     verdict = check_attempt(exercise, {"code": exercise.code.reference})

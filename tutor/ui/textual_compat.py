@@ -25,7 +25,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 
 def bindings_by_key(node: DOMNode) -> Mapping[str, list[Binding]]:
@@ -109,3 +109,24 @@ class SentenceOnCrashApp(App[None]):
 def preload_markdown() -> None:
     """Import the Markdown widget now (e.g. in a thread), so the first lesson mounts it quickly."""
     import textual.widgets.markdown  # noqa: F401 - the import is the work
+
+
+class AutoIndentTextArea(TextArea):
+    """A TextArea where Enter keeps the line's indent, one level more after a colon (as
+    Python editors do). Touchpoints: overrides `TextArea._on_key`; calls
+    `TextArea._replace_via_keyboard` so the edit is undoable and respects read-only."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Enter keeps the indent; every other key is the TextArea's."""
+        if event.key != "enter" or self.read_only:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        row, column = self.cursor_location
+        before = self.document.get_line(row)[:column]
+        indent = before[: len(before) - len(before.lstrip(" "))]
+        if before.rstrip().endswith(":"):
+            indent += " " * self.indent_width
+        start, end = self.selection
+        self._replace_via_keyboard("\n" + indent, start, end)

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
+
+from tutor.ui.textual_compat import AutoIndentTextArea
 
 if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
@@ -24,29 +25,14 @@ if TYPE_CHECKING:
 EDITOR_ID = "code-editor"
 
 
-class CodeArea(TextArea):
-    """A Python TextArea whose Esc leaves it and whose F5 runs the exercise."""
+class CodeArea(AutoIndentTextArea):
+    """A Python TextArea whose Esc leaves it and whose F5 runs the exercise; Enter keeps the
+    line's indent (see `textual_compat.AutoIndentTextArea`)."""
 
     BINDINGS = [
         Binding("f5", "run_code", "Run code"),
         Binding("escape", "leave", "Leave editor"),
     ]
-
-    async def _on_key(self, event: events.Key) -> None:
-        """Enter keeps the line's indent, one level more after a colon (as Python editors
-        do); every other key is the TextArea's."""
-        if event.key != "enter" or self.read_only:
-            await super()._on_key(event)
-            return
-        event.stop()
-        event.prevent_default()
-        row, column = self.cursor_location
-        before = self.document.get_line(row)[:column]
-        indent = before[: len(before) - len(before.lstrip(" "))]
-        if before.rstrip().endswith(":"):
-            indent += " " * self.indent_width
-        start, end = self.selection
-        self._replace_via_keyboard("\n" + indent, start, end)
 
     def action_run_code(self) -> None:
         """Run the learner's code (the pane's Run)."""
