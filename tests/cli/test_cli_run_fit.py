@@ -168,7 +168,7 @@ def test_bad_fit_input_exits_2_with_one_line(tmp_path: Path, content: str | None
 @pytest.mark.parametrize(("kind", "message"), [
     ("/dev/zero", "/dev/zero is not a regular file"),
     ("fifo", "is not a regular file"),
-    ("x,y\n1,1e300\n2,3\n3,1\n", "row 2, column 'y' holds '1e300', too large to fit"),
+    ("x,y\n1,1e300\n2,3\n3,1\n", "line 2, column 'y' holds '1e300', too large to fit"),
     ("x,y\n1e-320,1\n2e-320,3\n", "the x values differ by too little to fit"),
 ])
 def test_special_files_and_numeric_extremes_exit_2(tmp_path: Path, kind: str,

@@ -205,8 +205,8 @@ def test_more_rows_than_the_cap_are_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("x,y\n1,1e300\n2,3\n", "row 2, column 'y' holds '1e300', too large to fit"),
-    ("x,y\n1e300,1\n-1e300,3\n", "row 2, column 'x' holds '1e300', too large to fit"),
+    ("x,y\n1,1e300\n2,3\n", "line 2, column 'y' holds '1e300', too large to fit"),
+    ("x,y\n1e300,1\n-1e300,3\n", "line 2, column 'x' holds '1e300', too large to fit"),
     ("x,y\n1e-320,1\n2e-320,3\n", "the x values differ by too little to fit"),
     ("x,y\n1e-200,1\n2e-200,3\n", "the x values differ by too little to fit"),
 ])

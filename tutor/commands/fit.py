@@ -51,7 +51,7 @@ def fit_command(args: argparse.Namespace) -> int:
         print(json.dumps(fit_json(result, exact, data), allow_nan=False))
     else:
         print(fit_report(result, exact, data, args.data,
-                         chosen=args.x_column is not None or args.y_column is not None))
+                         chosen=bool(args.x_columns) or args.y_column is not None))
     return 0
 
 

@@ -21,7 +21,7 @@ _HOMES = {
     "check_attempt": "attempts", "check_mode": "attempts", "main_mode": "attempts",
     "read": "attempts", "verdict_for": "attempts",
     "DataPolicy": "datafiles",
-    "Verdict": "judging", "judge": "judging", "judged_on_run": "judging",
+    "Verdict": "verdicts", "judge": "judging", "judged_on_run": "judging",
     "NO_HOOKS": "running", "AnswerOutcome": "running", "CompareOutcome": "running",
     "FitOutcome": "running", "Hooks": "running", "Outcome": "running", "RunOutcome": "running",
     "derivative_of": "compiled", "objective_of": "compiled", "one_sentence": "running",
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
         MODES, Attempt, attempt, check_attempt, check_mode, main_mode, read, verdict_for,
     )
     from tutor.practice.datafiles import DataPolicy
-    from tutor.practice.judging import Verdict, judge, judged_on_run
+    from tutor.practice.judging import judge, judged_on_run
     from tutor.practice.problems import InputProblem
     from tutor.practice.compiled import derivative_of, objective_of
     from tutor.practice.running import (
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from tutor.practice.settings import (
         AnswerSettings, CompareSettings, DescentSettings, FitSettings, Settings,
     )
-    from tutor.practice.verdicts import Advice
+    from tutor.practice.verdicts import Advice, Verdict
 
 __all__ = [
     "MODES", "NO_HOOKS", "Advice", "AnswerOutcome", "AnswerSettings", "Attempt",

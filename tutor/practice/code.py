@@ -121,7 +121,7 @@ def outcome_from_numbers(spec: CodeSpec, values: tuple[Any, ...]) -> CodeOutcome
 def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
     """PASS when every case's numbers are the engine's; else the first problem in words,
     the mistake named when the learner's numbers are a catalogued mistake's."""
-    from tutor.practice.judging import Verdict
+    from tutor.practice.verdicts import Verdict
 
     check = CHECKS[outcome.settings.spec.check]
     got: list[list[float]] = []
@@ -144,7 +144,7 @@ def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
 
 def _mistaken(said: str, got: list[list[float]], outcome: CodeOutcome) -> Any:
     """The difference, and the catalogued mistake whose numbers the learner's match."""
-    from tutor.practice.judging import Verdict
+    from tutor.practice.verdicts import Verdict
 
     for key, numbers in outcome.mistakes.items():
         if all(same(mine, theirs) for mine, theirs in zip(got, numbers)):

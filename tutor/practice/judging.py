@@ -7,31 +7,16 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tutor.lessons.schema import ANSWER_KEYS, RUN_GOALS
 from tutor.practice.advice import try_advice
 from tutor.practice.settings import AnswerSettings, DescentSettings, FitSettings
-from tutor.practice.verdicts import Advice, judge_run
+from tutor.practice.verdicts import Verdict, judge_run
 
 if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
     from tutor.practice.running import Outcome
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Did the attempt pass, one message saying why (cause first), advice that was tried
-    and passed (as data), the run that was judged (a DescentResult or FitResult; None when
-    nothing ran), and a diagnosis key a teacher's view can group wrong attempts by."""
-
-    passed: bool
-    message: str
-    advice: tuple[Advice, ...] = ()
-    result: Any = None
-    diagnosis: str | None = None
-    explain: str = ""
 
 
 def judged_on_run(exercise: Exercise | None) -> bool:

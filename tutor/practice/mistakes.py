@@ -34,7 +34,7 @@ def _loop(case: Case, *, sign: float = -1.0, use_cost: bool = False, stop: str =
           keep_previous: bool = True, rate_power: int = 1, append_first: bool = True,
           bound_shift: int = 0) -> list[float]:
     """The article's loop with one knob turned; the defaults give the engine's path."""
-    from tutor.practice.running import objective_of
+    from tutor.practice.compiled import objective_of
 
     objective = objective_of(str(case["function"]))
     rate = float(case["rate"]) ** rate_power

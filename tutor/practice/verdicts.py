@@ -44,6 +44,20 @@ class Advice:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """Did the attempt pass, one message saying why (cause first), advice that was tried
+    and passed (as data), the run that was judged (a DescentResult or FitResult; None when
+    nothing ran), and a diagnosis key a teacher's view can group wrong attempts by."""
+
+    passed: bool
+    message: str
+    advice: tuple[Advice, ...] = ()
+    result: Any = None
+    diagnosis: str | None = None
+    explain: str = ""
+
+
+@dataclass(frozen=True)
 class Direction:
     """A change worth trying: one field and its candidate values, nearest first."""
 

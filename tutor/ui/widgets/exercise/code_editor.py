@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Static
 
 from tutor.ui.textual_compat import AutoIndentTextArea
@@ -34,14 +35,12 @@ class CodeArea(AutoIndentTextArea):
         Binding("escape", "leave", "Leave editor"),
     ]
 
-    def action_run_code(self) -> None:
-        """Run the learner's code (the pane's Run)."""
-        from tutor.ui.widgets.exercise.pane import ExercisePane
+    class RunRequested(Message):
+        """F5 in the editor: the pane that holds it runs the code."""
 
-        for pane in self.ancestors_with_self:
-            if isinstance(pane, ExercisePane):
-                pane.action_run()
-                return
+    def action_run_code(self) -> None:
+        """Ask the pane to run the learner's code (the pane's Run)."""
+        self.post_message(self.RunRequested())
 
     def action_leave(self) -> None:
         """Move focus out of the editor, to the Run button when there is one."""

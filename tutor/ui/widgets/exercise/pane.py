@@ -461,6 +461,11 @@ class ExercisePane(Vertical):
 
     # ----- input events -----------------------------------------------------------------
 
+    @on(code_editor.CodeArea.RunRequested)
+    def _code_run(self, event: code_editor.CodeArea.RunRequested) -> None:
+        event.stop()
+        self.action_run()
+
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
