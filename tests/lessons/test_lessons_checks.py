@@ -79,9 +79,12 @@ def test_converge_within_bouncing_suggests_a_smaller_rate() -> None:
     outcome = check({"converge_within": 50}, {"learning_rate": 1.0})
     assert not outcome.passed
     assert outcome.message == ("Not yet: 100 iterations and it is still bouncing from side to "
-                               "side (step 6), an oscillation that dies out slowly. Try a "
-                               "learning rate of 0.75: that converges in 17 updates.")
-    assert outcome.diagnosis == "bouncing"
+                               "side (step 6), an oscillation that never dies out: each step "
+                               "lands as far on the other side. Try a learning rate of 0.75: "
+                               "that converges in 17 updates.")
+    assert outcome.diagnosis == "bouncing_forever"
+    slowly = check({"converge_within": 50}, {"learning_rate": 0.95})  # shrinks by 0.9 a step
+    assert "an oscillation that dies out slowly" in slowly.message
 
 
 # ------------------------------------------------------------------ diverge / stop_at_limit
@@ -188,8 +191,8 @@ def numeric(goal: dict[str, Any]) -> Exercise:
     ("40.001", False, "Not quite: 40.001 is too large."),
     ("-40", False, "Not quite: -40 has the right size but the wrong sign; check the sign of "
                    "each term."),
-    ("80", False, "Not quite: 80 is 2 times too large; check whether you divided (or "
-                  "multiplied) by the right count."),
+    ("80", False, "Not quite: 80 is 2 times too large; look for a factor applied once too "
+                  "often, or left out."),
     ("39", False, "Not quite: 39 is too small."),
     ("forty", False, "'forty' is not a number; type a number or a sum of numbers, "
                      "like 12, 0.5 or 3-0.6."),

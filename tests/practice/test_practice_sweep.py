@@ -101,3 +101,21 @@ def test_a_known_wrong_number_is_explained_by_the_author() -> None:
     assert before.diagnosis == "known_wrong_1"
     unknown = check_attempt(fourth, {"answer": "-1.2288"})
     assert unknown.diagnosis == "answer_sign"
+
+
+def test_the_cause_is_the_ground_where_the_run_stopped() -> None:
+    """A hilltop, a shelf, a slope left too early, a zigzag: each named for what it is."""
+    hump = check_attempt(_exercise("not-every-valley/lowest-valley"), {"start": "0.126"})
+    assert hump.diagnosis == "hilltop" and "hilltop (a maximum)" in hump.message
+    shelf = check_attempt(_exercise("not-every-valley/off-the-shelf"), {"start": "-1"})
+    assert shelf.diagnosis == "flat_point" and "flat stretch" in shelf.message
+    loose = check_attempt(_exercise("when-to-stop/good-enough"), {"precision": "1"})
+    assert loose.diagnosis == "stopped_early"
+    assert "Try a precision of 0.01: that converges in 20 updates" in loose.message
+    zigzag = check_attempt(_exercise("learning-rate/fastest-rate"), {"learning_rate": "0.9"})
+    assert zigzag.diagnosis == "too_slow_overshooting"
+    assert zigzag.message.endswith("Try a learning rate of 0.5: that converges in 2 updates.")
+    other = check_attempt(_exercise("how-machines-learn/new-target"), {"function": "(x+2)^2"})
+    assert other.diagnosis == "other_valley"
+    assert "the function decides where its valley is" in other.message
+    assert "where it starts" not in other.message  # start and rate are not the learner's here

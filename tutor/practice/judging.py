@@ -175,8 +175,8 @@ def _answer_diagnosis(got: float, want: float, allowed: float) -> tuple[str, str
         for factor in FACTORS:
             for ratio, way in ((factor, "times too large"), (1 / factor, "times too small")):
                 if abs(got - want * ratio) <= allowed * max(1.0, ratio):
-                    return (f"Not quite: {_fmt(got)} is {factor} {way}; check whether you "
-                            "divided (or multiplied) by the right count.", "answer_factor")
+                    return (f"Not quite: {_fmt(got)} is {factor} {way}; look for a factor "
+                            "applied once too often, or left out.", "answer_factor")
     if any(abs(got - round(want, places)) < 1e-9 * max(1.0, abs(want)) for places in range(5)):
         return (f"Not quite: {_fmt(got)} is the answer rounded too far; keep more decimals "
                 "while you work, and round only at the end.", "answer_rounding")

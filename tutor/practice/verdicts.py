@@ -290,9 +290,14 @@ def _unfinished(result: Any, settings: RunSettings,
         return Finding(False, f"Not yet: {n} iterations and it is still improving.",
                        "crawling", _directions(settings, *_faster(settings)))
     if _bouncing(result):
+        steps = _last_steps(result)
+        sizes = [math.sqrt(sum(v * v for v in d)) for d in steps]
+        forever = len(sizes) == 2 and sizes[0] > 0 and sizes[1] >= sizes[0] * (1 - 1e-6)
+        how = ("an oscillation that never dies out: each step lands as far on the other side"
+               if forever else "an oscillation that dies out slowly")
         return Finding(False, f"Not yet: {n} iterations and it is still bouncing from side to "
-                       f"side (step {_fmt(step)}), an oscillation that dies out slowly.",
-                       "bouncing", _directions(settings, _slower(settings),
+                       f"side (step {_fmt(step)}), {how}.",
+                       "bouncing_forever" if forever else "bouncing", _directions(settings, _slower(settings),
                                                ("iterations", more_iterations(settings.iterations)),
                                                ("method", tuple(m for m in METHODS if m != "gd"))))
     return Finding(False, f"Not yet: {n} iterations and the step is still {_fmt(step)}.",
@@ -316,11 +321,18 @@ def _converge_within(limit: Any, result: Any, settings: RunSettings,
     if result.status != "converged":
         return _unfinished(result, settings, value)
     if result.nit > limit:
+        others = ("method", tuple(m for m in METHODS if m != getattr(settings, "method", "gd")))
+        end = getattr(result, "x", None)  # a fit has no start to move
+        bottom = ("start", (tuple(_nice(v) for v in end),) if end is not None else ())
+        if _alternating(result):
+            return Finding(False, f"Converged in {_updates(result.nit)}, but the goal is {limit} "
+                           "or fewer: each step overshot the bottom and zigzagged back, so the "
+                           "rate is too large for the fastest descent.", "too_slow_overshooting",
+                           _directions(settings, _slower(settings), others, bottom))
         return Finding(False, f"Converged in {_updates(result.nit)}, but the goal is {limit} "
                        "or fewer.", "too_slow",
                        _directions(settings, ("learning_rate", larger_rates(settings.learning_rate)),
-                                   ("method", tuple(m for m in METHODS
-                                                    if m != getattr(settings, "method", "gd")))))
+                                   others, bottom))
     return Finding(True, f"Converged in {_updates(result.nit)}; the goal was {limit} or fewer.")
 
 
@@ -364,20 +376,58 @@ def _point_text(names: Sequence[str], values: Sequence[float]) -> str:
     return f"({', '.join(names)}) = ({shown})"
 
 
-def _settled_elsewhere(result: Any) -> tuple[str, str]:
-    """Why a converged run ended away from the goal: a valley that is not the lowest, or a
-    flat point that is no valley at all."""
+def point_kind(point: Sequence[float], value: Callable[[Sequence[float]], float] | None) -> str:
+    """What the ground is like at `point`, from f a little way off in every coordinate:
+    "minimum" (higher all round), "maximum" (lower all round), "flat" (a shelf or saddle:
+    higher one way, lower another), or "unknown" without f."""
+    if value is None:
+        return "unknown"
+    here = float(value(point))
+    higher = lower = False
+    for i, v in enumerate(point):
+        step = 1e-2 * max(1.0, abs(v))
+        for sign in (-1.0, 1.0):
+            moved = list(point)
+            moved[i] = v + sign * step
+            there = float(value(moved))
+            if not math.isfinite(there):
+                return "unknown"
+            higher |= there > here
+            lower |= there < here
+    if higher and not lower:
+        return "minimum"
+    if lower and not higher:
+        return "maximum"
+    return "flat"
+
+
+def _settled_elsewhere(result: Any, settings: RunSettings,
+                       value: Callable[[Sequence[float]], float] | None) -> tuple[str, str]:
+    """Why a converged run ended away from the goal, cause first: another valley, a hilltop,
+    a flat shelf, or a stop while still on a slope (the precision let it stop early)."""
     if result.status != "converged":
         return "", "elsewhere"
     jac = [abs(v) for v in getattr(result, "jac", ()) if math.isfinite(v)]
-    costs = _costs(result)
-    if jac and max(jac) < 1e-3 and len(costs) > 1 and costs[-1] < costs[0]:
-        return (" It settled at the bottom of a valley (a minimum), but not the one the goal "
-                "asks for: where a run ends depends on where it starts and how far each step "
-                "goes.", "other_valley")
-    if jac and max(jac) < 1e-3:
-        return (" It stopped on a flat point, where the slope is 0 but the cost is no lower.",
-                "flat_point")
+    sloped = bool(jac) and max(jac) > 1e-2 * max(1.0, abs(_cost(result)))
+    kind = "slope" if sloped else point_kind(tuple(result.x), value)
+    if kind == "minimum":
+        if _may_edit(settings, "start") or _may_edit(settings, "learning_rate"):
+            why = "where a run ends depends on where it starts and how far each step goes."
+        else:
+            why = "the function decides where its valley is, so the function must change."
+        return (f" It settled at the bottom of a valley (a minimum), but not the one the goal "
+                f"asks for: {why}", "other_valley")
+    if kind == "maximum":
+        return (" It stopped on a hilltop (a maximum): the slope there is 0, so a walker "
+                "standing exactly on top never moves; start to one side of it.", "hilltop")
+    if kind == "flat":
+        return (" It stopped on a flat stretch (a shelf or saddle), where the slope is almost "
+                "0 but the ground still falls further on.", "flat_point")
+    precision = getattr(settings, "precision", 0.0)
+    if jac and max(jac) * getattr(settings, "learning_rate", 0.0) < precision:
+        return (f" It stopped because a step was shorter than the precision ({_fmt(precision)}), "
+                "while the ground was still sloping: a smaller precision keeps it going.",
+                "stopped_early")
     return "", "elsewhere"
 
 
@@ -407,7 +457,11 @@ def _end_near(target: Any, result: Any, settings: RunSettings, tolerance: float,
         more = () if unfinished.diagnosis == "no_lowest_point" else _directions(settings, *toward)
         return Finding(False, f"{message} It had not finished: {cause}", unfinished.diagnosis,
                        unfinished.directions + more)
-    why, key = _settled_elsewhere(result)
+    why, key = _settled_elsewhere(result, settings, value)
+    if key == "stopped_early":
+        precision = getattr(settings, "precision", 1e-4)
+        toward = (("precision", tuple(_nice(precision * f) for f in (0.1, 0.01, 0.001))),
+                  *toward)
     return Finding(False, message + why, key, _directions(settings, *toward))
 
 
