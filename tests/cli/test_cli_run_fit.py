@@ -94,7 +94,7 @@ def test_run_text_report_fits_80_columns() -> None:
     (["run", "x^2", "--start", "3", "--lr", "0.1", "--method", "newton"],
      "--method: the method must be one of gd, momentum, nesterov, adagrad, rmsprop, adam"),
     (["run", "x^2 + y", "--start", "3", "--lr", "0.1"],
-     "--start: this function has 2 variable(s) (x, y), so the start needs 2 number(s)"),
+     "--start: this function has 2 variables (x, y), so the start needs 2 numbers"),
     (["run", "x^2", "--start", "three", "--lr", "0.1"], "--start: the start must be a number, like 3, not 'three'"),
     (["run", "x + foo", "--start", "3", "--lr", "0.1"], "unknown name 'foo' at column 5"),
     (["run", "__import__('os')", "--start", "3", "--lr", "0.1"], "unexpected character"),

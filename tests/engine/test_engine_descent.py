@@ -101,8 +101,8 @@ def test_too_large_a_rate_diverges_after_ten_rising_steps(rate: float) -> None:
     result = minimize("x^2", 3, learning_rate=rate)
     assert result.status == "diverged" and result.reason == "rising"
     assert result.nit == 10
-    assert result.message == ("Diverged: the cost grew on each of the last 10 steps; "
-                              "try a smaller learning rate.")
+    # the engine says what happened; advice comes only from the checks, which try it first
+    assert result.message == "Diverged: the cost grew on each of the last 10 steps."
     costs = result.path.costs
     assert all(b > a for a, b in zip(costs, costs[1:]))
 

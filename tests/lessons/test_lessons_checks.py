@@ -260,7 +260,7 @@ def test_fit_slope_near_uses_the_lesson_data() -> None:
     ({"precision": -1}, "The precision must be 0 or more, like 0.0001."),
     ({"method": "sgd"}, "The method must be one of gd, momentum, nesterov, adagrad, rmsprop, "
                         "adam, not 'sgd'."),
-    ({"start": "1, 2"}, "This function has 1 variable(s) (x), so the start needs 1 number(s), "
+    ({"start": "1, 2"}, "This function has 1 variable (x), so the start needs 1 number, "
                         "like 1."),
     ({"start": "three"}, "The start must be a number, like 3, not 'three'."),
     ({"function": ""}, "Type a function first, for example x^2."),

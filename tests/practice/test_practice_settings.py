@@ -39,7 +39,7 @@ def test_every_way_of_typing_a_start_reads_the_same(typed: str) -> None:
                       "not 'sgd'."),
     ("function", " ", "Type a function first, for example x^2."),
     ("precision", "nan", "The precision must be a finite number, not 'nan'."),
-    ("start", "1,2", "This function has 1 variable(s) (x), so the start needs 1 number(s), like 1."),
+    ("start", "1,2", "This function has 1 variable (x), so the start needs 1 number, like 1."),
 ])
 def test_bad_input_is_one_sentence_naming_the_field(key: str, value: str, sentence: str) -> None:
     with pytest.raises(InputProblem) as caught:

@@ -90,7 +90,7 @@ async def test_start_with_wrong_count_names_the_variables() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await settle(pilot, app.screen.pane)
-        assert "2 variable(s) (x, y)" in status_text(app)
+        assert "2 variables (x, y)" in status_text(app)
 
 
 async def test_step_mode_shows_predict_error_learn_for_step_one() -> None:

@@ -6,14 +6,12 @@ MESSAGES: dict[str, str] = {
     "converged": "Converged: the last step was shorter than the precision {precision:g} "
                  "after {updates}.",
     "max_iterations": "Stopped at the limit of {updates} before the steps got shorter "
-                      "than {precision:g}; allow more iterations or try another learning rate.",
+                      "than {precision:g}.",
     "all_iterations": "Stopped after all {updates}: with precision 0 a run never stops early.",
-    "rising": "Diverged: the cost grew on each of the last 10 steps; try a smaller "
-              "learning rate.",
+    "rising": "Diverged: the cost grew on each of the last 10 steps.",
     "nonfinite": "Diverged: the position or the cost became too large for the computer "
-                 "(infinite or not a number) after {updates}; try a smaller learning rate.",
-    "fault": "Stopped after {updates}: the next step hit {fault}; try a smaller learning "
-             "rate or another start.",
+                 "(infinite or not a number) after {updates}.",
+    "fault": "Stopped after {updates}: the next step hit {fault}.",
     "start_fault": "Cannot start: at the starting point the function gives {fault}; "
                    "pick another start.",
     "stopped": "Stopped by request after {updates}.",

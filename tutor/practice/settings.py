@@ -271,8 +271,9 @@ def read_descent(exercise: Exercise | None, inputs: Mapping[str, Any]) -> Descen
     point = start(source.get("start"))
     if len(point) != len(names):
         example_start = ",".join(["1"] * len(names))
-        raise InputProblem(f"This function has {len(names)} variable(s) ({', '.join(names)}), "
-                           f"so the start needs {len(names)} number(s), like {example_start}.",
+        count = len(names)
+        raise InputProblem(f"This function has {_many(count, 'variable')} ({', '.join(names)}), "
+                           f"so the start needs {_many(count, 'number')}, like {example_start}.",
                            "start")
     return DescentSettings(function, point, learning_rate(source.get("learning_rate")),
                            iterations(source.get("iterations")),
@@ -309,6 +310,10 @@ def read_answer(exercise: Exercise, inputs: Mapping[str, Any]) -> AnswerSettings
     if "choice" in goal:
         picked = choice(inputs.get("choice", typed), len(exercise.options))
     return AnswerSettings(value, picked, tuple(exercise.editable))
+
+
+def _many(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def variables_of(function: str) -> tuple[str, ...]:
