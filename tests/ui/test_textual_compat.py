@@ -131,6 +131,31 @@ async def test_auto_indent_text_area_keeps_the_indent_and_adds_a_level_after_a_c
         assert area.text != "def f(x):\n    r\n    s"
 
 
+async def test_auto_indent_text_area_keeps_a_burst_of_edit_keys_in_order() -> None:
+    """Keys that arrive together (over SSH, in tmux): Textual alone drops the backspaces,
+    the arrow and the keys after them (it gives 'ABC' and 'DE' here)."""
+    from textual.app import App, ComposeResult
+
+    from tutor.ui.textual_compat import AutoIndentTextArea
+
+    class Editor(App[None]):
+        def compose(self) -> ComposeResult:
+            yield AutoIndentTextArea("line", id="area")
+
+    app = Editor()
+    async with app.run_test() as pilot:
+        area = app.query_one(AutoIndentTextArea)
+        area.focus()
+        area.cursor_location = (0, 4)
+        await pilot.pause()
+        burst = [("enter", None), ("A", "A"), ("B", "B"), ("backspace", None), ("C", "C"),
+                 ("enter", None), ("D", "D"), ("E", "E"), ("backspace", None), ("F", "F"),
+                 ("up", None), ("G", "G")]
+        for key, character in burst:
+            app.post_message(events.Key(key, character))
+        await wait_until(pilot, lambda: area.text == "line\nACG\nDF", "the burst typed in order")
+
+
 def test_sentence_on_crash_app_ends_with_one_sentence_and_hands_over_the_traceback(
         tmp_path: Path) -> None:
     """Touchpoints `App._fatal_error`, `App._exit_renderables`, `App._close_messages_no_wait`."""

@@ -117,7 +117,14 @@ class AutoIndentTextArea(TextArea):
     `TextArea._replace_via_keyboard` so the edit is undoable and respects read-only."""
 
     async def _on_key(self, event: events.Key) -> None:
-        """Enter keeps the indent; every other key is the TextArea's."""
+        """Enter keeps the indent; the editor's own keys (backspace, arrows, ...) run here
+        at once, as in `OrderedKeyInput`: run after bubbling, a burst (`A B BSpace C`) lost
+        them and the keys after them; every other key is the TextArea's."""
+        if event.key not in ("enter", "tab") and not event.is_printable:
+            for binding in bindings_by_key(self).get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, self):
+                    _consume(event)
+                    return
         if event.key != "enter" or self.read_only:
             await super()._on_key(event)
             return
