@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import sys
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -117,6 +118,9 @@ def code_exercises_line(info: object | None = None) -> str:
 
 def serve_command(args: argparse.Namespace) -> int:
     """Serve the tutor to a class over SSH, or in a browser with --web."""
+    # asyncssh still registers DSA keys, which cryptography warns about on import: a
+    # teacher starting a class should see the server's own lines, not library warnings.
+    warnings.filterwarnings("ignore", message=".*DSA.*deprecated")
     if args.web:
         from tutor.serve.web import serve_web
 

@@ -212,8 +212,12 @@ class ExercisePane(Vertical):
                 and self.inputs() == self._passed_inputs)
 
     def entry(self) -> Widget | None:
-        """Where the cursor goes on arriving: the first field the exercise asks to change
-        (its `editable:`), else the first editable one, else the options, else Run."""
+        """Where the cursor goes on arriving: a code exercise's editor, else the first field
+        the exercise asks to change (its `editable:`), else the first editable one, else the
+        options, else Run."""
+        editor = next(iter(self.query(code_editor.CodeArea)), None)
+        if editor is not None:  # a code exercise: straight into the editor
+            return editor
         asked = set(self.exercise.editable) if self.exercise is not None else set()
         first = self.fields.first_editable(asked) or self.fields.first_editable()
         if first is not None:
