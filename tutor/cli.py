@@ -129,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reset", action="store_true",
                    help="forget all progress (asks first; --yes skips the question)")
     p.add_argument("--yes", action="store_true", help="with --reset: do not ask")
+    p.add_argument("--attempts", action="store_true",
+                   help="list every checked attempt (last 200 per exercise), oldest first")
     p.set_defaults(handler=("lessons", "progress_command"))
 
     p = sub.add_parser("check", help="judge one attempt at an exercise, as the tutor would")
@@ -138,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a field's value as a learner would type it (repeatable); "
                    "unset fields keep the exercise's values")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--record", action="store_true",
+                   help="also keep the attempt in your progress, as the tutor would")
     p.set_defaults(handler=("check", "check_command"))
 
     p = sub.add_parser("check-code", help="check a Python file against a code exercise, "
