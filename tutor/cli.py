@@ -188,7 +188,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("class-report", help="who is where: progress of every learner")
     p.add_argument("--data-dir", required=True, help="the data dir given to 'gd-tutor serve'")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true",
+                     help="print JSON, with who is stuck and the common mistakes")
+    out.add_argument("--csv", action="store_true",
+                     help="print a gradebook: one row per learner, a column per exercise")
+    p.add_argument("--stuck-after", dest="stuck_after", type=int, default=3, metavar="N",
+                   help="stuck after N failed attempts in a row (default 3)")
+    p.add_argument("--stuck-minutes", dest="stuck_minutes", type=float, default=5.0,
+                   metavar="M", help="or after M minutes on one exercise without a pass "
+                   "(default 5)")
     p.set_defaults(handler=("serve", "class_report_command"))
 
     return parser
