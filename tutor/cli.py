@@ -200,6 +200,16 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default 5)")
     p.set_defaults(handler=("serve", "class_report_command"))
 
+    p = sub.add_parser("class", help="the teacher's live dashboard: who is where, who is "
+                       "stuck, the common mistakes")
+    p.add_argument("--data-dir", required=True, help="the data dir given to 'gd-tutor serve'")
+    p.add_argument("--stuck-after", dest="stuck_after", type=int, default=3, metavar="N",
+                   help="stuck after N failed attempts in a row (default 3)")
+    p.add_argument("--stuck-minutes", dest="stuck_minutes", type=float, default=5.0,
+                   metavar="M", help="or after M minutes on one exercise without a pass "
+                   "(default 5)")
+    p.set_defaults(handler=("teacher", "class_command"))
+
     return parser
 
 

@@ -117,3 +117,39 @@ def gradebook_csv(snapshots: list[LearnerSnapshot]) -> str:
         writer.writerow([_cell(row[c]) for c in GRADEBOOK_COLUMNS]
                         + [_cell("" if s == "new" else s) for s in states])
     return out.getvalue()
+
+
+def lesson_marks(snapshot: LearnerSnapshot, lessons: list[tuple[str, list[str]]],
+                 stuck_on: str | None) -> list[str]:
+    """Per lesson, one readable mark: done, stuck, current, started, or not started."""
+    marks = []
+    for slug, keys in lessons:
+        states = [snapshot.states.get(key, "new") for key in keys]
+        if stuck_on == slug:
+            marks.append("stuck")
+        elif keys and all(state == "done" for state in states):
+            marks.append("done")
+        elif snapshot.row.current_lesson == slug:
+            marks.append("current")
+        elif any(state != "new" for state in states):
+            marks.append("started")
+        else:
+            marks.append("not started")
+    return marks
+
+
+def class_view(snapshots: list[LearnerSnapshot], lessons: list[tuple[str, list[str]]],
+               rule: StuckRule = StuckRule()) -> dict[str, Any]:
+    """Everything a live view shows, as plain data: lessons, one row per learner with
+    its lesson marks and attempts, who is stuck and the common mistakes."""
+    found = stuck(snapshots, rule)
+    stuck_lesson = {entry["learner"]: entry["lesson"] for entry in found}
+    rows = []
+    for snapshot in snapshots:
+        row = snapshot.row.as_json()
+        row["marks"] = lesson_marks(snapshot, lessons, stuck_lesson.get(snapshot.row.learner))
+        row["skips"] = sum(1 for state in snapshot.states.values() if state == "skipped")
+        row["history"] = [attempt.as_json() for attempt in snapshot.history]
+        rows.append(row)
+    return {"lessons": [slug for slug, _ in lessons], "learners": rows, "stuck": found,
+            "common_mistakes": common_mistakes(snapshots)}
