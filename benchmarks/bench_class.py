@@ -7,8 +7,11 @@ attempts (a fifth of them passes, the rest spread over four diagnoses and ten
 exercises of lesson 5), then times, as medians of wall-clock seconds:
 - one dashboard refresh: every store opened read-only, read and turned into the
   `class_view` data (`tutor.commands.teacher.class_reader`);
-- `class-report --json`'s work (snapshots, stuck, common mistakes).
-Target (issue 14): a refresh of 50 learners x 200 attempts in at most 1 s.
+- `class-report --json`'s work (snapshots, stuck, common mistakes);
+- a learner's attempt (`record_attempt`, one commit) without and with a dashboard
+  reader running in another process (refreshing every second, as `gd-tutor class`).
+Targets (issue 14): a refresh of 50 learners x 200 attempts in at most 1 s; the
+learner's attempt latency with the dashboard open within 1.1x of without.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -54,6 +59,42 @@ def median_seconds(work, repeat: int) -> float:
     return statistics.median(times)
 
 
+READER = """
+import sys, time
+from pathlib import Path
+from tutor.commands.teacher import class_reader, lesson_keys
+from tutor.serve.insight import StuckRule
+read = class_reader(Path(sys.argv[1]), lesson_keys(), StuckRule())
+print("ready", flush=True)
+while True:
+    read()
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def attempt_latency(root: Path, writes: int) -> float:
+    """Median seconds of one learner's `record_attempt` (a commit each)."""
+    times = []
+    with ProgressStore.open(root / "learners" / "learner000") as store:
+        for i in range(writes):
+            start = time.perf_counter()
+            store.record_attempt("learning-rate/ex0", {"learning_rate": str(i)}, False, "x")
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def with_dashboard(root: Path, writes: int, interval: float) -> float:
+    """The attempt latency while another process refreshes the class every `interval` s."""
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(root), str(interval)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "ready"
+        return attempt_latency(root, writes)
+    finally:
+        reader.terminate()
+        reader.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=50)
@@ -74,6 +115,12 @@ def main() -> None:
             common_mistakes(snapshots)
 
         exported = median_seconds(report, args.repeat)
+        alone = attempt_latency(root, 600)
+        watched = with_dashboard(root, 600, 1.0)
+        alone_again = attempt_latency(root, 600)
+    baseline = statistics.mean([alone, alone_again])
+    print(f"attempt latency: {baseline * 1000:.2f} ms alone, {watched * 1000:.2f} ms with the "
+          f"dashboard refreshing every 1 s ({watched / baseline:.2f}x; target <= 1.1x)")
     print(f"{args.learners} learners x {args.attempts} attempts: dashboard refresh "
           f"{refresh:.3f} s, class-report --json {exported:.3f} s (median of {args.repeat}; "
           "target <= 1 s)")
