@@ -73,3 +73,11 @@ async def test_dashboard_on_an_empty_class(tmp_path: Path) -> None:
         assert _text(app, "#stuck") == "Stuck: nobody."
         await pilot.press("enter")
         assert not isinstance(app.screen, LearnerAttempts)
+
+
+async def test_an_unreadable_store_is_a_row_of_question_marks(tmp_path: Path) -> None:
+    (tmp_path / "learners" / "cat" / "progress.db").mkdir(parents=True)
+    app = ClassDashboard(class_reader(tmp_path, [("a", ["a/x"]), ("b", [])], StuckRule()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.query_one("#grid", DataTable).get_row_at(0)[:3] == ["cat", "?", "?"]
