@@ -129,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reset", action="store_true",
                    help="forget all progress (asks first; --yes skips the question)")
     p.add_argument("--yes", action="store_true", help="with --reset: do not ask")
+    p.add_argument("--attempts", action="store_true",
+                   help="list every checked attempt (last 200 per exercise), oldest first")
     p.set_defaults(handler=("lessons", "progress_command"))
 
     p = sub.add_parser("check", help="judge one attempt at an exercise, as the tutor would")
@@ -138,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a field's value as a learner would type it (repeatable); "
                    "unset fields keep the exercise's values")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--record", action="store_true",
+                   help="also keep the attempt in your progress, as the tutor would")
     p.set_defaults(handler=("check", "check_command"))
 
     p = sub.add_parser("check-code", help="check a Python file against a code exercise, "
@@ -184,8 +188,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("class-report", help="who is where: progress of every learner")
     p.add_argument("--data-dir", required=True, help="the data dir given to 'gd-tutor serve'")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true",
+                     help="print JSON, with who is stuck and the common mistakes")
+    out.add_argument("--csv", action="store_true",
+                     help="print a gradebook: one row per learner, a column per exercise")
+    p.add_argument("--stuck-after", dest="stuck_after", type=int, default=3, metavar="N",
+                   help="stuck after N failed attempts in a row (default 3)")
+    p.add_argument("--stuck-minutes", dest="stuck_minutes", type=float, default=5.0,
+                   metavar="M", help="or after M minutes on one exercise without a pass "
+                   "(default 5)")
     p.set_defaults(handler=("serve", "class_report_command"))
+
+    p = sub.add_parser("class", help="the teacher's live dashboard: who is where, who is "
+                       "stuck, the common mistakes")
+    p.add_argument("--data-dir", required=True, help="the data dir given to 'gd-tutor serve'")
+    p.add_argument("--stuck-after", dest="stuck_after", type=int, default=3, metavar="N",
+                   help="stuck after N failed attempts in a row (default 3)")
+    p.add_argument("--stuck-minutes", dest="stuck_minutes", type=float, default=5.0,
+                   metavar="M", help="or after M minutes on one exercise without a pass "
+                   "(default 5)")
+    p.set_defaults(handler=("teacher", "class_command"))
 
     return parser
 

@@ -108,7 +108,7 @@ def test_data_dir_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monke
 def test_schema_is_versioned(tmp_path: Path) -> None:
     ProgressStore.open(tmp_path).close()
     conn = sqlite3.connect(tmp_path / "progress.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     conn.close()
 
 

@@ -3,6 +3,11 @@
 The inputs are read, run and judged by the same practice layer as the exercise
 pane, so the verdict is the one the pane would show for the same inputs. For
 graders, teachers testing their lessons, and scripts. Never imports Textual.
+
+With `--record` a judged attempt is also kept in the store `gd-tutor` opens
+(`$GD_TUTOR_DATA_DIR`), as the pane's screen keeps it: counted, in the history
+with its diagnosis, and the lesson becomes the current one. Inputs that cannot
+be run are not an attempt there either, so they are not recorded.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from typing import Any
 
 from tutor.errors import UserError
@@ -24,14 +30,30 @@ def check_command(args: argparse.Namespace) -> int:
 
     lesson, exercise = find_exercise(args.exercise)
     inputs = set_values(exercise, args.set or [])
+    judged = True
     try:
         done = attempt(exercise, inputs, policy=DataPolicy.from_environment())
         verdict = done.verdict or Verdict(True, "Done.")
     except (InputProblem, EngineInputError) as exc:
-        verdict = Verdict(False, one_sentence(exc))
+        verdict, judged = Verdict(False, one_sentence(exc)), False
     report = verdict_json(lesson, exercise, verdict)
+    if getattr(args, "record", False):
+        report["recorded"] = judged and record(lesson, exercise, inputs, verdict)
     print(json.dumps(report, allow_nan=False) if args.json else verdict_text(report))
     return 0
+
+
+def record(lesson: Lesson, exercise: Exercise, inputs: dict[str, str], verdict: Any) -> bool:
+    """Keep the attempt in the learner's store as the tutor's screen does; True if saved."""
+    from tutor.progress import ProgressStore
+
+    with ProgressStore.open() as store:
+        store.set_current_lesson(lesson.slug)
+        store.record_attempt(exercise.key, inputs, verdict.passed, verdict.diagnosis,
+                             verdict.message)
+        if store.warning:
+            sys.stderr.write(f"gd-tutor: {store.warning}\n")
+        return store.saving
 
 
 def find_exercise(wanted: str) -> tuple[Lesson, Exercise]:
@@ -123,4 +145,8 @@ def verdict_text(report: dict[str, Any]) -> str:
         changes = ", ".join(f"{k}={'(another value)' if v is None else v}"
                             for k, v in advice["set"].items())
         lines.append(f"  try {changes} ({advice['why']})")
+    if report.get("recorded") is not None:
+        lines.append("Recorded in your progress." if report["recorded"] else
+                     "Not recorded: inputs that cannot be run are not an attempt, or the "
+                     "progress store cannot be written.")
     return "\n".join(lines)

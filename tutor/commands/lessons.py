@@ -117,9 +117,36 @@ def progress_command(args: argparse.Namespace) -> int:
                        "current lesson.")
             print(json.dumps({"reset": True, "forgotten": forgotten}) if args.json else message)
             return 0
+        if getattr(args, "attempts", False):
+            tried = [attempt.as_json() for attempt in store.attempt_history()]
+            print(json.dumps({"attempts": tried}, indent=2) if args.json
+                  else format_attempts(tried))
+            return 0
         report = progress_report(store)
     print(json.dumps(report, indent=2) if args.json else _format_progress(report))
     return 0
+
+
+def _printable(value: Any) -> str:
+    """A learner's input on one line, with control characters (escapes) shown as '?'."""
+    text = " ".join(str(value).split())
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def format_attempts(tried: list[dict[str, Any]]) -> str:
+    """Two lines per attempt (when, verdict, exercise, diagnosis, hints; then the inputs)."""
+    if not tried:
+        return "No checked attempts yet."
+    lines = []
+    for item in tried:
+        verdict = "PASS" if item["passed"] else "NOT YET"
+        why = f"  ({item['diagnosis']})" if item["diagnosis"] else ""
+        hints = f"  hints {item['hints']}" if item["hints"] else ""
+        lines.append(f"{item['at'].replace('T', ' ')[:19]}  {verdict:<7}  {item['key']}"
+                     f"{why}{hints}")
+        shown = ", ".join(f"{k}={_printable(v)}" for k, v in item["inputs"].items())
+        lines.append(f"    {_shorten(shown or '(no inputs)', 74)}")
+    return "\n".join(lines)
 
 
 def _confirm_reset(store: ProgressStore) -> bool:

@@ -137,15 +137,32 @@ def serve_command(args: argparse.Namespace) -> int:
 
 
 def class_report_command(args: argparse.Namespace) -> int:
-    """Print each learner's current lesson, exercises done and skipped, and last visit."""
-    from tutor.serve.report import class_report, format_report
+    """Print each learner's current lesson, exercises done and skipped, and last visit;
+    with --json also who is stuck and the common mistakes, with --csv a gradebook."""
+    from tutor.serve.insight import StuckRule, common_mistakes, gradebook_csv, stuck
+    from tutor.serve.report import class_snapshots, format_report
 
     data_dir = Path(args.data_dir).expanduser()
     if not data_dir.is_dir():
         raise UserError(f"There is no data folder at {data_dir}.")
-    rows = class_report(data_dir)
-    if args.json:
-        print(json.dumps({"learners": [row.as_json() for row in rows]}, indent=2))
+    rule = _stuck_rule(args, StuckRule)
+    snapshots = class_snapshots(data_dir)
+    if getattr(args, "csv", False):
+        sys.stdout.write(gradebook_csv(snapshots))
+    elif args.json:
+        print(json.dumps({"learners": [s.row.as_json() for s in snapshots],
+                          "stuck": stuck(snapshots, rule),
+                          "common_mistakes": common_mistakes(snapshots)}, indent=2))
     else:
-        print(format_report(rows))
+        print(format_report([s.row for s in snapshots]))
     return 0
+
+
+def _stuck_rule(args: argparse.Namespace, rule_type: type) -> object:
+    """The --stuck-after / --stuck-minutes values, checked (one sentence if not usable)."""
+    after, minutes = getattr(args, "stuck_after", 3), getattr(args, "stuck_minutes", 5.0)
+    if after is None or after < 1:
+        raise UserError("--stuck-after must be a whole number of attempts, 1 or more.")
+    if minutes is None or not minutes > 0 or minutes == float("inf"):
+        raise UserError("--stuck-minutes must be a number of minutes above 0, like 5.")
+    return rule_type(after=after, minutes=minutes)

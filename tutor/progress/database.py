@@ -14,6 +14,10 @@ only one of them may touch the file:
 
 `connect_read_only` reads a store without writing or creating anything (the
 class report, and a learner whose store cannot be written).
+
+Schema versions: 1 had facts and exercises; 2 adds the attempt history
+(`tutor.progress.history`). A version-1 store opened for writing gains the
+table in one transaction (its rows are kept); read-only it is read as it is.
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
-SCHEMA_VERSION = 1
+from tutor.progress import history
+
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 DB_NAME = "progress.db"
 
 _SCHEMA = """
@@ -91,6 +98,7 @@ def copy_to_memory(conn: sqlite3.Connection | None) -> sqlite3.Connection:
     if conn is not None:
         try:
             conn.backup(memory)
+            _migrate(memory)
         except sqlite3.Error:
             memory.close()
             memory = connect(None)
@@ -138,11 +146,21 @@ def _prepare(conn: sqlite3.Connection) -> None:
     if version == 0 and not tables:
         conn.execute("PRAGMA journal_mode = WAL")
         with conn:
-            conn.executescript("BEGIN;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};"
-                               "COMMIT;")
+            conn.executescript("BEGIN;" + _SCHEMA + history.TABLE
+                               + f"PRAGMA user_version = {SCHEMA_VERSION};COMMIT;")
         return
     _verify(conn)
     conn.execute("PRAGMA journal_mode = WAL")
+    _migrate(conn)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a version-1 store to version 2 (add the attempts table) in one transaction."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return
+    with conn:
+        conn.executescript("BEGIN;" + history.TABLE
+                           + f"PRAGMA user_version = {SCHEMA_VERSION};COMMIT;")
 
 
 def _verify(conn: sqlite3.Connection) -> None:
@@ -150,10 +168,11 @@ def _verify(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA busy_timeout = 10000")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS:
         raise StoreUnavailable(f"it was written by another program or another version of "
                                f"gd-tutor (schema version {version})")
-    if not {"facts", "exercises"} <= tables:
+    needed = {"facts", "exercises"} | ({"attempts"} if version >= 2 else set())
+    if not needed <= tables:
         raise StoreCorrupt(f"its tables are missing (it has {sorted(tables)})")
     columns = {row[1] for row in conn.execute("PRAGMA table_info(exercises)")}
     if not _COLUMNS <= columns:

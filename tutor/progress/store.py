@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tutor.progress import history
 from tutor.progress.database import DB_NAME, connect_read_only, copy_to_memory
 from tutor.progress.opening import open_connection
 
@@ -222,12 +223,27 @@ class ProgressStore:
 
         self._write(change, None)
 
-    def record_attempt(self, key: str, inputs: Mapping[str, Any], passed: bool) -> None:
-        """Count an attempt and keep its inputs; a pass marks the exercise done."""
+    def record_attempt(self, key: str, inputs: Mapping[str, Any], passed: bool,
+                       diagnosis: str | None = None, message: str = "") -> None:
+        """Count an attempt, keep its inputs and append it to the history, in one transaction;
+        a pass marks the exercise done."""
         state = "done" if passed else "attempted"
-        self._update(key, "attempts = attempts + 1, last_inputs = ?, "
-                     f"state = CASE WHEN {_rank('state')} < {_rank('?')} THEN ? ELSE state END",
-                     (_dumps(inputs), state, state))
+        text = _dumps(inputs)
+
+        def change(conn: sqlite3.Connection) -> None:
+            now = time.time()
+            conn.execute("INSERT OR IGNORE INTO exercises(key, updated) VALUES(?, ?)", (key, now))
+            conn.execute("UPDATE exercises SET attempts = attempts + 1, last_inputs = ?, state = "
+                         f"CASE WHEN {_rank('state')} < {_rank('?')} THEN ? ELSE state END, "
+                         "updated = ? WHERE key = ?", (text, state, state, now, key))
+            history.append(conn, key, text, passed, diagnosis, message, now)
+
+        self._write(change, None)
+
+    def attempt_history(self, key: str | None = None) -> list[history.Attempt]:
+        """Judged attempts oldest first (the last 200 per exercise), of `key` or of all."""
+        with self._lock:
+            return history.read(self._conn, key)
 
     def mark_skipped(self, key: str) -> None:
         """Record a skip (a done exercise stays done; a later pass turns skipped into done)."""
@@ -263,13 +279,15 @@ class ProgressStore:
         return [row[0] for row in rows]
 
     def reset(self) -> int:
-        """Forget all exercises and the current lesson (the learner's name stays).
+        """Forget all exercises, their attempt history and the current lesson (the name stays).
 
         Returns how many exercise records were forgotten.
         """
         def forget(conn: sqlite3.Connection) -> int:
             self._set_fact("current_lesson", None)
             self._set_fact("place", None)
+            if history.has_table(conn):
+                conn.execute("DELETE FROM attempts")
             return conn.execute("DELETE FROM exercises").rowcount
 
         return self._write(forget, 0)

@@ -9,10 +9,11 @@ permission denied, damaged) is a row with a note, not a gap in the list.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tutor.progress import DB_NAME
+from tutor.progress import DB_NAME, Attempt
 from tutor.serve.names import learner_name
 
 
@@ -26,10 +27,24 @@ class LearnerRow:
     skipped: int | None
     last_seen: str | None
     note: str | None = None
+    attempts: int | None = None
+    hints: int | None = None
 
     def as_json(self) -> dict[str, object]:
         """The row as a JSON-ready dict."""
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class LearnerSnapshot:
+    """What one read of a learner's store gives: the row, the attempt history (oldest
+    first), each exercise's state and hints, and when the store was last written."""
+
+    row: LearnerRow
+    history: tuple[Attempt, ...] = ()
+    states: Mapping[str, str] = field(default_factory=dict)
+    hints: Mapping[str, int] = field(default_factory=dict)
+    last_seen: dt.datetime | None = None
 
 
 def _iso(value: object) -> str | None:
@@ -53,24 +68,42 @@ def learner_dirs(data_dir: Path) -> list[Path]:
 
 def read_learner(folder: Path) -> LearnerRow:
     """Read one learner's store read-only; an unreadable one gives a row with a note."""
+    return read_snapshot(folder).row
+
+
+def read_snapshot(folder: Path) -> LearnerSnapshot:
+    """Everything the teacher's views need from one store, read once, read-only."""
     from tutor.progress import ProgressStore
     from tutor.progress.database import StoreUnreadable
 
     try:
         store = ProgressStore.open_read_only(folder)
     except StoreUnreadable as exc:
-        return LearnerRow(folder.name, None, None, None, None,
-                          f"progress could not be read ({exc.reason}); it was left as it is")
+        return LearnerSnapshot(LearnerRow(
+            folder.name, None, None, None, None,
+            f"progress could not be read ({exc.reason}); it was left as it is"))
     try:
-        return LearnerRow(folder.name, store.current_lesson() or None, len(store.completed()),
-                          len(store.skipped()), _iso(store.last_seen()))
+        records = store.exercises()
+        seen = store.last_seen()
+        row = LearnerRow(folder.name, store.current_lesson() or None, len(store.completed()),
+                         len(store.skipped()), _iso(seen),
+                         attempts=sum(r.attempts for r in records.values()),
+                         hints=sum(r.hints_shown for r in records.values()))
+        return LearnerSnapshot(row, tuple(store.attempt_history()),
+                               {k: r.state for k, r in records.items()},
+                               {k: r.hints_shown for k, r in records.items()}, seen)
     finally:
         store.close()
 
 
+def class_snapshots(data_dir: Path) -> list[LearnerSnapshot]:
+    """One snapshot per learner who has a store under `data_dir`, sorted by name."""
+    return [read_snapshot(folder) for folder in learner_dirs(data_dir)]
+
+
 def class_report(data_dir: Path) -> list[LearnerRow]:
     """One row per learner who has a store under `data_dir`, sorted by name."""
-    return [read_learner(folder) for folder in learner_dirs(data_dir)]
+    return [snapshot.row for snapshot in class_snapshots(data_dir)]
 
 
 def _count(value: int | None) -> str:

@@ -349,12 +349,13 @@ class TutorScreen(ExerciseMoves, Screen[None]):
             self.last_pane = pane
 
     def on_exercise_pane_attempted(self, event: ExercisePane.Attempted) -> None:
-        """Count the attempt (a pass marks the exercise done)."""
+        """Count the attempt and add it to the history (a pass marks the exercise done)."""
         self._remember(event)
         if event.passed is None:
             self.store.save_inputs(event.key, event.inputs)
         else:
-            self.store.record_attempt(event.key, event.inputs, event.passed)
+            self.store.record_attempt(event.key, event.inputs, event.passed,
+                                      event.diagnosis, event.message)
         self.refresh_progress()
 
     def on_exercise_pane_skipped(self, event: ExercisePane.Skipped) -> None:

@@ -93,11 +93,15 @@ class PaneMessage(ExerciseMessage, namespace=NAMESPACE):
 
 @dataclass
 class Attempted(PaneMessage, namespace=NAMESPACE):
-    """The learner ran or answered the exercise; `passed` is None when nothing was judged."""
+    """The learner ran or answered the exercise; `passed` is None when nothing was judged.
+
+    `diagnosis` is the verdict's key for what went wrong (`diverged_oscillating`, ...),
+    None on a pass or when nothing more is known; the screen keeps it in the history."""
 
     inputs: dict
     passed: bool | None
     message: str
+    diagnosis: str | None = None
 
 
 @dataclass

@@ -461,7 +461,7 @@ class ExercisePane(Vertical):
             text = f"{text} Enter: next exercise."
         self.status.show_check(verdict.passed, text)
         self.post_message(self.Attempted(self, self.key, message.inputs, verdict.passed,
-                                         verdict.message))
+                                         verdict.message, verdict.diagnosis))
 
     # ----- input events -----------------------------------------------------------------
 
