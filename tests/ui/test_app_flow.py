@@ -246,3 +246,4 @@ async def test_a_lesson_switch_paints_the_opening_before_the_rest(make_app: Any,
         await _ready(pilot)
         assert (True, False) in frames  # the opening alone was on screen first
         assert frames[-1] == (True, True)
+

@@ -460,6 +460,7 @@ class ExercisePane(Vertical):
         if verdict.passed and hasattr(self.screen, "move_to_exercise"):
             text = f"{text} Enter: next exercise."
         self.status.show_check(verdict.passed, text)
+        self.call_after_refresh(self.status.scroll_visible)  # the verdict is never below the fold
         self.post_message(self.Attempted(self, self.key, message.inputs, verdict.passed,
                                          verdict.message, verdict.diagnosis))
 
