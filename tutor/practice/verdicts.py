@@ -424,10 +424,11 @@ def _settled_elsewhere(result: Any, settings: RunSettings,
         return (" It stopped on a flat stretch (a shelf or saddle), where the slope is almost "
                 "0 but the ground still falls further on.", "flat_point")
     precision = getattr(settings, "precision", 0.0)
-    if jac and max(jac) * getattr(settings, "learning_rate", 0.0) < precision:
+    if kind == "slope":  # converged means a step fell under the precision: here, on a slope
+        more = (": a smaller precision keeps it going" if _may_edit(settings, "precision")
+                else ": its steps had shrunk before it reached the bottom")
         return (f" It stopped because a step was shorter than the precision ({_fmt(precision)}), "
-                "while the ground was still sloping: a smaller precision keeps it going.",
-                "stopped_early")
+                f"while the ground was still sloping{more}.", "stopped_early")
     return "", "elsewhere"
 
 
