@@ -6,35 +6,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from textual import on
-from textual.app import App, ComposeResult
-from ui_testkit import lesson_pane, ready
+from ui_testkit import VerdictHost, lesson_pane, ready
 
 from tutor.lessons import default_lessons_dir, load_lessons
 from tutor.progress import ProgressStore
 from tutor.ui.widgets.exercise import ExercisePane
 
 
-class Host(App):
-    """One lesson exercise pane, keeping the judged attempts it reports."""
-
-    def __init__(self, shown: Any) -> None:
-        super().__init__()
-        self.shown, self.attempts = shown, []
-
-    def compose(self) -> ComposeResult:
-        yield ExercisePane(self.shown, id="pane")
-
-    @on(ExercisePane.Attempted)
-    def record(self, event: ExercisePane.Attempted) -> None:
-        if event.passed is not None:
-            self.attempts.append(event)
-
-
 async def test_a_diverging_attempt_reports_its_diagnosis() -> None:
     lesson = load_lessons(default_lessons_dir()).find("learning-rate")
     assert lesson is not None
-    app = Host(next(e for e in lesson.exercises if e.id == "fastest-rate"))
+    app = VerdictHost(next(e for e in lesson.exercises if e.id == "fastest-rate"))
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.query_one(ExercisePane)
         pane.fields.set_values({"learning_rate": "1.5"})

@@ -13,8 +13,7 @@ import time
 from typing import Any
 
 import pytest
-from textual import on
-from textual.app import App, ComposeResult
+from ui_testkit import VerdictHost
 
 import tutor.engine
 from tutor.lessons import Exercise, default_lessons_dir, load_lessons
@@ -30,26 +29,10 @@ def exercise(key: str) -> Exercise:
     return next(e for e in lesson.exercises if e.id == exercise_id)
 
 
-class Host(App):
-    """One lesson exercise pane, recording its verdicts."""
-
-    def __init__(self, shown: Exercise) -> None:
-        super().__init__()
-        self.shown, self.attempts = shown, []
-
-    def compose(self) -> ComposeResult:
-        yield ExercisePane(self.shown, id="pane")
-
-    @on(ExercisePane.Attempted)
-    def record(self, event: ExercisePane.Attempted) -> None:
-        if event.passed is not None:
-            self.attempts.append(event)
-
-
 async def pane_verdict(shown: Exercise, typed: dict[str, str]) -> tuple[bool, str]:
     """Type `typed` into the pane's fields, press Enter, and read the verdict it reports
     (inputs it cannot run at all are a problem sentence on its status line: not passed)."""
-    app = Host(shown)
+    app = VerdictHost(shown)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.query_one(ExercisePane)
         pane.fields.set_values({k: v for k, v in typed.items() if k != "choice"})
@@ -169,7 +152,7 @@ async def test_an_attempt_in_the_pane_runs_the_engine_once(
 async def test_a_walk_in_step_mode_is_the_run_that_is_judged(
         monkeypatch: pytest.MonkeyPatch) -> None:
     counter = Counting(monkeypatch)
-    app = Host(exercise("how-machines-learn/walk-the-loop"))
+    app = VerdictHost(exercise("how-machines-learn/walk-the-loop"))
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.query_one(ExercisePane)
         pane.fields.set_values({"learning_rate": "0.5"})  # x^2: lands on 0 in one step

@@ -106,3 +106,20 @@ class PaneHost(App[None]):
 
     def compose(self) -> ComposeResult:
         yield ExercisePane(self.exercise, id="pane", **self.options)  # type: ignore[arg-type]
+
+
+class VerdictHost(App[None]):
+    """One lesson exercise pane, keeping the judged attempts it reports (`attempts`)."""
+
+    def __init__(self, shown: Exercise) -> None:
+        super().__init__()
+        self.shown: Exercise = shown
+        self.attempts: list[ExercisePane.Attempted] = []
+
+    def compose(self) -> ComposeResult:
+        yield ExercisePane(self.shown, id="pane")
+
+    def on_exercise_pane_attempted(self, event: ExercisePane.Attempted) -> None:
+        """Keep the attempts that were judged (passed is True or False)."""
+        if event.passed is not None:
+            self.attempts.append(event)
