@@ -43,29 +43,29 @@ def load_xy_csv(path: str | os.PathLike[str], x: str | int | None = None,
     unknown column or fewer than 2 rows.
     """
     name = os.fspath(path)
-    text = _read_text(name)
+    text = read_text(name)
     first_row, count, width = _shape(name, text)
-    header = first_row if first_row and not all(_is_number(c) for c in first_row) else None
+    header = first_row if first_row and not all(is_number(c) for c in first_row) else None
     if count - (header is not None) > MAX_ROWS:
         raise DataError(f"{name} has more than {MAX_ROWS:,} data rows, the most a fit reads; "
                         "use a sample of its rows")
     names = header or [f"column {i + 1}" for i in range(width)]
-    xi = _column(x, 0, names, width)
-    yi = _column(y, 1, names, width)
+    xi = column_index(x, 0, names, width)
+    yi = column_index(y, 1, names, width)
     xs, ys = [], []
-    body = _rows(name, text)
+    body = numbered_rows(name, text)
     if header is not None:
         next(body)
     for number, row in body:  # the line an editor shows
-        xs.append(_cell(row, xi, number, names))
-        ys.append(_cell(row, yi, number, names))
+        xs.append(cell_value(row, xi, number, names))
+        ys.append(cell_value(row, yi, number, names))
     if len(xs) < 2:
         raise DataError(f"{name} has {len(xs)} data row{'s' if len(xs) != 1 else ''}; "
                         "a fit needs at least 2")
     return XYData(xs, ys, names[xi], names[yi])
 
 
-def _read_text(name: str) -> str:
+def read_text(name: str) -> str:
     """The whole file as text, refusing what is not a regular file of at most MAX_BYTES.
 
     Opened without blocking (a FIFO would wait for a writer) and checked with
@@ -126,14 +126,14 @@ def _shape(name: str, text: str) -> tuple[list[str] | None, int, int]:
     """The first row, the number of rows and the widest row's width (nothing else is kept)."""
     first: list[str] | None = None
     count = width = 0
-    for _, row in _rows(name, text):
+    for _, row in numbered_rows(name, text):
         first = row if first is None else first
         count += 1
         width = max(width, len(row))
     return first, count, width
 
 
-def _rows(name: str, text: str) -> Iterator[tuple[int, list[str]]]:
+def numbered_rows(name: str, text: str) -> Iterator[tuple[int, list[str]]]:
     """The non-blank rows of the text, cells stripped, one at a time, each with its line
     number as an editor shows it (blank lines and the header count)."""
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text), strict=True)
@@ -156,7 +156,7 @@ def _delimiter(text: str) -> str:
     return ","
 
 
-def _is_number(cell: str) -> bool:
+def is_number(cell: str) -> bool:
     try:
         float(cell)
     except ValueError:
@@ -164,7 +164,7 @@ def _is_number(cell: str) -> bool:
     return True
 
 
-def _column(wanted: str | int | None, default: int, names: list[str], width: int) -> int:
+def column_index(wanted: str | int | None, default: int, names: list[str], width: int) -> int:
     """The 0-based index of a column given by name or 1-based number."""
     if wanted is None:
         if width <= default:
@@ -181,7 +181,7 @@ def _column(wanted: str | int | None, default: int, names: list[str], width: int
     raise DataError(f"there is no column named {text!r}; the columns are {', '.join(names)}")
 
 
-def _cell(row: list[str], index: int, line: int, names: list[str]) -> float:
+def cell_value(row: list[str], index: int, line: int, names: list[str]) -> float:
     """The number in one cell, or a DataError naming its line in the file and its column."""
     where = f"line {line}, column {names[index]!r}"
     if index >= len(row):

@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tutor.engine.data import MAX_ROWS, _cell, _column, _is_number, _read_text, _rows
+from tutor.engine.data import MAX_ROWS, cell_value, column_index, is_number, read_text, numbered_rows
 from tutor.engine.errors import DataError
 
 MAX_FEATURES = 50
@@ -43,9 +43,9 @@ def load_table_csv(path: str | os.PathLike[str], xs: Sequence[str | int] | None 
     a feature twice.
     """
     name = os.fspath(path)
-    numbered = list(_rows(name, _read_text(name)))  # a regular file of at most MAX_BYTES
+    numbered = list(numbered_rows(name, read_text(name)))  # a regular file of at most MAX_BYTES
     rows = [cells for _, cells in numbered]
-    header = rows[0] if rows and not all(_is_number(c) for c in rows[0]) else None
+    header = rows[0] if rows and not all(is_number(c) for c in rows[0]) else None
     if len(rows) - (header is not None) > MAX_ROWS:
         raise DataError(f"{name} has more than {MAX_ROWS:,} data rows, the most a fit reads; "
                         "use a sample of its rows")
@@ -56,12 +56,12 @@ def load_table_csv(path: str | os.PathLike[str], xs: Sequence[str | int] | None 
     if len(wanted) > MAX_FEATURES:
         raise DataError(f"a fit may use at most {MAX_FEATURES} feature columns, "
                         f"not {len(wanted)}")
-    x_index = [_column(x, 0, names, width) for x in wanted] or [_column(None, 0, names, width)]
+    x_index = [column_index(x, 0, names, width) for x in wanted] or [column_index(None, 0, names, width)]
     y_index = _target(y, x_index, names, width, several=len(x_index) > 1)
     _distinct(x_index, y_index, names)
     lines = [line for line, _ in numbered][1 if header is not None else 0:]
-    columns = [[_cell(r, i, n, names) for n, r in zip(lines, body)] for i in x_index]
-    ys = [_cell(r, y_index, n, names) for n, r in zip(lines, body)]
+    columns = [[cell_value(r, i, n, names) for n, r in zip(lines, body)] for i in x_index]
+    ys = [cell_value(r, y_index, n, names) for n, r in zip(lines, body)]
     if len(ys) < 2:
         raise DataError(f"{os.fspath(path)} has {len(ys)} data row{'s' if len(ys) != 1 else ''}; "
                         "a fit needs at least 2")
@@ -73,7 +73,7 @@ def _target(y: str | int | None, x_index: list[int], names: list[str], width: in
     """The target's column: as asked, else the second column (one feature) or the last
     column that is not a feature (several)."""
     if y is not None or not several:
-        return _column(y, 1, names, width)
+        return column_index(y, 1, names, width)
     for index in range(width - 1, -1, -1):
         if index not in x_index:
             return index
