@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 from tutor.commands.teacher import class_reader, lesson_keys
 from tutor.progress import ProgressStore
 from tutor.serve.insight import StuckRule
-from tutor.ui.class_dashboard import ClassDashboard, LearnerAttempts
+from tutor.ui.class_dashboard import ClassDashboard, LearnerAttempts, mistake_lines
 
 KEY = "linear-regression/fit-anscombe"
 
@@ -81,3 +81,13 @@ async def test_an_unreadable_store_is_a_row_of_question_marks(tmp_path: Path) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.query_one("#grid", DataTable).get_row_at(0)[:3] == ["cat", "?", "?"]
+
+
+def test_a_shared_answer_without_diagnosis_is_shown_as_the_answer() -> None:
+    view = {"lessons": ["learning-rate"], "common_mistakes": [
+        {"lesson": "learning-rate", "exercise": "boundary", "diagnosis": None,
+         "answer": "answer=0.5\x1b[2J", "learners": 4, "attempts": 5},
+        {"lesson": "learning-rate", "exercise": "boundary", "diagnosis": "answer_off",
+         "answer": None, "learners": 2, "attempts": 2}]}
+    assert mistake_lines(view).splitlines()[1:] == ["   4 1/boundary: typed answer=0.5?[2J",
+                                                    "   2 1/boundary: answer_off"]

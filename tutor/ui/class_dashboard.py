@@ -49,13 +49,16 @@ def stuck_lines(view: dict[str, Any], limit: int = 7) -> str:
 
 
 def mistake_lines(view: dict[str, Any], limit: int = 7) -> str:
-    """The most common diagnosed mistakes: learners, lesson/exercise, diagnosis."""
+    """The most common mistakes: learners, lesson/exercise, then the diagnosis, or the shared
+    answer itself for mistakes the checks have no diagnosis for."""
     if not view["common_mistakes"]:
         return "Common mistakes: none yet."
     lines = ["Common mistakes (learners):"]
     for item in view["common_mistakes"]:
+        what = item["diagnosis"] or "typed " + "".join(
+            c if c.isprintable() else "?" for c in item.get("answer") or "")
         lines.append(f" {item['learners']:>3} {_number(view, item['lesson'])}/"
-                     f"{item['exercise'][:14]}: {item['diagnosis']}")
+                     f"{item['exercise'][:14]}: {what}")
     return _clip(lines, limit)
 
 
