@@ -33,6 +33,7 @@ class ServeConfig:
     idle_timeout: float = 3600.0
     lessons_dir: str | None = None
     child_argv: tuple[str, ...] | None = None  # None: the real gd-tutor
+    teacher_argv: tuple[str, ...] | None = None  # None: the real `gd-tutor class`
     grace: float = 3.0
     zygote: bool = True  # fork tutors from a warm process (tutor.serve.zygote)
     limits: Limits = field(default_factory=Limits)
