@@ -91,3 +91,15 @@ def test_a_shared_answer_without_diagnosis_is_shown_as_the_answer() -> None:
          "answer": None, "learners": 2, "attempts": 2}]}
     assert mistake_lines(view).splitlines()[1:] == ["   4 1/boundary: typed answer=0.5?[2J",
                                                     "   2 1/boundary: answer_off"]
+
+
+async def test_a_long_stuck_list_says_how_many_more_within_the_panel(tmp_path: Path) -> None:
+    for number in range(10):
+        fail(tmp_path, f"l{number:02d}", 3)
+    app = ClassDashboard(class_reader(tmp_path, lesson_keys(), StuckRule()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.query_one("#stuck", Static)
+        lines = _text(app, "#stuck").splitlines()
+        assert lines[0].startswith("Stuck (10)") and lines[-1] == " ... and 4 more"
+        assert len(lines) <= panel.content_region.height  # the last line is on the screen

@@ -31,12 +31,18 @@ def _number(view: dict[str, Any], slug: str) -> str:
     return str(view["lessons"].index(slug) + 1) if slug in view["lessons"] else slug
 
 
-def _clip(lines: list[str], limit: int) -> str:
-    more = len(lines) - 1 - limit
-    return "\n".join(lines[:limit + 1] + ([f" ... and {more} more"] if more > 0 else []))
+PANEL_LINES = 8  # a panel's height (9) less its top border
 
 
-def stuck_lines(view: dict[str, Any], limit: int = 7) -> str:
+def _clip(lines: list[str], rows: int = PANEL_LINES) -> str:
+    """At most `rows` lines; when some are left out the last says how many, so a teacher
+    never takes the list shown for the whole class."""
+    if len(lines) <= rows:
+        return "\n".join(lines)
+    return "\n".join(lines[:rows - 1] + [f" ... and {len(lines) - rows + 1} more"])
+
+
+def stuck_lines(view: dict[str, Any], rows: int = PANEL_LINES) -> str:
     """The stuck list, longest first: who, lesson/exercise, failures in a row, minutes."""
     if not view["stuck"]:
         return "Stuck: nobody."
@@ -45,10 +51,10 @@ def stuck_lines(view: dict[str, Any], limit: int = 7) -> str:
         lines.append(f" {entry['learner'][:10]:<10} {_number(view, entry['lesson'])}/"
                      f"{entry['exercise'][:14]:<14} {entry['failed_attempts']:>3}x "
                      f"{entry['minutes']:g}m")
-    return _clip(lines, limit)
+    return _clip(lines, rows)
 
 
-def mistake_lines(view: dict[str, Any], limit: int = 7) -> str:
+def mistake_lines(view: dict[str, Any], rows: int = PANEL_LINES) -> str:
     """The most common mistakes: learners, lesson/exercise, then the diagnosis, or the shared
     answer itself for mistakes the checks have no diagnosis for."""
     if not view["common_mistakes"]:
@@ -59,7 +65,7 @@ def mistake_lines(view: dict[str, Any], limit: int = 7) -> str:
             c if c.isprintable() else "?" for c in item.get("answer") or "")
         lines.append(f" {item['learners']:>3} {_number(view, item['lesson'])}/"
                      f"{item['exercise'][:14]}: {what}")
-    return _clip(lines, limit)
+    return _clip(lines, rows)
 
 
 def history_text(row: dict[str, Any]) -> str:
