@@ -107,3 +107,15 @@ async def test_only_the_teacher_gets_the_dashboard(make_class, client_keys, tmp_
         await other.close()
     for client in (teacher, learner):
         await client.close()
+
+
+def test_the_start_line_counts_teachers_apart(tmp_path: Path) -> None:
+    from tutor.cli import build_parser
+    from tutor.commands.serve import _door, _ssh_config
+
+    path = tmp_path / "keys"
+    path.write_text(_line("ada", "gd-tutor-teacher") + _line("bob") + _line("cy"))
+    args = build_parser().parse_args(["serve", "--data-dir", str(tmp_path), "--authorized-keys",
+                                      str(path), "--teachers", "cy"])
+    assert _door(_ssh_config(args)) == ("1 learner(s) and 2 teacher(s) may enter (the class "
+                                        "dashboard for ada, cy)")

@@ -78,10 +78,11 @@ def _door(config: ServeConfig) -> str:
     admission = config.admission
     if admission.open_door:
         return "anyone may enter (--open)"
-    learners = set(admission.key_owners.values()) | set(admission.passwords)
-    teachers = ", ".join(sorted(admission.teachers))
-    return f"{len(learners)} learner(s) may enter" + (
-        f" (teachers, who get the class dashboard: {teachers})" if teachers else "")
+    learners = (set(admission.key_owners.values()) | set(admission.passwords)) - admission.teachers
+    if not admission.teachers:
+        return f"{len(learners)} learner(s) may enter"
+    return (f"{len(learners)} learner(s) and {len(admission.teachers)} teacher(s) may enter "
+            f"(the class dashboard for {', '.join(sorted(admission.teachers))})")
 
 
 async def _serve_ssh(config: ServeConfig) -> int:
