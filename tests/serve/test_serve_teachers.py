@@ -119,3 +119,27 @@ def test_the_start_line_counts_teachers_apart(tmp_path: Path) -> None:
                                       str(path), "--teachers", "cy"])
     assert _door(_ssh_config(args)) == ("1 learner(s) and 2 teacher(s) may enter (the class "
                                         "dashboard for ada, cy)")
+
+
+class _Seat:
+    """A session as the classroom sees it, idle since time 0."""
+
+    def __init__(self, learner: str, teacher: bool) -> None:
+        self.learner, self.teacher, self.last_input, self.ended = learner, teacher, 0.0, False
+
+    def finish(self, message: str | None, status: int | None) -> None:
+        self.ended = True
+
+
+async def test_a_teachers_dashboard_is_never_ended_as_idle(tmp_path: Path) -> None:
+    from tutor.serve.classroom import Classroom, ServeConfig
+
+    classroom = Classroom(ServeConfig(data_dir=tmp_path, admission=Admission(),
+                                      host_key=asyncssh.generate_private_key("ssh-ed25519"),
+                                      idle_timeout=60.0))
+    learner, teacher = _Seat("bob", False), _Seat("tess", True)
+    classroom.sessions.update({learner, teacher})
+    classroom.check_idle(now=3600.0)
+    assert learner.ended and not teacher.ended
+    classroom.sessions.clear()
+    await classroom.shutdown()
