@@ -34,6 +34,12 @@ def _number(view: dict[str, Any], slug: str) -> str:
 PANEL_LINES = 8  # a panel's height (9) less its top border
 
 
+def _spaced(text: str) -> str:
+    """A grid cell with one space before it: the grid's only padding, so 17 lessons, hints and
+    skips fit 80 columns (the default padding of one each side took 91)."""
+    return " " + text
+
+
 def _clip(lines: list[str], rows: int = PANEL_LINES) -> str:
     """At most `rows` lines; when some are left out the last says how many, so a teacher
     never takes the list shown for the whole class."""
@@ -121,7 +127,7 @@ class ClassDashboard(App[None]):
         self._reading = False
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="grid", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="grid", cursor_type="row", zebra_stripes=True, cell_padding=0)
         yield Static(LEGEND, id="legend")
         with Horizontal(id="panels"):
             yield Static("", id="stuck", markup=False)
@@ -150,16 +156,15 @@ class ClassDashboard(App[None]):
         grid = base.query_one("#grid", DataTable)
         row_at = grid.cursor_row
         grid.clear(columns=True)
-        grid.add_column("learner")
-        for number, _slug in enumerate(view["lessons"], start=1):
-            grid.add_column(str(number))
-        grid.add_column("hints")
-        grid.add_column("skips")
+        labels = ["learner", *map(str, range(1, len(view["lessons"]) + 1)), "hints", "skips"]
+        for label in labels:
+            grid.add_column(_spaced(label))
         for row in view["learners"]:
             marks = [MARKS[mark] for mark in row["marks"]] if not row.get("note") else ["?"] * len(
                 view["lessons"])
-            grid.add_row(row["learner"][:16], *marks, str(row.get("hints") or 0),
-                         str(row.get("skips", 0)))
+            cells = [row["learner"][:16], *marks, str(row.get("hints") or 0),
+                     str(row.get("skips", 0))]
+            grid.add_row(*map(_spaced, cells))
         if view["learners"]:
             grid.move_cursor(row=min(row_at, len(view["learners"]) - 1))
         base.query_one("#stuck", Static).update(stuck_lines(view))
