@@ -3,8 +3,8 @@
     python benchmarks/bench_class.py [--learners 50] [--attempts 200] [--repeat 5]
 
 Writes `--learners` stores under a temporary folder, each with `--attempts` judged
-attempts (a fifth of them passes, the rest spread over four diagnoses and ten
-exercises of lesson 5), then times, as medians of wall-clock seconds:
+attempts (a fifth of them passes, the rest spread over ten exercises of lesson 5
+and four diagnoses or none: the undiagnosed ones group by their answer), then times, as medians of wall-clock seconds:
 - one dashboard refresh: every store opened read-only, read and turned into the
   `class_view` data (`tutor.commands.teacher.class_reader`);
 - `class-report --json`'s work (snapshots, stuck, common mistakes);
@@ -31,7 +31,7 @@ from tutor.progress.history import append
 from tutor.serve.insight import StuckRule, common_mistakes, stuck
 from tutor.serve.report import class_snapshots
 
-DIAGNOSES = ("diverged_oscillating", "too_slow", "answer_sign", "choice_2")
+DIAGNOSES = ("diverged_oscillating", "too_slow", "answer_sign", "choice_2", None)
 
 
 def synthesise(root: Path, learners: int, attempts: int) -> None:
@@ -47,7 +47,7 @@ def synthesise(root: Path, learners: int, attempts: int) -> None:
                                  (key, time.time()))
                     passed = i % 5 == 4
                     append(conn, key, json.dumps({"learning_rate": str(i)}), passed,
-                           None if passed else DIAGNOSES[(n + i) % 4], "msg", time.time())
+                           None if passed else DIAGNOSES[(n + i) % 5], "msg", time.time())
 
 
 def median_seconds(work, repeat: int) -> float:

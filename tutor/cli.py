@@ -171,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--passwords", default=None,
                    help="file of 'name:password-hash' lines to allow password logins")
     p.add_argument("--data-dir", default=None, help="where learners' progress is kept")
+    p.add_argument("--teachers", action="append", default=[], metavar="NAME[,NAME]",
+                   help="these names get the live class dashboard instead of the tutor (SSH only)")
     p.add_argument("--max-sessions", type=int, default=50, help="sessions (or --web tabs) at once (default 50)")
     p.add_argument("--idle-timeout", type=int, default=3600,
                    help="disconnect after this many idle seconds (default 3600)")

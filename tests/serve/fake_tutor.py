@@ -31,6 +31,7 @@ def _status() -> str:
         "secret": env.get("SECRET"),
         "learner": env.get("GD_TUTOR_LEARNER"),
         "data": env.get("GD_TUTOR_DATA_DIR"),
+        "args": ",".join(sys.argv[1:]) or None,
     }
     return "gd-tutor fake " + " ".join(f"{k}={v}" for k, v in facts.items())
 

@@ -117,3 +117,43 @@ def test_gradebook_cells_never_become_formulas(tmp_path: Path) -> None:
 def test_bad_thresholds_are_one_sentence(tmp_path: Path, args: list[str], sentence: str) -> None:
     done = _report("--data-dir", str(tmp_path), "--json", *args)
     assert done.returncode == 2 and done.stderr.strip() == f"gd-tutor: {sentence}"
+
+
+def test_stuck_minutes_leave_out_breaks_and_other_sittings(tmp_path: Path,
+                                                           clock: list[float]) -> None:
+    """Minutes count time between checks (and the last saved typing); a gap over the rule's
+    `pause` (10 minutes by default) is a break or another sitting and counts nothing."""
+    day = 24 * 3600
+    play(tmp_path, clock, "ann", [(0, KEY, False, "too_slow"), (day + 60, KEY, False, "too_slow")])
+    play(tmp_path, clock, "bob", [(0, KEY, False, "x"), (240, KEY, None, None),
+                                  (480, KEY, False, "x"), (2 * 3600, KEY, False, "x"),
+                                  (2 * 3600 + 180, KEY, None, None)])
+    play(tmp_path, clock, "cat", [(0, KEY, False, "x"), (9 * 60, KEY, False, "x"),
+                                  (3600, KEY, None, None)])
+    found = {e["learner"]: e for e in stuck(class_snapshots(tmp_path), StuckRule(after=9))}
+    assert "ann" not in found  # one minute today, not the 1441 since yesterday's first check
+    assert found["bob"]["minutes"] == 11.0  # 8 thinking, a 112-minute break, then 3
+    assert found["cat"]["minutes"] == 9.0  # the hour after the last check is not counted
+    strict = stuck(class_snapshots(tmp_path), StuckRule(after=9, minutes=3, pause=5))
+    assert [(e["learner"], e["minutes"]) for e in strict] == [("bob", 3.0)]
+
+
+def test_undiagnosed_wrong_answers_group_by_their_normalised_text(tmp_path: Path,
+                                                                   clock: list[float]) -> None:
+    """Checks without a diagnosis group by the answer as typed, normalised (spaces, 0.50 =
+    .5), when at least two learners share it; diagnosed ones still group by diagnosis."""
+    def wrong(name: str, *answers: str) -> None:
+        with ProgressStore.open(tmp_path / "learners" / name) as store:
+            for answer in answers:
+                store.record_attempt("a/x", {"answer": answer}, False, None)
+
+    wrong("ann", "0.5", " 0.50 ")
+    wrong("bob", ".5")
+    wrong("cat", "5e-1", "x  +  1")
+    wrong("dan", "x + 1")
+    wrong("eve", "42")  # nobody shares it: not a common mistake
+    play(tmp_path, clock, "fay", [(0, "a/x", False, "answer_sign")])
+    mistakes = common_mistakes(class_snapshots(tmp_path))
+    assert [(m["diagnosis"], m["answer"], m["learners"], m["attempts"]) for m in mistakes] == [
+        (None, "answer=0.5", 3, 4), (None, "answer=x + 1", 2, 2), ("answer_sign", None, 1, 1)]
+    assert mistakes[0]["example"] == {"answer": "5e-1"}

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 from tutor.commands.teacher import class_reader, lesson_keys
 from tutor.progress import ProgressStore
 from tutor.serve.insight import StuckRule
-from tutor.ui.class_dashboard import ClassDashboard, LearnerAttempts
+from tutor.ui.class_dashboard import ClassDashboard, LearnerAttempts, mistake_lines
 
 KEY = "linear-regression/fit-anscombe"
 
@@ -45,8 +45,8 @@ async def test_dashboard_live_stuck_mistakes_and_drill_down(tmp_path: Path) -> N
             await pilot.pause(0.05)
         assert _tree(tmp_path) == before  # three reads wrote, created and moved nothing
         grid = app.query_one("#grid", DataTable)
-        assert [grid.get_row_at(i)[0] for i in range(grid.row_count)] == ["ann", "bob"]
-        assert (grid.get_row_at(0)[column], grid.get_row_at(1)[column]) == ("!", ">")
+        assert [grid.get_row_at(i)[0].strip() for i in range(grid.row_count)] == ["ann", "bob"]
+        assert (grid.get_row_at(0)[column], grid.get_row_at(1)[column]) == (" !", " >")
         number = str(column)
         assert f" ann        {number}/fit-anscombe     3x" in _text(app, "#stuck")
         assert f"   2 {number}/fit-anscombe: diverged_oscillating" in _text(app, "#mistakes")
@@ -80,4 +80,39 @@ async def test_an_unreadable_store_is_a_row_of_question_marks(tmp_path: Path) ->
     app = ClassDashboard(class_reader(tmp_path, [("a", ["a/x"]), ("b", [])], StuckRule()))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.query_one("#grid", DataTable).get_row_at(0)[:3] == ["cat", "?", "?"]
+        assert app.query_one("#grid", DataTable).get_row_at(0)[:3] == [" cat", " ?", " ?"]
+
+
+def test_a_shared_answer_without_diagnosis_is_shown_as_the_answer() -> None:
+    view = {"lessons": ["learning-rate"], "common_mistakes": [
+        {"lesson": "learning-rate", "exercise": "boundary", "diagnosis": None,
+         "answer": "answer=0.5\x1b[2J", "learners": 4, "attempts": 5},
+        {"lesson": "learning-rate", "exercise": "boundary", "diagnosis": "answer_off",
+         "answer": None, "learners": 2, "attempts": 2}]}
+    assert mistake_lines(view).splitlines()[1:] == ["   4 1/boundary: typed answer=0.5?[2J",
+                                                    "   2 1/boundary: answer_off"]
+
+
+async def test_a_long_stuck_list_says_how_many_more_within_the_panel(tmp_path: Path) -> None:
+    for number in range(10):
+        fail(tmp_path, f"l{number:02d}", 3)
+    app = ClassDashboard(class_reader(tmp_path, lesson_keys(), StuckRule()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.query_one("#stuck", Static)
+        lines = _text(app, "#stuck").splitlines()
+        assert lines[0].startswith("Stuck (10)") and lines[-1] == " ... and 4 more"
+        assert len(lines) <= panel.content_region.height  # the last line is on the screen
+
+
+async def test_seventeen_lessons_and_a_long_name_fit_80_columns(tmp_path: Path) -> None:
+    lessons = [(f"lesson-{n}", [f"lesson-{n}/x"]) for n in range(1, 18)]
+    fail(tmp_path, "a-very-long-name-32-characters-x", 1)
+    app = ClassDashboard(class_reader(tmp_path, lessons, StuckRule()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        grid = app.query_one("#grid", DataTable)
+        assert grid.virtual_size.width <= grid.scrollable_content_region.width
+        labels = [str(column.label).strip() for column in grid.columns.values()]
+        assert labels == ["learner", *map(str, range(1, 18)), "hints", "skips"]
+        assert [str(cell).strip() for cell in grid.get_row_at(0)][-2:] == ["0", "0"]

@@ -63,7 +63,8 @@ def _ssh_config(args: argparse.Namespace) -> ServeConfig:
                         "--max-per-source and --login-grace must be at least 1.")
     limits = Limits(max_startups=args.max_startups, per_source=args.max_per_source,
                     login_grace=float(args.login_grace), per_learner=args.max_per_learner)
-    admission = Admission.load(_authorized_keys(args, data_dir), args.passwords, args.open)
+    admission = Admission.load(_authorized_keys(args, data_dir), args.passwords, args.open,
+                               args.teachers)
     host_key = load_or_create_host_key(Path(args.host_key) if args.host_key else None, data_dir)
     return ServeConfig(data_dir=data_dir, host_key=host_key, admission=admission,
                        host=args.host, port=_check_port(2222 if args.port is None else args.port),
@@ -77,8 +78,11 @@ def _door(config: ServeConfig) -> str:
     admission = config.admission
     if admission.open_door:
         return "anyone may enter (--open)"
-    learners = set(admission.key_owners.values()) | set(admission.passwords)
-    return f"{len(learners)} learner(s) may enter"
+    learners = (set(admission.key_owners.values()) | set(admission.passwords)) - admission.teachers
+    if not admission.teachers:
+        return f"{len(learners)} learner(s) may enter"
+    return (f"{len(learners)} learner(s) and {len(admission.teachers)} teacher(s) may enter "
+            f"(the class dashboard for {', '.join(sorted(admission.teachers))})")
 
 
 async def _serve_ssh(config: ServeConfig) -> int:
@@ -124,6 +128,10 @@ def serve_command(args: argparse.Namespace) -> int:
     if args.web:
         from tutor.serve.web import serve_web
 
+        if args.teachers:
+            raise UserError("--teachers is for SSH serving: the web tutor has no logins, so "
+                            "teachers open the dashboard over SSH, or with 'gd-tutor class' on "
+                            "the server.")
         port = _check_port(8000 if args.port is None else args.port)
         if args.max_sessions < 1:
             raise UserError("--max-sessions must be at least 1.")

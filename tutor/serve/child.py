@@ -35,6 +35,11 @@ def child_command(lessons_dir: str | None = None) -> list[str]:
     return argv + (["--lessons-dir", lessons_dir] if lessons_dir else [])
 
 
+def teacher_command(data_dir: Path, lessons_dir: str | None = None) -> list[str]:
+    """The argv of a teacher's session: the live class dashboard over the class's data dir."""
+    return child_command(lessons_dir) + ["class", "--data-dir", str(data_dir)]
+
+
 def client_env_allowed(name: str, value: str = "") -> bool:
     """True for the few client variables a learner may send (LANG, the LC_* locale categories,
     COLORTERM, NO_COLOR) with a short printable value: at most 16 variables of 128 characters."""

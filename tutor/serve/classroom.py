@@ -33,6 +33,7 @@ class ServeConfig:
     idle_timeout: float = 3600.0
     lessons_dir: str | None = None
     child_argv: tuple[str, ...] | None = None  # None: the real gd-tutor
+    teacher_argv: tuple[str, ...] | None = None  # None: the real `gd-tutor class`
     grace: float = 3.0
     zygote: bool = True  # fork tutors from a warm process (tutor.serve.zygote)
     limits: Limits = field(default_factory=Limits)
@@ -43,6 +44,7 @@ class Seat(Protocol):
 
     learner: str | None
     last_input: float
+    teacher: bool  # a teacher's dashboard is watched, not typed at: never idle
 
     def finish(self, message: str | None, status: int | None) -> asyncio.Task[None]:
         """End the session with `message`."""
@@ -163,10 +165,12 @@ class Classroom:
             self.check_idle(time.monotonic())
 
     def check_idle(self, now: float) -> None:
-        """End sessions idle for `idle_timeout`, and logged-in connections holding no session
-        for the login grace time or `idle_timeout`, whichever is shorter."""
+        """End learners' sessions idle for `idle_timeout` (a teacher's dashboard is watched for
+        a whole class without a key pressed, so it is not ended), and logged-in connections
+        holding no session for the login grace time or `idle_timeout`, whichever is shorter."""
         limit = self.config.idle_timeout
-        for session in [s for s in self.sessions if now - s.last_input > limit]:
+        for session in [s for s in self.sessions if now - s.last_input > limit
+                        and not s.teacher]:
             session.finish(f"Disconnected after {limit:g} idle seconds; "
                            "your progress is saved.", 0)
         empty = min(limit, self.limits.login_grace)

@@ -4,8 +4,9 @@ Honoured: `from="pattern-list"` (addresses with `*`/`?` wildcards, CIDR
 networks, `!` negation; host names are never looked up, so they are refused),
 `expiry-time="YYYYMMDD[HHMM[SS]][Z]"` (local time unless `Z`), and `pty`,
 `restrict`, `no-port-forwarding`, `no-agent-forwarding`, `no-X11-forwarding`,
-`no-user-rc`, which the server enforces for every key anyway. A key the
-options would forbid a terminal (`no-pty`, or `restrict` without `pty`) could
+`no-user-rc`, which the server enforces for every key anyway, and the
+server's own `gd-tutor-teacher`: the key's owner is a teacher, who gets the
+class dashboard instead of the tutor. A key the options would forbid a terminal (`no-pty`, or `restrict` without `pty`) could
 never reach the tutor, so it is refused at start, like every other option.
 """
 
@@ -21,8 +22,9 @@ from datetime import datetime, timezone
 KEY_TYPE_PREFIXES = ("ssh-", "ecdsa-", "sk-", "rsa-")
 ENFORCED_ANYWAY = {"restrict", "pty", "no-port-forwarding", "no-agent-forwarding",
                    "no-x11-forwarding", "no-user-rc"}
+TEACHER_OPTION = "gd-tutor-teacher"
 HONOURED = ("from=, expiry-time=, pty, restrict, no-port-forwarding, no-agent-forwarding, "
-            "no-X11-forwarding and no-user-rc")
+            f"no-X11-forwarding, no-user-rc and {TEACHER_OPTION}")
 _ADDRESS_PATTERN = re.compile(r"[0-9A-Fa-f.:*?]+")
 _EXPIRY = re.compile(r"(\d{8})(\d{4})?(\d{2})?(Z?)")
 
@@ -80,10 +82,12 @@ def _matches(pattern: str, address: str) -> bool:
 
 @dataclass(frozen=True)
 class KeyRules:
-    """What one authorized_keys line allows beyond its key: where from, and until when."""
+    """What one authorized_keys line allows beyond its key: where from, until when, and
+    whether it marks its owner as a teacher."""
 
     origins: tuple[AddressPatterns, ...] = ()
     expires: float | None = None  # a Unix time
+    teacher: bool = False
 
     def allows(self, address: str, now: float | None = None) -> bool:
         """True when a login from `address` at `now` is within this line's options."""
@@ -143,7 +147,7 @@ def _option(text: str) -> tuple[str, str | None]:
 
 def key_rules(options: list[tuple[str, str | None]]) -> KeyRules:
     """The rules of one line's options; KeyOptionError for anything not honoured."""
-    origins, expires, terminal = [], None, True
+    origins, expires, terminal, teacher = [], None, True, False
     for name, value in options:
         if name == "from" and value is not None:
             origins.append(AddressPatterns.parse(value))
@@ -153,10 +157,12 @@ def key_rules(options: list[tuple[str, str | None]]) -> KeyRules:
             terminal = name == "pty" or (terminal and name != "restrict")
         elif name == "no-pty" and value is None:
             terminal = False
+        elif name == TEACHER_OPTION and value is None:
+            teacher = True
         else:
             raise KeyOptionError(f"the option '{name}' is not supported by the class server "
                                  f"(it honours {HONOURED})")
     if not terminal:
         raise KeyOptionError("no-pty (or restrict without pty) would keep this key from ever "
                              "opening the tutor; add 'pty' or remove it")
-    return KeyRules(tuple(origins), expires)
+    return KeyRules(tuple(origins), expires, teacher)

@@ -1,7 +1,9 @@
 """The SSH classroom server: every session gets its own `gd-tutor` and nothing else.
 
 Exec requests, subsystems (SFTP), port, agent and X11 forwarding are all refused;
-a session must ask for a terminal and a shell, and then talks only to its PTY child.
+a session must ask for a terminal and a shell, and then talks only to its PTY child:
+the learner's tutor, or for a teacher (by the name their key or password proved)
+the live class dashboard.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from pathlib import Path
 
 import asyncssh
 
-from tutor.serve.child import PtyChild, child_command, clean_term, learner_env
+from tutor.serve.child import (PtyChild, child_command, clean_term, learner_env,
+                               teacher_command)
 from tutor.serve.classroom import Classroom, ServeConfig
 from tutor.serve.limits import peer_address
 from tutor.serve.names import describe_rule, learner_name
@@ -30,11 +33,12 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     """One SSH session: a PTY, a shell request, and the learner's own tutor."""
 
     def __init__(self, classroom: Classroom, learner: str | None, username: str,
-                 link: ClassServer) -> None:
+                 link: ClassServer, teacher: bool = False) -> None:
         self.classroom = classroom
         self.learner = learner
         self.username = username
         self.link = link
+        self.teacher = teacher
         self._seated = False
         self.last_input = time.monotonic()
         self._chan: asyncssh.SSHServerChannel | None = None  # type: ignore[type-arg]
@@ -102,10 +106,20 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         assert self._chan is not None and self.learner is not None
         env = learner_env(os.environ, self._chan.get_environment(), term=self._term or "",
                           learner=self.learner, data_dir=config.data_dir)
-        Path(env["GD_TUTOR_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
-        argv = list(config.child_argv or child_command(config.lessons_dir))
+        argv, cwd = self._program(env)
+        Path(cwd).mkdir(parents=True, exist_ok=True)
         return await PtyChild.spawn(argv, env, columns=self._size[0], rows=self._size[1],
-                                    cwd=env["GD_TUTOR_DATA_DIR"], launcher=self.classroom.launch)
+                                    cwd=cwd, launcher=self.classroom.launch)
+
+    def _program(self, env: dict[str, str]) -> tuple[list[str], str]:
+        """The session's argv and folder: a teacher's is the class dashboard in the class's
+        folder (it only reads; a teacher gets no store), a learner's their tutor in theirs."""
+        config = self.classroom.config
+        if self.teacher:
+            argv = config.teacher_argv or teacher_command(config.data_dir, config.lessons_dir)
+            return list(argv), str(config.data_dir)
+        argv = config.child_argv or child_command(config.lessons_dir)
+        return list(argv), env["GD_TUTOR_DATA_DIR"]
 
     def _unseat(self) -> None:
         self.classroom.leave(self)
@@ -266,7 +280,9 @@ class ClassServer(asyncssh.SSHServer):
         if self.channels >= MAX_CHANNELS:
             raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED,
                                             f"At most {MAX_CHANNELS} sessions on one connection")
-        return TutorSession(self.classroom, learner_name(self.username), self.username, self)
+        name = learner_name(self.username)
+        return TutorSession(self.classroom, name, self.username, self,
+                            teacher=self.admission.is_teacher(name))
 
 
 def _bound_env_requests(chan: asyncssh.SSHServerChannel) -> None:  # type: ignore[type-arg]

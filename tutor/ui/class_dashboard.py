@@ -31,12 +31,24 @@ def _number(view: dict[str, Any], slug: str) -> str:
     return str(view["lessons"].index(slug) + 1) if slug in view["lessons"] else slug
 
 
-def _clip(lines: list[str], limit: int) -> str:
-    more = len(lines) - 1 - limit
-    return "\n".join(lines[:limit + 1] + ([f" ... and {more} more"] if more > 0 else []))
+PANEL_LINES = 8  # a panel's height (9) less its top border
 
 
-def stuck_lines(view: dict[str, Any], limit: int = 7) -> str:
+def _spaced(text: str) -> str:
+    """A grid cell with one space before it: the grid's only padding, so 17 lessons, hints and
+    skips fit 80 columns (the default padding of one each side took 91)."""
+    return " " + text
+
+
+def _clip(lines: list[str], rows: int = PANEL_LINES) -> str:
+    """At most `rows` lines; when some are left out the last says how many, so a teacher
+    never takes the list shown for the whole class."""
+    if len(lines) <= rows:
+        return "\n".join(lines)
+    return "\n".join(lines[:rows - 1] + [f" ... and {len(lines) - rows + 1} more"])
+
+
+def stuck_lines(view: dict[str, Any], rows: int = PANEL_LINES) -> str:
     """The stuck list, longest first: who, lesson/exercise, failures in a row, minutes."""
     if not view["stuck"]:
         return "Stuck: nobody."
@@ -45,18 +57,21 @@ def stuck_lines(view: dict[str, Any], limit: int = 7) -> str:
         lines.append(f" {entry['learner'][:10]:<10} {_number(view, entry['lesson'])}/"
                      f"{entry['exercise'][:14]:<14} {entry['failed_attempts']:>3}x "
                      f"{entry['minutes']:g}m")
-    return _clip(lines, limit)
+    return _clip(lines, rows)
 
 
-def mistake_lines(view: dict[str, Any], limit: int = 7) -> str:
-    """The most common diagnosed mistakes: learners, lesson/exercise, diagnosis."""
+def mistake_lines(view: dict[str, Any], rows: int = PANEL_LINES) -> str:
+    """The most common mistakes: learners, lesson/exercise, then the diagnosis, or the shared
+    answer itself for mistakes the checks have no diagnosis for."""
     if not view["common_mistakes"]:
         return "Common mistakes: none yet."
     lines = ["Common mistakes (learners):"]
     for item in view["common_mistakes"]:
+        what = item["diagnosis"] or "typed " + "".join(
+            c if c.isprintable() else "?" for c in item.get("answer") or "")
         lines.append(f" {item['learners']:>3} {_number(view, item['lesson'])}/"
-                     f"{item['exercise'][:14]}: {item['diagnosis']}")
-    return _clip(lines, limit)
+                     f"{item['exercise'][:14]}: {what}")
+    return _clip(lines, rows)
 
 
 def history_text(row: dict[str, Any]) -> str:
@@ -112,7 +127,7 @@ class ClassDashboard(App[None]):
         self._reading = False
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="grid", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="grid", cursor_type="row", zebra_stripes=True, cell_padding=0)
         yield Static(LEGEND, id="legend")
         with Horizontal(id="panels"):
             yield Static("", id="stuck", markup=False)
@@ -141,16 +156,15 @@ class ClassDashboard(App[None]):
         grid = base.query_one("#grid", DataTable)
         row_at = grid.cursor_row
         grid.clear(columns=True)
-        grid.add_column("learner")
-        for number, _slug in enumerate(view["lessons"], start=1):
-            grid.add_column(str(number))
-        grid.add_column("hints")
-        grid.add_column("skips")
+        labels = ["learner", *map(str, range(1, len(view["lessons"]) + 1)), "hints", "skips"]
+        for label in labels:
+            grid.add_column(_spaced(label))
         for row in view["learners"]:
             marks = [MARKS[mark] for mark in row["marks"]] if not row.get("note") else ["?"] * len(
                 view["lessons"])
-            grid.add_row(row["learner"][:16], *marks, str(row.get("hints") or 0),
-                         str(row.get("skips", 0)))
+            cells = [row["learner"][:16], *marks, str(row.get("hints") or 0),
+                     str(row.get("skips", 0))]
+            grid.add_row(*map(_spaced, cells))
         if view["learners"]:
             grid.move_cursor(row=min(row_at, len(view["learners"]) - 1))
         base.query_one("#stuck", Static).update(stuck_lines(view))
