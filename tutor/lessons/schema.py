@@ -145,6 +145,7 @@ BLOCK_KEYS = frozenset({
     "precision", "method", "editable", "goal", "hints", "solution", "wrong", "compare",
     "explain", "options", "data", "scale",
     "starter", "entry", "signature", "cases", "reference", "mistakes", "check",
+    *MODEL_FIELDS,
 })
 """Every key an ```exercise block may hold. A code exercise's own: `entry` (the function the
 learner keeps), `signature`, `starter`, `cases`, `reference` (must pass), `mistakes`
