@@ -184,8 +184,8 @@ async def test_step_mode_shows_the_rows_drawn_the_gradient_and_the_update() -> N
         assert lines[0] == f"Step 1 (epoch 1, batch 1 of 8): data rows {rows} drawn"
         assert lines[1] == f"1 predict: weights (b, hours) = (0, 0); cost on them {fmt(cost)}"
         assert lines[2] == f"2 calculate the error: gradient from them = ({fmt(g0)}, {fmt(g1)})"
-        assert lines[3] == (f"3 learn: weights - 0.1*gradient: (0, 0) -> "
-                            f"({fmt(-rate * g0)}, {fmt(-rate * g1)})")
+        after = f"({fmt(-rate * g0)}, {fmt(-rate * g1)})"
+        assert lines[3] == f"3 learn: weights - 0.1*gradient -> {after}"
         assert status(app) == "Step 1 done. Press ^t for the next one."
         await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: view.text.startswith("Step 2 (epoch 1, batch 2 of 8)"),

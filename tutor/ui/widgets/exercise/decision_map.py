@@ -92,7 +92,7 @@ def legend(y_name: str, width: int) -> list[str]:
 class DecisionMap(Widget):
     """A two-feature classifier's decision regions with the data over them."""
 
-    DEFAULT_CSS = "DecisionMap { width: 1fr; height: 1fr; min-height: 6; }"
+    DEFAULT_CSS = "DecisionMap { width: 1fr; height: 1fr; min-height: 6; margin: 0 0 0 1; }"
 
     def __init__(self) -> None:
         super().__init__(id="decision-map")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tutor.practice import (
-    AnswerOutcome, DataPolicy, Hooks, ModelStepper, RunOutcome, Verdict, attempt, judge, judged_on_run,
-    one_sentence, read, start_descent,
+    AnswerOutcome, DataPolicy, Hooks, ModelStepper, RunOutcome, Verdict, attempt, judge,
+    judged_on_run, one_sentence, read, start_descent,
 )
 from tutor.ui.widgets.exercise.messages import (
     Checked, ModelSnapshot, ModelStepTaken, RunFailed, RunFinished, RunProgress, StepTaken,

@@ -106,11 +106,12 @@ def describe_batch_step(step: Any, learning_rate: float, method: str,
                                                             else "")
     word = "row" if len(step.rows) == 1 else "rows"
     before, grad, after = (fmt_weights(v) for v in (step.before, step.gradient, step.after))
+    # the weights before are on the predict line, after on the learn line: old -> new
     rule = f"- {fmt(learning_rate)}*gradient" if method == "gd" else f"+ {method} step"
     return (f"Step {step.update} (epoch {step.epoch}, batch {step.batch} of {step.batches}): "
             f"data {word} {rows} drawn\n"
             f"1 predict: weights {weight_names(names, len(step.before))} = {before}; "
             f"cost on them {fmt(step.cost)}\n"
             f"2 calculate the error: gradient from them = {grad}\n"
-            f"3 learn: weights {rule}: {before} -> {after}\n"
+            f"3 learn: weights {rule} -> {after}\n"
             "(weights of the standardised features)")
