@@ -207,6 +207,9 @@ async def test_a_network_is_drawn_while_it_trains_and_esc_stops_it() -> None:
         await wait_until(pilot, lambda: len(plot.series[0][1]) > first, "a later picture",
                          then_idle=False)
         assert pane.running and plot.series[0][1][0] == 1 and plot.unit == "epoch"
+        await wait_until(pilot, lambda: "epochs (Esc cancels)" in status(app), "progress",
+                         then_idle=False)
+        assert status(app).startswith("Running... ") and " of 1,000,000 epochs" in status(app)
         grid = "\n".join(view.lines(38, 13)[2:-1])
         assert grid.count("o") == 2 and grid.count("x") == 2  # XOR's four corners
         await pilot.press("escape")

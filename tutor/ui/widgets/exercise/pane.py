@@ -26,7 +26,7 @@ from tutor.ui.widgets.exercise.hint_box import HintBox
 from tutor.ui.widgets.exercise.model_views import describe_batch_step, describe_model
 from tutor.ui.widgets.exercise.results import ResultView
 from tutor.ui.widgets.exercise.specs import (
-    asks_answer, asks_choice, default_values, field_specs, first_prompt, offers,
+    asks_answer, asks_choice, default_values, field_specs, first_prompt, offers, trains_model,
 )
 from tutor.ui.widgets.exercise.status import RunStatus, describe_fit, describe_result
 from tutor.ui.widgets.exercise.step_view import StepView
@@ -409,7 +409,8 @@ class ExercisePane(Vertical):
     def _progress(self, message: messages.RunProgress) -> None:
         """Show how far a long run has got."""
         if message.run_id == self.run_id and self.running:
-            self.status.show_progress(message.done, message.total)
+            self.status.show_progress(message.done, message.total,
+                                      "epochs" if trains_model(self.exercise) else "iterations")
 
     @on(messages.RunFailed)
     def _failed(self, message: messages.RunFailed) -> None:
