@@ -216,3 +216,22 @@ async def test_a_network_is_drawn_while_it_trains_and_esc_stops_it() -> None:
         await settle(pilot, pane)
         assert status(app).startswith("Network cancelled after ")
         assert view.display and len(plot.series[0][1]) > first
+
+
+@pytest.mark.parametrize("exercise_id", ["xor-network", "blobs-logistic", "sgd-houses"])
+async def test_a_rate_far_too_large_is_said_in_words_and_the_views_still_draw(
+        exercise_id: str) -> None:
+    app = PaneHost(replace(exercise(exercise_id), learning_rate=1e300))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot, app.query_one(ExercisePane))
+        text = status(app)
+        if exercise_id == "xor-network":  # tanh saturates: huge but finite costs
+            assert text.startswith("Network ran all 3000 epochs") and "e+299" in text
+        else:
+            assert " diverged after " in text and text.count("Diverged: ") == 1
+            assert text.endswith("for the computer (infinite or not a number) after 1 epoch.")
+        plot = app.query_one(CostPlot)
+        assert plot.display and "could not be drawn" not in str(plot.render())
+        if exercise_id != "sgd-houses":
+            assert app.query_one(DecisionMap).lines(38, 13)  # drawn, whatever it predicts
