@@ -31,11 +31,6 @@ class ModelStep:
     batch_costs: tuple[float, ...]
     updates: int
 
-    @property
-    def fresh(self) -> bool:
-        """True for the first update of a walk (the views start again)."""
-        return self.step is not None and self.step.update == 1
-
 
 def model_step(settings: FitSettings, n: int) -> ModelStep:
     """Replay the training up to update `n` and describe that update."""

@@ -144,6 +144,6 @@ def trains_model(exercise: Exercise | None) -> bool:
     if exercise is None:
         return False
     features = exercise.x
-    several = isinstance(features, (list, tuple)) and len(features) > 1 or \
-        isinstance(features, str) and "," in features
+    several = ((isinstance(features, (list, tuple)) and len(features) > 1)
+               or (isinstance(features, str) and "," in features))
     return several or any(getattr(exercise, key, None) is not None for key in MODEL_KEYS)
