@@ -235,3 +235,22 @@ async def test_a_rate_far_too_large_is_said_in_words_and_the_views_still_draw(
         assert plot.display and "could not be drawn" not in str(plot.render())
         if exercise_id != "sgd-houses":
             assert app.query_one(DecisionMap).lines(38, 13)  # drawn, whatever it predicts
+
+
+async def test_a_model_fit_shows_its_settings_and_the_learner_may_change_those_it_allows() -> None:
+    app = PaneHost(exercise("sgd-houses"))  # editable: [batch_size, seed]
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(ExercisePane)
+        fields = pane.fields
+        assert fields.keys == ("data", "x", "y", "learning_rate", "batch_size", "epochs", "seed")
+        assert fields.values()["x"] == "size_sqft,rooms,age_years"
+        assert [s.key for s in fields.specs if s.editable] == ["batch_size", "seed"]
+        assert app.focused is not None and app.focused.id == "field-batch_size"
+        await pilot.press("1", "enter")  # stochastic: one update per house
+        await settle(pilot, pane)
+        assert "(720 updates)" in status(app)  # 30 epochs x 24 houses
+        assert len(app.query_one(CostPlot).series[0][2]) == 720
+        await pilot.press("ctrl+u", "0", "enter")
+        await settle(pilot, pane)
+        assert status(app) == ("Problem: The batch size must be a whole number 1 or more, "
+                               "not '0'.")

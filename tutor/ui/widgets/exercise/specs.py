@@ -48,6 +48,8 @@ def exercise_keys(exercise: Exercise | None) -> tuple[str, ...]:
         return DESCENT_FIELDS + ("compare",)
     if exercise.code is not None:
         return ()  # the code is typed in the pane's editor (code_editor.py), not a field
+    if exercise.kind == "fit" and trains_model(exercise):
+        return model_fit_keys(exercise)
     shown = KINDS[exercise.kind].fields
     if not shown and exercise.function:  # a quiz on a function can run it to look
         shown = DESCENT_FIELDS
@@ -147,3 +149,20 @@ def trains_model(exercise: Exercise | None) -> bool:
     several = ((isinstance(features, (list, tuple)) and len(features) > 1)
                or (isinstance(features, str) and "," in features))
     return several or any(getattr(exercise, key, None) is not None for key in MODEL_KEYS)
+
+
+MODEL_SHOWN = ("x", "y", "model", "method", "hidden", "learning_rate", "batch_size", "epochs",
+               "seed", "l2", "test_fraction")
+"""A model fit's fields in the order shown (the data file first)."""
+
+
+def model_fit_keys(exercise: Exercise) -> tuple[str, ...]:
+    """A model fit's fields: the data file, the rate, and each model setting the exercise
+    sets or lets the learner edit (a line fit's x col, iters, precision and scale mean
+    nothing to `engine.train`, so they are not shown)."""
+    def shown(key: str) -> bool:
+        value = getattr(exercise, key, None)
+        return key == "learning_rate" or key in exercise.editable or (
+            value is not None and not (key == "method" and value == "gd"))
+
+    return ("data", *(key for key in MODEL_SHOWN if shown(key)))
