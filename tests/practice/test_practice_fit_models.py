@@ -70,3 +70,73 @@ def test_the_schema_names_the_engines_models_and_limits() -> None:
 
     assert MODELS == ENGINE_MODELS and MAX_FEATURES == ENGINE_MAX
     assert all(key in FIELDS for key in MODEL_FIELDS)
+
+
+def test_a_lesson_blocks_model_fields_reach_the_settings(tmp_path: Path) -> None:
+    from tutor.lessons import load_lessons
+
+    (tmp_path / "01-m.md").write_text(
+        "---\ntitle: M\nslug: m\norder: 1\nobjectives: [o]\n---\n\n```exercise\nid: net\n"
+        "kind: fit\ndata: xor.csv\nx: [a, b]\ny: label\nmodel: logistic\nhidden: 3\n"
+        "batch_size: 2\nepochs: 20\nseed: 4\nl2: 0.01\ntest_fraction: 0\n"
+        "goal: {stop_at_limit: true}\nsolution: {}\nwrong: []\n```\n\n"
+        "```exercise\nid: not-a-fit\nfunction: x^2\nstart: 3\nhidden: 3\n"
+        "goal: {converge_within: 100}\nsolution: {}\nwrong: []\n```\n")
+    loaded = load_lessons(tmp_path)
+    net, plain = loaded.lessons[0].exercises
+    assert (net.x, net.y, net.model, net.hidden, net.batch_size) == (["a", "b"], "label",
+                                                                      "logistic", 3, 2)
+    assert plain.hidden is None
+    assert [p.message for p in loaded.problems] == [
+        "'hidden' is a setting of a fit; this is a 'run' exercise."]
+    (tmp_path / "data").mkdir()  # a lesson's data are looked up beside it
+    (tmp_path / "data" / "xor.csv").write_text((DATA / "xor.csv").read_text())
+    settings = read(net, {}, "fit")
+    assert settings.trains_model and settings.x_columns == ("a", "b") and settings.hidden == 3
+    assert (settings.batch_size, settings.epochs, settings.seed, settings.l2) == (2, 20, 4, 0.01)
+    assert run(settings).result.nit == 20 * 2
+
+
+def test_step_mode_on_a_model_replays_the_very_update_a_full_run_makes() -> None:
+    from tutor.engine import load_table_csv, train
+    from tutor.practice import ModelStepper
+
+    inputs = {"data": str(DATA / "passed.csv"), "model": "logistic", "batch_size": "8",
+              "epochs": "3", "seed": "7"}
+    table = load_table_csv(DATA / "passed.csv")
+    steps: list = []
+    train(table.columns, table.ys, model="logistic", batch_size=8, epochs=3, seed=7,
+          on_batch=steps.append)
+    stepper = ModelStepper()
+    walked = [stepper.next(None, inputs).step for _ in range(len(steps))]
+    assert walked == steps  # 3 epochs of 4 batches (30 rows: 8, 8, 8, 6)
+    over = stepper.next(None, inputs)
+    assert over.step is None and over.updates == 12
+    assert stepper.next(None, inputs).step == steps[0]  # a walk that ended starts again
+    assert stepper.next(None, {**inputs, "seed": "8"}).step.update == 1  # new inputs: afresh
+
+
+def test_step_mode_on_a_line_fit_says_so_in_one_sentence() -> None:
+    from tutor.practice import ModelStepper
+
+    with pytest.raises(InputProblem, match="steps through a model's batches"):
+        ModelStepper().next(None, {"data": LONGLEY})
+
+
+def test_a_model_in_training_is_shown_at_most_every_snapshot_interval(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tutor.practice import running
+
+    seen: list = []
+    monkeypatch.setattr(running, "SNAPSHOT_S", 0.0)  # every epoch
+    settings = read(None, {"data": str(DATA / "xor.csv"), "x_columns": ["a", "b"],
+                           "y_column": "label", "model": "logistic", "hidden": "2",
+                           "epochs": "6"}, "fit")
+    outcome = run(settings, Hooks(snapshot=seen.append))
+    assert [len(s.train_costs) for s in seen] == [1, 2, 3, 4, 5, 6]
+    assert list(seen[-1].train_costs) == outcome.result.train_costs[1:]
+    assert seen[-1].report.predict([[0, 1]]) == outcome.result.predict([[0, 1]])
+    seen.clear()
+    monkeypatch.setattr(running, "SNAPSHOT_S", 3600.0)
+    run(settings, Hooks(snapshot=seen.append))
+    assert seen == []

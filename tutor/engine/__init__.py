@@ -32,7 +32,8 @@ _HOMES = {
     "Trajectory": "trajectory", "TrajectoryPoint": "trajectory",
     "FitResult": "regression", "FitStep": "regression", "Line": "regression", "fit": "regression",
     "least_squares_line": "regression",
-    "EpochReport": "models", "MODELS": "models", "ModelResult": "models", "train": "models",
+    "BatchStep": "models", "EpochReport": "models", "MODELS": "models", "ModelResult": "models",
+    "train": "models",
     "Table": "table", "load_table_csv": "table", "least_squares": "lstsq",
 }
 
@@ -55,6 +56,6 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from tutor.engine.data import XYData, load_xy_csv
     from tutor.engine.lstsq import least_squares
-    from tutor.engine.models import MODELS, EpochReport, ModelResult, train
+    from tutor.engine.models import MODELS, BatchStep, EpochReport, ModelResult, train
     from tutor.engine.regression import FitResult, FitStep, Line, fit, least_squares_line
     from tutor.engine.table import Table, load_table_csv

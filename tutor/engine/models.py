@@ -38,12 +38,38 @@ could otherwise take gigabytes (1,000 rows x 1,000,000 epochs is 10^9 updates)."
 
 @dataclass(frozen=True)
 class EpochReport:
-    """What the trainer tells a callback after each epoch (data costs, no penalty)."""
+    """What the trainer tells a callback after each epoch (data costs, no penalty), with
+    the parameters reached (standardised units) and `predict(rows)` with them, so a view
+    can draw the model as it trains."""
 
     epoch: int
     updates: int
     train_cost: float
     test_cost: float | None
+    params: tuple[float, ...] = ()
+    predictor: Callable[[Sequence[float], Sequence[Sequence[float]]], list[float]] | None = \
+        field(default=None, repr=False, compare=False)
+
+    def predict(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        """Predictions (probabilities for logistic) for rows of raw feature values."""
+        return self.predictor(self.params, rows) if self.predictor is not None else []
+
+
+@dataclass(frozen=True)
+class BatchStep:
+    """One update, as `train(on_batch=...)` reports it: the batch drawn (data row numbers
+    from 0), its cost and gradient (penalty slope included) at the weights before, and the
+    weights after (all in standardised units)."""
+
+    epoch: int
+    update: int
+    batch: int
+    batches: int
+    rows: tuple[int, ...]
+    cost: float
+    gradient: tuple[float, ...]
+    before: tuple[float, ...]
+    after: tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -94,13 +120,15 @@ def train(columns: Sequence[Sequence[float]], ys: Sequence[float], *, model: str
           batch_size: int | None = None, seed: int = 0, l2: float = 0.0,
           test_fraction: float = 0.0, method: str = "gd", precision: float = 1e-9,
           hidden: int = 0, activation: str = "tanh", hyper: Mapping[str, float] | None = None,
-          callback: Callable[[EpochReport], object] | None = None) -> ModelResult:
+          callback: Callable[[EpochReport], object] | None = None,
+          on_batch: Callable[[BatchStep], object] | None = None) -> ModelResult:
     """Train a linear or logistic model (or, with `hidden` units, a network) by descent.
 
     Stops when an epoch moves the parameters less than `precision` in all (in
     standardised units), after `epochs`, or on divergence (not finite; or, in
     full batch, the cost rising for 10 epochs in a row). `callback(EpochReport)`
-    returning True stops the training.
+    returning True stops the training; `on_batch(BatchStep)` hears of every update
+    (step mode shows one).
     """
     if model not in MODELS:
         raise EngineInputError(f"unknown model {model!r}; use linear or logistic")
@@ -116,6 +144,9 @@ def train(columns: Sequence[Sequence[float]], ys: Sequence[float], *, model: str
     train_set = (scaling.apply([take(c, train_rows) for c in cols]), take(ys, train_rows))
     test_set = (scaling.apply([take(c, test_rows) for c in cols]), take(ys, test_rows))
     run = _Run(problem, optimizer, plan, train_set, test_set, random.Random(seed), callback)
+    run.predictor = lambda params, rows: problem.predict(
+        list(params), scaling.apply([list(c) for c in zip(*rows)] if rows else []))
+    run.on_batch, run.row_ids = on_batch, train_rows
     run.go()
     return _result(model, run, scaling, names, plan, train_rows, test_rows, method, hidden)
 
@@ -165,6 +196,9 @@ class _Run:
         self.batch_costs: list[float] = []
         self.epoch = self.nit = 0
         self.reason = "running"
+        self.predictor: Callable[..., list[float]] | None = None
+        self.on_batch: Callable[[BatchStep], object] | None = None
+        self.row_ids: list[int] = []
 
     def penalty(self) -> float:
         """l2 * the sum of the squared (penalised) weights."""
@@ -186,7 +220,7 @@ class _Run:
                 break
             before = list(self.params)
             if full:
-                state = self._step(grad, cost, state)
+                state = self._step(grad, cost, state, range(n) if self.on_batch else None)
                 cost, grad = self.problem.loss_grad(self.params, self.cols, self.ys)
             else:
                 state = self._epoch_of_batches(n, size, state)
@@ -199,16 +233,30 @@ class _Run:
             moved = math.sqrt(sum((a - b) * (a - b) for a, b in zip(self.params, before)))
             self.reason = self._ending(objective, moved, rising)
 
-    def _step(self, grad: list[float], cost: float, state: Any) -> Any:
-        """Learn: one update from a batch's gradient (plus the penalty's slope)."""
+    def _step(self, grad: list[float], cost: float, state: Any,
+              drawn: Sequence[int] | None = None) -> Any:
+        """Learn: one update from a batch's gradient (plus the penalty's slope); `drawn`
+        (positions in the training rows) only when `on_batch` listens."""
         if len(self.batch_costs) < MAX_BATCH_COSTS:
             self.batch_costs.append(cost)
         if self.l2:
             grad = [g + m * p for g, m, p in zip(grad, self.mask, self.params)]
         step, state = self.optimizer.update(grad, state)
-        self.params = [p + s for p, s in zip(self.params, step)]
+        before, self.params = self.params, [p + s for p, s in zip(self.params, step)]
         self.nit += 1
+        if drawn is not None and self.on_batch is not None:
+            self._tell_batch(drawn, cost, grad, before)
         return state
+
+    def _tell_batch(self, drawn: Sequence[int], cost: float, grad: list[float],
+                    before: list[float]) -> None:
+        """Describe the update just made to `on_batch`."""
+        n, size = len(self.ys), self.plan["batch_size"]
+        batches = -(-n // size)
+        self.on_batch(BatchStep(  # type: ignore[misc]
+            self.epoch + 1, self.nit, (self.nit - 1) % batches + 1, batches,
+            tuple(self.row_ids[i] for i in drawn), cost, tuple(grad), tuple(before),
+            tuple(self.params)))
 
     def _epoch_of_batches(self, n: int, size: int, state: Any) -> Any:
         """Shuffle the training rows (seeded), then one update per batch of `size` rows."""
@@ -220,7 +268,7 @@ class _Run:
             end = start + size
             cost, grad = self.problem.loss_grad(self.params, [c[start:end] for c in cols],
                                                 ys[start:end])
-            state = self._step(grad, cost, state)
+            state = self._step(grad, cost, state, order[start:end] if self.on_batch else None)
         return state
 
     def _record(self, cost: float) -> None:
@@ -230,8 +278,8 @@ class _Run:
             if self.test_ys else None
         if test is not None:
             self.test_costs.append(test)
-        if self.callback is not None and self.epoch and \
-                self.callback(EpochReport(self.epoch, self.nit, cost, test)):
+        if self.callback is not None and self.epoch and self.callback(EpochReport(
+                self.epoch, self.nit, cost, test, tuple(self.params), self.predictor)):
             self.reason = "stopped"
 
     def _ending(self, objective: float, moved: float, rising: int) -> str:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from tutor.lessons.codeblock import read_code_spec
 from tutor.lessons.model import Exercise, ExplainCase, LessonProblem
 from tutor.lessons.schema import (
-    BLOCK_KEYS, EDITABLE_FIELDS, EXERCISE_KINDS, GOAL_KEYS, INPUT_KEYS, MAX_HINTS, defaults_for,
-    kind_rule,
+    BLOCK_KEYS, EDITABLE_FIELDS, EXERCISE_KINDS, GOAL_KEYS, INPUT_KEYS, MAX_HINTS, MODEL_FIELDS,
+    defaults_for, kind_rule,
 )
 
 ID_RE = re.compile(r"[a-z0-9-]+")
@@ -146,9 +146,18 @@ class BlockReader:
             data=self._data(data, kind), scale=self._bool(data, "scale", True),
             explain=self._explain_text(data), explain_when=self._explain_cases(data),
             path=self.path, code=read_code_spec(data, self.note, BlockError) if code_kind
-            else None,
+            else None, **self._model_fields(data, kind),
         )
         return _with_code_inputs(exercise)
+
+    def _model_fields(self, data: Mapping[str, Any], kind: str) -> dict[str, Any]:
+        """A fit's model settings as written (the practice layer checks their values)."""
+        given = {key: data[key] for key in MODEL_FIELDS if data.get(key) is not None}
+        if given and kind != "fit":
+            self.note(f"'{next(iter(given))}' is a setting of a fit; this is a '{kind}' "
+                      "exercise.", next(iter(given)))
+            return {}
+        return given
 
     def _id(self, data: Mapping[str, Any]) -> str:
         value = data.get("id")

@@ -85,6 +85,9 @@ class Exercise:
 
     Numbers are already converted: `start` is a tuple of floats (or None when the
     kind needs no run), `learning_rate`/`precision` floats, `iterations` an int.
+    A fit's model settings (`x` features, `y`, `model`, `batch_size`, `epochs`, `seed`,
+    `l2`, `test_fraction`, `hidden`; schema.MODEL_FIELDS) are kept as written, None when
+    unset: the practice layer reads them (fit_fields.py) and says what is wrong.
     """
 
     id: str
@@ -113,6 +116,15 @@ class Exercise:
     explain_when: tuple[ExplainCase, ...] = ()
     path: Path | None = None
     code: CodeSpec | None = None
+    x: Any = None
+    y: Any = None
+    model: Any = None
+    batch_size: Any = None
+    epochs: Any = None
+    seed: Any = None
+    l2: Any = None
+    test_fraction: Any = None
+    hidden: Any = None
 
     @property
     def key(self) -> str:

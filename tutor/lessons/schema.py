@@ -123,8 +123,8 @@ KINDS: Mapping[str, KindRule] = MappingProxyType({rule.kind: rule for rule in (
 """Every `kind:` an exercise may have, by name; `run` is the default."""
 
 EXERCISE_KINDS = tuple(KINDS)
-EDITABLE_FIELDS = DESCENT_FIELDS + ("scale", "data", "x_column", "y_column")
-"""Field names an exercise may list under `editable:`."""
+EDITABLE_FIELDS = DESCENT_FIELDS + ("scale", "data", "x_column", "y_column") + MODEL_FIELDS
+"""Field names an exercise may list under `editable:` (a model fit's own settings too)."""
 ANSWER_KEYS = ("answer", "choice")
 CODE_KEYS = ("code",)
 """What a learner types in a code exercise: the whole source of their function."""
@@ -145,6 +145,7 @@ BLOCK_KEYS = frozenset({
     "precision", "method", "editable", "goal", "hints", "solution", "wrong", "compare",
     "explain", "options", "data", "scale",
     "starter", "entry", "signature", "cases", "reference", "mistakes", "check",
+    *MODEL_FIELDS,
 })
 """Every key an ```exercise block may hold. A code exercise's own: `entry` (the function the
 learner keeps), `signature`, `starter`, `cases`, `reference` (must pass), `mistakes`

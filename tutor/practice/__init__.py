@@ -23,9 +23,10 @@ _HOMES = {
     "DataPolicy": "datafiles",
     "Verdict": "verdicts", "judge": "judging", "judged_on_run": "judging",
     "NO_HOOKS": "running", "AnswerOutcome": "running", "CompareOutcome": "running",
-    "FitOutcome": "running", "Hooks": "running", "Outcome": "running", "RunOutcome": "running",
+    "FitOutcome": "running", "Hooks": "running", "ModelProgress": "running", "Outcome": "running", "RunOutcome": "running",
     "derivative_of": "compiled", "objective_of": "compiled", "one_sentence": "running",
     "run": "running", "start_descent": "running",
+    "ModelStep": "model_steps", "ModelStepper": "model_steps",
     "AnswerSettings": "settings", "CompareSettings": "settings", "DescentSettings": "settings",
     "FitSettings": "settings", "Settings": "settings",
     "InputProblem": "problems",
@@ -54,9 +55,10 @@ if TYPE_CHECKING:
     from tutor.practice.problems import InputProblem
     from tutor.practice.compiled import derivative_of, objective_of
     from tutor.practice.running import (
-        NO_HOOKS, AnswerOutcome, CompareOutcome, FitOutcome, Hooks, Outcome, RunOutcome,
-        one_sentence, run, start_descent,
+        NO_HOOKS, AnswerOutcome, CompareOutcome, FitOutcome, Hooks, ModelProgress, Outcome,
+        RunOutcome, one_sentence, run, start_descent,
     )
+    from tutor.practice.model_steps import ModelStep, ModelStepper
     from tutor.practice.settings import (
         AnswerSettings, CompareSettings, DescentSettings, FitSettings, Settings,
     )
@@ -65,7 +67,8 @@ if TYPE_CHECKING:
 __all__ = [
     "MODES", "NO_HOOKS", "Advice", "AnswerOutcome", "AnswerSettings", "Attempt",
     "CompareOutcome", "CompareSettings", "DataPolicy", "DescentSettings", "FitOutcome",
-    "FitSettings", "Hooks", "InputProblem", "Outcome", "RunOutcome", "Settings", "Verdict",
+    "FitSettings", "Hooks", "InputProblem", "ModelProgress", "ModelStep", "ModelStepper",
+    "Outcome", "RunOutcome", "Settings", "Verdict",
     "attempt", "check_attempt", "check_mode", "derivative_of", "judge", "judged_on_run",
     "main_mode", "objective_of", "one_sentence", "read", "run", "start_descent", "verdict_for",
 ]

@@ -7,6 +7,7 @@ chunks at full speed, reporting progress and checking for a cancel between them.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,13 +29,36 @@ def _ignore(done: int, total: int) -> None:
     return None
 
 
+def _drop(snapshot: Any) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Hooks:
     """How a run talks to whoever waits for it: `cancelled()` is asked between chunks,
-    `progress(done, total)` is told how far a long run has got."""
+    `progress(done, total)` is told how far a long run has got, and `snapshot(ModelProgress)`
+    is shown a model as it trains (at most every SNAPSHOT_S seconds)."""
 
     cancelled: Callable[[], bool] = _never
     progress: Callable[[int, int], None] = _ignore
+    snapshot: Callable[[Any], None] = _drop
+
+
+SNAPSHOT_S = 0.25
+"""Seconds between two pictures of a model in training (a view redraws at most this often)."""
+
+
+@dataclass(frozen=True)
+class ModelProgress:
+    """A model part-way through training: the costs so far (from epoch 1) and the last
+    epoch's report, whose `predict(rows)` uses the weights reached."""
+
+    settings: FitSettings
+    data: Any
+    epochs: int
+    train_costs: tuple[float, ...]
+    test_costs: tuple[float, ...]
+    report: Any
 
 
 NO_HOOKS = Hooks()
@@ -130,23 +154,46 @@ def run_fit(settings: FitSettings, hooks: Hooks = NO_HOOKS) -> FitOutcome:
 def run_model(settings: FitSettings, hooks: Hooks = NO_HOOKS) -> FitOutcome:
     """Load the feature columns and train a linear or logistic model (or a network); the
     outcome's `data` is an engine `Table` and its `result` a `ModelResult`."""
-    from tutor.engine import load_table_csv, train
-
-    features = settings.x_columns or ((settings.x_column,) if settings.x_column else ())
-    table = load_table_csv(settings.path, features or None, settings.y_column)
+    table = load_model_table(settings)
     epochs = settings.epochs if settings.epochs is not None else settings.iterations
+    costs: tuple[list[float], list[float]] = ([], [])
+    shown = [time.monotonic()]
 
     def report(epoch: Any) -> bool:
+        costs[0].append(epoch.train_cost)
+        if epoch.test_cost is not None:
+            costs[1].append(epoch.test_cost)
         if epoch.epoch % 100 == 0:
             hooks.progress(epoch.epoch, epochs)
+        if time.monotonic() - shown[0] >= SNAPSHOT_S:
+            shown[0] = time.monotonic()
+            hooks.snapshot(ModelProgress(settings, table, epochs, tuple(costs[0]),
+                                         tuple(costs[1]), epoch))
         return hooks.cancelled()
 
-    result = train(table.columns, table.ys, model=settings.model, names=table.x_names,
-                   learning_rate=settings.learning_rate, epochs=epochs,
-                   batch_size=settings.batch_size, seed=settings.seed, l2=settings.l2,
-                   test_fraction=settings.test_fraction, method=settings.method,
-                   precision=settings.precision, hidden=settings.hidden, callback=report)
-    return FitOutcome(settings, table, result)
+    return FitOutcome(settings, table, train_model(settings, table, epochs, report))
+
+
+def load_model_table(settings: FitSettings) -> Any:
+    """The engine `Table` of a model fit: its feature columns (or the x column) and y."""
+    from tutor.engine import load_table_csv
+
+    features = settings.x_columns or ((settings.x_column,) if settings.x_column else ())
+    return load_table_csv(settings.path, features or None, settings.y_column)
+
+
+def train_model(settings: FitSettings, table: Any, epochs: int,
+                callback: Callable[[Any], object] | None = None,
+                on_batch: Callable[[Any], object] | None = None) -> Any:
+    """`engine.train` with the settings' model fields on the table's columns."""
+    from tutor.engine import train
+
+    return train(table.columns, table.ys, model=settings.model, names=table.x_names,
+                 learning_rate=settings.learning_rate, epochs=epochs,
+                 batch_size=settings.batch_size, seed=settings.seed, l2=settings.l2,
+                 test_fraction=settings.test_fraction, method=settings.method,
+                 precision=settings.precision, hidden=settings.hidden, callback=callback,
+                 on_batch=on_batch)
 
 
 def run(settings: Settings, hooks: Hooks = NO_HOOKS) -> Outcome:

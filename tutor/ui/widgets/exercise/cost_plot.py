@@ -69,10 +69,14 @@ class CostPlot(PlotextPlot):
     def __init__(self) -> None:
         super().__init__(id="cost-plot")
         self.series: list[tuple[str, list[int], list[float]]] = []
+        self.unit = "iteration"
 
-    def show_series(self, series: Sequence[tuple[str, Sequence[int], Sequence[float]]]) -> None:
-        """Plot each (label, iterations, costs); labels form the legend."""
+    def show_series(self, series: Sequence[tuple[str, Sequence[int], Sequence[float]]],
+                    unit: str = "iteration") -> None:
+        """Plot each (label, iterations, costs); labels form the legend. `unit` names the
+        x axis (a model counts epochs, or updates when it learns in batches)."""
         self.series = [(label, list(ns), list(costs)) for label, ns, costs in series]
+        self.unit = unit
         self.redraw()
 
     def redraw(self) -> None:
@@ -98,8 +102,8 @@ class CostPlot(PlotextPlot):
         plt.xticks(iteration_ticks(last))
         labels = [label for label, _, _ in self.series if label]
         plt.title(legend_title(labels) if len(labels) > 1 else
-                  "cost per iteration" + (" (log scale)" if log else ""))
-        plt.xlabel("iteration")
+                  f"cost per {self.unit}" + (" (log scale)" if log else ""))
+        plt.xlabel(self.unit)
         self.refresh()
 
     def render(self) -> object:

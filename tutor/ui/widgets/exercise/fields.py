@@ -19,10 +19,12 @@ LABELS = {
     "function": "f =", "start": "start", "learning_rate": "rate", "iterations": "iters",
     "precision": "precision", "method": "method", "compare": "compare", "data": "data",
     "answer": "answer", "scale": "scale x", "x_column": "x col", "y_column": "y col",
+    "x": "features", "y": "y col", "model": "model", "batch_size": "batch", "epochs": "epochs",
+    "seed": "seed", "l2": "l2", "test_fraction": "test frac", "hidden": "hidden",
 }
 """Short labels that fit three fields to a line at 80 columns."""
 
-WIDE_FIELDS = ("function", "data", "answer")
+WIDE_FIELDS = ("function", "data", "answer", "x")
 """Fields that get a row of their own."""
 LAST_FIELDS = ("compare", "scale")
 """Fields on a row of their own after the others (a list of rates or methods is long; the

@@ -11,7 +11,7 @@ from tutor.ui.widgets.exercise.formatting import finite, sample_indices
 
 
 class FitPlot(PlotextPlot):
-    """Scatter of (x, y) with the line y = intercept + slope*x."""
+    """Scatter of (x, y) with the line y = intercept + slope*x, or a model's curve."""
 
     DEFAULT_CSS = "FitPlot { width: 1fr; height: 1fr; min-height: 6; }"
 
@@ -20,13 +20,28 @@ class FitPlot(PlotextPlot):
         self.xs: list[float] = []
         self.ys: list[float] = []
         self.line: tuple[float, float] | None = None
+        self.curve: tuple[list[float], list[float]] | None = None
         self.names = ("x", "y")
+        self.title = ""
 
     def show_fit(self, xs: Sequence[float], ys: Sequence[float], intercept: float,
                  slope: float, names: Sequence[str] = ("x", "y")) -> None:
         """Plot the data and the fitted line."""
         self.xs, self.ys, self.line = list(xs), list(ys), (intercept, slope)
         self.names = (str(names[0]), str(names[1]))
+        b, m = self.line
+        lo, hi = (min(finite(xs)), max(finite(xs))) if finite(xs) else (0.0, 0.0)
+        self.curve = ([lo, hi], [b + m * lo, b + m * hi])
+        self.title = f"{self.names[1]} against {self.names[0]}: o data, {LEGEND_LINE} line"
+        self.redraw()
+
+    def show_curve(self, xs: Sequence[float], ys: Sequence[float],
+                   curve: tuple[Sequence[float], Sequence[float]], names: Sequence[str],
+                   title: str) -> None:
+        """Plot the data and a model's curve through them (a probability, a prediction)."""
+        self.xs, self.ys, self.line = list(xs), list(ys), None
+        self.curve = (list(curve[0]), list(curve[1]))
+        self.names, self.title = (str(names[0]), str(names[1])), title
         self.redraw()
 
     def redraw(self) -> None:
@@ -34,17 +49,15 @@ class FitPlot(PlotextPlot):
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        if self.line is None or not finite(self.xs):
+        if self.curve is None or not finite(self.xs):
             return
         picked = sample_indices(len(self.xs), max(40, 2 * (self.size.width or 40)))
-        lo, hi = min(finite(self.xs)), max(finite(self.xs))
-        b, m = self.line
-        plt.plot([lo, hi], [b + m * lo, b + m * hi], marker="braille")
+        plt.plot(*self.curve, marker="braille")
         # the points last, so a line passing close to them does not hide them
         plt.scatter([self.xs[i] for i in picked], [self.ys[i] for i in picked], marker="o")
-        short_axes(plt, self.xs, self.ys + [b + m * lo, b + m * hi])
+        short_axes(plt, self.xs + self.curve[0], self.ys + self.curve[1])
         # the legend in the title and the column names on the axes: nothing covers a point
-        plt.title(f"{self.names[1]} against {self.names[0]}: o data, {LEGEND_LINE} line")
+        plt.title(self.title)
         plt.xlabel(self.names[0])
         self.refresh()
 
@@ -54,5 +67,5 @@ class FitPlot(PlotextPlot):
 
     def on_resize(self) -> None:
         """Re-thin for the new width."""
-        if self.line is not None:
+        if self.curve is not None:
             self.redraw()

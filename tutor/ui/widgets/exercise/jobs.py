@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tutor.practice import (
-    AnswerOutcome, DataPolicy, Hooks, RunOutcome, Verdict, attempt, judge, judged_on_run,
-    one_sentence, read, start_descent,
+    AnswerOutcome, DataPolicy, Hooks, ModelStepper, RunOutcome, Verdict, attempt, judge,
+    judged_on_run, one_sentence, read, start_descent,
 )
 from tutor.ui.widgets.exercise.messages import (
-    Checked, RunFailed, RunFinished, RunProgress, StepTaken,
+    Checked, ModelSnapshot, ModelStepTaken, RunFailed, RunFinished, RunProgress, StepTaken,
 )
 
 if TYPE_CHECKING:
@@ -32,7 +32,8 @@ def run_job(post: Post, run_id: int, mode: str, inputs: dict, exercise: Exercise
     """Thread body: one attempt. The outcome is posted as soon as it exists (the plots),
     then the verdict on that same outcome. A problem is one sentence: for an answer it is
     the verdict (NOT YET), for a run it replaces the output."""
-    hooks = Hooks(cancelled, lambda done, total: post(RunProgress(run_id, done, total)))
+    hooks = Hooks(cancelled, lambda done, total: post(RunProgress(run_id, done, total)),
+                  lambda progress: post(ModelSnapshot(run_id, progress)))
 
     def show(outcome: Any) -> None:
         if not isinstance(outcome, AnswerOutcome):
@@ -94,3 +95,15 @@ def step_job(post: Post, run_id: int, stepper: Stepper, inputs: dict,
     post(StepTaken(run_id, report, descent.objective, settings, outcome, fresh))
     if outcome is not None and exercise is not None and judged_on_run(exercise):
         post(Checked(run_id, inputs, judge(exercise, settings=settings, outcome=outcome)))
+
+
+def model_step_job(post: Post, run_id: int, stepper: ModelStepper, inputs: dict,
+                   exercise: Exercise | None, policy: DataPolicy | None) -> None:
+    """Thread body: the next update of a model fit's step mode, posted (or one sentence)."""
+    try:
+        walk = stepper.next(exercise, inputs, policy)
+    except Exception as exc:  # noqa: BLE001 - shown as one sentence
+        stepper.forget()
+        post(RunFailed(run_id, one_sentence(exc)))
+        return
+    post(ModelStepTaken(run_id, walk))

@@ -71,6 +71,25 @@ class StepTaken(WorkerMessage, bubble=False, namespace=NAMESPACE):
 
 
 @dataclass
+class ModelSnapshot(WorkerMessage, bubble=False, namespace=NAMESPACE):
+    """A model part-way through training (a `ModelProgress`); a newer one replaces an
+    unprocessed older one."""
+
+    progress: Any
+
+    def can_replace(self, message: Message) -> bool:
+        """Collapse queued snapshots into the latest."""
+        return isinstance(message, ModelSnapshot)
+
+
+@dataclass
+class ModelStepTaken(WorkerMessage, bubble=False, namespace=NAMESPACE):
+    """One update of step mode on a model fit (a `ModelStep`; `walk.step` None: run over)."""
+
+    walk: Any
+
+
+@dataclass
 class Checked(WorkerMessage, bubble=False, namespace=NAMESPACE):
     """The verdict on an attempt (made on the run the learner saw)."""
 

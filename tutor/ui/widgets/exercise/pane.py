@@ -17,13 +17,16 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.worker import get_current_worker
 
-from tutor.practice import CompareOutcome, DataPolicy, FitOutcome, judged_on_run, main_mode
+from tutor.practice import (
+    CompareOutcome, DataPolicy, FitOutcome, ModelStepper, judged_on_run, main_mode,
+)
 from tutor.ui.widgets.exercise import code_editor, jobs, messages
 from tutor.ui.widgets.exercise.fields import ExerciseFields
 from tutor.ui.widgets.exercise.hint_box import HintBox
+from tutor.ui.widgets.exercise.model_views import describe_batch_step, describe_model
 from tutor.ui.widgets.exercise.results import ResultView
 from tutor.ui.widgets.exercise.specs import (
-    asks_answer, asks_choice, default_values, field_specs, first_prompt, offers,
+    asks_answer, asks_choice, default_values, field_specs, first_prompt, offers, trains_model,
 )
 from tutor.ui.widgets.exercise.status import RunStatus, describe_fit, describe_result
 from tutor.ui.widgets.exercise.step_view import StepView
@@ -98,6 +101,8 @@ class ExercisePane(Vertical):
     RunFinished = messages.RunFinished
     RunFailed = messages.RunFailed
     StepTaken = messages.StepTaken
+    ModelSnapshot = messages.ModelSnapshot
+    ModelStepTaken = messages.ModelStepTaken
     Checked = messages.Checked
     Attempted = messages.Attempted
     Skipped = messages.Skipped
@@ -116,6 +121,7 @@ class ExercisePane(Vertical):
         self.data_policy = data_policy or DataPolicy()
         self.overrides = dict(overrides or {})
         self.stepper = jobs.Stepper()
+        self.model_stepper = ModelStepper()
         self.reports: list[Any] = []
         self.run_id = 0
         self._run_active = False
@@ -279,9 +285,13 @@ class ExercisePane(Vertical):
         self._start("answer")
 
     def action_step(self) -> None:
-        """Take ONE iteration: predict, calculate the error, learn."""
+        """Take ONE iteration: predict, calculate the error, learn (on a model fit: one
+        update from one batch)."""
         self.run_id += 1
-        self._step_worker(self.run_id, self.inputs())
+        if self.kind == "fit":
+            self._model_step_worker(self.run_id, self.inputs())
+        else:
+            self._step_worker(self.run_id, self.inputs())
 
     def action_hint(self) -> None:
         """Show the next hint, or the solution after the last."""
@@ -332,6 +342,7 @@ class ExercisePane(Vertical):
         self.fields.set_values(default_values(self.exercise) | {
             k: v for k, v in self.overrides.items() if v is not None})
         self.stepper.forget()
+        self.model_stepper.forget()
         self._passed_inputs = None
         self.reports = []
         self.query_one(StepView).clear()
@@ -387,13 +398,19 @@ class ExercisePane(Vertical):
     def _step_worker(self, run_id: int, inputs: dict) -> None:
         jobs.step_job(self.post_message, run_id, self.stepper, inputs, self.exercise)
 
+    @work(thread=True, exclusive=False, group="step")
+    def _model_step_worker(self, run_id: int, inputs: dict) -> None:
+        jobs.model_step_job(self.post_message, run_id, self.model_stepper, inputs,
+                            self.exercise, self.data_policy)
+
     # ----- worker messages --------------------------------------------------------------
 
     @on(messages.RunProgress)
     def _progress(self, message: messages.RunProgress) -> None:
         """Show how far a long run has got."""
         if message.run_id == self.run_id and self.running:
-            self.status.show_progress(message.done, message.total)
+            self.status.show_progress(message.done, message.total,
+                                      "epochs" if trains_model(self.exercise) else "iterations")
 
     @on(messages.RunFailed)
     def _failed(self, message: messages.RunFailed) -> None:
@@ -414,6 +431,9 @@ class ExercisePane(Vertical):
         if code_editor.is_code_outcome(outcome):
             self.status.show_text(code_editor.describe_code_run(outcome))
             self.results.clear()
+        elif isinstance(outcome, FitOutcome) and outcome.settings.trains_model:
+            self.status.show_text(describe_model(outcome.result))
+            self.results.show_model(outcome)
         elif isinstance(outcome, FitOutcome):
             self.status.show_text(describe_fit(outcome.result))
             self.results.show_fit(outcome)
@@ -443,6 +463,29 @@ class ExercisePane(Vertical):
             self.status.show_text(f"Step {message.report.n} done. Press ^t for the next one.")
             return
         self.status.show_text(describe_result(message.outcome.result, self._advice))
+
+    @on(messages.ModelSnapshot)
+    def _snapshot(self, message: messages.ModelSnapshot) -> None:
+        """Redraw a model's costs and map while it trains."""
+        if message.run_id == self.run_id and self.running:
+            self.results.show_model_progress(message.progress)
+
+    @on(messages.ModelStepTaken)
+    def _model_stepped(self, message: messages.ModelStepTaken) -> None:
+        """One update of a model fit: the batch drawn, its gradient, the weights moved."""
+        if message.run_id != self.run_id:
+            return
+        walk, step_view = message.walk, self.query_one(StepView)
+        if walk.step is None:
+            step_view.clear()
+            self.status.show_text(f"The run is over after {walk.updates:,} updates. Press ^t "
+                                  "to start again, or Enter to run it all.")
+            return
+        settings = walk.settings
+        step_view.show_text(describe_batch_step(walk.step, settings.learning_rate,
+                                                settings.method, walk.data.x_names))
+        self.results.show_model_step(walk)
+        self.status.show_text(f"Step {walk.step.update} done. Press ^t for the next one.")
 
     @on(messages.Checked)
     def _checked(self, message: messages.Checked) -> None:

@@ -12,12 +12,16 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from tutor.ui.widgets.exercise.contour_plot import LevelView
-from tutor.ui.widgets.exercise.cost_plot import CostPlot
+from tutor.ui.widgets.exercise.cost_plot import LEGEND_LINE, CostPlot
+from tutor.ui.widgets.exercise.decision_map import DecisionMap
 from tutor.ui.widgets.exercise.fit_plot import FitPlot
 from tutor.ui.widgets.exercise.formatting import sample_indices
 from tutor.ui.widgets.exercise.function_plot import FunctionPlot
 from tutor.ui.widgets.exercise.iteration_table import (
     IterationTable, rows_from_path, rows_from_reports,
+)
+from tutor.ui.widgets.exercise.model_views import (
+    Series, curve_of, model_series, result_series,
 )
 from tutor.practice import CompareOutcome, derivative_of
 
@@ -44,13 +48,14 @@ class ResultView(Vertical):
     """
 
     def compose(self) -> ComposeResult:
-        """The derivative, cost plot and one of the three right-hand views, then the table."""
+        """The derivative, cost plot and one of the right-hand views, then the table."""
         yield Static("", id="derivative")
         with Horizontal(id="plots"):
             yield CostPlot()
             yield FunctionPlot()
             yield LevelView()
             yield FitPlot()
+            yield DecisionMap()
         yield IterationTable()
 
     def _reveal(self, *widgets: Any) -> None:
@@ -111,6 +116,57 @@ class ResultView(Vertical):
                           (getattr(data, "x_name", "x"), getattr(data, "y_name", "y")))
         self._reveal(self.query_one(CostPlot), fit_plot)
         self.query_one(IterationTable).show_rows([])
+
+    def show_model(self, outcome: Any) -> None:
+        """A trained model: its costs, and its map or curve where it has one."""
+        result = outcome.result
+        self._show_model(outcome.data, result.model, result.predict, *result_series(result))
+
+    def show_model_progress(self, progress: Any) -> None:
+        """A model part-way through training (the same views, redrawn as it learns)."""
+        series, unit = model_series(progress.train_costs, progress.test_costs, (), 0, 0, 1)
+        self._show_model(progress.data, progress.settings.model, progress.report.predict,
+                         series, unit)
+
+    def show_model_step(self, walk: Any) -> None:
+        """Step mode on a model: the cost of each batch so far."""
+        costs = list(walk.batch_costs)
+        self.query_one(CostPlot).show_series([("", list(range(len(costs))), costs)], "update")
+        self._derivative(None)
+        self._reveal(self.query_one(CostPlot))
+        self.query_one(IterationTable).show_rows([])
+
+    def _show_model(self, table: Any, model: str, predict: Any, series: Series,
+                    unit: str) -> None:
+        self.query_one(CostPlot).show_series(series, unit)
+        self._derivative(None)
+        view = self._model_view(table, model, predict)
+        self._reveal(self.query_one(CostPlot), *((view,) if view is not None else ()))
+        self.query_one(IterationTable).show_rows([])
+
+    def _model_view(self, table: Any, model: str, predict: Any) -> Any:
+        """The map of a two-feature classifier, the curve along one feature, predicted
+        against actual for a linear model on several (None: the costs say it all)."""
+        cols, names, y_name = table.columns, table.x_names, table.y_name
+        if model == "logistic" and len(cols) == 2:
+            decision = self.query_one(DecisionMap)
+            decision.show_model(predict, cols[0], cols[1], table.ys, (*names, y_name))
+            return decision
+        plot = self.query_one(FitPlot)
+        if len(cols) == 1:
+            what = f"P({y_name}=1)" if model == "logistic" else y_name
+            plot.show_curve(cols[0], table.ys, curve_of(predict, cols[0]), (names[0], y_name),
+                            f"{what} against {names[0]}: o data, {LEGEND_LINE} model")
+            return plot
+        if model == "linear":  # a plot shows ~2 points a column: predict only those
+            picked = sample_indices(len(table.ys), PATH_POINTS)
+            actual = [table.ys[i] for i in picked]
+            predicted = predict([[col[i] for col in cols] for i in picked])
+            ends = [min(table.ys), max(table.ys)]
+            plot.show_curve(actual, predicted, (ends, ends), (f"actual {y_name}", "predicted"),
+                            f"o predicted vs actual, {LEGEND_LINE} exact")
+            return plot
+        return None
 
     def _show_shape(self, objective: Any, points: list[tuple[float, ...]],
                     costs: list[float], names: tuple[str, ...]) -> None:

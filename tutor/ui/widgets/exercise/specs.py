@@ -48,6 +48,8 @@ def exercise_keys(exercise: Exercise | None) -> tuple[str, ...]:
         return DESCENT_FIELDS + ("compare",)
     if exercise.code is not None:
         return ()  # the code is typed in the pane's editor (code_editor.py), not a field
+    if exercise.kind == "fit" and trains_model(exercise):
+        return model_fit_keys(exercise)
     shown = KINDS[exercise.kind].fields
     if not shown and exercise.function:  # a quiz on a function can run it to look
         shown = DESCENT_FIELDS
@@ -96,7 +98,8 @@ def offers(exercise: Exercise | None, action: str) -> bool:
     kind = exercise.kind if exercise is not None else "run"
     has_function = exercise is None or bool(exercise.function)
     if action == "step":
-        return kind in ("run", "step") or (has_function and kind in ("numeric", "choice"))
+        return kind in ("run", "step") or (has_function and kind in ("numeric", "choice")) \
+            or (kind == "fit" and getattr(exercise, "batch_size", None) is not None)
     if action == "compare":
         return exercise is None  # in a compare exercise, Run runs the comparison
     if action == "skip":
@@ -121,6 +124,9 @@ def first_prompt(exercise: Exercise | None) -> str:
         return "Type your answer, then press Enter."
     if kind == "step":
         return "Press ^t to take one step, or Enter to run to the end."
+    if kind == "fit" and trains_model(exercise):
+        steps = ", or ^t to take one step" if offers(exercise, "step") else ""
+        return f"Press Enter to train the model{steps}."
     if kind == "fit":
         return "Press Enter to fit the line."
     if kind == "code":
@@ -128,3 +134,35 @@ def first_prompt(exercise: Exercise | None) -> str:
     if kind == "compare":
         return "Press Enter to run them all on one plot."
     return "Press Enter to run."
+
+
+MODEL_KEYS = ("model", "batch_size", "epochs", "l2", "test_fraction", "hidden")
+"""An exercise setting any of these trains a model (as does more than one feature)."""
+
+
+def trains_model(exercise: Exercise | None) -> bool:
+    """Whether a fit exercise trains a model rather than fitting a line (its fixed fields
+    say so; practice's `FitSettings.trains_model` is the same test on what was typed)."""
+    if exercise is None:
+        return False
+    features = exercise.x
+    several = ((isinstance(features, (list, tuple)) and len(features) > 1)
+               or (isinstance(features, str) and "," in features))
+    return several or any(getattr(exercise, key, None) is not None for key in MODEL_KEYS)
+
+
+MODEL_SHOWN = ("x", "y", "model", "method", "hidden", "learning_rate", "batch_size", "epochs",
+               "seed", "l2", "test_fraction")
+"""A model fit's fields in the order shown (the data file first)."""
+
+
+def model_fit_keys(exercise: Exercise) -> tuple[str, ...]:
+    """A model fit's fields: the data file, the rate, and each model setting the exercise
+    sets or lets the learner edit (a line fit's x col, iters, precision and scale mean
+    nothing to `engine.train`, so they are not shown)."""
+    def shown(key: str) -> bool:
+        value = getattr(exercise, key, None)
+        return key == "learning_rate" or key in exercise.editable or (
+            value is not None and not (key == "method" and value == "gd"))
+
+    return ("data", *(key for key in MODEL_SHOWN if shown(key)))

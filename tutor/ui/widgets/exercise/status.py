@@ -75,9 +75,9 @@ class RunStatus(Static):
         self.outcome_text, self.check_text = f"Problem: {sentence}", ""
         self._show(error=True)
 
-    def show_progress(self, done: int, total: int) -> None:
-        """How far a long run is, and how to stop it."""
-        self.outcome_text = f"Running... {done:,} of {total:,} iterations (Esc cancels)"
+    def show_progress(self, done: int, total: int, unit: str = "iterations") -> None:
+        """How far a long run is (in iterations, or a model's epochs), and how to stop it."""
+        self.outcome_text = f"Running... {done:,} of {total:,} {unit} (Esc cancels)"
         self.check_text = ""
         self._show()
 

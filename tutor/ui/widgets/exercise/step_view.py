@@ -50,7 +50,11 @@ class StepView(Static):
     def show_step(self, report: Any, learning_rate: float, method: str,
                   names: tuple[str, ...]) -> None:
         """Describe `report` (an engine StepReport) and show the view."""
-        self.text = describe_step(report, learning_rate, method, names)
+        self.show_text(describe_step(report, learning_rate, method, names))
+
+    def show_text(self, text: str) -> None:
+        """Show a step already put in words (a model's step: model_views.describe_batch_step)."""
+        self.text = text
         self.update(Text(self.text))
         self.add_class("-shown")
 
