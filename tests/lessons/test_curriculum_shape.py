@@ -42,7 +42,8 @@ def _prose(lesson: Lesson) -> str:
 EXPECTED_SLUGS = ["how-machines-learn", "cost-functions", "slope", "gradient-descent",
                   "learning-rate", "when-to-stop", "not-every-valley", "two-variables",
                   "linear-regression", "feature-scaling", "momentum-and-adam",
-                  "stochastic-descent", "several-features", "capstone"]
+                  "stochastic-descent", "several-features",
+                  "logistic-regression", "capstone"]
 """Every shipped lesson's slug, in order. Slugs key a learner's progress: never rename one."""
 
 
