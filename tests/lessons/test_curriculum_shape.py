@@ -43,7 +43,7 @@ EXPECTED_SLUGS = ["how-machines-learn", "cost-functions", "slope", "gradient-des
                   "learning-rate", "when-to-stop", "not-every-valley", "two-variables",
                   "linear-regression", "feature-scaling", "momentum-and-adam",
                   "stochastic-descent", "several-features",
-                  "logistic-regression", "capstone"]
+                  "logistic-regression", "overfitting", "capstone"]
 """Every shipped lesson's slug, in order. Slugs key a learner's progress: never rename one."""
 
 
