@@ -1,4 +1,4 @@
-"""The shipped curriculum: twelve lessons in order, each complete and readable at 80x24.
+"""The shipped curriculum: its lessons in order, the capstone last, each complete and readable at 80x24.
 
 These tests read the real `lessons/` folder of the checkout with the real loader.
 They check the shape of the course (front matter, exercises, hints, claims,
@@ -39,9 +39,20 @@ def _prose(lesson: Lesson) -> str:
     return "\n".join(s.text for s in lesson.segments if isinstance(s, MarkdownSegment))
 
 
-def test_twelve_lessons_load_without_problems(lesson_set: LessonSet) -> None:
+EXPECTED_SLUGS = ["how-machines-learn", "cost-functions", "slope", "gradient-descent",
+                  "learning-rate", "when-to-stop", "not-every-valley", "two-variables",
+                  "linear-regression", "feature-scaling", "momentum-and-adam",
+                  "stochastic-descent", "several-features",
+                  "logistic-regression", "overfitting",
+                  "neural-network", "capstone"]
+"""Every shipped lesson's slug, in order. Slugs key a learner's progress: never rename one."""
+
+
+def test_the_lessons_load_without_problems_numbered_one_to_n(lesson_set: LessonSet) -> None:
     assert lesson_set.problems == ()
-    assert [lesson.order for lesson in lesson_set.lessons] == list(range(1, 13))
+    orders = [lesson.order for lesson in lesson_set.lessons]
+    assert orders == list(range(1, len(EXPECTED_SLUGS) + 1)) == list(range(1, 18))
+    assert lesson_set.lessons[-1].slug == "capstone"
 
 
 def test_slugs_orders_and_file_names_agree(lesson_set: LessonSet) -> None:
@@ -52,10 +63,7 @@ def test_slugs_orders_and_file_names_agree(lesson_set: LessonSet) -> None:
 
 
 def test_the_sequence_covers_every_topic_in_order(lesson_set: LessonSet) -> None:
-    expected = ["how-machines-learn", "cost-functions", "slope", "gradient-descent",
-                "learning-rate", "when-to-stop", "not-every-valley", "two-variables",
-                "linear-regression", "feature-scaling", "momentum-and-adam", "capstone"]
-    assert [lesson.slug for lesson in lesson_set.lessons] == expected
+    assert [lesson.slug for lesson in lesson_set.lessons] == EXPECTED_SLUGS
 
 
 @pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson.slug)

@@ -11,7 +11,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tutor.lessons.claims import ClaimError
 from tutor.lessons.model import Claim
@@ -161,13 +163,31 @@ TRAIN_QUANTITIES = ("intercept", "cost", "train_cost", "test_cost", "accuracy",
 
 def _train(claim: Claim, data_dir: Path) -> object:
     """A model trained by `engine.train` (x="a,b" for several features)."""
+    name = str(claim.args["data"])
+    path = Path(name) if Path(name).is_absolute() else data_dir / name
+    try:
+        stat = path.stat()
+        version: tuple[int, int] = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        version = (0, -1)  # the loader says what is wrong with the path
+    result = _trained(str(path), version, tuple(sorted(claim.args.items())))
+    quantity = claim.quantity or "cost"
+    if quantity in result.names and result.coefficients:
+        return result.coefficients[result.names.index(quantity)]
+    return _fit_quantity(result, quantity, TRAIN_QUANTITIES)
+
+
+@lru_cache(maxsize=64)
+def _trained(path: str, version: tuple[int, int],
+             items: tuple[tuple[str, str | float], ...]) -> Any:
+    """One training run per data file (and its version) and settings: a lesson claims
+    several quantities of the same run (cost, accuracy, each weight), trained once."""
     from tutor.engine import load_table_csv, train
 
-    args = claim.args
-    name = str(args["data"])
+    args = dict(items)
     features = [_column(part) for part in str(args["x"]).split(",")] if "x" in args else None
-    table = load_table_csv(Path(name) if Path(name).is_absolute() else data_dir / name,
-                           features, None if "y" not in args else _column(args["y"]))
+    table = load_table_csv(Path(path), features,
+                           None if "y" not in args else _column(args["y"]))
     whole = {key: int(_number(args, key, default)) for key, default in
              (("epochs", 1000), ("seed", 0), ("hidden", 0), ("batch", 0))}
     result = train(table.columns, table.ys, model=str(args.get("model", "linear")),
@@ -177,10 +197,7 @@ def _train(claim: Claim, data_dir: Path) -> object:
                    test_fraction=_number(args, "test", 0.0), hidden=whole["hidden"],
                    method=str(args.get("method", "gd")),
                    precision=_number(args, "precision", 1e-9))
-    quantity = claim.quantity or "cost"
-    if quantity in result.names and result.coefficients:
-        return result.coefficients[result.names.index(quantity)]
-    return _fit_quantity(result, quantity, TRAIN_QUANTITIES)
+    return result
 
 
 def compute_claim(claim: Claim, data_dir: Path) -> object:
