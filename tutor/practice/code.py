@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tutor.practice.codechecks import CHECKS, as_numbers, difference, same
-from tutor.practice.mistakes import CATALOGUE, for_check, line_of, numbers_of
+from tutor.practice.mistakes import CATALOGUE, for_check, forms_of, where_to_look
 from tutor.practice.settings import InputProblem
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class CodeOutcome:
 
     settings: CodeSettings
     cases: tuple[CaseRun, ...]
-    mistakes: Mapping[str, tuple[list[float], ...]]
+    mistakes: Mapping[str, tuple[tuple[list[float], ...], ...]]  # key: each form's numbers
     isolated: bool = False
     note: str | None = None
     seconds: float = 0.0
@@ -78,15 +78,16 @@ def read_code(exercise: Exercise, inputs: Mapping[str, Any],
 
 
 def expected_and_mistakes(spec: CodeSpec) -> tuple[tuple[tuple[float, ...], ...],
-                                                   dict[str, tuple[list[float], ...]]]:
-    """The engine's numbers for every case, and each applicable mistake's numbers."""
+                                                   dict[str, tuple[tuple[list[float], ...], ...]]]:
+    """The engine's numbers for every case, and the numbers of each applicable mistake's
+    forms (main form first; a mistake with no finite numbers on these cases is left out)."""
     check = CHECKS[spec.check]
     expected = tuple(tuple(check.expected(case)) for case in spec.cases)
     found = {}
     for mistake in for_check(spec.check):
-        numbers = numbers_of(mistake, spec.cases)
-        if numbers is not None:
-            found[mistake.key] = numbers
+        forms = forms_of(mistake, spec.cases)
+        if forms:
+            found[mistake.key] = forms
     return expected, found
 
 
@@ -108,14 +109,16 @@ def run_code_attempt(settings: CodeSettings) -> CodeOutcome:
     return CodeOutcome(settings, cases, mistakes, run.isolated, run.note, run.seconds)
 
 
-def outcome_from_numbers(spec: CodeSpec, values: tuple[Any, ...]) -> CodeOutcome:
-    """An outcome as if a function had returned `values` (check-lessons judges mistakes so)."""
+def outcome_from_numbers(spec: CodeSpec, values: tuple[Any, ...],
+                         source: str = "") -> CodeOutcome:
+    """An outcome as if a function (written as `source`) had returned `values`
+    (check-lessons judges mistakes so)."""
     expected, mistakes = expected_and_mistakes(spec)
     if CHECKS[spec.check].shape == "number":
         values = tuple(v[0] if isinstance(v, list) and len(v) == 1 else v for v in values)
     cases = tuple(CaseRun(case, want, value)
                   for case, want, value in zip(spec.cases, expected, values))
-    return CodeOutcome(CodeSettings("", spec), cases, mistakes, isolated=True)
+    return CodeOutcome(CodeSettings(source, spec), cases, mistakes, isolated=True)
 
 
 def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
@@ -146,13 +149,13 @@ def _mistaken(said: str, got: list[list[float]], outcome: CodeOutcome) -> Any:
     """The difference, and the catalogued mistake whose numbers the learner's match."""
     from tutor.practice.verdicts import Verdict
 
-    for key, numbers in outcome.mistakes.items():
-        if all(same(mine, theirs) for mine, theirs in zip(got, numbers)):
-            mistake = CATALOGUE[key]
-            line = line_of(mistake, outcome.settings.source)
-            where = f"line {line}, " if line else ""
-            return Verdict(False, f"{said} That is a known mistake: {mistake.title}. Look at "
-                           f"{where}{mistake.look}.", diagnosis=key)
+    for key, forms in outcome.mistakes.items():
+        if any(all(same(mine, theirs) for mine, theirs in zip(got, numbers))
+               for numbers in forms):
+            mistake, spec = CATALOGUE[key], outcome.settings.spec
+            look = where_to_look(mistake, outcome.settings.source, spec.reference)
+            return Verdict(False, f"{said} That is a known mistake: {mistake.title}. {look}",
+                           diagnosis=key)
     return Verdict(False, said, diagnosis="code_differs")
 
 
