@@ -61,7 +61,25 @@ def test_a_loop_that_never_stops_is_ended_and_said_so(exercises: dict[str, Exerc
     code = code.replace("break", "pass")
     verdict = check_attempt(whole, {"code": code})
     assert verdict.diagnosis == "code_timeout"
-    assert verdict.message.startswith("Your loop did not finish in 2 s")
+    assert verdict.message == ("Your while loop (line 8) did not finish in 2 s: does it ever "
+                               "end (a break that is reached, or a condition that turns false)?")
+
+
+@pytest.mark.parametrize("body,words", [
+    ("while x:\n    pass", "Your while loop (line 2) did not finish"),
+    ("for i in range(10):\n    while True:\n        pass", "Your while loop (line 3)"),
+    ("for i in range(10**12):\n    pass", "is range() given a huge number"),
+    ("import itertools\nfor i in itertools.count():\n    pass",
+     "Your for loop (line 3) did not finish in 2 s: does what it walks over ever run out?"),
+    ("def f():\n    return f()", "does a function call itself without end"),
+    ("while (((", "does a function call itself"),  # unreadable: no loop is claimed
+])
+def test_a_timeout_is_worded_by_the_loops_the_code_has(body: str, words: str) -> None:
+    from tutor.practice.codelines import timeout_question
+
+    said = timeout_question("x = 1\n" + body, "2")
+    assert words.lower() in said.lower()
+    assert ("range()" in said) == ("range(10**12)" in body)
 
 
 def test_learner_code_never_runs_in_the_tutors_process(exercises: dict[str, Exercise]) -> None:

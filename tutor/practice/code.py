@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tutor.practice.codechecks import CHECKS, as_numbers, difference, same
+from tutor.practice.codelines import timeout_question
 from tutor.practice.mistakes import CATALOGUE, for_check, forms_of, where_to_look
 from tutor.practice.settings import InputProblem
 
@@ -129,6 +130,10 @@ def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
     check = CHECKS[outcome.settings.spec.check]
     got: list[list[float]] = []
     for run in outcome.cases:
+        if run.kind == "timeout":
+            return Verdict(False, _sentence(timeout_question(outcome.settings.source,
+                                                             f"{WALL_S:g}")),
+                           diagnosis="code_timeout")
         if run.kind != "ok":
             return Verdict(False, _sentence(run.error or "your code did not run"),
                            diagnosis=f"code_{run.kind}")

@@ -95,39 +95,41 @@ def locate(source: str, reference: str, pattern: str) -> Spot | None:
     return Spot(anywhere[0], "near") if anywhere else None
 
 
-def loop_kinds(source: str) -> set[str]:
-    """The kinds of loop in the code: "while", "range" (a for over range()), "for" (a for
-    over anything else). Empty when there is none or the code cannot be read."""
+def loops(source: str) -> list[tuple[str, int]]:
+    """The code's loops in order, as (kind, line): "while", "range" (a for over range()) or
+    "for" (a for over anything else). Empty when there is none or the code cannot be read."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
-    kinds = set()
+        return []
+    found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.While):
-            kinds.add("while")
+            found.append(("while", node.lineno))
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             call = node.iter
             ranged = (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
                       and call.func.id == "range")
-            kinds.add("range" if ranged else "for")
-    return kinds
+            found.append(("range" if ranged else "for", node.lineno))
+    return sorted(found, key=lambda loop: loop[1])
 
 
 def timeout_question(source: str, wall: str) -> str:
-    """The sentence for code that ran out of wall time, worded by the loops it has."""
-    kinds = loop_kinds(source)
+    """The sentence for code that ran out of wall time, worded by the loops it has (a while
+    loop is the likely one; a for over range() ends, so then it is slow, not endless)."""
+    found = loops(source)
+    kinds = {kind: line for kind, line in reversed(found)}  # each kind's first line
     if "while" in kinds:
-        return (f"your loop did not finish in {wall} s: does the while loop ever end (a "
-                "break that is reached, or a condition that turns false)?")
+        return (f"your while loop (line {kinds['while']}) did not finish in {wall} s: does "
+                "it ever end (a break that is reached, or a condition that turns false)?")
+    if "for" in kinds:
+        return (f"your for loop (line {kinds['for']}) did not finish in {wall} s: does what "
+                "it walks over ever run out?")
     if "range" in kinds:
         return (f"your code did not finish in {wall} s: is range() given a huge number, or "
                 "is something slow repeated inside the loop?")
-    if "for" in kinds:
-        return (f"your loop did not finish in {wall} s: does what the for loop walks over "
-                "ever run out?")
     return (f"your code did not finish in {wall} s: does a function call itself without "
             "end, or wait for something?")
 
 
-__all__ = ["Spot", "code_lines", "differences", "locate", "loop_kinds", "timeout_question"]
+__all__ = ["Spot", "code_lines", "differences", "locate", "loops", "timeout_question"]
