@@ -16,6 +16,7 @@ from tutor.practice.codechecks import CHECKS, as_numbers, difference, same
 from tutor.practice.codelines import timeout_question
 from tutor.practice.mistakes import CATALOGUE, for_check, forms_of, where_to_look
 from tutor.practice.settings import InputProblem
+from tutor.wording import plural
 
 if TYPE_CHECKING:
     from tutor.lessons.model import CodeSpec, Exercise
@@ -145,9 +146,9 @@ def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
         said = difference(check, run.case, numbers, run.expected)
         if said:
             return _mistaken(said, got, outcome)
-    count = len(outcome.cases)
+    cases = plural(len(outcome.cases), "case")
     return Verdict(True, f"Your {outcome.settings.spec.entry}() gives the engine's numbers on "
-                   f"all {count} case{'s' if count != 1 else ''}.", explain=exercise.explain)
+                   f"{'all ' if len(outcome.cases) > 1 else ''}{cases}.", explain=exercise.explain)
 
 
 def _mistaken(said: str, got: list[list[float]], outcome: CodeOutcome) -> Any:

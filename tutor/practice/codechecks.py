@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from tutor.wording import plural
 
 REL_TOL = 1e-9
 """Every number must be within this relative distance of the engine's."""
@@ -57,7 +58,7 @@ def path_describe(case: Case) -> str:
     if "precision" in case:
         text += f", precision {_fmt(case['precision'])}"
     if "iterations" in case:
-        text += f", at most {case['iterations']} updates"
+        text += f", at most {plural(int(case['iterations']), 'update')}"
     return text
 
 
@@ -83,9 +84,9 @@ def mse_expected(case: Case) -> list[float]:
 
 
 def line_describe(case: Case) -> str:
+    rate = f" at rate {_fmt(case['rate'])}" if "rate" in case else ""
     return (f"the line slope {_fmt(case['slope'])}, intercept {_fmt(case['intercept'])} on "
-            f"{len(case['xs'])} points" + (f" at rate {_fmt(case['rate'])}" if "rate" in case
-                                           else ""))
+            f"{plural(len(case['xs']), 'point')}{rate}")
 
 
 def step_args(case: Case) -> list[Any]:
@@ -137,7 +138,7 @@ def as_numbers(value: Any, shape: str) -> list[float] | str:
         return "your function should return a flat list of numbers, but it holds lists"
     if shape == "pair" and len(value) != 2:
         return (f"your function should return two numbers, [new_slope, new_intercept], "
-                f"but it returned {len(value)}")
+                f"but it returned {plural(len(value), 'number')}")
     return [float(v) for v in value]
 
 
@@ -163,14 +164,11 @@ def difference(check: Check, case: Case, got: Sequence[float], want: Sequence[fl
         return ""
     mine, theirs = len(got) - 1, len(want) - 1
     if check.shape != "list":
-        return f"For {where}, your function returned {len(got)} numbers, not {len(want)}."
-    return (f"For {where}, your list has {len(got)} guesses ({_updates(mine)}); the engine's "
-            f"has {len(want)} ({_updates(theirs)}), the same up to there: look at when your "
-            "loop stops.")
-
-
-def _updates(n: int) -> str:
-    return f"{n} update" + ("" if n == 1 else "s")
+        return (f"For {where}, your function returned {plural(len(got), 'number')}, not "
+                f"{len(want)}.")
+    return (f"For {where}, your list has {plural(len(got), 'guess')} "
+            f"({plural(mine, 'update')}); the engine's has {len(want)} "
+            f"({plural(theirs, 'update')}), the same up to there: look at when your loop stops.")
 
 
 def _fmt(value: Any) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from tutor.lessons.schema import MAX_ITERATIONS, METHODS
+from tutor.wording import plural
 
 END_TOLERANCE = 0.01
 FIT_TOLERANCE = 0.01
@@ -132,7 +133,7 @@ NO_BOTTOM = ("the cost is still falling, and it keeps falling however far you go
 
 
 def _updates(count: int) -> str:
-    return f"{count} update" if count == 1 else f"{count} updates"
+    return plural(count, "update")
 
 
 def _may_edit(settings: RunSettings, key: str) -> bool:

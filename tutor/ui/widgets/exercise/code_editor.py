@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tutor.ui.textual_compat import AutoIndentTextArea
+from tutor.wording import plural
 
 if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
@@ -108,9 +109,8 @@ def is_code_outcome(outcome: Any) -> bool:
 
 def describe_code_run(outcome: Any) -> str:
     """The status line after a run: how many cases ran, how long, and whether isolated."""
-    count = len(outcome.cases)
     took = "under 0.1 s" if outcome.seconds < 0.1 else f"{outcome.seconds:.1f} s"
-    text = f"Ran your code on {count} case{'s' if count != 1 else ''} in {took}."
+    text = f"Ran your code on {plural(len(outcome.cases), 'case')} in {took}."
     return f"{text} Note: {outcome.note}." if outcome.note else text
 
 
