@@ -170,3 +170,18 @@ async def test_code_typed_in_a_lesson_comes_back_after_a_restart(make_app, data_
         await ready(pilot)
         text = again.screen.query_one("#exercise-whole").query_one(TextArea).text
         assert text == "# mine\n" + WHOLE.code.starter
+
+
+async def test_a_long_line_wraps_instead_of_scrolling_sideways_at_80x24() -> None:
+    tail = "# the end of a long line"
+    long_line = "    new_x = previous_x - learning_rate * slope" + " " * 60 + tail
+    app = Host(saved_inputs={"code": f"def f(x):\n{long_line}\n    return x\n"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = app.query_one(TextArea)
+        area.focus()
+        area.move_cursor((1, len(long_line)))
+        await pilot.pause()
+        assert area.scroll_x == 0 and area.max_scroll_x == 0
+        assert area.region.right <= 80
+        assert area.wrapped_document.height > area.document.line_count  # the line wrapped
+        assert area.cursor_screen_offset.x < area.region.right  # the cursor is on screen

@@ -3,7 +3,8 @@
 Tab indents inside the editor (4 spaces); Esc leaves it (focus goes to the pane's Run
 button, so the keyboard reaches everything else) and F5 runs the code from inside it.
 Both are plain keys that reach an app over SSH and inside tmux, and both are in the
-footer while the editor has focus. The text is the pane's `code` input: saved with
+footer while the editor has focus. Long lines wrap (soft wrap): at 80 columns the editor
+never scrolls sideways, so the start of a line stays in view. The text is the pane's `code` input: saved with
 progress as it is typed, restored on resume, and Reset puts the starter back.
 """
 
@@ -72,7 +73,7 @@ class CodeEditor(Vertical):
         if self.signature:
             yield Static(f"Keep this signature: {self.signature}", id="signature", markup=False)
         area = CodeArea.code_editor(self.text, language="python", tab_behavior="indent",
-                                    show_line_numbers=True, id=EDITOR_ID)
+                                    show_line_numbers=True, soft_wrap=True, id=EDITOR_ID)
         area.indent_width = 4
         area.indent_type = "spaces"
         yield area
