@@ -185,3 +185,27 @@ async def test_a_long_line_wraps_instead_of_scrolling_sideways_at_80x24() -> Non
         assert area.region.right <= 80
         assert area.wrapped_document.height > area.document.line_count  # the line wrapped
         assert area.cursor_screen_offset.x < area.region.right  # the cursor is on screen
+
+
+async def test_after_f5_the_verdict_is_scrolled_into_view(make_app) -> None:
+    """Lesson 6's editor fills the screen at 80x24: the verdict under it must be brought up."""
+    import asyncio
+
+    app = make_app(lessons_dir=Path(__file__).resolve().parents[2] / "lessons")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await asyncio.wait_for(app.screen.loaded.wait(), timeout=30)
+        await app.screen.open_lesson("when-to-stop")
+        await wait_for(pilot, lambda: app.screen.query("#exercise-write-it"))
+        pane = app.screen.query_one("#exercise-write-it", ExercisePane)
+        app.screen.show_pane(pane)
+        await pilot.pause()
+        area = pane.query_one(TextArea)
+        assert area.has_focus
+        area.load_text(pane.exercise.code.reference)
+        status = pane.query_one(RunStatus)
+        reader = app.screen.reader
+        assert not reader.region.contains_region(status.region)  # below the fold before
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: "PASS" in str(status.render()))
+        await pilot.pause()
+        assert status.region.height and reader.region.contains_region(status.region)
