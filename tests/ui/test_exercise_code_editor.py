@@ -207,5 +207,5 @@ async def test_after_f5_the_verdict_is_scrolled_into_view(make_app) -> None:
         assert not reader.region.contains_region(status.region)  # below the fold before
         await pilot.press("f5")
         await wait_for(pilot, lambda: "PASS" in str(status.render()))
-        await pilot.pause()
-        assert status.region.height and reader.region.contains_region(status.region)
+        await wait_for(pilot, lambda: status.region.height and reader.region.contains_region(
+            status.region), timeout=10)  # the whole verdict, brought up (a refresh later)

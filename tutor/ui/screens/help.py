@@ -16,10 +16,12 @@ from tutor.ui.textual_compat import bindings_by_key
 from tutor.ui.widgets.exercise import ExercisePane
 
 EXTRA_KEYS = (
-    ("tab / shift+tab", "Move between the list, the reader and exercise fields"),
+    ("tab / shift+tab", "Move between the list, the reader and exercise fields (in the code "
+                        "editor Tab indents: Esc leaves the editor first)"),
     ("pgup / pgdn", "Scroll the lesson, wherever the cursor is"),
     ("up / down", "Scroll the lesson, move in the list or the options"),
-    ("enter", "Open the highlighted lesson, or run the exercise you are typing in"),
+    ("enter", "Open the highlighted lesson, or run the exercise you are typing in (in the "
+              "code editor Enter starts a new line: F5 runs)"),
 )
 
 
@@ -47,7 +49,8 @@ def collect_keys(app: App[object], screen: Screen[object]) -> list[KeyHelp]:
         rows += [_row(app, b) for b in bindings if b.key != app.COMMAND_PALETTE_BINDING]
     classes = [type(screen)] + [type(node) for node in screen.walk_children()] + [ExercisePane]
     for cls in dict.fromkeys(classes):
-        where = " (in an exercise)" if issubclass(cls, ExercisePane) else ""
+        where = getattr(cls, "HELP_WHERE", " (in an exercise)" if issubclass(cls, ExercisePane)
+                        else "")
         rows += [_row(app, binding, where) for binding in _own_bindings(cls)]
     return _unique(row for row in rows if row.description)
 

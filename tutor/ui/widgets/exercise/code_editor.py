@@ -1,11 +1,12 @@
 """The code exercise's editor: the signature to keep, then a Python TextArea.
 
 Tab indents inside the editor (4 spaces); Esc leaves it (focus goes to the pane's Run
-button, so the keyboard reaches everything else) and F5 runs the code from inside it.
-Both are plain keys that reach an app over SSH and inside tmux, and both are in the
-footer while the editor has focus. Long lines wrap (soft wrap): at 80 columns the editor
-never scrolls sideways, so the start of a line stays in view. The text is the pane's `code` input: saved with
-progress as it is typed, restored on resume, and Reset puts the starter back.
+button, so the keyboard reaches everything else); F5 runs the code (the pane's key, so it
+works in the editor and on the buttons; Enter in the editor starts a new line). Both are
+plain keys that reach an app over SSH and inside tmux, and both are in the footer while
+the editor has focus. Long lines wrap (soft wrap): at 80 columns the editor never scrolls
+sideways. The text is the pane's `code` input: saved with progress as it is typed,
+restored on resume, and Reset puts the starter back.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Static
 
 from tutor.ui.textual_compat import AutoIndentTextArea
@@ -29,28 +29,24 @@ EDITOR_ID = "code-editor"
 
 
 class CodeArea(AutoIndentTextArea):
-    """A Python TextArea whose Esc leaves it and whose F5 runs the exercise; Enter keeps the
-    line's indent (see `textual_compat.AutoIndentTextArea`)."""
+    """A Python TextArea whose Esc leaves it; Enter keeps the line's indent (see
+    `textual_compat.AutoIndentTextArea`). F5 is not its own: it reaches the pane."""
 
     BINDINGS = [
-        Binding("f5", "run_code", "Run code"),
         Binding("escape", "leave", "Leave editor"),
     ]
-
-    class RunRequested(Message):
-        """F5 in the editor: the pane that holds it runs the code."""
-
-    def action_run_code(self) -> None:
-        """Ask the pane to run the learner's code (the pane's Run)."""
-        self.post_message(self.RunRequested())
+    HELP_WHERE = " (in the code editor)"
+    """How the help screen qualifies this widget's keys."""
 
     def action_leave(self) -> None:
-        """Move focus out of the editor, to the Run button when there is one."""
-        buttons = self.screen.query("#run-button")
-        if buttons:
-            buttons.first().focus()
-        else:
-            self.screen.focus_next()
+        """Move focus out of the editor, to its own exercise's Run button (a lesson has one
+        per exercise: never another's), else to whatever comes next."""
+        for holder in self.ancestors:
+            buttons = holder.query("#run-button")
+            if buttons:
+                buttons.first().focus()
+                return
+        self.screen.focus_next()
 
 
 class CodeEditor(Vertical):

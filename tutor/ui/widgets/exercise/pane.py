@@ -39,6 +39,8 @@ EARLIER = {
     "skipped": "Skipped before: give it another go when you are ready.",
 }
 """What the status says at first about the learner's earlier work (progress store states)."""
+CODE_RUN_LABEL = "Run F5"
+"""A code exercise's Run button: Enter in its editor starts a new line, F5 runs."""
 BUTTONS = (("run", "Run ⏎"), ("step", "Step ^t"), ("compare", "Compare ^f"),
            ("hint", "Hint ^g"), ("skip", "Skip ^o"), ("reset", "Reset ^r"), ("cancel", "Cancel Esc"))
 
@@ -85,6 +87,7 @@ class ExercisePane(Vertical):
     # columns for moving on (f3), the lessons and help. F1 lists them all.
     BINDINGS = [
         Binding("enter", "run", "Run", show=False),
+        Binding("f5", "run_code", "Run code"),  # only in a code exercise (check_action)
         Binding("ctrl+t", "step", "Step", show=False),
         Binding("ctrl+f", "compare", "Compare", show=False),
         Binding("ctrl+g", "hint", "Hint", show=False),
@@ -149,7 +152,8 @@ class ExercisePane(Vertical):
         with Horizontal(id="buttons"):
             for name, label in BUTTONS:
                 if self.offers(name):
-                    yield _button(label, name)
+                    code_run = name == "run" and self.kind == "code"
+                    yield _button(CODE_RUN_LABEL if code_run else label, name)
         if asks_choice(ex) and runs_first:
             yield self._options()
         yield RunStatus()
@@ -208,7 +212,7 @@ class ExercisePane(Vertical):
     def ready_to_move_on(self) -> bool:
         """True after a pass while the inputs are still the ones that passed: Enter moves on
         to the next exercise instead of running this one again."""
-        return (self._passed_inputs is not None and not self.running
+        return (self._passed_inputs is not None and not self.running and self.kind != "code"
                 and self.inputs() == self._passed_inputs)
 
     def entry(self) -> Widget | None:
@@ -297,6 +301,10 @@ class ExercisePane(Vertical):
         if self.exercise is not None:
             self.status.show_text("Skipped. You can come back to it any time.")
             self.post_message(self.Skipped(self, self.key))
+
+    def action_run_code(self) -> None:
+        """F5 in a code exercise (in its editor or on its buttons): run the code."""
+        self.action_run()
 
     def action_cancel(self) -> None:
         """Stop a long run; the partial run is shown as cancelled."""
@@ -457,19 +465,14 @@ class ExercisePane(Vertical):
         elif not verdict.passed and self.offers("hint") and not self.query_one(HintBox).revealed:
             text = f"{text} Press ^g for a hint."
         self._passed_inputs = dict(message.inputs) if verdict.passed else None
-        if verdict.passed and hasattr(self.screen, "move_to_exercise"):
-            text = f"{text} Enter: next exercise."
+        if verdict.passed and hasattr(self.screen, "move_to_exercise"):  # (Enter is a new line
+            text = f"{text} {'F3' if self.kind == 'code' else 'Enter'}: next exercise."  # in code)
         self.status.show_check(verdict.passed, text)
         self.call_after_refresh(self.status.scroll_visible)  # the verdict is never below the fold
         self.post_message(self.Attempted(self, self.key, message.inputs, verdict.passed,
                                          verdict.message, verdict.diagnosis))
 
     # ----- input events -----------------------------------------------------------------
-
-    @on(code_editor.CodeArea.RunRequested)
-    def _code_run(self, event: code_editor.CodeArea.RunRequested) -> None:
-        event.stop()
-        self.action_run()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
