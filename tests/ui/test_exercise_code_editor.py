@@ -209,3 +209,52 @@ async def test_after_f5_the_verdict_is_scrolled_into_view(make_app) -> None:
         await wait_for(pilot, lambda: "PASS" in str(status.render()))
         await wait_for(pilot, lambda: status.region.height and reader.region.contains_region(
             status.region), timeout=10)  # the whole verdict, brought up (a refresh later)
+
+
+async def test_the_editors_cursor_comes_back_after_a_restart(make_app, data_dir) -> None:
+    import asyncio
+
+    from tutor.progress import ProgressStore
+
+    async def ready(pilot) -> None:
+        await pilot.pause()
+        await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
+        await pilot.pause()
+
+    app = make_app(lessons_dir=FIXTURES)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        area = app.screen.query_one("#exercise-whole").query_one(TextArea)
+        area.focus()
+        area.move_cursor((3, 4))
+        await pilot.press("x")  # typed on line 4 after "def ": saved with the code
+
+        def place() -> str:
+            with ProgressStore.open(data_dir) as store:
+                return store.place() or ""
+
+        await wait_for(pilot, lambda: place() == "code/whole#code-editor@3:5", timeout=10)
+        area.move_cursor((4, 2))  # moved without typing: kept when the learner quits
+        await pilot.press("ctrl+q")
+    assert place() == "code/whole#code-editor@4:2"
+    again = make_app(lessons_dir=FIXTURES)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        area = again.screen.query_one("#exercise-whole").query_one(TextArea)
+        await wait_for(pilot, lambda: area.has_focus and area.cursor_location == (4, 2),
+                       timeout=10)
+        assert area.text.splitlines()[3].startswith("def xgradient_descent(")
+
+
+async def test_a_damaged_cursor_mark_is_ignored_or_clamped() -> None:
+    app = Host(saved_inputs={"code": "def f(x):\n    return x\n"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = app.query_one(TextArea)
+        for junk in ("", "a:b", "-1:2", "1:", "9" * 40 + ":1"):
+            area.go_to_mark(junk)
+            assert area.cursor_location == (0, 0), junk
+        area.go_to_mark("99:99")
+        await pilot.pause()
+        assert area.cursor_location == (2, 0)  # the last line (empty), clamped
+        area.go_to_mark("1:99")
+        assert area.cursor_location == (1, 12)

@@ -38,6 +38,22 @@ class CodeArea(AutoIndentTextArea):
     HELP_WHERE = " (in the code editor)"
     """How the help screen qualifies this widget's keys."""
 
+    def place_mark(self) -> str:
+        """Where the cursor is, `row:column` (kept with the learner's place, see
+        `screens.moving.place_text`), so a resume puts it back where they were typing."""
+        row, column = self.cursor_location
+        return f"{row}:{column}"
+
+    def go_to_mark(self, mark: str) -> None:
+        """Put the cursor back at a `place_mark()` (clamped into the text; junk is ignored)."""
+        row, _, column = mark.partition(":")
+        if not (row.isdigit() and column.isdigit()) or len(mark) > 20:
+            return
+        last = self.document.line_count - 1
+        line = min(int(row), last)
+        self.move_cursor((line, min(int(column), len(self.document.get_line(line)))),
+                         center=True)
+
     def action_leave(self) -> None:
         """Move focus out of the editor, to its own exercise's Run button (a lesson has one
         per exercise: never another's), else to whatever comes next."""
