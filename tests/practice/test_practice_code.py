@@ -133,3 +133,18 @@ def test_check_lessons_runs_references_and_mistakes(tmp_path: Path) -> None:
 def test_the_authoring_guide_lists_every_catalogued_mistake() -> None:
     guide = (Path(__file__).resolve().parents[2] / "lessons" / "README.md").read_text("utf-8")
     assert [key for key in CATALOGUE if f"`{key}`" not in guide] == []
+
+
+def test_a_named_mistake_says_where_to_look_once(exercises: dict[str, Exercise]) -> None:
+    whole = exercises["whole"]
+    numbers = tuple(CATALOGUE["no_precision_stop"].numbers(c) for c in whole.code.cases)
+    verdict = judge_code(whole, outcome_from_numbers(whole.code, numbers))
+    assert "the same up to there. That is a known mistake: the loop never stops" in \
+        verdict.message
+    assert verdict.message.count("ook") == 1, verdict.message  # one "Look ...", no second
+
+
+def test_a_pass_says_both_cases(exercises: dict[str, Exercise]) -> None:
+    mse = exercises["mse"]
+    verdict = judge_code(mse, outcome_from_numbers(mse.code, ([0.625], [14 / 3])))
+    assert verdict.message == "Your mse() gives the engine's numbers on both cases."

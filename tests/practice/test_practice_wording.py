@@ -28,8 +28,17 @@ def test_plural_takes_an_irregular_form_and_groups_big_counts() -> None:
 
 def test_a_list_of_one_guess_is_said_in_the_singular() -> None:
     case = {"function": "x^2", "start": 3, "rate": 0.1}
-    said = difference(CHECKS["path"], case, [3.0], path_expected(case))
-    assert "your list has 1 guess (0 updates); the engine's has 41 (40 updates)" in said
+    engine = path_expected(case)
+    said = difference(CHECKS["path"], case, [3.0], engine)
+    assert said == ("For x^2 from 3 at rate 0.1, your list holds only the initial guess; the "
+                    "engine's has 41 guesses (40 updates): append each new guess to the list "
+                    "inside the loop.")
+    said = difference(CHECKS["path"], case, engine[:2], engine)
+    assert "your list has 2 guesses (1 update); the engine's has 41 (40 updates)" in said
+    case = {"function": "x^2", "start": 3, "rate": 0.1, "iterations": 1, "precision": 0.5}
+    said = difference(CHECKS["path"], case, [3.0, 2.4, 1.92], [3.0, 2.4])
+    assert "at most 1 update, your list has 3 guesses (2 updates); the engine's has 2 " \
+           "(1 update)" in said
 
 
 def test_one_number_too_few_and_one_point_are_singular() -> None:

@@ -258,3 +258,49 @@ async def test_a_damaged_cursor_mark_is_ignored_or_clamped() -> None:
         assert area.cursor_location == (2, 0)  # the last line (empty), clamped
         area.go_to_mark("1:99")
         assert area.cursor_location == (1, 12)
+
+
+def _outcome(*runs: object, seconds: float = 0.3) -> object:
+    from tutor.practice.code import CaseRun, CodeOutcome, CodeSettings
+
+    cases = tuple(CaseRun({}, (), **run) for run in runs)  # type: ignore[arg-type]
+    return CodeOutcome(CodeSettings("", WHOLE.code), cases, {}, True, None, seconds)
+
+
+def test_the_status_line_says_whether_the_code_ran() -> None:
+    from tutor.ui.widgets.exercise.code_editor import describe_code_run
+
+    ok = {"value": [1.0]}
+    unread = {"kind": "error", "error": "line 3: SyntaxError: expected ':'"}
+    assert describe_code_run(_outcome(ok, ok)) == "Ran your code on 2 cases in 0.3 s."
+    assert describe_code_run(_outcome(unread, unread)) == \
+        "Python could not read your code, so it did not run."
+    stopped = _outcome(ok, {"kind": "timeout", "error": "..."}, seconds=2.4)
+    assert describe_code_run(stopped) == "Ran your code in 2.4 s: 1 of 2 cases returned numbers."
+
+
+def test_what_the_code_printed_is_shown_briefly() -> None:
+    from tutor.ui.widgets.exercise.code_editor import printed_text
+
+    assert printed_text(_outcome({"value": [1.0]})) == ""
+    many = "".join(f"line {i}\n" for i in range(50))
+    text = printed_text(_outcome({"value": [1.0]}, {"value": [1.0], "printed": many}))
+    assert text.splitlines() == ["Your code printed (case 2 of 2):", *[f"line {i}" for i in
+                                 range(6)], "... (the rest is not shown)"]
+
+
+async def test_a_run_shows_what_the_code_printed_and_reset_hides_it() -> None:
+    from tutor.ui.widgets.exercise.code_editor import PrintedView
+
+    code = WHOLE.code.reference.replace("    x_list = [new_x]\n",
+                                        "    x_list = [new_x]\n    print('[b]start', new_x)\n")
+    app = Host(saved_inputs={"code": code})
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one(TextArea).focus()
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: of(app, ExercisePane.Attempted))
+        view = app.query_one(PrintedView)
+        assert view.display and str(view.render()) == \
+            "Your code printed (case 1 of 2):\n[b]start 3.0"  # markup stays text
+        await pilot.press("ctrl+r")
+        assert not view.display

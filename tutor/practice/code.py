@@ -143,26 +143,32 @@ def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
             return Verdict(False, _sentence(numbers), diagnosis="code_shape")
         got.append(numbers)
     for run, numbers in zip(outcome.cases, got):
-        said = difference(check, run.case, numbers, run.expected)
-        if said:
-            return _mistaken(said, got, outcome)
-    cases = plural(len(outcome.cases), "case")
+        if difference(check, run.case, numbers, run.expected):
+            return _mistaken(check, run, numbers, got, outcome)
     return Verdict(True, f"Your {outcome.settings.spec.entry}() gives the engine's numbers on "
-                   f"{'all ' if len(outcome.cases) > 1 else ''}{cases}.", explain=exercise.explain)
+                   f"{_all_cases(len(outcome.cases))}.", explain=exercise.explain)
 
 
-def _mistaken(said: str, got: list[list[float]], outcome: CodeOutcome) -> Any:
-    """The difference, and the catalogued mistake whose numbers the learner's match."""
+def _all_cases(count: int) -> str:
+    """'its one case', 'both cases', 'all 3 cases'."""
+    return {1: "its one case", 2: "both cases"}.get(count, f"all {plural(count, 'case')}")
+
+
+def _mistaken(check: Any, run: CaseRun, numbers: list[float], got: list[list[float]],
+              outcome: CodeOutcome) -> Any:
+    """The first difference, and the catalogued mistake whose numbers the learner's match
+    (then the mistake says where to look, instead of the difference's general advice)."""
     from tutor.practice.verdicts import Verdict
 
     for key, forms in outcome.mistakes.items():
-        if any(all(same(mine, theirs) for mine, theirs in zip(got, numbers))
-               for numbers in forms):
+        if any(all(same(mine, theirs) for mine, theirs in zip(got, form)) for form in forms):
             mistake, spec = CATALOGUE[key], outcome.settings.spec
+            said = difference(check, run.case, numbers, run.expected, advise=False)
             look = where_to_look(mistake, outcome.settings.source, spec.reference)
             return Verdict(False, f"{said} That is a known mistake: {mistake.title}. {look}",
                            diagnosis=key)
-    return Verdict(False, said, diagnosis="code_differs")
+    return Verdict(False, difference(check, run.case, numbers, run.expected),
+                   diagnosis="code_differs")
 
 
 def _sentence(text: str) -> str:

@@ -154,8 +154,10 @@ def same(got: Sequence[float], want: Sequence[float]) -> bool:
     return len(got) == len(want) and all(close(a, b) for a, b in zip(got, want))
 
 
-def difference(check: Check, case: Case, got: Sequence[float], want: Sequence[float]) -> str:
-    """The first difference in words, or '' when there is none."""
+def difference(check: Check, case: Case, got: Sequence[float], want: Sequence[float], *,
+               advise: bool = True) -> str:
+    """The first difference in words, or '' when there is none; `advise=False` leaves out
+    where to look (a named mistake says that itself)."""
     where = check.describe(case)
     for i, (a, b) in enumerate(zip(got, want)):
         if not close(a, b):
@@ -166,9 +168,14 @@ def difference(check: Check, case: Case, got: Sequence[float], want: Sequence[fl
     if check.shape != "list":
         return (f"For {where}, your function returned {plural(len(got), 'number')}, not "
                 f"{len(want)}.")
+    if mine == 0:
+        return (f"For {where}, your list holds only the initial guess; the engine's has "
+                f"{plural(len(want), 'guess')} ({plural(theirs, 'update')})"
+                + (": append each new guess to the list inside the loop." if advise else "."))
     return (f"For {where}, your list has {plural(len(got), 'guess')} "
             f"({plural(mine, 'update')}); the engine's has {len(want)} "
-            f"({plural(theirs, 'update')}), the same up to there: look at when your loop stops.")
+            f"({plural(theirs, 'update')}), the same up to there"
+            + (": look at when your loop stops." if advise else "."))
 
 
 def _fmt(value: Any) -> str:

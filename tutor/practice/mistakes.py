@@ -83,8 +83,8 @@ CATALOGUE: Mapping[str, Mistake] = {m.key: m for m in (
     Mistake("sign_flipped", "path", "the step's sign is flipped (+ instead of -), so each "
             "guess climbs uphill", "the update line: new_x = previous_x - learning_rate * slope",
             UPDATE, lambda c: _loop(c, sign=1.0)),
-    Mistake("cost_not_slope", "path", "the cost is used where the slope belongs", "where the "
-            "slope is computed: call the derivative (df), not the cost",
+    Mistake("cost_not_slope", "path", "the cost is used where the slope belongs", "the slope: "
+            "use the derivative, df(previous_x), not the cost itself",
             r"\bdf\b|\bslope\b|cost_fn",
             lambda c: _loop(c, use_cost=True)),
     Mistake("no_precision_stop", "path", "the loop never stops early: there is no precision "

@@ -11,6 +11,7 @@ restored on resume, and Reset puts the starter back.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,12 @@ if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
 
 EDITOR_ID = "code-editor"
+UNREADABLE = re.compile(r"\b(SyntaxError|IndentationError|TabError)\b")
+"""Errors that mean Python could not read the code (so no case ran)."""
+PRINTED_LINES = 6
+PRINTED_WIDTH = 200
+PRINTED_KEPT = 2000
+"""What the pane shows of the learner's prints (the sandbox keeps the first 2,000 characters)."""
 
 
 class CodeArea(AutoIndentTextArea):
@@ -104,6 +111,24 @@ class CodeEditor(Vertical):
         self.area.load_text(self.starter)
 
 
+class PrintedView(Static):
+    """What the learner's code printed, under the verdict (plain text, never markup;
+    hidden while there is nothing)."""
+
+    DEFAULT_CSS = """
+    PrintedView { color: $text-muted; padding: 0 1; display: none; }
+    PrintedView.-shown { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="printed", markup=False)
+
+    def show(self, text: str) -> None:
+        """Show `text` (from `printed_text`), or hide the view when it is ''."""
+        self.update(text)
+        self.set_class(bool(text), "-shown")
+
+
 def editor_for(exercise: Exercise, saved: Mapping[str, Any] | None) -> CodeEditor:
     """The editor for a code exercise: the learner's saved code, else the starter."""
     assert exercise.code is not None
@@ -121,10 +146,34 @@ def is_code_outcome(outcome: Any) -> bool:
 
 
 def describe_code_run(outcome: Any) -> str:
-    """The status line after a run: how many cases ran, how long, and whether isolated."""
+    """The status line after a run: how many cases gave numbers, how long, whether isolated
+    (code Python could not read did not run at all: it says so)."""
     took = "under 0.1 s" if outcome.seconds < 0.1 else f"{outcome.seconds:.1f} s"
-    text = f"Ran your code on {plural(len(outcome.cases), 'case')} in {took}."
+    runs = outcome.cases
+    failed = next((run for run in runs if run.kind != "ok"), None)
+    if failed is not None and failed.kind == "error" and UNREADABLE.search(failed.error or ""):
+        text = "Python could not read your code, so it did not run."
+    elif failed is not None:
+        done = sum(run.kind == "ok" for run in runs)
+        text = f"Ran your code in {took}: {done} of {plural(len(runs), 'case')} returned numbers."
+    else:
+        text = f"Ran your code on {plural(len(runs), 'case')} in {took}."
     return f"{text} Note: {outcome.note}." if outcome.note else text
+
+
+def printed_text(outcome: Any) -> str:
+    """What the learner's code printed (the first case that printed), for the pane: a
+    heading and at most PRINTED_LINES lines; '' when nothing was printed."""
+    runs = outcome.cases
+    number, run = next(((i, r) for i, r in enumerate(runs, 1) if r.printed), (0, None))
+    if run is None:
+        return ""
+    lines = run.printed.rstrip("\n").split("\n")
+    shown = [line[:PRINTED_WIDTH] for line in lines[:PRINTED_LINES]]
+    if len(lines) > PRINTED_LINES or len(run.printed) >= PRINTED_KEPT:
+        shown.append("... (the rest is not shown)")
+    which = f" (case {number} of {len(runs)})" if len(runs) > 1 else ""
+    return f"Your code printed{which}:\n" + "\n".join(shown)
 
 
 def prepare_sandbox(served: bool) -> str | None:

@@ -157,6 +157,8 @@ class ExercisePane(Vertical):
         if asks_choice(ex) and runs_first:
             yield self._options()
         yield RunStatus()
+        if ex is not None and ex.code is not None:
+            yield code_editor.PrintedView()
         yield StepView()
         yield HintBox(ex.hints if ex else (), ex.solution if ex else {}, self.hints_shown)
         yield ResultView()
@@ -348,6 +350,8 @@ class ExercisePane(Vertical):
         for editor in self.query(code_editor.CodeEditor):
             editor.reset()
             editor.area.focus()
+        for printed in self.query(code_editor.PrintedView):
+            printed.show("")
             return
         first = self.fields.first_editable()
         if first is not None:
@@ -410,6 +414,8 @@ class ExercisePane(Vertical):
             self.running = False
             self.status.show_error(message.sentence)
             self.results.clear()
+            for printed in self.query(code_editor.PrintedView):
+                printed.show("")
 
     @on(messages.RunFinished)
     def _finished(self, message: messages.RunFinished) -> None:
@@ -421,6 +427,8 @@ class ExercisePane(Vertical):
         outcome = message.outcome
         if code_editor.is_code_outcome(outcome):
             self.status.show_text(code_editor.describe_code_run(outcome))
+            for printed in self.query(code_editor.PrintedView):
+                printed.show(code_editor.printed_text(outcome))
             self.results.clear()
         elif isinstance(outcome, FitOutcome):
             self.status.show_text(describe_fit(outcome.result))
