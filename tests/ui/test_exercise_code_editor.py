@@ -277,6 +277,8 @@ def test_the_status_line_says_whether_the_code_ran() -> None:
         "Python could not read your code, so it did not run."
     stopped = _outcome(ok, {"kind": "timeout", "error": "..."}, seconds=2.4)
     assert describe_code_run(stopped) == "Ran your code in 2.4 s: 1 of 2 cases returned numbers."
+    assert describe_code_run(_outcome(ok, {"value": [1.0], "printed": "hi\n"})) == \
+        "Ran your code on 2 cases in 0.3 s. What it printed is under the verdict."
 
 
 def test_what_the_code_printed_is_shown_briefly() -> None:

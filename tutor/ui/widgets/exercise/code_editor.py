@@ -158,6 +158,8 @@ def describe_code_run(outcome: Any) -> str:
         text = f"Ran your code in {took}: {done} of {plural(len(runs), 'case')} returned numbers."
     else:
         text = f"Ran your code on {plural(len(runs), 'case')} in {took}."
+    if any(run.printed for run in runs):
+        text += " What it printed is under the verdict."
     return f"{text} Note: {outcome.note}." if outcome.note else text
 
 

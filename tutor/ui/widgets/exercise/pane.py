@@ -476,7 +476,7 @@ class ExercisePane(Vertical):
         if verdict.passed and hasattr(self.screen, "move_to_exercise"):  # (Enter is a new line
             text = f"{text} {'F3' if self.kind == 'code' else 'Enter'}: next exercise."  # in code)
         self.status.show_check(verdict.passed, text)
-        self.call_after_refresh(self.status.scroll_visible)  # the verdict is never below the fold
+        self.status.bring_into_view()  # the verdict is never below the fold
         self.post_message(self.Attempted(self, self.key, message.inputs, verdict.passed,
                                          verdict.message, verdict.diagnosis))
 
