@@ -46,3 +46,10 @@ def test_one_number_too_few_and_one_point_are_singular() -> None:
     said = difference(CHECKS["step"], case, [0.2], [0.2, 0.2])
     assert said == "For the line slope 0, intercept 0 on 1 point at rate 0.1, your function " \
                    "returned 1 number, not 2."
+
+
+def test_a_negative_mse_asks_whether_the_errors_are_squared() -> None:
+    case = {"xs": [1, 2, 3], "ys": [2, 3, 5], "slope": 0, "intercept": 0}
+    said = difference(CHECKS["mse"], case, [-10.0], [38 / 3])
+    assert said.endswith("your MSE is -10, the engine's 12.6667. A mean of squares is never "
+                         "negative: is each error squared?")

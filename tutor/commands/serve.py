@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tutor.errors import UserError
+from tutor.wording import plural
 
 if TYPE_CHECKING:
     from tutor.serve.ssh import ServeConfig
@@ -78,7 +79,7 @@ def _door(config: ServeConfig) -> str:
     if admission.open_door:
         return "anyone may enter (--open)"
     learners = set(admission.key_owners.values()) | set(admission.passwords)
-    return f"{len(learners)} learner(s) may enter"
+    return f"{plural(len(learners), 'learner')} may enter"
 
 
 async def _serve_ssh(config: ServeConfig) -> int:

@@ -161,7 +161,10 @@ def difference(check: Check, case: Case, got: Sequence[float], want: Sequence[fl
     where = check.describe(case)
     for i, (a, b) in enumerate(zip(got, want)):
         if not close(a, b):
-            return f"For {where}, your {check.item(i)} is {_fmt(a)}, the engine's {_fmt(b)}."
+            said = f"For {where}, your {check.item(i)} is {_fmt(a)}, the engine's {_fmt(b)}."
+            negative = advise and check.key == "mse" and a < 0
+            return said + (" A mean of squares is never negative: is each error squared?"
+                           if negative else "")
     if len(got) == len(want):
         return ""
     mine, theirs = len(got) - 1, len(want) - 1

@@ -119,7 +119,7 @@ CATALOGUE: Mapping[str, Mistake] = {m.key: m for m in (
             lambda c: _mse(c, square=math.fsum),
             (lambda c: _mse(c, square=math.fsum, sign=-1.0),)),  # error = prediction - y
     Mistake("step_sign_flipped", "step", "the step's sign is flipped (+ instead of -)", "the "
-            "two update lines: subtract learning_rate times the slope", UPDATE,
+            "update: subtract learning_rate times each gradient", UPDATE,
             lambda c: _step(c, sign=1.0)),
     Mistake("step_slope_without_x", "step", "the slope's gradient is missing the x (each "
             "error must be multiplied by its x)", "the slope's gradient: sum of error * x",

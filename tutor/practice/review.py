@@ -148,8 +148,8 @@ def _settings_problems(exercise: Exercise) -> list[tuple[str, str]]:
             found.append(("function", f"the function does not parse: {_period(exc)}"))
         else:
             if exercise.start is not None and len(exercise.start) != len(variables):
-                found.append(("start", f"start has {len(exercise.start)} number(s) but the "
-                              f"function has {len(variables)} variable(s)."))
+                found.append(("start", f"start has {plural(len(exercise.start), 'number')} "
+                              f"but the function has {plural(len(variables), 'variable')}."))
     wanted = exercise.goal.get("function_equals")
     if wanted is not None:
         try:

@@ -439,8 +439,8 @@ def _end_near(target: Any, result: Any, settings: RunSettings, tolerance: float,
     got = [float(v) for v in result.x]
     names = list(getattr(result, "variables", ()))
     if len(want) != len(got):
-        return Finding(False, f"The goal point has {len(want)} number(s) but the run has "
-                       f"{len(got)} variable(s).", "wrong_dimensions")
+        return Finding(False, f"The goal point has {plural(len(want), 'number')} but the run "
+                       f"has {plural(len(got), 'variable')}.", "wrong_dimensions")
     if result.status == "diverged":
         return _diverged(result, settings, want)
     distance = max(abs(a - b) for a, b in zip(want, got))
