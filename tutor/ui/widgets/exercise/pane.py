@@ -347,11 +347,11 @@ class ExercisePane(Vertical):
         self.query_one(StepView).clear()
         self.results.clear()
         self.status.show_text(self.first_prompt())
+        for printed in self.query(code_editor.PrintedView):
+            printed.show("")
         for editor in self.query(code_editor.CodeEditor):
             editor.reset()
             editor.area.focus()
-        for printed in self.query(code_editor.PrintedView):
-            printed.show("")
             return
         first = self.fields.first_editable()
         if first is not None:
