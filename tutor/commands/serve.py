@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tutor.errors import UserError
-from tutor.wording import plural
 
 if TYPE_CHECKING:
     from tutor.serve.ssh import ServeConfig
@@ -79,7 +78,7 @@ def _door(config: ServeConfig) -> str:
     if admission.open_door:
         return "anyone may enter (--open)"
     learners = set(admission.key_owners.values()) | set(admission.passwords)
-    return f"{plural(len(learners), 'learner')} may enter"
+    return f"{len(learners)} learner(s) may enter"
 
 
 async def _serve_ssh(config: ServeConfig) -> int:
