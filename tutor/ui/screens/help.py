@@ -16,12 +16,10 @@ from tutor.ui.textual_compat import bindings_by_key
 from tutor.ui.widgets.exercise import ExercisePane
 
 EXTRA_KEYS = (
-    ("tab / shift+tab", "Move between the list, the reader and exercise fields (in the code "
-                        "editor Tab indents: Esc leaves the editor first)"),
+    ("tab / shift+tab", "Move between the list, the reader and exercise fields"),
     ("pgup / pgdn", "Scroll the lesson, wherever the cursor is"),
     ("up / down", "Scroll the lesson, move in the list or the options"),
-    ("enter", "Open the highlighted lesson, or run the exercise you are typing in (in the "
-              "code editor Enter starts a new line: F5 runs)"),
+    ("enter", "Open the highlighted lesson, or run the exercise you are typing in"),
 )
 
 
@@ -52,6 +50,7 @@ def collect_keys(app: App[object], screen: Screen[object]) -> list[KeyHelp]:
         where = getattr(cls, "HELP_WHERE", " (in an exercise)" if issubclass(cls, ExercisePane)
                         else "")
         rows += [_row(app, binding, where) for binding in _own_bindings(cls)]
+        rows += [KeyHelp(key, text) for key, text in getattr(cls, "HELP_ROWS", ())]
     return _unique(row for row in rows if row.description)
 
 

@@ -1,8 +1,8 @@
 """The code exercise's editor: the signature to keep, then a Python TextArea.
 
 Tab indents inside the editor (4 spaces); Esc leaves it (focus goes to the pane's Run
-button, so the keyboard reaches everything else); F5 runs the code (the pane's key, so it
-works in the editor and on the buttons; Enter in the editor starts a new line). Both are
+button, so the keyboard reaches everything else); F5 runs the code (in the editor, and on
+the pane's buttons too; Enter in the editor starts a new line). Both are
 plain keys that reach an app over SSH and inside tmux, and both are in the footer while
 the editor has focus. Long lines wrap (soft wrap): at 80 columns the editor never scrolls
 sideways. The text is the pane's `code` input: saved with progress as it is typed,
@@ -37,13 +37,24 @@ PRINTED_KEPT = 2000
 
 class CodeArea(AutoIndentTextArea):
     """A Python TextArea whose Esc leaves it; Enter keeps the line's indent (see
-    `textual_compat.AutoIndentTextArea`). F5 is not its own: it reaches the pane."""
+    `textual_compat.AutoIndentTextArea`); F5 asks the pane holding it to run."""
 
     BINDINGS = [
+        Binding("f5", "run_code", "Run code"),
         Binding("escape", "leave", "Leave editor"),
     ]
     HELP_WHERE = " (in the code editor)"
     """How the help screen qualifies this widget's keys."""
+    HELP_ROWS = (("tab", "Indent 4 spaces (in the code editor)"),
+                 ("⏎", "A new line, keeping the indent (in the code editor: F5 runs)"))
+    """Keys the editor handles itself (not bindings), for the help screen."""
+
+    def action_run_code(self) -> None:
+        """F5: the pane that holds the editor runs the code."""
+        for holder in self.ancestors:
+            if hasattr(holder, "action_run_code"):
+                holder.action_run_code()
+                return
 
     def place_mark(self) -> str:
         """Where the cursor is, `row:column` (kept with the learner's place, see

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -87,7 +87,6 @@ class ExercisePane(Vertical):
     # columns for moving on (f3), the lessons and help. F1 lists them all.
     BINDINGS = [
         Binding("enter", "run", "Run", show=False),
-        Binding("f5", "run_code", "Run code"),  # only in a code exercise (check_action)
         Binding("ctrl+t", "step", "Step", show=False),
         Binding("ctrl+f", "compare", "Compare", show=False),
         Binding("ctrl+g", "hint", "Hint", show=False),
@@ -305,8 +304,16 @@ class ExercisePane(Vertical):
             self.post_message(self.Skipped(self, self.key))
 
     def action_run_code(self) -> None:
-        """F5 in a code exercise (in its editor or on its buttons): run the code."""
-        self.action_run()
+        """F5 in a code exercise (its editor's key; on the buttons, see `on_key`): run."""
+        if self.kind == "code":
+            self.action_run()
+
+    def on_key(self, event: events.Key) -> None:
+        """F5 on a code exercise's buttons runs it too, as the Run button's label says (a
+        key, not a binding: the help lists F5 once, with the editor that shows it)."""
+        if event.key == "f5" and self.kind == "code":
+            event.stop()
+            self.action_run()
 
     def action_cancel(self) -> None:
         """Stop a long run; the partial run is shown as cancelled."""
