@@ -88,7 +88,7 @@ def test_claims_are_recomputed_by_the_engine(text: str, holds: bool) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ('value(f="x^^2", at=1) = 1', "claim cannot be computed: unexpected '^'"),
-    ('value(f="x^2", at="1,2") = 1', "at= gives 2 numbers but the function has 1 variable(s)."),
+    ('value(f="x^2", at="1,2") = 1', "at= gives 2 numbers but the function has 1 variable."),
     ('run(f="x^2", start=3).speed = 1', "a run has no quantity 'speed'"),
     ('lstsq(data="none.csv").slope = 1', "claim cannot be computed:"),
     ('run(f="x^2", start=3, lr=fast).nit = 1', "lr must be a number, not 'fast'."),

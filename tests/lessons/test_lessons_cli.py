@@ -75,7 +75,7 @@ def test_progress_json_and_reset(env: dict[str, str]) -> None:
     assert json.loads(gd_tutor(env, "progress", "--json").stdout)["completed"] != []
     reset = gd_tutor(env, "progress", "--reset", "--yes")
     assert reset.returncode == 0
-    assert reset.stdout.strip() == ("Progress reset: forgot 3 exercise record(s) and the "
+    assert reset.stdout.strip() == ("Progress reset: forgot 3 exercise records and the "
                                     "current lesson.")
     after = json.loads(gd_tutor(env, "progress", "--json").stdout)
     assert (after["current_lesson"], after["completed"], after["skipped"], after["attempts"]) == (

@@ -39,8 +39,8 @@ def test_messages_name_the_exercise_and_the_reason() -> None:
                             "Converged in 40 updates, but the goal is 10 or fewer. Try a "
                             "learning rate of 0.4: that converges in 8 updates.")
     assert messages[38].startswith("exercise 'bad-function': the function does not parse:")
-    assert messages[49] == ("exercise 'bad-start': start has 1 number(s) but the function has "
-                            "2 variable(s).")
+    assert messages[49] == ("exercise 'bad-start': start has 1 number but the function has "
+                            "2 variables.")
     assert "solution sets 'start', which the learner cannot edit" in messages[63]
     assert messages[72] == "exercise 'bad-choice': goal choice must be 1 to 3."
     assert "unknown method 'sgd'" in messages[81]

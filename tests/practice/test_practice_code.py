@@ -61,7 +61,25 @@ def test_a_loop_that_never_stops_is_ended_and_said_so(exercises: dict[str, Exerc
     code = code.replace("break", "pass")
     verdict = check_attempt(whole, {"code": code})
     assert verdict.diagnosis == "code_timeout"
-    assert verdict.message.startswith("Your loop did not finish in 2 s")
+    assert verdict.message == ("Your while loop (line 8) did not finish in 2 s: does it ever "
+                               "end (a break that is reached, or a condition that turns false)?")
+
+
+@pytest.mark.parametrize("body,words", [
+    ("while x:\n    pass", "Your while loop (line 2) did not finish"),
+    ("for i in range(10):\n    while True:\n        pass", "Your while loop (line 3)"),
+    ("for i in range(10**12):\n    pass", "is range() given a huge number"),
+    ("import itertools\nfor i in itertools.count():\n    pass",
+     "Your for loop (line 3) did not finish in 2 s: does what it walks over ever run out?"),
+    ("def f():\n    return f()", "does a function call itself without end"),
+    ("while (((", "does a function call itself"),  # unreadable: no loop is claimed
+])
+def test_a_timeout_is_worded_by_the_loops_the_code_has(body: str, words: str) -> None:
+    from tutor.practice.codelines import timeout_question
+
+    said = timeout_question("x = 1\n" + body, "2")
+    assert words.lower() in said.lower()
+    assert ("range()" in said) == ("range(10**12)" in body)
 
 
 def test_learner_code_never_runs_in_the_tutors_process(exercises: dict[str, Exercise]) -> None:
@@ -115,3 +133,18 @@ def test_check_lessons_runs_references_and_mistakes(tmp_path: Path) -> None:
 def test_the_authoring_guide_lists_every_catalogued_mistake() -> None:
     guide = (Path(__file__).resolve().parents[2] / "lessons" / "README.md").read_text("utf-8")
     assert [key for key in CATALOGUE if f"`{key}`" not in guide] == []
+
+
+def test_a_named_mistake_says_where_to_look_once(exercises: dict[str, Exercise]) -> None:
+    whole = exercises["whole"]
+    numbers = tuple(CATALOGUE["no_precision_stop"].numbers(c) for c in whole.code.cases)
+    verdict = judge_code(whole, outcome_from_numbers(whole.code, numbers))
+    assert "the same up to there. That is a known mistake: the loop never stops" in \
+        verdict.message
+    assert verdict.message.count("ook") == 1, verdict.message  # one "Look ...", no second
+
+
+def test_a_pass_says_both_cases(exercises: dict[str, Exercise]) -> None:
+    mse = exercises["mse"]
+    verdict = judge_code(mse, outcome_from_numbers(mse.code, ([0.625], [14 / 3])))
+    assert verdict.message == "Your mse() gives the engine's numbers on both cases."

@@ -32,7 +32,7 @@ def test_f5_runs_saved_code_and_esc_leaves_the_editor(terminal: Any, tmp_path: P
     with ProgressStore.open(tmp_path) as store:  # code typed in an earlier session
         store.save_inputs("code/whole", {"code": whole.code.reference})
     terminal.start(_command(tmp_path))
-    terminal.wait_for("x_list.append(new_x)")  # the saved code is back in the editor
+    terminal.wait_for("x_list = [new_x]")  # the saved code is back in the editor
     terminal.keys("Tab")
     terminal.wait_for("Leave editor")  # the footer shows the editor's keys
     terminal.keys("F5")

@@ -170,3 +170,139 @@ async def test_code_typed_in_a_lesson_comes_back_after_a_restart(make_app, data_
         await ready(pilot)
         text = again.screen.query_one("#exercise-whole").query_one(TextArea).text
         assert text == "# mine\n" + WHOLE.code.starter
+
+
+async def test_a_long_line_wraps_instead_of_scrolling_sideways_at_80x24() -> None:
+    tail = "# the end of a long line"
+    long_line = "    new_x = previous_x - learning_rate * slope" + " " * 60 + tail
+    app = Host(saved_inputs={"code": f"def f(x):\n{long_line}\n    return x\n"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = app.query_one(TextArea)
+        area.focus()
+        area.move_cursor((1, len(long_line)))
+        await pilot.pause()
+        assert area.scroll_x == 0 and area.max_scroll_x == 0
+        assert area.region.right <= 80
+        assert area.wrapped_document.height > area.document.line_count  # the line wrapped
+        assert area.cursor_screen_offset.x < area.region.right  # the cursor is on screen
+
+
+async def test_after_f5_the_verdict_is_scrolled_into_view(make_app) -> None:
+    """Lesson 6's editor fills the screen at 80x24: the verdict under it must be brought up."""
+    import asyncio
+
+    app = make_app(lessons_dir=Path(__file__).resolve().parents[2] / "lessons")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await asyncio.wait_for(app.screen.loaded.wait(), timeout=30)
+        await app.screen.open_lesson("when-to-stop")
+        await wait_for(pilot, lambda: app.screen.query("#exercise-write-it"))
+        pane = app.screen.query_one("#exercise-write-it", ExercisePane)
+        app.screen.show_pane(pane)
+        await pilot.pause()
+        area = pane.query_one(TextArea)
+        assert area.has_focus
+        area.load_text(pane.exercise.code.reference)
+        status = pane.query_one(RunStatus)
+        reader = app.screen.reader
+        assert not reader.region.contains_region(status.region)  # below the fold before
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: "PASS" in str(status.render()))
+        await wait_for(pilot, lambda: status.region.height and reader.region.contains_region(
+            status.region), timeout=10)  # the whole verdict, brought up (a refresh later)
+
+
+async def test_the_editors_cursor_comes_back_after_a_restart(make_app, data_dir) -> None:
+    import asyncio
+
+    from tutor.progress import ProgressStore
+
+    async def ready(pilot) -> None:
+        await pilot.pause()
+        await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
+        await pilot.pause()
+
+    app = make_app(lessons_dir=FIXTURES)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        area = app.screen.query_one("#exercise-whole").query_one(TextArea)
+        area.focus()
+        area.move_cursor((3, 4))
+        await pilot.press("x")  # typed on line 4 after "def ": saved with the code
+
+        def place() -> str:
+            with ProgressStore.open(data_dir) as store:
+                return store.place() or ""
+
+        await wait_for(pilot, lambda: place() == "code/whole#code-editor@3:5", timeout=10)
+        area.move_cursor((4, 2))  # moved without typing: kept when the learner quits
+        await pilot.press("ctrl+q")
+    assert place() == "code/whole#code-editor@4:2"
+    again = make_app(lessons_dir=FIXTURES)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        area = again.screen.query_one("#exercise-whole").query_one(TextArea)
+        await wait_for(pilot, lambda: area.has_focus and area.cursor_location == (4, 2),
+                       timeout=10)
+        assert area.text.splitlines()[3].startswith("def xgradient_descent(")
+
+
+async def test_a_damaged_cursor_mark_is_ignored_or_clamped() -> None:
+    app = Host(saved_inputs={"code": "def f(x):\n    return x\n"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = app.query_one(TextArea)
+        for junk in ("", "a:b", "-1:2", "1:", "9" * 40 + ":1"):
+            area.go_to_mark(junk)
+            assert area.cursor_location == (0, 0), junk
+        area.go_to_mark("99:99")
+        await pilot.pause()
+        assert area.cursor_location == (2, 0)  # the last line (empty), clamped
+        area.go_to_mark("1:99")
+        assert area.cursor_location == (1, 12)
+
+
+def _outcome(*runs: object, seconds: float = 0.3) -> object:
+    from tutor.practice.code import CaseRun, CodeOutcome, CodeSettings
+
+    cases = tuple(CaseRun({}, (), **run) for run in runs)  # type: ignore[arg-type]
+    return CodeOutcome(CodeSettings("", WHOLE.code), cases, {}, True, None, seconds)
+
+
+def test_the_status_line_says_whether_the_code_ran() -> None:
+    from tutor.ui.widgets.exercise.code_editor import describe_code_run
+
+    ok = {"value": [1.0]}
+    unread = {"kind": "error", "error": "line 3: SyntaxError: expected ':'"}
+    assert describe_code_run(_outcome(ok, ok)) == "Ran your code on 2 cases in 0.3 s."
+    assert describe_code_run(_outcome(unread, unread)) == \
+        "Python could not read your code, so it did not run."
+    stopped = _outcome(ok, {"kind": "timeout", "error": "..."}, seconds=2.4)
+    assert describe_code_run(stopped) == "Ran your code in 2.4 s: 1 of 2 cases returned numbers."
+    assert describe_code_run(_outcome(ok, {"value": [1.0], "printed": "hi\n"})) == \
+        "Ran your code on 2 cases in 0.3 s. What it printed is under the verdict."
+
+
+def test_what_the_code_printed_is_shown_briefly() -> None:
+    from tutor.ui.widgets.exercise.code_editor import printed_text
+
+    assert printed_text(_outcome({"value": [1.0]})) == ""
+    many = "".join(f"line {i}\n" for i in range(50))
+    text = printed_text(_outcome({"value": [1.0]}, {"value": [1.0], "printed": many}))
+    assert text.splitlines() == ["Your code printed (case 2 of 2):", *[f"line {i}" for i in
+                                 range(6)], "... (the rest is not shown)"]
+
+
+async def test_a_run_shows_what_the_code_printed_and_reset_hides_it() -> None:
+    from tutor.ui.widgets.exercise.code_editor import PrintedView
+
+    code = WHOLE.code.reference.replace("    x_list = [new_x]\n",
+                                        "    x_list = [new_x]\n    print('[b]start', new_x)\n")
+    app = Host(saved_inputs={"code": code})
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one(TextArea).focus()
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: of(app, ExercisePane.Attempted))
+        view = app.query_one(PrintedView)
+        assert view.display and str(view.render()) == \
+            "Your code printed (case 1 of 2):\n[b]start 3.0"  # markup stays text
+        await pilot.press("ctrl+r")
+        assert not view.display

@@ -15,6 +15,7 @@ from typing import Any
 from tutor.errors import UserError
 from tutor.lessons import LessonSet, default_lessons_dir, load_lessons
 from tutor.progress import ProgressStore
+from tutor.wording import plural
 
 TITLE_WIDTH = 52
 
@@ -113,8 +114,8 @@ def progress_command(args: argparse.Namespace) -> int:
                 print("Nothing was reset.")
                 return 1
             forgotten = store.reset()
-            message = (f"Progress reset: forgot {forgotten} exercise record(s) and the "
-                       "current lesson.")
+            message = (f"Progress reset: forgot {plural(forgotten, 'exercise record')} and "
+                       "the current lesson.")
             print(json.dumps({"reset": True, "forgotten": forgotten}) if args.json else message)
             return 0
         if getattr(args, "attempts", False):
@@ -156,8 +157,8 @@ def _confirm_reset(store: ProgressStore) -> bool:
                         "ask, so add --yes to do it.")
     count = len(store.exercises())
     try:
-        reply = input(f"Forget all progress ({count} exercise record(s) and the current "
-                      "lesson)? Type yes to confirm: ")
+        reply = input(f"Forget all progress ({plural(count, 'exercise record')} and the "
+                      "current lesson)? Type yes to confirm: ")
     except EOFError:
         return False
     return reply.strip().lower() in ("y", "yes")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from tutor.engine.errors import DataError
 from tutor.engine.regression import MAX_MAGNITUDE
+from tutor.wording import plural
 
 MAX_BYTES = 10_000_000
 MAX_ROWS = 100_000
@@ -60,7 +61,7 @@ def load_xy_csv(path: str | os.PathLike[str], x: str | int | None = None,
         xs.append(cell_value(row, xi, number, names))
         ys.append(cell_value(row, yi, number, names))
     if len(xs) < 2:
-        raise DataError(f"{name} has {len(xs)} data row{'s' if len(xs) != 1 else ''}; "
+        raise DataError(f"{name} has {plural(len(xs), 'data row')}; "
                         "a fit needs at least 2")
     return XYData(xs, ys, names[xi], names[yi])
 
@@ -177,7 +178,7 @@ def column_index(wanted: str | int | None, default: int, names: list[str], width
         number = int(text)
         if 1 <= number <= width:
             return number - 1
-        raise DataError(f"there is no column {number}; the file has {width} columns")
+        raise DataError(f"there is no column {number}; the file has {plural(width, 'column')}")
     raise DataError(f"there is no column named {text!r}; the columns are {', '.join(names)}")
 
 

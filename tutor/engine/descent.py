@@ -24,6 +24,7 @@ from tutor.engine.objective import Objective, compile_objective, describe_fault
 from tutor.engine.optimizers import make_optimizer
 from tutor.engine.parser import ParsedFunction
 from tutor.engine.trajectory import Trajectory
+from tutor.wording import plural
 
 Point = tuple[float, ...]
 
@@ -266,6 +267,6 @@ def _start(x0: float | Sequence[float], variables: tuple[str, ...]) -> Point:
     values = [x0] if isinstance(x0, (int, float)) else list(x0)
     if len(values) != len(variables):
         raise EngineInputError(
-            f"the start needs {len(variables)} value{'s' if len(variables) > 1 else ''}, "
+            f"the start needs {plural(len(variables), 'value')}, "
             f"one for each of {', '.join(variables)}; got {len(values)}")
     return tuple(_finite(v, "each start value") for v in values)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tutor.wording import plural
+
 MESSAGES: dict[str, str] = {
     "converged": "Converged: the last step was shorter than the precision {precision:g} "
                  "after {updates}.",
@@ -33,7 +35,7 @@ STATUS: dict[str, str] = {
 
 def message_for(reason: str, *, nit: int, precision: float, fault: str = "") -> str:
     """The sentence for `reason`, filled in with the number of updates, precision and fault."""
-    updates = f"{nit} update{'' if nit == 1 else 's'}"
+    updates = plural(nit, "update")
     if reason == "max_iterations" and precision == 0:
         reason = "all_iterations"
     return MESSAGES[reason].format(updates=updates, precision=precision, fault=fault)

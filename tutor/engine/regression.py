@@ -17,6 +17,7 @@ from typing import NamedTuple
 from tutor.engine.errors import DataError, EngineInputError
 from tutor.engine.kernel import RISING_LIMIT
 from tutor.engine.messages import STATUS, message_for
+from tutor.wording import plural
 
 # Bounds that keep every square, sum and slope of a fit a finite float: values up to
 # 1e150 in size (squares up to 1e300), x spread at least 1e-150 (slopes up to 1e300).
@@ -185,7 +186,7 @@ def _checked_data(xs: Sequence[float], ys: Sequence[float]) -> tuple[list[float]
     """Two equally long lists of finite floats, at least two points, x not all equal."""
     xs, ys = [float(x) for x in xs], [float(y) for y in ys]
     if len(xs) != len(ys):
-        raise DataError(f"x has {len(xs)} values but y has {len(ys)}; they must pair up")
+        raise DataError(f"x has {plural(len(xs), 'value')} but y has {len(ys)}; they must pair up")
     if len(xs) < 2:
         raise DataError(f"a line needs at least 2 points, got {len(xs)}")
     if not all(math.isfinite(v) for v in (*xs, *ys)):

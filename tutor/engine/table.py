@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tutor.engine.data import MAX_ROWS, cell_value, column_index, is_number, read_text, numbered_rows
 from tutor.engine.errors import DataError
+from tutor.wording import plural
 
 MAX_FEATURES = 50
 """The most feature columns one fit may use."""
@@ -63,7 +64,7 @@ def load_table_csv(path: str | os.PathLike[str], xs: Sequence[str | int] | None 
     columns = [[cell_value(r, i, n, names) for n, r in zip(lines, body)] for i in x_index]
     ys = [cell_value(r, y_index, n, names) for n, r in zip(lines, body)]
     if len(ys) < 2:
-        raise DataError(f"{os.fspath(path)} has {len(ys)} data row{'s' if len(ys) != 1 else ''}; "
+        raise DataError(f"{os.fspath(path)} has {plural(len(ys), 'data row')}; "
                         "a fit needs at least 2")
     return Table(columns, ys, [names[i] for i in x_index], names[y_index])
 

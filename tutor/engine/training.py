@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tutor.engine.errors import DataError
+from tutor.wording import plural
 
 MODEL_MESSAGES: dict[str, str] = {
     "converged": "Converged: an epoch moved the weights less than the precision {precision:g}, "
@@ -94,8 +95,8 @@ def check_columns(columns: Sequence[Sequence[float]], ys: Sequence[float],
         raise DataError(f"{len(cols)} feature columns but {len(names)} names")
     for col, name in zip(cols, names):
         if len(col) != len(ys):
-            raise DataError(f"feature {name!r} has {len(col)} values but y has {len(ys)}; "
-                            "they must pair up")
+            raise DataError(f"feature {name!r} has {plural(len(col), 'value')} but y has "
+                            f"{len(ys)}; they must pair up")
     if len(ys) < 2:
         raise DataError(f"a model needs at least 2 rows, got {len(ys)}")
     if not all(math.isfinite(v) for v in (*ys, *(v for c in cols for v in c))):
@@ -138,6 +139,6 @@ def model_message(reason: str, *, epochs: int, nit: int, precision: float,
     if reason == "max_iterations" and precision == 0:
         reason = "all_iterations"
     text = MODEL_MESSAGES[reason].format(
-        epochs=f"{epochs} epoch{'' if epochs == 1 else 's'}",
-        updates=f"{nit} update{'' if nit == 1 else 's'}", precision=precision)
+        epochs=plural(epochs, "epoch"), updates=plural(nit, "update"),
+        precision=precision)
     return text + SEPARABLE if separable else text

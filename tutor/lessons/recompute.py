@@ -17,6 +17,7 @@ from typing import Any
 
 from tutor.lessons.claims import ClaimError
 from tutor.lessons.model import Claim
+from tutor.wording import plural
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,8 @@ def _run(claim: Claim) -> object:
 def _at_point(claim: Claim, variables: tuple[str, ...]) -> list[float]:
     point = _point(claim.args.get("at", 0.0))
     if len(point) != len(variables):
-        raise ClaimError(f"at= gives {len(point)} numbers but the function has "
-                         f"{len(variables)} variable(s).")
+        raise ClaimError(f"at= gives {plural(len(point), 'number')} but the function has "
+                         f"{plural(len(variables), 'variable')}.")
     return point
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from tutor.practice.verdicts import Advice, Direction
+from tutor.wording import plural
 
 TRY_BUDGET = 300_000
 """The most engine updates spent trying advice for one verdict (a few tenths of a second)."""
@@ -35,7 +36,7 @@ def _value_text(key: str, value: Any) -> str:
 def _what_it_did(result: Any, goal: Mapping[str, Any]) -> str:
     """`converges in 40 updates`, `diverges at iteration 7`, ... for the tried run."""
     n = result.nit
-    updates = f"{n} update{'' if n == 1 else 's'}"
+    updates = plural(n, "update")
     done = {"converged": f"converges in {updates}", "diverged": f"diverges at iteration {n}",
             "max_iterations": f"uses all {n} iterations"}.get(result.status, result.status)
     for name in ("slope", "intercept"):

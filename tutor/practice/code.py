@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tutor.practice.codechecks import CHECKS, as_numbers, difference, same
-from tutor.practice.mistakes import CATALOGUE, for_check, line_of, numbers_of
+from tutor.practice.codelines import timeout_question
+from tutor.practice.mistakes import CATALOGUE, for_check, forms_of, where_to_look
 from tutor.practice.settings import InputProblem
+from tutor.wording import plural
 
 if TYPE_CHECKING:
     from tutor.lessons.model import CodeSpec, Exercise
@@ -55,7 +57,7 @@ class CodeOutcome:
 
     settings: CodeSettings
     cases: tuple[CaseRun, ...]
-    mistakes: Mapping[str, tuple[list[float], ...]]
+    mistakes: Mapping[str, tuple[tuple[list[float], ...], ...]]  # key: each form's numbers
     isolated: bool = False
     note: str | None = None
     seconds: float = 0.0
@@ -78,15 +80,16 @@ def read_code(exercise: Exercise, inputs: Mapping[str, Any],
 
 
 def expected_and_mistakes(spec: CodeSpec) -> tuple[tuple[tuple[float, ...], ...],
-                                                   dict[str, tuple[list[float], ...]]]:
-    """The engine's numbers for every case, and each applicable mistake's numbers."""
+                                                   dict[str, tuple[tuple[list[float], ...], ...]]]:
+    """The engine's numbers for every case, and the numbers of each applicable mistake's
+    forms (main form first; a mistake with no finite numbers on these cases is left out)."""
     check = CHECKS[spec.check]
     expected = tuple(tuple(check.expected(case)) for case in spec.cases)
     found = {}
     for mistake in for_check(spec.check):
-        numbers = numbers_of(mistake, spec.cases)
-        if numbers is not None:
-            found[mistake.key] = numbers
+        forms = forms_of(mistake, spec.cases)
+        if forms:
+            found[mistake.key] = forms
     return expected, found
 
 
@@ -108,14 +111,16 @@ def run_code_attempt(settings: CodeSettings) -> CodeOutcome:
     return CodeOutcome(settings, cases, mistakes, run.isolated, run.note, run.seconds)
 
 
-def outcome_from_numbers(spec: CodeSpec, values: tuple[Any, ...]) -> CodeOutcome:
-    """An outcome as if a function had returned `values` (check-lessons judges mistakes so)."""
+def outcome_from_numbers(spec: CodeSpec, values: tuple[Any, ...],
+                         source: str = "") -> CodeOutcome:
+    """An outcome as if a function (written as `source`) had returned `values`
+    (check-lessons judges mistakes so)."""
     expected, mistakes = expected_and_mistakes(spec)
     if CHECKS[spec.check].shape == "number":
         values = tuple(v[0] if isinstance(v, list) and len(v) == 1 else v for v in values)
     cases = tuple(CaseRun(case, want, value)
                   for case, want, value in zip(spec.cases, expected, values))
-    return CodeOutcome(CodeSettings("", spec), cases, mistakes, isolated=True)
+    return CodeOutcome(CodeSettings(source, spec), cases, mistakes, isolated=True)
 
 
 def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
@@ -126,6 +131,10 @@ def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
     check = CHECKS[outcome.settings.spec.check]
     got: list[list[float]] = []
     for run in outcome.cases:
+        if run.kind == "timeout":
+            return Verdict(False, _sentence(timeout_question(outcome.settings.source,
+                                                             f"{WALL_S:g}")),
+                           diagnosis="code_timeout")
         if run.kind != "ok":
             return Verdict(False, _sentence(run.error or "your code did not run"),
                            diagnosis=f"code_{run.kind}")
@@ -134,26 +143,32 @@ def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
             return Verdict(False, _sentence(numbers), diagnosis="code_shape")
         got.append(numbers)
     for run, numbers in zip(outcome.cases, got):
-        said = difference(check, run.case, numbers, run.expected)
-        if said:
-            return _mistaken(said, got, outcome)
-    count = len(outcome.cases)
+        if difference(check, run.case, numbers, run.expected):
+            return _mistaken(check, run, numbers, got, outcome)
     return Verdict(True, f"Your {outcome.settings.spec.entry}() gives the engine's numbers on "
-                   f"all {count} case{'s' if count != 1 else ''}.", explain=exercise.explain)
+                   f"{_all_cases(len(outcome.cases))}.", explain=exercise.explain)
 
 
-def _mistaken(said: str, got: list[list[float]], outcome: CodeOutcome) -> Any:
-    """The difference, and the catalogued mistake whose numbers the learner's match."""
+def _all_cases(count: int) -> str:
+    """'its one case', 'both cases', 'all 3 cases'."""
+    return {1: "its one case", 2: "both cases"}.get(count, f"all {plural(count, 'case')}")
+
+
+def _mistaken(check: Any, run: CaseRun, numbers: list[float], got: list[list[float]],
+              outcome: CodeOutcome) -> Any:
+    """The first difference, and the catalogued mistake whose numbers the learner's match
+    (then the mistake says where to look, instead of the difference's general advice)."""
     from tutor.practice.verdicts import Verdict
 
-    for key, numbers in outcome.mistakes.items():
-        if all(same(mine, theirs) for mine, theirs in zip(got, numbers)):
-            mistake = CATALOGUE[key]
-            line = line_of(mistake, outcome.settings.source)
-            where = f"line {line}, " if line else ""
-            return Verdict(False, f"{said} That is a known mistake: {mistake.title}. Look at "
-                           f"{where}{mistake.look}.", diagnosis=key)
-    return Verdict(False, said, diagnosis="code_differs")
+    for key, forms in outcome.mistakes.items():
+        if any(all(same(mine, theirs) for mine, theirs in zip(got, form)) for form in forms):
+            mistake, spec = CATALOGUE[key], outcome.settings.spec
+            said = difference(check, run.case, numbers, run.expected, advise=False)
+            look = where_to_look(mistake, outcome.settings.source, spec.reference)
+            return Verdict(False, f"{said} That is a known mistake: {mistake.title}. {look}",
+                           diagnosis=key)
+    return Verdict(False, difference(check, run.case, numbers, run.expected),
+                   diagnosis="code_differs")
 
 
 def _sentence(text: str) -> str:

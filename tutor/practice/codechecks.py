@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from tutor.wording import plural
 
 REL_TOL = 1e-9
 """Every number must be within this relative distance of the engine's."""
@@ -57,7 +58,7 @@ def path_describe(case: Case) -> str:
     if "precision" in case:
         text += f", precision {_fmt(case['precision'])}"
     if "iterations" in case:
-        text += f", at most {case['iterations']} updates"
+        text += f", at most {plural(int(case['iterations']), 'update')}"
     return text
 
 
@@ -83,9 +84,9 @@ def mse_expected(case: Case) -> list[float]:
 
 
 def line_describe(case: Case) -> str:
+    rate = f" at rate {_fmt(case['rate'])}" if "rate" in case else ""
     return (f"the line slope {_fmt(case['slope'])}, intercept {_fmt(case['intercept'])} on "
-            f"{len(case['xs'])} points" + (f" at rate {_fmt(case['rate'])}" if "rate" in case
-                                           else ""))
+            f"{plural(len(case['xs']), 'point')}{rate}")
 
 
 def step_args(case: Case) -> list[Any]:
@@ -137,7 +138,7 @@ def as_numbers(value: Any, shape: str) -> list[float] | str:
         return "your function should return a flat list of numbers, but it holds lists"
     if shape == "pair" and len(value) != 2:
         return (f"your function should return two numbers, [new_slope, new_intercept], "
-                f"but it returned {len(value)}")
+                f"but it returned {plural(len(value), 'number')}")
     return [float(v) for v in value]
 
 
@@ -153,24 +154,31 @@ def same(got: Sequence[float], want: Sequence[float]) -> bool:
     return len(got) == len(want) and all(close(a, b) for a, b in zip(got, want))
 
 
-def difference(check: Check, case: Case, got: Sequence[float], want: Sequence[float]) -> str:
-    """The first difference in words, or '' when there is none."""
+def difference(check: Check, case: Case, got: Sequence[float], want: Sequence[float], *,
+               advise: bool = True) -> str:
+    """The first difference in words, or '' when there is none; `advise=False` leaves out
+    where to look (a named mistake says that itself)."""
     where = check.describe(case)
     for i, (a, b) in enumerate(zip(got, want)):
         if not close(a, b):
-            return f"For {where}, your {check.item(i)} is {_fmt(a)}, the engine's {_fmt(b)}."
+            said = f"For {where}, your {check.item(i)} is {_fmt(a)}, the engine's {_fmt(b)}."
+            negative = advise and check.key == "mse" and a < 0
+            return said + (" A mean of squares is never negative: is each error squared?"
+                           if negative else "")
     if len(got) == len(want):
         return ""
     mine, theirs = len(got) - 1, len(want) - 1
     if check.shape != "list":
-        return f"For {where}, your function returned {len(got)} numbers, not {len(want)}."
-    return (f"For {where}, your list has {len(got)} guesses ({_updates(mine)}); the engine's "
-            f"has {len(want)} ({_updates(theirs)}), the same up to there: look at when your "
-            "loop stops.")
-
-
-def _updates(n: int) -> str:
-    return f"{n} update" + ("" if n == 1 else "s")
+        return (f"For {where}, your function returned {plural(len(got), 'number')}, not "
+                f"{len(want)}.")
+    if mine == 0:
+        return (f"For {where}, your list holds only the initial guess; the engine's has "
+                f"{plural(len(want), 'guess')} ({plural(theirs, 'update')})"
+                + (": append each new guess to the list inside the loop." if advise else "."))
+    return (f"For {where}, your list has {plural(len(got), 'guess')} "
+            f"({plural(mine, 'update')}); the engine's has {len(want)} "
+            f"({plural(theirs, 'update')}), the same up to there"
+            + (": look at when your loop stops." if advise else "."))
 
 
 def _fmt(value: Any) -> str:

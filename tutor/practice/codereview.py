@@ -41,7 +41,7 @@ def _reference_problems(exercise: Exercise) -> list[tuple[str, str]]:
 
 
 def _mistake_problems(exercise: Exercise) -> list[tuple[str, str]]:
-    from tutor.practice.code import expected_and_mistakes, judge_code, outcome_from_numbers
+    from tutor.practice.code import expected_and_mistakes
     from tutor.practice.mistakes import CATALOGUE
 
     spec = exercise.code
@@ -58,12 +58,21 @@ def _mistake_problems(exercise: Exercise) -> list[tuple[str, str]]:
             found.append(("mistakes", f"mistake '{key}' gives no finite numbers on these "
                           "cases (it overflows); pick cases where it does."))
         else:
-            verdict = judge_code(exercise, outcome_from_numbers(spec, numbers[key]))
-            if verdict.passed:
-                found.append(("mistakes", f"mistake '{key}' passes on these cases; add a case "
-                              "where it makes a difference."))
-            elif verdict.diagnosis != key:
-                found.append(("mistakes", f"mistake '{key}' is diagnosed as "
-                              f"'{verdict.diagnosis}' on these cases; add a case that tells "
-                              "them apart."))
+            found += _judged_forms(exercise, key, numbers[key])
     return found
+
+
+def _judged_forms(exercise: Exercise, key: str, forms: tuple) -> list[tuple[str, str]]:
+    """Every form of a mistake, judged as a learner's numbers, must fail with its own key."""
+    from tutor.practice.code import judge_code, outcome_from_numbers
+
+    assert exercise.code is not None
+    for numbers in forms:
+        verdict = judge_code(exercise, outcome_from_numbers(exercise.code, numbers))
+        if verdict.passed:
+            return [("mistakes", f"mistake '{key}' passes on these cases; add a case where "
+                     "it makes a difference.")]
+        if verdict.diagnosis != key:
+            return [("mistakes", f"mistake '{key}' is diagnosed as '{verdict.diagnosis}' on "
+                     "these cases; add a case that tells them apart.")]
+    return []

@@ -11,10 +11,10 @@ its own key.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from tutor.practice.codechecks import Case
+from tutor.practice.codelines import locate
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Mistake:
     look: str
     pattern: str
     numbers: Callable[[Case], list[float]]
+    variants: tuple[Callable[[Case], list[float]], ...] = ()
+    """Other ways of writing the same mistake that give other numbers (a sign convention)."""
 
 
 def _loop(case: Case, *, sign: float = -1.0, use_cost: bool = False, stop: str = "step",
@@ -56,9 +58,10 @@ def _loop(case: Case, *, sign: float = -1.0, use_cost: bool = False, stop: str =
 
 
 def _mse(case: Case, *, divide: Callable[[int], int] = lambda n: n,
-         square: Callable[[list[float]], float] | None = None) -> list[float]:
+         square: Callable[[list[float]], float] | None = None, sign: float = 1.0) -> list[float]:
     xs, ys = [float(v) for v in case["xs"]], [float(v) for v in case["ys"]]
-    errors = [y - (float(case["slope"]) * x + float(case["intercept"])) for x, y in zip(xs, ys)]
+    errors = [sign * (y - (float(case["slope"]) * x + float(case["intercept"])))
+              for x, y in zip(xs, ys)]
     total = square(errors) if square else math.fsum(e * e for e in errors)
     return [total / divide(len(errors))]
 
@@ -80,12 +83,13 @@ CATALOGUE: Mapping[str, Mistake] = {m.key: m for m in (
     Mistake("sign_flipped", "path", "the step's sign is flipped (+ instead of -), so each "
             "guess climbs uphill", "the update line: new_x = previous_x - learning_rate * slope",
             UPDATE, lambda c: _loop(c, sign=1.0)),
-    Mistake("cost_not_slope", "path", "the cost is used where the slope belongs", "where the "
-            "slope is computed: call the derivative (df), not the cost", r"\bdf\b|\bslope\b",
+    Mistake("cost_not_slope", "path", "the cost is used where the slope belongs", "the slope: "
+            "use the derivative, df(previous_x), not the cost itself",
+            r"\bdf\b|\bslope\b|cost_fn",
             lambda c: _loop(c, use_cost=True)),
     Mistake("no_precision_stop", "path", "the loop never stops early: there is no precision "
-            "test", "after the update: break when abs(new_x - previous_x) < precision",
-            r"^\s*for\b", lambda c: _loop(c, stop="never")),
+            "test", "the end of the loop: after the update, break when abs(new_x - "
+            "previous_x) < precision", r"append\(|^\s*if\b", lambda c: _loop(c, stop="never")),
     Mistake("stop_inverted", "path", "the stop test is inverted, so the loop breaks while the "
             "steps are still large", "the if: break when the step is SMALLER than the precision",
             STOP, lambda c: _loop(c, stop="inverted")),
@@ -112,9 +116,10 @@ CATALOGUE: Mapping[str, Mistake] = {m.key: m for m in (
             "line: divide by len(xs)", r"return", lambda c: _mse(c, divide=lambda n: n - 1)),
     Mistake("mse_not_squared", "mse", "the errors are not squared, so positive and negative "
             "errors cancel", "where each error is added: square it first", r"\+=|sum\(",
-            lambda c: _mse(c, square=math.fsum)),
+            lambda c: _mse(c, square=math.fsum),
+            (lambda c: _mse(c, square=math.fsum, sign=-1.0),)),  # error = prediction - y
     Mistake("step_sign_flipped", "step", "the step's sign is flipped (+ instead of -)", "the "
-            "two update lines: subtract learning_rate times the slope", UPDATE,
+            "update: subtract learning_rate times each gradient", UPDATE,
             lambda c: _step(c, sign=1.0)),
     Mistake("step_slope_without_x", "step", "the slope's gradient is missing the x (each "
             "error must be multiplied by its x)", "the slope's gradient: sum of error * x",
@@ -131,22 +136,29 @@ def for_check(check: str) -> tuple[Mistake, ...]:
     return tuple(m for m in CATALOGUE.values() if m.check == check)
 
 
-def numbers_of(mistake: Mistake, cases: tuple[Case, ...]) -> tuple[list[float], ...] | None:
-    """The mistake's numbers on every case (None when it cannot run on them, e.g. overflow)."""
+def numbers_of(mistake: Mistake, cases: tuple[Case, ...],
+               form: Callable[[Case], list[float]] | None = None
+               ) -> tuple[list[float], ...] | None:
+    """The mistake's numbers on every case (None when it cannot run on them, e.g. overflow);
+    `form` picks one of its variants instead of its main form."""
     try:
-        found = tuple(mistake.numbers(case) for case in cases)
+        found = tuple((form or mistake.numbers)(case) for case in cases)
     except (ArithmeticError, ValueError):
         return None
     return found if all(all(map(math.isfinite, nums)) for nums in found) else None
 
 
-def line_of(mistake: Mistake, source: str) -> int | None:
-    """The learner's line where this mistake most likely is (the first line matching)."""
-    pattern = re.compile(mistake.pattern)
-    for number, text in enumerate(source.splitlines(), start=1):
-        if pattern.search(text) and not text.lstrip().startswith("#"):
-            return number
-    return None
+def forms_of(mistake: Mistake, cases: tuple[Case, ...]) -> tuple[tuple[list[float], ...], ...]:
+    """The numbers of every form of the mistake that can run on the cases, main form first."""
+    found = (numbers_of(mistake, cases, form) for form in (mistake.numbers, *mistake.variants))
+    return tuple(numbers for numbers in found if numbers is not None)
 
 
-__all__ = ["CATALOGUE", "Mistake", "for_check", "line_of", "numbers_of"]
+def where_to_look(mistake: Mistake, source: str, reference: str) -> str:
+    """'Look at line 12, the update line: ...' (or near / just below a line, or no line when
+    none can be told), the learner's line found by comparing with the reference."""
+    spot = locate(source, reference, mistake.pattern)
+    return f"Look {spot.words()}, {mistake.look}." if spot else f"Look at {mistake.look}."
+
+
+__all__ = ["CATALOGUE", "Mistake", "for_check", "forms_of", "numbers_of", "where_to_look"]

@@ -21,6 +21,7 @@ from tutor.lessons.model import Exercise, LessonProblem, LessonSet
 from tutor.lessons.schema import ANSWER_KEYS
 from tutor.practice.attempts import check_attempt
 from tutor.practice.datafiles import DataPolicy
+from tutor.wording import plural
 
 
 @dataclass(frozen=True)
@@ -42,16 +43,14 @@ class LessonReview:
 
     def summary(self) -> str:
         """One line such as '12 lessons, 31 exercises, 57 claims: all checks pass.'"""
-        counts = (f"{_plural(len(self.lesson_set.lessons), 'lesson')}, "
-                  f"{_plural(self.exercise_count, 'exercise')}, "
-                  f"{_plural(self.claim_count, 'claim')}")
+        counts = (f"{plural(len(self.lesson_set.lessons), 'lesson')}, "
+                  f"{plural(self.exercise_count, 'exercise')}, "
+                  f"{plural(self.claim_count, 'claim')}")
         if not self.problems:
             return f"{counts}: all checks pass."
-        return f"{counts}: {_plural(len(self.problems), 'problem')}."
+        return f"{counts}: {plural(len(self.problems), 'problem')}."
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def review_lessons(directory: str | os.PathLike[str] | None = None, *,
@@ -149,8 +148,8 @@ def _settings_problems(exercise: Exercise) -> list[tuple[str, str]]:
             found.append(("function", f"the function does not parse: {_period(exc)}"))
         else:
             if exercise.start is not None and len(exercise.start) != len(variables):
-                found.append(("start", f"start has {len(exercise.start)} number(s) but the "
-                              f"function has {len(variables)} variable(s)."))
+                found.append(("start", f"start has {plural(len(exercise.start), 'number')} "
+                              f"but the function has {plural(len(variables), 'variable')}."))
     wanted = exercise.goal.get("function_equals")
     if wanted is not None:
         try:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from tutor.lessons.schema import MAX_ITERATIONS, METHODS
+from tutor.wording import plural
 
 END_TOLERANCE = 0.01
 FIT_TOLERANCE = 0.01
@@ -132,7 +133,7 @@ NO_BOTTOM = ("the cost is still falling, and it keeps falling however far you go
 
 
 def _updates(count: int) -> str:
-    return f"{count} update" if count == 1 else f"{count} updates"
+    return plural(count, "update")
 
 
 def _may_edit(settings: RunSettings, key: str) -> bool:
@@ -438,8 +439,8 @@ def _end_near(target: Any, result: Any, settings: RunSettings, tolerance: float,
     got = [float(v) for v in result.x]
     names = list(getattr(result, "variables", ()))
     if len(want) != len(got):
-        return Finding(False, f"The goal point has {len(want)} number(s) but the run has "
-                       f"{len(got)} variable(s).", "wrong_dimensions")
+        return Finding(False, f"The goal point has {plural(len(want), 'number')} but the run "
+                       f"has {plural(len(got), 'variable')}.", "wrong_dimensions")
     if result.status == "diverged":
         return _diverged(result, settings, want)
     distance = max(abs(a - b) for a, b in zip(want, got))

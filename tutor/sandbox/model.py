@@ -16,8 +16,7 @@ KINDS = ("ok", "error", "value", "memory", "timeout", "cpu", "output", "crash",
          "exited", "invalid", "skipped", "too_long")
 
 MESSAGES = {
-    "timeout": "your loop did not finish in {wall} s: does it ever break, and is range() "
-               "bounding it?",
+    "timeout": "your code did not finish in {wall} s: does every loop in it end?",
     "cpu": "your code used more than {cpu} s of processor time: does the loop ever stop?",
     "output": "your code printed or returned more than 1 MB, so the run was stopped",
     "crash": "the Python running your code crashed ({signal}); low-level calls such as "

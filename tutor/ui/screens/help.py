@@ -47,8 +47,10 @@ def collect_keys(app: App[object], screen: Screen[object]) -> list[KeyHelp]:
         rows += [_row(app, b) for b in bindings if b.key != app.COMMAND_PALETTE_BINDING]
     classes = [type(screen)] + [type(node) for node in screen.walk_children()] + [ExercisePane]
     for cls in dict.fromkeys(classes):
-        where = " (in an exercise)" if issubclass(cls, ExercisePane) else ""
+        where = getattr(cls, "HELP_WHERE", " (in an exercise)" if issubclass(cls, ExercisePane)
+                        else "")
         rows += [_row(app, binding, where) for binding in _own_bindings(cls)]
+        rows += [KeyHelp(key, text) for key, text in getattr(cls, "HELP_ROWS", ())]
     return _unique(row for row in rows if row.description)
 
 

@@ -2,7 +2,8 @@
 
 Pure helpers for `TutorScreen`: which pane is "here" (the one holding focus, else the
 one at the top of the reader), which is next or previous, and the text that says where
-the cursor was (`lesson/exercise#field`, kept by the progress store between visits).
+the cursor was (`lesson/exercise#field`, kept by the progress store between visits; a field
+that has a place inside it, the code editor, adds it: `lesson/exercise#code-editor@row:column`).
 """
 
 from __future__ import annotations
@@ -38,16 +39,24 @@ def neighbour(panes: Sequence[ExercisePane], here: ExercisePane | None, top: flo
 
 
 def place_text(pane: ExercisePane, widget: Widget | None) -> str | None:
-    """Where the cursor is, as `lesson/exercise#field` (None outside an exercise's fields)."""
+    """Where the cursor is, as `lesson/exercise#field` (None outside an exercise's fields),
+    with `@mark` when the field says where inside it (`place_mark()`, e.g. `@12:4`)."""
     if not pane.key or widget is None or not widget.id:
         return None
-    return f"{pane.key}#{widget.id}"
+    mark = widget.place_mark() if hasattr(widget, "place_mark") else ""
+    return f"{pane.key}#{widget.id}" + (f"@{mark}" if mark else "")
 
 
 def parse_place(text: str | None) -> tuple[str, str] | None:
     """(exercise key, widget id) from `place_text`'s text, or None if it is not one."""
-    key, mark, widget_id = (text or "").partition("#")
-    return (key, widget_id) if mark and key and widget_id else None
+    key, hash_mark, widget_id = (text or "").partition("#")
+    widget_id = widget_id.partition("@")[0]
+    return (key, widget_id) if hash_mark and key and widget_id else None
+
+
+def mark_of(text: str | None) -> str:
+    """The place inside the field (`12:4`) from `place_text`'s text, '' when there is none."""
+    return (text or "").partition("#")[2].partition("@")[2]
 
 
 class ExerciseMoves:
@@ -110,6 +119,9 @@ class ExerciseMoves:
             return False
         widget = next((w for w in pane.query("*") if w.id == place[1] and w.focusable), None)
         self.call_after_refresh(self.show_pane, pane, widget)
+        mark = mark_of(self.store.place())
+        if mark and widget is not None and hasattr(widget, "go_to_mark"):
+            self.call_after_refresh(widget.go_to_mark, mark)  # the cursor inside the editor
         return True
 
     def _save_place(self) -> None:

@@ -1,54 +1,86 @@
 """The code exercise's editor: the signature to keep, then a Python TextArea.
 
 Tab indents inside the editor (4 spaces); Esc leaves it (focus goes to the pane's Run
-button, so the keyboard reaches everything else) and F5 runs the code from inside it.
-Both are plain keys that reach an app over SSH and inside tmux, and both are in the
-footer while the editor has focus. The text is the pane's `code` input: saved with
-progress as it is typed, restored on resume, and Reset puts the starter back.
+button, so the keyboard reaches everything else); F5 runs the code (in the editor, and on
+the pane's buttons too; Enter in the editor starts a new line). Both are
+plain keys that reach an app over SSH and inside tmux, and both are in the footer while
+the editor has focus. Long lines wrap (soft wrap): at 80 columns the editor never scrolls
+sideways. The text is the pane's `code` input: saved with progress as it is typed,
+restored on resume, and Reset puts the starter back.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Static
 
 from tutor.ui.textual_compat import AutoIndentTextArea
+from tutor.wording import plural
 
 if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
 
 EDITOR_ID = "code-editor"
+UNREADABLE = re.compile(r"\b(SyntaxError|IndentationError|TabError)\b")
+"""Errors that mean Python could not read the code (so no case ran)."""
+PRINTED_LINES = 6
+PRINTED_WIDTH = 200
+PRINTED_KEPT = 2000
+"""What the pane shows of the learner's prints (the sandbox keeps the first 2,000 characters)."""
 
 
 class CodeArea(AutoIndentTextArea):
-    """A Python TextArea whose Esc leaves it and whose F5 runs the exercise; Enter keeps the
-    line's indent (see `textual_compat.AutoIndentTextArea`)."""
+    """A Python TextArea whose Esc leaves it; Enter keeps the line's indent (see
+    `textual_compat.AutoIndentTextArea`); F5 asks the pane holding it to run."""
 
     BINDINGS = [
         Binding("f5", "run_code", "Run code"),
         Binding("escape", "leave", "Leave editor"),
     ]
-
-    class RunRequested(Message):
-        """F5 in the editor: the pane that holds it runs the code."""
+    HELP_WHERE = " (in the code editor)"
+    """How the help screen qualifies this widget's keys."""
+    HELP_ROWS = (("tab", "Indent 4 spaces (in the code editor)"),
+                 ("⏎", "A new line, keeping the indent (in the code editor: F5 runs)"))
+    """Keys the editor handles itself (not bindings), for the help screen."""
 
     def action_run_code(self) -> None:
-        """Ask the pane to run the learner's code (the pane's Run)."""
-        self.post_message(self.RunRequested())
+        """F5: the pane that holds the editor runs the code."""
+        for holder in self.ancestors:
+            if hasattr(holder, "action_run_code"):
+                holder.action_run_code()
+                return
+
+    def place_mark(self) -> str:
+        """Where the cursor is, `row:column` (kept with the learner's place, see
+        `screens.moving.place_text`), so a resume puts it back where they were typing."""
+        row, column = self.cursor_location
+        return f"{row}:{column}"
+
+    def go_to_mark(self, mark: str) -> None:
+        """Put the cursor back at a `place_mark()` (clamped into the text; junk is ignored)."""
+        row, _, column = mark.partition(":")
+        if not (row.isdigit() and column.isdigit()) or len(mark) > 20:
+            return
+        last = self.document.line_count - 1
+        line = min(int(row), last)
+        self.move_cursor((line, min(int(column), len(self.document.get_line(line)))),
+                         center=True)
 
     def action_leave(self) -> None:
-        """Move focus out of the editor, to the Run button when there is one."""
-        buttons = self.screen.query("#run-button")
-        if buttons:
-            buttons.first().focus()
-        else:
-            self.screen.focus_next()
+        """Move focus out of the editor, to its own exercise's Run button (a lesson has one
+        per exercise: never another's), else to whatever comes next."""
+        for holder in self.ancestors:
+            buttons = holder.query("#run-button")
+            if buttons:
+                buttons.first().focus()
+                return
+        self.screen.focus_next()
 
 
 class CodeEditor(Vertical):
@@ -71,7 +103,7 @@ class CodeEditor(Vertical):
         if self.signature:
             yield Static(f"Keep this signature: {self.signature}", id="signature", markup=False)
         area = CodeArea.code_editor(self.text, language="python", tab_behavior="indent",
-                                    show_line_numbers=True, id=EDITOR_ID)
+                                    show_line_numbers=True, soft_wrap=True, id=EDITOR_ID)
         area.indent_width = 4
         area.indent_type = "spaces"
         yield area
@@ -88,6 +120,24 @@ class CodeEditor(Vertical):
     def reset(self) -> None:
         """Put the starter back."""
         self.area.load_text(self.starter)
+
+
+class PrintedView(Static):
+    """What the learner's code printed, under the verdict (plain text, never markup;
+    hidden while there is nothing)."""
+
+    DEFAULT_CSS = """
+    PrintedView { color: $text-muted; padding: 0 1; display: none; }
+    PrintedView.-shown { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="printed", markup=False)
+
+    def show(self, text: str) -> None:
+        """Show `text` (from `printed_text`), or hide the view when it is ''."""
+        self.update(text)
+        self.set_class(bool(text), "-shown")
 
 
 def editor_for(exercise: Exercise, saved: Mapping[str, Any] | None) -> CodeEditor:
@@ -107,11 +157,36 @@ def is_code_outcome(outcome: Any) -> bool:
 
 
 def describe_code_run(outcome: Any) -> str:
-    """The status line after a run: how many cases ran, how long, and whether isolated."""
-    count = len(outcome.cases)
+    """The status line after a run: how many cases gave numbers, how long, whether isolated
+    (code Python could not read did not run at all: it says so)."""
     took = "under 0.1 s" if outcome.seconds < 0.1 else f"{outcome.seconds:.1f} s"
-    text = f"Ran your code on {count} case{'s' if count != 1 else ''} in {took}."
+    runs = outcome.cases
+    failed = next((run for run in runs if run.kind != "ok"), None)
+    if failed is not None and failed.kind == "error" and UNREADABLE.search(failed.error or ""):
+        text = "Python could not read your code, so it did not run."
+    elif failed is not None:
+        done = sum(run.kind == "ok" for run in runs)
+        text = f"Ran your code in {took}: {done} of {plural(len(runs), 'case')} returned numbers."
+    else:
+        text = f"Ran your code on {plural(len(runs), 'case')} in {took}."
+    if any(run.printed for run in runs):
+        text += " What it printed is under the verdict."
     return f"{text} Note: {outcome.note}." if outcome.note else text
+
+
+def printed_text(outcome: Any) -> str:
+    """What the learner's code printed (the first case that printed), for the pane: a
+    heading and at most PRINTED_LINES lines; '' when nothing was printed."""
+    runs = outcome.cases
+    number, run = next(((i, r) for i, r in enumerate(runs, 1) if r.printed), (0, None))
+    if run is None:
+        return ""
+    lines = run.printed.rstrip("\n").split("\n")
+    shown = [line[:PRINTED_WIDTH] for line in lines[:PRINTED_LINES]]
+    if len(lines) > PRINTED_LINES or len(run.printed) >= PRINTED_KEPT:
+        shown.append("... (the rest is not shown)")
+    which = f" (case {number} of {len(runs)})" if len(runs) > 1 else ""
+    return f"Your code printed{which}:\n" + "\n".join(shown)
 
 
 def prepare_sandbox(served: bool) -> str | None:

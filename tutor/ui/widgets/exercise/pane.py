@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -42,6 +42,8 @@ EARLIER = {
     "skipped": "Skipped before: give it another go when you are ready.",
 }
 """What the status says at first about the learner's earlier work (progress store states)."""
+CODE_RUN_LABEL = "Run F5"
+"""A code exercise's Run button: Enter in its editor starts a new line, F5 runs."""
 BUTTONS = (("run", "Run ⏎"), ("step", "Step ^t"), ("compare", "Compare ^f"),
            ("hint", "Hint ^g"), ("skip", "Skip ^o"), ("reset", "Reset ^r"), ("cancel", "Cancel Esc"))
 
@@ -155,10 +157,13 @@ class ExercisePane(Vertical):
         with Horizontal(id="buttons"):
             for name, label in BUTTONS:
                 if self.offers(name):
-                    yield _button(label, name)
+                    code_run = name == "run" and self.kind == "code"
+                    yield _button(CODE_RUN_LABEL if code_run else label, name)
         if asks_choice(ex) and runs_first:
             yield self._options()
         yield RunStatus()
+        if ex is not None and ex.code is not None:
+            yield code_editor.PrintedView()
         yield StepView()
         yield HintBox(ex.hints if ex else (), ex.solution if ex else {}, self.hints_shown)
         yield ResultView()
@@ -214,7 +219,7 @@ class ExercisePane(Vertical):
     def ready_to_move_on(self) -> bool:
         """True after a pass while the inputs are still the ones that passed: Enter moves on
         to the next exercise instead of running this one again."""
-        return (self._passed_inputs is not None and not self.running
+        return (self._passed_inputs is not None and not self.running and self.kind != "code"
                 and self.inputs() == self._passed_inputs)
 
     def entry(self) -> Widget | None:
@@ -308,6 +313,18 @@ class ExercisePane(Vertical):
             self.status.show_text("Skipped. You can come back to it any time.")
             self.post_message(self.Skipped(self, self.key))
 
+    def action_run_code(self) -> None:
+        """F5 in a code exercise (its editor's key; on the buttons, see `on_key`): run."""
+        if self.kind == "code":
+            self.action_run()
+
+    def on_key(self, event: events.Key) -> None:
+        """F5 on a code exercise's buttons runs it too, as the Run button's label says (a
+        key, not a binding: the help lists F5 once, with the editor that shows it)."""
+        if event.key == "f5" and self.kind == "code":
+            event.stop()
+            self.action_run()
+
     def action_cancel(self) -> None:
         """Stop a long run; the partial run is shown as cancelled."""
         if self.running:
@@ -348,6 +365,8 @@ class ExercisePane(Vertical):
         self.query_one(StepView).clear()
         self.results.clear()
         self.status.show_text(self.first_prompt())
+        for printed in self.query(code_editor.PrintedView):
+            printed.show("")
         for editor in self.query(code_editor.CodeEditor):
             editor.reset()
             editor.area.focus()
@@ -419,6 +438,8 @@ class ExercisePane(Vertical):
             self.running = False
             self.status.show_error(message.sentence)
             self.results.clear()
+            for printed in self.query(code_editor.PrintedView):
+                printed.show("")
 
     @on(messages.RunFinished)
     def _finished(self, message: messages.RunFinished) -> None:
@@ -430,6 +451,8 @@ class ExercisePane(Vertical):
         outcome = message.outcome
         if code_editor.is_code_outcome(outcome):
             self.status.show_text(code_editor.describe_code_run(outcome))
+            for printed in self.query(code_editor.PrintedView):
+                printed.show(code_editor.printed_text(outcome))
             self.results.clear()
         elif isinstance(outcome, FitOutcome) and outcome.settings.trains_model:
             self.status.show_text(describe_model(outcome.result))
@@ -500,19 +523,14 @@ class ExercisePane(Vertical):
         elif not verdict.passed and self.offers("hint") and not self.query_one(HintBox).revealed:
             text = f"{text} Press ^g for a hint."
         self._passed_inputs = dict(message.inputs) if verdict.passed else None
-        if verdict.passed and hasattr(self.screen, "move_to_exercise"):
-            text = f"{text} Enter: next exercise."
+        if verdict.passed and hasattr(self.screen, "move_to_exercise"):  # (Enter is a new line
+            text = f"{text} {'F3' if self.kind == 'code' else 'Enter'}: next exercise."  # in code)
         self.status.show_check(verdict.passed, text)
-        self.call_after_refresh(self.status.scroll_visible)  # the verdict is never below the fold
+        self.status.bring_into_view()  # the verdict is never below the fold
         self.post_message(self.Attempted(self, self.key, message.inputs, verdict.passed,
                                          verdict.message, verdict.diagnosis))
 
     # ----- input events -----------------------------------------------------------------
-
-    @on(code_editor.CodeArea.RunRequested)
-    def _code_run(self, event: code_editor.CodeArea.RunRequested) -> None:
-        event.stop()
-        self.action_run()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -110,8 +110,10 @@ def offers(exercise: Exercise | None, action: str) -> bool:
         return kind not in ("numeric", "choice") or has_function
     if action == "show_python":
         return kind in ("run", "step")
-    if action == "cancel":
-        return offers(exercise, "run") or offers(exercise, "compare")
+    if action == "run_code":  # F5: a code exercise's run, wherever its focus is
+        return kind == "code"
+    if action == "cancel":  # a code run ends by itself (wall limit); Esc leaves its editor
+        return kind != "code" and (offers(exercise, "run") or offers(exercise, "compare"))
     return True
 
 

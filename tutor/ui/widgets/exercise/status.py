@@ -59,8 +59,23 @@ class RunStatus(Static):
         super().__init__("Press Enter to run.", id="status")
         self.outcome_text = ""
         self.check_text = ""
+        self._in_view = False  # keep the verdict in view while its size settles
+
+    def bring_into_view(self) -> None:
+        """Scroll the whole verdict into view, now and each time its size changes until the
+        next run (its lines are laid out a refresh or more after the text is set: scrolling
+        once could show only its top)."""
+        self._in_view = True
+        self.call_after_refresh(self.scroll_visible)
+
+    def on_resize(self) -> None:
+        """A verdict that grew after it was brought into view is brought in again."""
+        if self._in_view:
+            self.scroll_visible(animate=False)
 
     def _show(self, error: bool = False) -> None:
+        if not self.check_text:
+            self._in_view = False
         self.set_class(error, "-error")
         lines = [t for t in (self.outcome_text, self.check_text) if t]
         self.update(Text("\n".join(lines)))
