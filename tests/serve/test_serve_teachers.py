@@ -117,7 +117,7 @@ def test_the_start_line_counts_teachers_apart(tmp_path: Path) -> None:
     path.write_text(_line("ada", "gd-tutor-teacher") + _line("bob") + _line("cy"))
     args = build_parser().parse_args(["serve", "--data-dir", str(tmp_path), "--authorized-keys",
                                       str(path), "--teachers", "cy"])
-    assert _door(_ssh_config(args)) == ("1 learner(s) and 2 teacher(s) may enter (the class "
+    assert _door(_ssh_config(args)) == ("1 learner and 2 teachers may enter (the class "
                                         "dashboard for ada, cy)")
 
 

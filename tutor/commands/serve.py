@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tutor.errors import UserError
+from tutor.wording import plural
 
 if TYPE_CHECKING:
     from tutor.serve.ssh import ServeConfig
@@ -80,9 +81,9 @@ def _door(config: ServeConfig) -> str:
         return "anyone may enter (--open)"
     learners = (set(admission.key_owners.values()) | set(admission.passwords)) - admission.teachers
     if not admission.teachers:
-        return f"{len(learners)} learner(s) may enter"
-    return (f"{len(learners)} learner(s) and {len(admission.teachers)} teacher(s) may enter "
-            f"(the class dashboard for {', '.join(sorted(admission.teachers))})")
+        return f"{plural(len(learners), 'learner')} may enter"
+    return (f"{plural(len(learners), 'learner')} and {plural(len(admission.teachers), 'teacher')}"
+            f" may enter (the class dashboard for {', '.join(sorted(admission.teachers))})")
 
 
 async def _serve_ssh(config: ServeConfig) -> int:
