@@ -89,14 +89,15 @@ DEEP = {
 
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("text", DEEP.values(), ids=DEEP.keys())
-def test_deep_nesting_compiles_or_is_refused_within_a_second_of_cpu(text: str) -> None:
+def test_deep_nesting_compiles_or_is_refused_within_a_second_and_a_half_of_cpu(text: str) -> None:
+    # the limits are 0.2 s to read and 0.4 s to differentiate, each tried twice before refusing
     start = time.thread_time()
     try:
         objective = compile_objective(text)
         assert objective.derivative_text and objective.text
     except ParseError as exc:
         assert "\n" not in str(exc)
-    assert time.thread_time() - start < 1.0
+    assert time.thread_time() - start < 1.5
 
 
 def test_twelve_exp_towers_are_refused_as_too_complicated() -> None:
@@ -168,3 +169,21 @@ def test_an_interruption_that_skips_sympys_restore_leaves_evaluation_on() -> Non
         run_within(0.05, "too slow", skipped_restore)
     assert global_parameters.evaluate is True
     assert sympy.Integer(1) + sympy.Integer(1) == 2
+
+
+def test_one_time_costs_of_a_first_call_do_not_refuse_a_simple_function() -> None:
+    # The first parse in a process may pay for a lazy SymPy import or a cold cache (a learner at
+    # a busy class server was told "(b + w - 2)^2" is too complicated, once); a second try
+    # without those costs decides.
+    calls: list[int] = []
+
+    def cold_then_warm() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            end = time.thread_time() + 0.15
+            while time.thread_time() < end:
+                pass
+        return "read"
+
+    assert run_within(0.1, "too slow", cold_then_warm) == "read"
+    assert len(calls) == 2
