@@ -70,7 +70,13 @@ def _ssh_config(args: argparse.Namespace) -> ServeConfig:
                        max_sessions=args.max_sessions, idle_timeout=float(args.idle_timeout),
                        lessons_dir=os.environ.get("GD_TUTOR_LESSONS_DIR"),
                        zygote=os.environ.get("GD_TUTOR_SERVE_ZYGOTE", "1") != "0",
-                       limits=limits)
+                       limits=limits, database=_database_url(args))
+
+
+def _database_url(args: argparse.Namespace) -> str | None:
+    """--database URL, else $GD_TUTOR_DATABASE: where every learner's progress is kept
+    (None: each learner's own SQLite file under the data dir, as before)."""
+    return getattr(args, "database", None) or os.environ.get("GD_TUTOR_DATABASE") or None
 
 
 def _door(config: ServeConfig) -> str:

@@ -35,6 +35,7 @@ class ServeConfig:
     child_argv: tuple[str, ...] | None = None  # None: the real gd-tutor
     grace: float = 3.0
     zygote: bool = True  # fork tutors from a warm process (tutor.serve.zygote)
+    database: str | None = None  # --database URL: every learner's progress in PostgreSQL
     limits: Limits = field(default_factory=Limits)
 
 

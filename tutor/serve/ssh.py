@@ -101,7 +101,8 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         config = self.classroom.config
         assert self._chan is not None and self.learner is not None
         env = learner_env(os.environ, self._chan.get_environment(), term=self._term or "",
-                          learner=self.learner, data_dir=config.data_dir)
+                          learner=self.learner, data_dir=config.data_dir,
+                          database=config.database)
         Path(env["GD_TUTOR_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
         argv = list(config.child_argv or child_command(config.lessons_dir))
         return await PtyChild.spawn(argv, env, columns=self._size[0], rows=self._size[1],
