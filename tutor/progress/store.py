@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tutor.progress import history
-from tutor.progress.database import DB_NAME, connect_read_only, copy_to_memory
+from tutor.progress.database import DB_NAME, connect, connect_read_only, copy_to_memory
 from tutor.progress.opening import open_connection
 
 T = TypeVar("T")
@@ -94,8 +94,12 @@ class ProgressStore:
         """
         url = database_url(database)
         if url is not None:
-            from tutor.progress.postgres import PostgresStore
-
+            try:
+                from tutor.progress.postgres import PostgresStore
+            except ImportError:
+                return cls(connect(None), None, (
+                    "Progress is not being saved: keeping it in PostgreSQL needs psycopg "
+                    "(pip install 'gd-tutor[postgresql]'); this session is not remembered."))
             return PostgresStore.connect(url, learner)
         folder = Path(data_dir) if data_dir is not None else default_data_dir()
         return cls(*open_connection(folder))
@@ -142,25 +146,26 @@ class ProgressStore:
                 self.failed_writes += 1
                 self.warning = "Your progress could not be saved (the store is closed)."
                 return fallback
+            now = time.time()
             try:
-                outcome = self._apply(change)
+                outcome = self._apply(change, now)
             except sqlite3.Error as exc:
                 self.failed_writes += 1
                 self._stop_saving(exc)
                 try:
-                    outcome = self._apply(change)
+                    outcome = self._apply(change, now)
                 except sqlite3.Error:
                     return fallback
-            self._written((*op, time.time()))
+            self._written((*op, now))
             return outcome
 
     def _written(self, op: Op) -> None:
         """Hook: `op` (its time appended) was applied to this store's connection."""
 
-    def _apply(self, change: Callable[[sqlite3.Connection], T]) -> T:
+    def _apply(self, change: Callable[[sqlite3.Connection], T], now: float) -> T:
         with self._conn:
             outcome = change(self._conn)
-            self._set_fact("last_seen", repr(time.time()))
+            self._set_fact("last_seen", repr(now))
         return outcome
 
     def _stop_saving(self, exc: sqlite3.Error) -> None:
