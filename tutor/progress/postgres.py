@@ -49,7 +49,11 @@ def open_connection(url: str) -> psycopg.Connection[Any]:
     """An autocommit connection with short timeouts (the schema is migrated on first use)."""
     conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
                            options="-c statement_timeout=15000")
-    pgschema.migrate(conn)
+    try:
+        pgschema.migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -66,7 +70,7 @@ class PostgresStore(ProgressStore):
     CLOSE_SECONDS = 5.0
 
     def __init__(self, url: str, learner: str, pg: psycopg.Connection[Any] | None,
-                 warning: str | None) -> None:
+                 warning: str | None, retry: bool = True) -> None:
         mirror = pgread.load(pg, [learner])[learner] if pg is not None else connect(None)
         super().__init__(mirror, None, warning)
         self.url, self.name = url, learner
@@ -79,7 +83,8 @@ class PostgresStore(ProgressStore):
         self._stopping = False
         self._writer = threading.Thread(target=self._replay, daemon=True,
                                         name=f"gd-tutor-db-{learner}")
-        self._writer.start()
+        if retry:
+            self._writer.start()
 
     @classmethod
     def connect(cls, url: str, learner: str | None = None) -> PostgresStore:
@@ -89,18 +94,11 @@ class PostgresStore(ProgressStore):
         try:
             return cls(url, name, open_connection(url), None)
         except pgschema.NewerSchema as exc:
-            return cls._unsaved(url, name, f"Progress is not being saved: {exc}.", False)
+            return cls(url, name, None, f"Progress is not being saved: {exc}.", retry=False)
         except psycopg.Error as exc:
-            return cls._unsaved(url, name, (
+            return cls(url, name, None, (
                 f"Progress could not be loaded from the database ({reason(exc)}); what you "
-                "do now is kept and saved when the database is back."), True)
-
-    @classmethod
-    def _unsaved(cls, url: str, name: str, warning: str, retry: bool) -> PostgresStore:
-        store = cls(url, name, None, warning)
-        if not retry:
-            store._stopping = True
-        return store
+                "do now is kept and saved when the database is back."))
 
     # ------------------------------------------------------------ the queue
 
@@ -133,7 +131,8 @@ class PostgresStore(ProgressStore):
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
-        self._writer.join(CONNECT_TIMEOUT + 2)
+        if self._writer.is_alive():
+            self._writer.join(CONNECT_TIMEOUT + 2)
         if not landed and self.pending:
             self.warning = (f"{self.pending} change(s) could not be saved: the database "
                             "did not come back before the tutor closed.")
@@ -159,6 +158,10 @@ class PostgresStore(ProgressStore):
                     self._cond.wait(backoff)
                 backoff = min(backoff * 2, 1.0)
                 continue
+            except pgschema.NewerSchema as exc:  # another gd-tutor upgraded it: stop here
+                self._down_since = float("-inf")  # say so at once
+                self._lost(exc)
+                return
             except psycopg.Error as exc:  # this write cannot be stored: keep the rest going
                 self.failed_writes += 1
                 self.warning = f"One change could not be saved ({reason(exc)})."
