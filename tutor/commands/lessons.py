@@ -106,7 +106,11 @@ def _format_progress(report: dict[str, Any]) -> str:
 
 
 def progress_command(args: argparse.Namespace) -> int:
-    """Show progress (text or JSON), or forget it all with --reset."""
+    """Show progress (text or JSON), forget it all with --reset, or export/import it."""
+    if getattr(args, "action", None) is not None:
+        from tutor.commands.transfer import transfer_command
+
+        return transfer_command(args)
     with _open_store() as store:
         if args.reset:
             if not (getattr(args, "yes", False) or _confirm_reset(store)):

@@ -24,10 +24,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tutor.progress import history
-from tutor.progress.database import DB_NAME, connect_read_only, copy_to_memory
+from tutor.progress.database import DB_NAME, connect, connect_read_only, copy_to_memory
 from tutor.progress.opening import open_connection
 
 T = TypeVar("T")
+Op = tuple[Any, ...]
+"""A write as data, `(kind, *arguments)`: what a database backend replays (`tutor.progress.postgres`)."""
+DATABASE_ENV = "GD_TUTOR_DATABASE"
+"""A postgresql:// URL here (or `--database`) keeps progress in PostgreSQL instead of SQLite."""
 STATES = ("new", "attempted", "skipped", "done")
 """Exercise states, weakest first: a state never moves to a weaker one except on reset."""
 
@@ -53,6 +57,12 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("gd-tutor"))
 
 
+def database_url(given: str | None = None) -> str | None:
+    """The database URL in force (`given`, else $GD_TUTOR_DATABASE), None for SQLite files."""
+    url = given if given is not None else os.environ.get(DATABASE_ENV, "")
+    return url.strip() or None
+
+
 def _stamp(seconds: float | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, tz=timezone.utc)
 
@@ -74,12 +84,23 @@ class ProgressStore:
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, data_dir: str | os.PathLike[str] | None = None) -> ProgressStore:
-        """Open (or create) the store in `data_dir`.
+    def open(cls, data_dir: str | os.PathLike[str] | None = None, *,
+             database: str | None = None, learner: str | None = None) -> ProgressStore:
+        """Open (or create) the store in `data_dir`, or in PostgreSQL when a database URL
+        is given (`database`, else $GD_TUTOR_DATABASE; psycopg is imported only then).
 
         A damaged store is moved aside and a fresh one starts; one that cannot be
         opened is left as it is and the session runs in memory (`.saving` False).
         """
+        url = database_url(database)
+        if url is not None:
+            try:
+                from tutor.progress.postgres import PostgresStore
+            except ImportError:
+                return cls(connect(None), None, (
+                    "Progress is not being saved: keeping it in PostgreSQL needs psycopg "
+                    "(pip install 'gd-tutor[postgresql]'); this session is not remembered."))
+            return PostgresStore.connect(url, learner)
         folder = Path(data_dir) if data_dir is not None else default_data_dir()
         return cls(*open_connection(folder))
 
@@ -89,7 +110,12 @@ class ProgressStore:
 
         Raises StoreUnreadable (StoreCorrupt or StoreUnavailable) with a short reason.
         """
-        store = cls(connect_read_only(Path(data_dir) / DB_NAME), None, None)
+        return cls.read_only_over(connect_read_only(Path(data_dir) / DB_NAME))
+
+    @classmethod
+    def read_only_over(cls, conn: sqlite3.Connection) -> ProgressStore:
+        """A store reading `conn` that refuses every write (quietly, as a closed store)."""
+        store = cls(conn, None, None)
         store._closed = True  # any write is refused quietly
         return store
 
@@ -105,33 +131,41 @@ class ProgressStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _write(self, change: Callable[[sqlite3.Connection], T], fallback: T) -> T:
+    def _write(self, change: Callable[[sqlite3.Connection], T], fallback: T,
+               op: Op = ("touch",)) -> T:
         """Apply `change` in one transaction that also stamps `last_seen`.
 
         If SQLite refuses (disk full, file removed or made read-only), the
         transaction is rolled back, the store file is left as it is and the
         session carries on in memory (`_stop_saving`), so the learner still
-        sees what they did. A closed store counts the write as failed.
+        sees what they did. A closed store counts the write as failed. `op` is
+        the same write as data, handed to `_written` once it is applied here.
         """
         with self._lock:
             if self._closed:
                 self.failed_writes += 1
                 self.warning = "Your progress could not be saved (the store is closed)."
                 return fallback
+            now = time.time()
             try:
-                return self._apply(change)
+                outcome = self._apply(change, now)
             except sqlite3.Error as exc:
                 self.failed_writes += 1
                 self._stop_saving(exc)
-            try:
-                return self._apply(change)
-            except sqlite3.Error:
-                return fallback
+                try:
+                    outcome = self._apply(change, now)
+                except sqlite3.Error:
+                    return fallback
+            self._written((*op, now))
+            return outcome
 
-    def _apply(self, change: Callable[[sqlite3.Connection], T]) -> T:
+    def _written(self, op: Op) -> None:
+        """Hook: `op` (its time appended) was applied to this store's connection."""
+
+    def _apply(self, change: Callable[[sqlite3.Connection], T], now: float) -> T:
         with self._conn:
             outcome = change(self._conn)
-            self._set_fact("last_seen", repr(time.time()))
+            self._set_fact("last_seen", repr(now))
         return outcome
 
     def _stop_saving(self, exc: sqlite3.Error) -> None:
@@ -168,7 +202,8 @@ class ProgressStore:
 
     def set_current_lesson(self, slug: str | None) -> None:
         """Remember the lesson the learner is on."""
-        self._write(lambda conn: self._set_fact("current_lesson", slug), None)
+        self._write(lambda conn: self._set_fact("current_lesson", slug), None,
+                    ("fact", "current_lesson", slug))
 
     def place(self) -> str | None:
         """Where the learner's cursor was (`lesson/exercise#field`), for resuming there."""
@@ -176,7 +211,7 @@ class ProgressStore:
 
     def set_place(self, place: str | None) -> None:
         """Remember where the learner's cursor is (None forgets it)."""
-        self._write(lambda conn: self._set_fact("place", place), None)
+        self._write(lambda conn: self._set_fact("place", place), None, ("fact", "place", place))
 
     def learner(self) -> str | None:
         """The learner's name, if one was set (serve sets it from GD_TUTOR_LEARNER)."""
@@ -184,7 +219,7 @@ class ProgressStore:
 
     def set_learner(self, name: str | None) -> None:
         """Remember the learner's name."""
-        self._write(lambda conn: self._set_fact("learner", name), None)
+        self._write(lambda conn: self._set_fact("learner", name), None, ("fact", "learner", name))
 
     def last_seen(self) -> datetime | None:
         """When this store was last written (UTC), or None if never."""
@@ -213,7 +248,7 @@ class ProgressStore:
                 "ORDER BY key").fetchall()
         return {row[0]: _record(row[1:]) for row in rows}
 
-    def _update(self, key: str, assignments: str, values: tuple[Any, ...]) -> None:
+    def _update(self, key: str, assignments: str, values: tuple[Any, ...], op: Op) -> None:
         """Create the exercise's row if needed, then `SET assignments, updated` in one write."""
         def change(conn: sqlite3.Connection) -> None:
             now = time.time()
@@ -221,7 +256,7 @@ class ProgressStore:
             conn.execute(f"UPDATE exercises SET {assignments}, updated = ? WHERE key = ?",
                          (*values, now, key))
 
-        self._write(change, None)
+        self._write(change, None, op)
 
     def record_attempt(self, key: str, inputs: Mapping[str, Any], passed: bool,
                        diagnosis: str | None = None, message: str = "") -> None:
@@ -238,7 +273,7 @@ class ProgressStore:
                          "updated = ? WHERE key = ?", (text, state, state, now, key))
             history.append(conn, key, text, passed, diagnosis, message, now)
 
-        self._write(change, None)
+        self._write(change, None, ("attempt", key, text, bool(passed), diagnosis, str(message or "")))
 
     def attempt_history(self, key: str | None = None) -> list[history.Attempt]:
         """Judged attempts oldest first (the last 200 per exercise), of `key` or of all."""
@@ -247,15 +282,18 @@ class ProgressStore:
 
     def mark_skipped(self, key: str) -> None:
         """Record a skip (a done exercise stays done; a later pass turns skipped into done)."""
-        self._update(key, "state = CASE state WHEN 'done' THEN 'done' ELSE 'skipped' END", ())
+        self._update(key, "state = CASE state WHEN 'done' THEN 'done' ELSE 'skipped' END", (),
+                     ("skip", key))
 
     def save_inputs(self, key: str, inputs: Mapping[str, Any]) -> None:
         """Keep what the learner typed without counting an attempt."""
-        self._update(key, "last_inputs = ?", (_dumps(inputs),))
+        text = _dumps(inputs)
+        self._update(key, "last_inputs = ?", (text,), ("inputs", key, text))
 
     def set_hints_shown(self, key: str, count: int) -> None:
         """Remember how many hints the learner has opened for this exercise."""
-        self._update(key, "hints_shown = ?", (max(0, int(count)),))
+        count = max(0, int(count))
+        self._update(key, "hints_shown = ?", (count,), ("hints", key, count))
 
     def completed(self) -> list[str]:
         """Keys of exercises passed, sorted."""
@@ -290,7 +328,7 @@ class ProgressStore:
                 conn.execute("DELETE FROM attempts")
             return conn.execute("DELETE FROM exercises").rowcount
 
-        return self._write(forget, 0)
+        return self._write(forget, 0, ("reset",))
 
 
 def _rank(column: str) -> str:

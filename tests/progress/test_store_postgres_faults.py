@@ -1,0 +1,99 @@
+"""PostgreSQL goes away mid-class: the learner keeps working, nothing is lost, and a
+server that stays away is reported once in the header's "not saved" way.
+
+These stop and start the session's real throwaway server (tests/support/postgres.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from support.postgres import PostgresCluster
+from tutor.progress import ProgressStore
+from tutor.progress.postgres import PostgresStore
+
+QUICK = 0.5
+"""A write while the server is away must still return at once (seconds)."""
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def server(postgres_server: PostgresCluster) -> Iterator[PostgresCluster]:
+    """The session's cluster, running again after the test whatever happened."""
+    yield postgres_server
+    if not postgres_server.running():
+        postgres_server.start()
+
+
+def _open(url: str) -> PostgresStore:
+    store = ProgressStore.open(database=url, learner="ada")
+    assert isinstance(store, PostgresStore)
+    return store
+
+
+def test_a_restart_mid_run_loses_nothing_and_keeps_the_order(
+        server: PostgresCluster, postgres_url: str) -> None:
+    store = _open(postgres_url)
+    for n in range(5):
+        store.record_attempt("l/e", {"n": n}, False, "wrong")
+    assert store.flush(10)
+    server.stop()
+    started = time.monotonic()
+    for n in range(5, 10):
+        store.record_attempt("l/e", {"n": n}, n == 9, "wrong")
+        store.set_place(f"l/e#{n}")
+    assert time.monotonic() - started < QUICK * 10
+    assert store.exercise("l/e").attempts == 10 and store.pending >= 10
+    server.start()
+    assert store.flush(20)
+    store.close()
+    with _open(postgres_url) as again:
+        assert [a.inputs["n"] for a in again.attempt_history("l/e")] == list(range(10))
+        assert again.exercise("l/e").state == "done" and again.place() == "l/e#9"
+
+
+def test_a_server_that_stays_away_is_reported_once_then_saving_resumes(
+        server: PostgresCluster, postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PostgresStore, "STALL_SECONDS", 0.3)
+    told: list[str] = []
+    store = _open(postgres_url)
+    store.on_warning = told.append
+    server.stop()
+    store.set_current_lesson("lesson-two")
+    store.record_attempt("l/e", {"n": 1}, True)
+    wait_until(lambda: not store.saving)
+    assert len(told) == 1 and told[0].startswith("Progress is not being saved")
+    assert "saved when it is back" in told[0]
+    server.start()
+    wait_until(lambda: store.saving)
+    assert told[1] == "Progress is being saved again: the database is back." and store.pending == 0
+    store.close()
+    with _open(postgres_url) as again:
+        assert again.current_lesson() == "lesson-two" and again.completed() == ["l/e"]
+
+
+def test_a_server_away_at_start_is_loaded_and_saved_to_when_it_is_back(
+        server: PostgresCluster, postgres_url: str) -> None:
+    with _open(postgres_url) as before:
+        before.record_attempt("l/old", {}, True)
+    server.stop()
+    store = _open(postgres_url)
+    assert not store.saving and (store.warning or "").startswith(
+        "Progress could not be loaded from the database")
+    store.record_attempt("l/new", {}, True)
+    assert store.completed() == ["l/new"]
+    server.start()
+    wait_until(lambda: store.saving)
+    assert store.completed() == ["l/new", "l/old"]  # the copy is reloaded once all landed
+    store.close()
+    with _open(postgres_url) as again:
+        assert again.completed() == ["l/new", "l/old"]
