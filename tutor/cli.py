@@ -223,7 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=("serve", "serve_command"))
 
     p = sub.add_parser("class-report", help="who is where: progress of every learner")
-    p.add_argument("--data-dir", required=True, help="the data dir given to 'gd-tutor serve'")
+    p.add_argument("--data-dir", default=None,
+                   help="the data dir given to 'gd-tutor serve' (not needed with --database)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true",
                      help="print JSON, with who is stuck and the common mistakes")
@@ -239,7 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("class", help="the teacher's live dashboard: who is where, who is "
                        "stuck, the common mistakes")
-    p.add_argument("--data-dir", required=True, help="the data dir given to 'gd-tutor serve'")
+    p.add_argument("--data-dir", default=None,
+                   help="the data dir given to 'gd-tutor serve' (not needed with --database)")
     p.add_argument("--stuck-after", dest="stuck_after", type=int, default=3, metavar="N",
                    help="stuck after N failed attempts in a row (default 3)")
     p.add_argument("--stuck-minutes", dest="stuck_minutes", type=float, default=5.0,

@@ -14,7 +14,7 @@ import psycopg
 
 from tutor.progress import ProgressStore
 from tutor.progress import pgschema
-from tutor.progress.postgres import PostgresStore
+from tutor.progress.postgres import PostgresReplica
 
 Opener = Callable[..., ProgressStore]
 
@@ -119,7 +119,7 @@ def test_the_learner_comes_from_the_environment(postgres_url: str, monkeypatch) 
     monkeypatch.setenv("GD_TUTOR_LEARNER", "cy")
     monkeypatch.setenv("GD_TUTOR_DATABASE", postgres_url)
     with ProgressStore.open() as store:
-        assert isinstance(store, PostgresStore) and store.name == "cy"
+        assert store.replica is not None and store.replica.name == "cy"
         store.set_place("here")
     with ProgressStore.open(database=postgres_url, learner="cy") as again:
         assert again.place() == "here"

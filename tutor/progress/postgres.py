@@ -1,16 +1,17 @@
 """A learner's progress in PostgreSQL: an in-memory copy to read, a queue of writes to replay.
 
-`PostgresStore` is a `ProgressStore` whose SQLite connection is an in-memory copy
-of the learner's rows, loaded at open (`pgread.load`). Every write is applied to
-that copy at once (so the tutor shows it) and queued as data; one writer thread
-replays the queue into PostgreSQL in order, each write in its own transaction
-(`pgschema.apply`, whose conflict rule is documented there). If the server goes
-away the writes wait in memory and land, in order, once it is back; after
-`STALL_SECONDS` without landing `.saving` turns False, `.warning` says so and
-`on_warning` is called (the header then says "not saved"); once the queue lands,
-`.saving` is True again and `on_warning` is told that too. `close` waits up to
-`CLOSE_SECONDS` for the queue. psycopg is imported only here, and this module
-only when a postgresql:// URL is in force. Imports neither UI nor engine.
+With a database URL, `ProgressStore.open` runs on an in-memory SQLite copy of
+the learner's rows, loaded at open (`pgread.load`), and hands every write it
+applies there (so the tutor shows it at once) to a `PostgresReplica` as data.
+One writer thread replays that queue into PostgreSQL in order, each write in
+its own transaction (`pgschema.apply`, whose conflict rule is documented there).
+If the server goes away the writes wait in memory and land, in order, once it
+is back; after `STALL_SECONDS` without landing the store's `.saving` turns
+False and its `on_warning` is told (the header then says "not saved"); once
+the queue has landed, `.saving` is True again and `on_warning` hears that too.
+Closing waits up to `CLOSE_SECONDS` for the queue. psycopg is imported only
+here, and this module only when a postgresql:// URL is in force. Imports
+neither UI nor engine (nor the store: the store imports this, lazily).
 """
 
 from __future__ import annotations
@@ -18,16 +19,18 @@ from __future__ import annotations
 import collections
 import getpass
 import os
+import sqlite3
 import threading
 import time
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg
 
 from tutor.progress import pgread, pgschema
 from tutor.progress.database import connect
-from tutor.progress.store import Op, ProgressStore
+
+Op = tuple[Any, ...]
 
 LEARNER_ENV = "GD_TUTOR_LEARNER"
 CONNECT_TIMEOUT = 3
@@ -63,19 +66,58 @@ def reason(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-class PostgresStore(ProgressStore):
-    """One learner's progress in a PostgreSQL database shared by a class."""
+class Host(Protocol):
+    """What the replica needs of its store (a `ProgressStore`)."""
+
+    saving: bool
+
+    def replace_connection(self, conn: sqlite3.Connection) -> None: ...
+
+    def report(self, saving: bool, message: str) -> None: ...
+
+    def count_failed(self, message: str) -> None: ...
+
+
+def open_replica(url: str, learner: str | None = None
+                 ) -> tuple[sqlite3.Connection, str | None, PostgresReplica]:
+    """(in-memory copy, warning or None, replica) for the learner's progress at `url`.
+
+    Never raises for a server that is down: the copy starts empty, the warning says
+    so, and the replica loads and saves once the server answers.
+    """
+    name = learner_name(learner)
+    try:
+        pg = open_connection(url)
+    except pgschema.NewerSchema as exc:
+        return connect(None), f"Progress is not being saved: {exc}.", PostgresReplica(
+            url, name, None, retry=False)
+    except psycopg.Error as exc:
+        return connect(None), (
+            f"Progress could not be loaded from the database ({reason(exc)}); what you "
+            "do now is kept and saved when the database is back."), PostgresReplica(
+                url, name, None)
+    try:
+        mirror = pgread.load(pg, [name])[name]
+    except psycopg.Error as exc:
+        pg.close()
+        return connect(None), (f"Progress could not be loaded from the database "
+                               f"({reason(exc)}); what you do now is kept and saved when "
+                               "the database is back."), PostgresReplica(url, name, None)
+    return mirror, None, PostgresReplica(url, name, pg)
+
+
+class PostgresReplica:
+    """Replays one session's writes into the learner's rows in PostgreSQL, in order."""
 
     STALL_SECONDS = 5.0
     CLOSE_SECONDS = 5.0
 
     def __init__(self, url: str, learner: str, pg: psycopg.Connection[Any] | None,
-                 warning: str | None, retry: bool = True) -> None:
-        mirror = pgread.load(pg, [learner])[learner] if pg is not None else connect(None)
-        super().__init__(mirror, None, warning)
+                 retry: bool = True) -> None:
         self.url, self.name = url, learner
-        self.saving = pg is not None
-        self._pg, self._loaded = pg, pg is not None
+        self.connected = pg is not None
+        self._pg, self._loaded, self._retry = pg, pg is not None, retry
+        self._host: Host | None = None
         self._queue: collections.deque[tuple[int, Op]] = collections.deque()
         self._cond = threading.Condition()
         self._session, self._seq = uuid.uuid4().hex, 0
@@ -83,24 +125,12 @@ class PostgresStore(ProgressStore):
         self._stopping = False
         self._writer = threading.Thread(target=self._replay, daemon=True,
                                         name=f"gd-tutor-db-{learner}")
-        if retry:
+
+    def attach(self, host: Host) -> None:
+        """Start replaying for `host` (the store whose writes these are)."""
+        self._host = host
+        if self._retry:
             self._writer.start()
-
-    @classmethod
-    def connect(cls, url: str, learner: str | None = None) -> PostgresStore:
-        """Open the learner's progress in the database at `url`; never raises for a
-        server that is down (the session starts empty, says so, and saves when it is back)."""
-        name = learner_name(learner)
-        try:
-            return cls(url, name, open_connection(url), None)
-        except pgschema.NewerSchema as exc:
-            return cls(url, name, None, f"Progress is not being saved: {exc}.", retry=False)
-        except psycopg.Error as exc:
-            return cls(url, name, None, (
-                f"Progress could not be loaded from the database ({reason(exc)}); what you "
-                "do now is kept and saved when the database is back."))
-
-    # ------------------------------------------------------------ the queue
 
     @property
     def pending(self) -> int:
@@ -108,7 +138,8 @@ class PostgresStore(ProgressStore):
         with self._cond:
             return len(self._queue)
 
-    def _written(self, op: Op) -> None:
+    def push(self, op: Op) -> None:
+        """Queue one write (its time last) for the database."""
         with self._cond:
             self._seq += 1
             self._queue.append((self._seq, op))
@@ -125,20 +156,21 @@ class PostgresStore(ProgressStore):
                 self._cond.wait(left)
         return True
 
-    def close(self) -> None:
-        """Wait up to CLOSE_SECONDS for queued writes, stop the writer, close both connections."""
+    def close(self) -> str | None:
+        """Wait up to CLOSE_SECONDS for the queue, stop; a warning if writes were left."""
         landed = self.flush(self.CLOSE_SECONDS)
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
         if self._writer.is_alive():
             self._writer.join(CONNECT_TIMEOUT + 2)
-        if not landed and self.pending:
-            self.warning = (f"{self.pending} change(s) could not be saved: the database "
-                            "did not come back before the tutor closed.")
         if self._pg is not None:
             self._pg.close()
-        super().close()
+        left = self.pending
+        if landed or not left:
+            return None
+        return (f"{left} change(s) could not be saved: the database did not come back "
+                "before the tutor closed.")
 
     def _replay(self) -> None:
         """The writer thread: replay queued writes in order; retry while the server is away."""
@@ -163,8 +195,8 @@ class PostgresStore(ProgressStore):
                 self._lost(exc)
                 return
             except psycopg.Error as exc:  # this write cannot be stored: keep the rest going
-                self.failed_writes += 1
-                self.warning = f"One change could not be saved ({reason(exc)})."
+                if self._host is not None:
+                    self._host.count_failed(f"One change could not be saved ({reason(exc)}).")
             backoff = 0.05
             with self._cond:
                 if item is not None and self._queue and self._queue[0] is item:
@@ -193,26 +225,40 @@ class PostgresStore(ProgressStore):
         now = time.monotonic()
         if self._down_since is None:
             self._down_since = now
-        if self.saving and now - self._down_since >= self.STALL_SECONDS:
-            self.saving = False
-            self.warning = (f"Progress is not being saved: the database is not answering "
-                            f"({reason(exc)}); {self.pending} change(s) wait here and are "
-                            "saved when it is back.")
-            self._tell(self.warning)
+        host = self._host
+        if host is not None and host.saving and now - self._down_since >= self.STALL_SECONDS:
+            host.report(False, f"Progress is not being saved: the database is not answering "
+                               f"({reason(exc)}); {self.pending} change(s) wait here and are "
+                               "saved when it is back.")
 
     def _back(self) -> None:
-        """Everything queued has landed: reload a copy never loaded, and say saving resumed."""
+        """Everything queued has landed: load a copy never loaded, and say saving resumed."""
         self._down_since = None
+        host = self._host
+        if host is None:
+            return
         if not self._loaded and self._pg is not None:
-            fresh = pgread.load(self._pg, [self.name])[self.name]
-            with self._lock:
-                old, self._conn, self._loaded = self._conn, fresh, True
-                old.close()
-        if not self.saving:
-            self.saving = True
-            self.warning = "Progress is being saved again: the database is back."
-            self._tell(self.warning)
+            host.replace_connection(pgread.load(self._pg, [self.name])[self.name])
+            self._loaded = True
+        if not host.saving:
+            host.report(True, "Progress is being saved again: the database is back.")
 
-    def _tell(self, message: str) -> None:
-        if self.on_warning is not None:
-            self.on_warning(message)
+
+def read_class(url: str, names: list[str] | None = None) -> dict[str, sqlite3.Connection]:
+    """Every learner's progress (or `names`' only) as in-memory SQLite copies, read at one moment.
+
+    The connection is read-only and takes no lock a learner's write waits on; the
+    schema is not migrated (a reader changes nothing). Raises StoreUnavailable
+    with a short reason when the database cannot be read.
+    """
+    from tutor.progress.database import StoreUnavailable
+
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                             options="-c default_transaction_read_only=on") as pg:
+            if pgschema.schema_version(pg) < 2:
+                return {}
+            mirrors = pgread.load(pg, names)
+    except psycopg.Error as exc:
+        raise StoreUnavailable(f"the database cannot be read: {reason(exc)}") from None
+    return dict(sorted(mirrors.items()))

@@ -1,4 +1,4 @@
-"""The learner's progress, kept in SQLite so it survives a kill mid-write.
+"""The learner's progress, kept in SQLite so it survives a kill mid-write (or in PostgreSQL).
 
 `<data dir>/progress.db` holds the current lesson, one row per exercise key
 (`lesson-slug/exercise-id`) and a few facts (learner name, last seen). Every
@@ -7,79 +7,55 @@ aside, `.warning` says where, and a fresh store starts. A store that cannot be
 opened or written (permission denied, disk full, a folder in the way) is left
 untouched: the session goes on in memory from a copy of it when it can be read,
 `.saving` turns False, `.warning` says so and `on_warning` is called once.
-Never a crash, never silent loss. Imports neither UI nor engine.
+Never a crash, never silent loss. With a database URL (`--database`,
+$GD_TUTOR_DATABASE) the same store runs on an in-memory copy of the learner's
+rows and a replica writes each change to PostgreSQL (`tutor.progress.postgres`).
+Imports neither UI nor engine.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from tutor.progress import history
 from tutor.progress.database import DB_NAME, connect, connect_read_only, copy_to_memory
 from tutor.progress.opening import open_connection
+from tutor.progress.records import (  # some re-exported for callers of the store
+    DATABASE_ENV, STATES, ExerciseRecord, Op, Replica, database_url, default_data_dir, dumps, rank,
+    record, stamp,
+)
 
+__all__ = ["DATABASE_ENV", "DB_NAME", "STATES", "ExerciseRecord", "Op", "ProgressStore", "Replica",
+           "database_url", "default_data_dir"]
 T = TypeVar("T")
-Op = tuple[Any, ...]
-"""A write as data, `(kind, *arguments)`: what a database backend replays (`tutor.progress.postgres`)."""
-DATABASE_ENV = "GD_TUTOR_DATABASE"
-"""A postgresql:// URL here (or `--database`) keeps progress in PostgreSQL instead of SQLite."""
-STATES = ("new", "attempted", "skipped", "done")
-"""Exercise states, weakest first: a state never moves to a weaker one except on reset."""
-
-
-@dataclass(frozen=True)
-class ExerciseRecord:
-    """What is known about one exercise: state, attempts, last inputs, hints shown."""
-
-    state: str = "new"
-    attempts: int = 0
-    last_inputs: Mapping[str, Any] | None = None
-    hints_shown: int = 0
-    updated: datetime | None = None
-
-
-def default_data_dir() -> Path:
-    """$GD_TUTOR_DATA_DIR, else the platform's per-user data folder for gd-tutor."""
-    configured = os.environ.get("GD_TUTOR_DATA_DIR")
-    if configured:
-        return Path(configured)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("gd-tutor"))
-
-
-def database_url(given: str | None = None) -> str | None:
-    """The database URL in force (`given`, else $GD_TUTOR_DATABASE), None for SQLite files."""
-    url = given if given is not None else os.environ.get(DATABASE_ENV, "")
-    return url.strip() or None
-
-
-def _stamp(seconds: float | None) -> datetime | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
 class ProgressStore:
     """One learner's progress in one SQLite file; open it with `ProgressStore.open()`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None, warning: str | None) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, warning: str | None,
+                 replica: Replica | None = None) -> None:
         self._conn = conn
         self._lock = threading.RLock()
         self._closed = False
         self.path = path
         self.warning = warning
-        self.saving = path is not None
+        self.replica = replica
+        """With a database: what replays each write there (`tutor.progress.postgres`)."""
+        self.saving = path is not None or (replica is not None and replica.connected)
         self.failed_writes = 0
         self.on_warning: Callable[[str], object] | None = None
-        """Called once (from the writing thread) when saving stops mid-session."""
+        """Called (from a writing thread) when saving stops mid-session, and, with a
+        database, when it starts again."""
+        if replica is not None:
+            replica.attach(self)
 
     # ------------------------------------------------------------ opening
 
@@ -95,12 +71,13 @@ class ProgressStore:
         url = database_url(database)
         if url is not None:
             try:
-                from tutor.progress.postgres import PostgresStore
+                from tutor.progress.postgres import open_replica
             except ImportError:
                 return cls(connect(None), None, (
                     "Progress is not being saved: keeping it in PostgreSQL needs psycopg "
                     "(pip install 'gd-tutor[postgresql]'); this session is not remembered."))
-            return PostgresStore.connect(url, learner)
+            conn, warning, replica = open_replica(url, learner)
+            return cls(conn, None, warning, replica)
         folder = Path(data_dir) if data_dir is not None else default_data_dir()
         return cls(*open_connection(folder))
 
@@ -120,10 +97,40 @@ class ProgressStore:
         return store
 
     def close(self) -> None:
-        """Close the database connection."""
+        """Close the database connection (with a database, after its writes land, if they can)."""
+        if self.replica is not None:
+            self.warning = self.replica.close() or self.warning
         with self._lock:
             self._closed = True
             self._conn.close()
+
+    @property
+    def pending(self) -> int:
+        """Writes not yet in the database (always 0 for a SQLite file: they are there)."""
+        return 0 if self.replica is None else self.replica.pending
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait (at most `timeout` s) until every write so far is saved; True if it is."""
+        return self.replica is None or self.replica.flush(timeout)
+
+    # ------------------------------------------------------------ for the replica
+
+    def replace_connection(self, conn: sqlite3.Connection) -> None:
+        """Read from `conn` from now on (a copy loaded once the database answered)."""
+        with self._lock:
+            old, self._conn = self._conn, conn
+            old.close()
+
+    def report(self, saving: bool, message: str) -> None:
+        """Saving stopped or started again: remember it and tell `on_warning`."""
+        self.saving, self.warning = saving, message
+        if self.on_warning is not None:
+            self.on_warning(message)
+
+    def count_failed(self, message: str) -> None:
+        """One write could not be saved (and was dropped so the others could be)."""
+        self.failed_writes += 1
+        self.warning = message
 
     def __enter__(self) -> ProgressStore:
         return self
@@ -160,7 +167,9 @@ class ProgressStore:
             return outcome
 
     def _written(self, op: Op) -> None:
-        """Hook: `op` (its time appended) was applied to this store's connection."""
+        """`op` (its time appended) was applied here: pass it on to the database, if any."""
+        if self.replica is not None:
+            self.replica.push(op)
 
     def _apply(self, change: Callable[[sqlite3.Connection], T], now: float) -> T:
         with self._conn:
@@ -224,7 +233,7 @@ class ProgressStore:
     def last_seen(self) -> datetime | None:
         """When this store was last written (UTC), or None if never."""
         value = self._fact("last_seen")
-        return _stamp(float(value)) if value else None
+        return stamp(float(value)) if value else None
 
     def touch(self) -> None:
         """Stamp `last_seen` without changing anything else (the app calls it on start)."""
@@ -238,7 +247,7 @@ class ProgressStore:
             row = self._conn.execute(
                 "SELECT state, attempts, last_inputs, hints_shown, updated FROM exercises "
                 "WHERE key = ?", (key,)).fetchone()
-        return ExerciseRecord() if row is None else _record(row)
+        return ExerciseRecord() if row is None else record(row)
 
     def exercises(self) -> dict[str, ExerciseRecord]:
         """Every exercise with a record, by key."""
@@ -246,7 +255,7 @@ class ProgressStore:
             rows = self._conn.execute(
                 "SELECT key, state, attempts, last_inputs, hints_shown, updated FROM exercises "
                 "ORDER BY key").fetchall()
-        return {row[0]: _record(row[1:]) for row in rows}
+        return {row[0]: record(row[1:]) for row in rows}
 
     def _update(self, key: str, assignments: str, values: tuple[Any, ...], op: Op) -> None:
         """Create the exercise's row if needed, then `SET assignments, updated` in one write."""
@@ -263,13 +272,13 @@ class ProgressStore:
         """Count an attempt, keep its inputs and append it to the history, in one transaction;
         a pass marks the exercise done."""
         state = "done" if passed else "attempted"
-        text = _dumps(inputs)
+        text = dumps(inputs)
 
         def change(conn: sqlite3.Connection) -> None:
             now = time.time()
             conn.execute("INSERT OR IGNORE INTO exercises(key, updated) VALUES(?, ?)", (key, now))
             conn.execute("UPDATE exercises SET attempts = attempts + 1, last_inputs = ?, state = "
-                         f"CASE WHEN {_rank('state')} < {_rank('?')} THEN ? ELSE state END, "
+                         f"CASE WHEN {rank('state')} < {rank('?')} THEN ? ELSE state END, "
                          "updated = ? WHERE key = ?", (text, state, state, now, key))
             history.append(conn, key, text, passed, diagnosis, message, now)
 
@@ -287,7 +296,7 @@ class ProgressStore:
 
     def save_inputs(self, key: str, inputs: Mapping[str, Any]) -> None:
         """Keep what the learner typed without counting an attempt."""
-        text = _dumps(inputs)
+        text = dumps(inputs)
         self._update(key, "last_inputs = ?", (text,), ("inputs", key, text))
 
     def set_hints_shown(self, key: str, count: int) -> None:
@@ -329,23 +338,3 @@ class ProgressStore:
             return conn.execute("DELETE FROM exercises").rowcount
 
         return self._write(forget, 0, ("reset",))
-
-
-def _rank(column: str) -> str:
-    """SQL giving the strength of a state, so a state never weakens."""
-    return (f"(CASE {column} WHEN 'done' THEN 3 WHEN 'skipped' THEN 2 "
-            f"WHEN 'attempted' THEN 1 ELSE 0 END)")
-
-
-def _dumps(inputs: Mapping[str, Any]) -> str:
-    return json.dumps(dict(inputs), default=str, sort_keys=True)
-
-
-def _record(row: tuple[Any, ...]) -> ExerciseRecord:
-    state, attempts, inputs, hints, updated = row
-    try:
-        loaded = json.loads(inputs)
-    except (TypeError, ValueError):
-        loaded = None
-    return ExerciseRecord(state, int(attempts), loaded if isinstance(loaded, dict) else None,
-                          int(hints), _stamp(updated))
