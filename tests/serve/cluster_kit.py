@@ -5,12 +5,12 @@ SSH-banner health check) on a third loopback port, with an admin socket in its t
 to drain or ready a node and to read which nodes are up. `ClassKeys` holds the one host
 key every node shares, a known_hosts file naming it for the balancer's port, and the
 learners' client keys. `learner_argv` is the real `ssh` a learner types, with strict host
-key checking. Everything started here is stopped by its owner's `stop()`, also on failure.
+key checking (cluster_screens.py runs it in tmux). Everything started here is stopped by
+its owner's `stop()`, also on failure.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from serve_testkit import PtyClient
 
 HEALTH_INTERVAL_MS = 200
 """How often HAProxy checks each node's SSH banner in the tests (production: 2 s)."""
 
 needs_haproxy = pytest.mark.skipif(shutil.which("haproxy") is None,
                                    reason="HAProxy is not installed (Debian's haproxy package)")
+needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
 def free_port() -> int:
@@ -184,8 +184,11 @@ class ClassKeys:
     def known_hosts(self, port: int) -> Path:
         """A known_hosts file that trusts the shared host key at 127.0.0.1:`port` only."""
         path = self.folder / f"known_hosts_{port}"
-        key = " ".join(self.host_key.with_suffix(".pub").read_text().split()[:2])
-        path.write_text(f"[127.0.0.1]:{port} {key}\n")
+        if not path.exists():  # written once, whole (ssh clients read it concurrently)
+            key = " ".join(self.host_key.with_suffix(".pub").read_text().split()[:2])
+            draft = path.with_suffix(".draft")
+            draft.write_text(f"[127.0.0.1]:{port} {key}\n")
+            draft.rename(path)
         return path
 
 
@@ -246,43 +249,3 @@ def kill_leftovers(pids: list[int]) -> None:
                 os.kill(pid, 9)
             except OSError:
                 pass
-
-
-class Learner:
-    """One learner's real `ssh` in a PTY, typed at like a person and read like a screen."""
-
-    def __init__(self, name: str, client: PtyClient) -> None:
-        self.name = name
-        self.client = client
-
-    @classmethod
-    async def connect(cls, name: str, port: int, keys: ClassKeys) -> Learner:
-        """Run `ssh` to the balancer's port as `name`."""
-        return cls(name, await PtyClient.start(learner_argv(port, name, keys)))
-
-    async def see(self, pattern: str, since: int = 0, timeout: float = 60.0) -> str:
-        """Wait until `pattern` (a regex) shows in what arrived after offset `since`."""
-        deadline = time.monotonic() + timeout
-        while not re.search(pattern, self.client.text[since:]):
-            if time.monotonic() > deadline or self.client.exited.is_set():
-                raise AssertionError(f"{self.name}: {pattern!r} not seen; got: "
-                                     f"{self.client.text[since:][-800:]!r}")
-            await asyncio.sleep(0.05)
-        return self.client.text[since:]
-
-    async def press(self, keys: bytes, then: str, timeout: float = 60.0) -> str:
-        """Send `keys`, then wait until `then` shows in what arrives after them."""
-        since = len(self.client.text)
-        self.client.child.write(keys)
-        return await self.see(then, since, timeout)
-
-    async def quit(self) -> int:
-        """Ctrl+Q, as a learner leaving the tutor; returns ssh's exit status."""
-        self.client.child.write(b"\x11")
-        status = await self.client.wait(30)
-        await self.client.close()
-        return status
-
-    async def hang_up(self) -> None:
-        """Close the terminal with the tutor still open (the learner's laptop lid)."""
-        await self.client.close()
