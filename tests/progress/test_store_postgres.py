@@ -5,6 +5,7 @@ Each test gets a fresh database on the session's throwaway cluster (tests/suppor
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -151,3 +152,18 @@ def test_without_psycopg_a_database_url_says_so_in_one_sentence(tmp_path) -> Non
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     lines = out.stdout.splitlines()
     assert lines[0] == "False x" and "needs psycopg" in lines[1], out.stderr
+
+
+def test_the_progress_command_reads_the_database_named_on_the_command_line(
+        pg_opener: Opener, postgres_url: str) -> None:
+    with pg_opener("ada") as store:
+        store.record_attempt("l/e", {}, True)
+        store.set_current_lesson("l")
+    env = {"PATH": "/usr/bin:/bin", "GD_TUTOR_LEARNER": "ada", "HOME": "/nonexistent"}
+    for argv in (["--database", postgres_url, "progress", "--json"],
+                 ["progress", "--json", "--database", postgres_url]):
+        out = subprocess.run([sys.executable, "-m", "tutor.cli", *argv], capture_output=True,
+                             text=True, env=env, timeout=60)
+        assert out.returncode == 0, out.stderr
+        report = json.loads(out.stdout)
+        assert (report["completed"], report["current_lesson"]) == (["l/e"], "l")

@@ -17,8 +17,6 @@ neither UI nor engine (nor the store: the store imports this, lazily).
 from __future__ import annotations
 
 import collections
-import getpass
-import os
 import sqlite3
 import threading
 import time
@@ -29,23 +27,12 @@ import psycopg
 
 from tutor.progress import pgread, pgschema
 from tutor.progress.database import connect
+from tutor.progress.records import learner_name
 
 Op = tuple[Any, ...]
 
-LEARNER_ENV = "GD_TUTOR_LEARNER"
 CONNECT_TIMEOUT = 3
 """Seconds to wait for the server to answer a connection."""
-
-
-def learner_name(given: str | None = None) -> str:
-    """The learner whose rows this session uses: `given`, $GD_TUTOR_LEARNER, else the OS user."""
-    name = (given or os.environ.get(LEARNER_ENV, "")).strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "learner"
 
 
 def open_connection(url: str) -> psycopg.Connection[Any]:

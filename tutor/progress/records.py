@@ -9,6 +9,7 @@ neither UI nor engine.
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 from collections.abc import Mapping
@@ -62,6 +63,21 @@ class Replica(Protocol):
     def flush(self, timeout: float) -> bool: ...
 
     def close(self) -> str | None: ...
+
+
+LEARNER_ENV = "GD_TUTOR_LEARNER"
+"""Names the learner whose rows a database session uses (`gd-tutor serve` sets it)."""
+
+
+def learner_name(given: str | None = None) -> str:
+    """The learner a database session is for: `given`, $GD_TUTOR_LEARNER, else the OS user."""
+    name = (given or os.environ.get(LEARNER_ENV, "")).strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "learner"
 
 
 def database_url(given: str | None = None) -> str | None:
