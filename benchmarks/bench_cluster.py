@@ -191,6 +191,24 @@ def durable_cluster() -> Any:  # a support.postgres.PostgresCluster
     return cluster
 
 
+def server_cpu(cluster: Any) -> float:
+    """CPU seconds used so far by the PostgreSQL server: the postmaster with its reaped
+    backends, plus the live ones (a restart starts a new count; not used across one)."""
+    import os
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    root = cluster._postmaster_pid()  # noqa: SLF001 - the fixture knows where it is
+    total = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if entry.name == str(root) or fields[1] == str(root):
+            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / ticks
+
+
 def restart_at(cluster: Any, seconds: float) -> Callable[[float], None]:
     """Restart PostgreSQL `seconds` after the class starts; returns how long it was away."""
     def during(start: float) -> None:
@@ -224,11 +242,16 @@ def main() -> None:
         for label, restart in runs:
             url = cluster.create_database()
             during = restart_at(cluster, restart) if restart is not None else None
+            before = server_cpu(cluster)
             with tempfile.TemporaryDirectory() as folder:
                 run = run_class(args.nodes, args.learners, args.seconds, url, Path(folder),
                                 during)
+            used = server_cpu(cluster) - before
             lost = lost_and_doubled(run, stored_postgres(url))
             print(line(f"PostgreSQL, {args.nodes} nodes{label}", run, lost, p50), flush=True)
+            if restart is None:
+                print(f"  PostgreSQL server CPU {used / len(run.latencies) * 1000:.2f} ms per "
+                      "attempt (connections opened and closed included)", flush=True)
     finally:
         cluster.destroy()
 
