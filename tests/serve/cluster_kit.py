@@ -37,25 +37,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def haproxy_config(port: int, nodes: dict[str, int], admin: Path,
-                   interval_ms: int = HEALTH_INTERVAL_MS) -> str:
-    """The HAProxy configuration the README shows, for loopback nodes `name -> port`."""
-    servers = "".join(
-        f"    server {name} 127.0.0.1:{node_port} check inter {interval_ms}ms fall 2 rise 1\n"
-        for name, node_port in nodes.items())
+def haproxy_config(bind: str, nodes: dict[str, str], admin: str,
+                   interval: str = f"{HEALTH_INTERVAL_MS}ms") -> str:
+    """The HAProxy configuration README.md shows (`nodes`: name -> host:port); the tests
+    run it on loopback, and a test checks the README holds it with its own values."""
+    servers = "".join(f"    server {name} {address} check inter {interval} fall 2 rise 1\n"
+                      for name, address in nodes.items())
     return (
         "global\n"
         "    maxconn 1000\n"
-        f"    stats socket {admin} level admin\n"
+        f"    stats socket {admin} mode 600 level admin\n"
         "defaults\n"
         "    mode tcp\n"
-        "    timeout connect 2s\n"
+        "    timeout connect 5s\n"
         "    timeout client 2h\n"
         "    timeout server 2h\n"
         "    retries 2\n"
         "    option redispatch\n"
         "frontend class\n"
-        f"    bind 127.0.0.1:{port}\n"
+        f"    bind {bind}\n"
         "    default_backend nodes\n"
         "backend nodes\n"
         "    balance leastconn\n"
@@ -138,7 +138,9 @@ def start_balancer(root: Path, nodes: dict[str, int]) -> Balancer:
     for attempt in range(3):  # the free port may be taken between probe and bind
         port = free_port()
         config = root / "haproxy.cfg"
-        config.write_text(haproxy_config(port, nodes, root / "admin.sock"))
+        config.write_text(haproxy_config(f"127.0.0.1:{port}", {
+            name: f"127.0.0.1:{node_port}" for name, node_port in nodes.items()},
+            str(root / "admin.sock")))
         with (root / "haproxy.log").open("wb") as log:
             process = subprocess.Popen(["haproxy", "-f", str(config), "-db"], stdout=log,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

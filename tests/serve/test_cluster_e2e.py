@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,8 +24,8 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from cluster_kit import (Balancer, ClassKeys, alive, kill_leftovers, make_class_keys,
-                         needs_haproxy, needs_tmux, start_balancer, tutor_of)
+from cluster_kit import (Balancer, ClassKeys, alive, haproxy_config, kill_leftovers,
+                         make_class_keys, needs_haproxy, needs_tmux, start_balancer, tutor_of)
 from cluster_screens import Learner, Terminals
 from serve_testkit import ServerProcess, needs_ssh, start_server
 
@@ -67,6 +68,13 @@ def test_the_database_url_reaches_every_learner_and_only_from_the_server(
         "postgresql://flag/x"
     monkeypatch.delenv("GD_TUTOR_DATABASE")
     assert _database_url(argparse.Namespace()) is None
+
+
+def test_the_readme_shows_the_haproxy_configuration_these_tests_run() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    shown = haproxy_config(":22", {"node1": "10.0.0.11:2222", "node2": "10.0.0.12:2222"},
+                           "/run/haproxy/admin.sock", "2s")
+    assert textwrap.indent(shown, "    ") in readme
 
 
 @dataclass
