@@ -80,7 +80,7 @@ class Classroom:
     async def start_zygote(self) -> None:
         """Start the warm tutor zygote; without it each tutor is a plain subprocess."""
         try:
-            zygote = await Zygote.start()
+            zygote = await Zygote.start(database=self.config.database)
         except (OSError, asyncio.TimeoutError) as exc:
             self.tally.note("zygote", f"starting tutors without the zygote for now ({exc}).")
             return
