@@ -31,6 +31,7 @@ from serve_testkit import ServerProcess, needs_ssh, start_server
 
 from tutor.commands.serve import _database_url
 from tutor.serve.child import learner_env
+from tutor.serve.classdb import database_line, where
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from support.postgres import PostgresCluster, postgres_cluster  # noqa: E402
@@ -149,6 +150,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             for node in nodes.values():  # so no tutor pays ~0.15 s of CPU to import it
                 [zygote] = node.zygotes()
                 assert "psycopg" in Path(f"/proc/{zygote}/maps").read_text(), "not preloaded"
+                said = f"kept in PostgreSQL at postgres@127.0.0.1:{postgres.port}/class"
+                assert said in node.log, node.log
             balancer = start_balancer(root / "haproxy", {n: s.port for n, s in nodes.items()})
             yield Cluster(postgres, url, nodes, balancer, keys, terminals)
         finally:
@@ -158,6 +161,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             _stop_nodes(nodes)
         for node in nodes.values():
             assert "Traceback" not in node.log, node.log
+
 
 
 def _stop_nodes(nodes: dict[str, ServerProcess]) -> None:
@@ -290,3 +294,12 @@ async def test_a_killed_node_s_learners_resume_on_the_other(cluster: Cluster) ->
         await asyncio.gather(*[_resumed(learner) for learner in back])
     finally:
         await asyncio.gather(*[learner.hang_up() for learner in back])
+
+
+def test_a_node_says_where_progress_is_kept_never_the_password() -> None:
+    line = database_line("postgresql://tutor:SECRET@127.0.0.1:1/gdtutor")
+    assert line.startswith("gd-tutor: the database tutor@127.0.0.1:1/gdtutor does not answer "
+                           "yet (") and line.endswith("saves them once it does.")
+    assert "SECRET" not in line and "\n" not in line
+    assert where("postgresql://tutor:SECRET@db.school:5432/gd") == "tutor@db.school:5432/gd"
+    assert "SECRET" not in database_line("postgresql://tutor:SECRET@127.0.0.1:x/gd")

@@ -139,6 +139,10 @@ def serve_command(args: argparse.Namespace) -> int:
         return 0
     config = _ssh_config(args)
     print(code_exercises_line(), flush=True)
+    if config.database:
+        from tutor.serve.classdb import database_line
+
+        print(database_line(config.database), flush=True)
     return asyncio.run(_serve_ssh(config))
 
 
