@@ -101,6 +101,7 @@ def open_replica(url: str, learner: str | None = None, folder: Path | None = Non
 
 
 def _replay_left(pg: psycopg.Connection[Any], name: str, left: list[journal.Entry]) -> None:
+    """Land an earlier session's journaled writes, each once (their own session numbers)."""
     for session, seq, op in left:
         with pg.transaction():
             if pgschema.first_time(pg, session, name, seq, float(op[-1])):
@@ -108,6 +109,7 @@ def _replay_left(pg: psycopg.Connection[Any], name: str, left: list[journal.Entr
 
 
 def _remove(files: list[Path]) -> None:
+    """Remove adopted journals (their writes have landed or are queued and journaled anew)."""
     for path in files:
         try:
             path.unlink()
