@@ -18,6 +18,12 @@ from store_backends import BACKENDS, Opener  # noqa: E402
 from tutor.progress import ProgressStore  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test writes to the real user data folder (a database session journals there)."""
+    monkeypatch.setenv("GD_TUTOR_DATA_DIR", str(tmp_path / "default-data"))
+
+
 @pytest.fixture(params=BACKENDS)
 def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
     """Opens one learner's store on each backend in turn (a fresh database for PostgreSQL)."""

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from store_backends import Opener
-from tutor.progress import ProgressStore
 
 
 def test_place_survives_reopening_and_reset_forgets_it(open_store: Opener) -> None:

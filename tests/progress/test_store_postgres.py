@@ -15,7 +15,6 @@ import psycopg
 
 from tutor.progress import ProgressStore
 from tutor.progress import pgschema
-from tutor.progress.postgres import PostgresReplica
 
 Opener = Callable[..., ProgressStore]
 

@@ -6,8 +6,11 @@ These stop and start the session's real throwaway server (tests/support/postgres
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +100,48 @@ def test_a_server_away_at_start_is_loaded_and_saved_to_when_it_is_back(
     store.close()
     with _open(postgres_url) as again:
         assert again.completed() == ["l/new", "l/old"]
+
+
+KILLED_WHILE_AWAY = """
+import os, sys
+from tutor.progress import ProgressStore
+store = ProgressStore.open(sys.argv[1], database=sys.argv[2], learner="ada")
+store.record_attempt("l/e", {"n": 1}, False, "wrong")
+store.record_attempt("l/e", {"n": 2}, True)
+store.set_place("l/e#2")
+print(store.pending, flush=True)
+os._exit(0)  # killed: no close, no flush
+"""
+
+
+def test_writes_of_a_tutor_killed_while_the_server_is_away_land_at_its_next_start(
+        server: PostgresCluster, postgres_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "ada"
+    server.stop()
+    out = subprocess.run([sys.executable, "-c", KILLED_WHILE_AWAY, str(folder), postgres_url],
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "3", out.stderr
+    assert [p.name.startswith("pending-") for p in folder.iterdir()] == [True]
+    server.start()
+    with ProgressStore.open(folder, database=postgres_url, learner="ada") as store:
+        assert store.warning is None and store.completed() == ["l/e"]
+        assert [a.inputs["n"] for a in store.attempt_history()] == [1, 2]
+        assert store.place() == "l/e#2"
+    assert list(folder.iterdir()) == []
+    with ProgressStore.open(folder, database=postgres_url, learner="ada") as again:
+        assert again.exercise("l/e").attempts == 2  # landed once, not again
+
+
+def test_closing_while_the_server_is_away_keeps_the_writes_for_the_next_start(
+        server: PostgresCluster, postgres_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PostgresReplica, "CLOSE_SECONDS", 0.2)
+    store = ProgressStore.open(tmp_path, database=postgres_url, learner="ada")
+    server.stop()
+    store.set_hints_shown("l/e", 2)
+    store.close()
+    assert "1 change(s) could not be saved yet" in (store.warning or "")
+    assert "saved the next time you start" in (store.warning or "")
+    server.start()
+    with ProgressStore.open(tmp_path, database=postgres_url, learner="ada") as again:
+        assert again.exercise("l/e").hints_shown == 2

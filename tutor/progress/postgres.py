@@ -9,7 +9,9 @@ If the server goes away the writes wait in memory and land, in order, once it
 is back; after `STALL_SECONDS` without landing the store's `.saving` turns
 False and its `on_warning` is told (the header then says "not saved"); once
 the queue has landed, `.saving` is True again and `on_warning` hears that too.
-Closing waits up to `CLOSE_SECONDS` for the queue. psycopg is imported only
+The queue is also journaled on disk (`tutor.progress.journal`), so writes a
+session could not land before it closed (it waits up to `CLOSE_SECONDS`) or
+was killed are sent by the learner's next session in the same data folder. psycopg is imported only
 here, and this module only when a postgresql:// URL is in force. Imports
 neither UI nor engine (nor the store: the store imports this, lazily).
 """
@@ -21,11 +23,12 @@ import sqlite3
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
 
-from tutor.progress import pgread, pgschema
+from tutor.progress import journal, pgread, pgschema
 from tutor.progress.database import connect
 from tutor.progress.records import learner_name
 
@@ -65,49 +68,72 @@ class Host(Protocol):
     def count_failed(self, message: str) -> None: ...
 
 
-def open_replica(url: str, learner: str | None = None
+def open_replica(url: str, learner: str | None = None, folder: Path | None = None
                  ) -> tuple[sqlite3.Connection, str | None, PostgresReplica]:
     """(in-memory copy, warning or None, replica) for the learner's progress at `url`.
 
+    Writes an earlier session in `folder` left unsaved (`journal.adopt`) land first.
     Never raises for a server that is down: the copy starts empty, the warning says
     so, and the replica loads and saves once the server answers.
     """
     name = learner_name(learner)
+    left, files = journal.adopt(folder, name) if folder is not None else ([], [])
+    pg = None
     try:
         pg = open_connection(url)
+        _replay_left(pg, name, left)
+        left = []
+        mirror = pgread.load(pg, [name])[name]
     except pgschema.NewerSchema as exc:
         return connect(None), f"Progress is not being saved: {exc}.", PostgresReplica(
             url, name, None, retry=False)
     except psycopg.Error as exc:
+        if pg is not None:
+            pg.close()
+        replica = PostgresReplica(url, name, None, folder=folder)
+        replica.requeue(left)
+        _remove(files)
         return connect(None), (
             f"Progress could not be loaded from the database ({reason(exc)}); what you "
-            "do now is kept and saved when the database is back."), PostgresReplica(
-                url, name, None)
-    try:
-        mirror = pgread.load(pg, [name])[name]
-    except psycopg.Error as exc:
-        pg.close()
-        return connect(None), (f"Progress could not be loaded from the database "
-                               f"({reason(exc)}); what you do now is kept and saved when "
-                               "the database is back."), PostgresReplica(url, name, None)
-    return mirror, None, PostgresReplica(url, name, pg)
+            "do now is kept and saved when the database is back."), replica
+    _remove(files)
+    return mirror, None, PostgresReplica(url, name, pg, folder=folder)
+
+
+def _replay_left(pg: psycopg.Connection[Any], name: str, left: list[journal.Entry]) -> None:
+    """Land an earlier session's journaled writes, each once (their own session numbers)."""
+    for session, seq, op in left:
+        with pg.transaction():
+            if pgschema.first_time(pg, session, name, seq, float(op[-1])):
+                pgschema.apply(pg, name, op)
+
+
+def _remove(files: list[Path]) -> None:
+    """Remove adopted journals (their writes have landed or are queued and journaled anew)."""
+    for path in files:
+        try:
+            path.unlink()
+        except OSError:
+            pass
 
 
 class PostgresReplica:
     """Replays one session's writes into the learner's rows in PostgreSQL, in order."""
 
     STALL_SECONDS = 5.0
-    CLOSE_SECONDS = 5.0
+    CLOSE_SECONDS = 2.0
 
     def __init__(self, url: str, learner: str, pg: psycopg.Connection[Any] | None,
-                 retry: bool = True) -> None:
+                 retry: bool = True, folder: Path | None = None) -> None:
         self.url, self.name = url, learner
         self.connected = pg is not None
         self._pg, self._loaded, self._retry = pg, pg is not None, retry
         self._host: Host | None = None
-        self._queue: collections.deque[tuple[int, Op]] = collections.deque()
+        self._queue: collections.deque[journal.Entry] = collections.deque()
         self._cond = threading.Condition()
         self._session, self._seq = uuid.uuid4().hex, 0
+        self._journal = (journal.Journal(folder, self._session, learner)
+                         if folder is not None and retry else None)
         self._down_since: float | None = None if pg is not None else time.monotonic()
         self._stopping = False
         self._writer = threading.Thread(target=self._replay, daemon=True,
@@ -126,11 +152,22 @@ class PostgresReplica:
             return len(self._queue)
 
     def push(self, op: Op) -> None:
-        """Queue one write (its time last) for the database."""
+        """Queue one write (its time last) for the database, and journal it on disk."""
         with self._cond:
             self._seq += 1
-            self._queue.append((self._seq, op))
-            self._cond.notify_all()
+            self._queue_entry((self._session, self._seq, op))
+
+    def requeue(self, entries: list[journal.Entry]) -> None:
+        """Queue writes an earlier session left unsaved (before any of this session's)."""
+        with self._cond:
+            for entry in entries:
+                self._queue_entry(entry)
+
+    def _queue_entry(self, entry: journal.Entry) -> None:
+        self._queue.append(entry)
+        if self._journal is not None:
+            self._journal.append(entry)
+        self._cond.notify_all()
 
     def flush(self, timeout: float) -> bool:
         """Wait (at most `timeout` s) until every write made so far is in the database."""
@@ -154,10 +191,14 @@ class PostgresReplica:
         if self._pg is not None:
             self._pg.close()
         left = self.pending
+        if self._journal is not None:
+            self._journal.close(landed=not left)
         if landed or not left:
             return None
-        return (f"{left} change(s) could not be saved: the database did not come back "
-                "before the tutor closed.")
+        kept = self._journal is not None and not self._journal.broken
+        return (f"{left} change(s) could not be saved yet: the database did not come back "
+                "before the tutor closed" + (f"; they are kept in {self._journal.path} and "
+                                             "saved the next time you start." if kept else "."))
 
     def _replay(self) -> None:
         """The writer thread: replay queued writes in order; retry while the server is away."""
@@ -190,18 +231,20 @@ class PostgresReplica:
                     self._queue.popleft()
                 self._cond.notify_all()
                 drained = not self._queue
+                if drained and self._journal is not None:
+                    self._journal.clear()
             if drained:
                 self._back()
 
-    def _land(self, item: tuple[int, Op] | None) -> None:
+    def _land(self, item: journal.Entry | None) -> None:
         """Apply one queued write (or, with none, just reach the server) in one transaction."""
         if self._pg is None or self._pg.closed:
             self._pg = open_connection(self.url)
         if item is None:
             return
-        seq, op = item
+        session, seq, op = item
         with self._pg.transaction():
-            if pgschema.first_time(self._pg, self._session, self.name, seq, float(op[-1])):
+            if pgschema.first_time(self._pg, session, self.name, seq, float(op[-1])):
                 pgschema.apply(self._pg, self.name, op)
 
     def _lost(self, exc: BaseException) -> None:

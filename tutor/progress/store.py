@@ -37,6 +37,15 @@ __all__ = ["DATABASE_ENV", "DB_NAME", "STATES", "ExerciseRecord", "Op", "Progres
 T = TypeVar("T")
 
 
+def _made(folder: Path) -> Path | None:
+    """`folder`, created if needed, or None when it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
 class ProgressStore:
     """One learner's progress in one SQLite file; open it with `ProgressStore.open()`."""
 
@@ -76,7 +85,8 @@ class ProgressStore:
                 return cls(connect(None), None, (
                     "Progress is not being saved: keeping it in PostgreSQL needs psycopg "
                     "(pip install 'gd-tutor[postgresql]'); this session is not remembered."))
-            conn, warning, replica = open_replica(url, learner)
+            folder = Path(data_dir) if data_dir is not None else default_data_dir()
+            conn, warning, replica = open_replica(url, learner, _made(folder))
             return cls(conn, None, warning, replica)
         folder = Path(data_dir) if data_dir is not None else default_data_dir()
         return cls(*open_connection(folder))
