@@ -30,8 +30,9 @@ from cluster_screens import Learner, Terminals
 from serve_testkit import ServerProcess, needs_ssh, start_server
 
 from tutor.commands.serve import _database_url
+from tutor.progress import ProgressStore
 from tutor.serve.child import learner_env
-from tutor.serve.classdb import database_line, where
+from tutor.serve.classdb import database_line, send_left, where
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from support.postgres import PostgresCluster, postgres_cluster  # noqa: E402
@@ -44,6 +45,7 @@ RATES = {name: f"0.{30 + 2 * i}" for i, name in enumerate(CLASS + FAULTS)}  # al
 LESSON_1_AFTER_PASS = r"Lesson 1 of 3 - 33%"
 READY = "Press Enter to run"
 FIRST, COUNTING = "first-steps/first-run", "counting/how-many"
+DOWN = 1  # a loopback port where no database answers
 
 
 def e2e(test: T) -> T:
@@ -138,6 +140,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     env = dict(os.environ, GD_TUTOR_LESSONS_DIR=str(LESSONS))
     with postgres_cluster() as postgres:
         url = postgres.create_database("class")
+        _leave_unsaved(root / "a", "ghost", url.replace(f":{postgres.port}/", f":{DOWN}/"))
         nodes: dict[str, ServerProcess] = {}
         balancer = None
         terminals = Terminals(f"gd-tutor-cluster-{os.getpid()}")
@@ -162,6 +165,15 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         for node in nodes.values():
             assert "Traceback" not in node.log, node.log
 
+
+
+def _leave_unsaved(data_dir: Path, learner: str, url: str) -> None:
+    """A tutor of `learner` on the node with `data_dir` records an attempt and quits while
+    the database at `url` does not answer: the attempt waits in its journal there."""
+    store = ProgressStore.open(data_dir / "learners" / learner, database=url, learner=learner)
+    store.record_attempt(FIRST, {"learning_rate": "0.4"}, True)
+    store.close()
+    assert list((data_dir / "learners" / learner).glob("pending-*.jsonl")), "not journaled"
 
 
 def _stop_nodes(nodes: dict[str, ServerProcess]) -> None:
@@ -239,6 +251,24 @@ async def _dashboard_lists(cluster: Cluster, names: list[str]) -> None:
         await teacher.see("(?s)" + "".join(rf"(?=.*\b{name}\b)" for name in names))
     finally:
         await teacher.hang_up()
+
+
+@e2e
+def test_a_node_sends_what_its_tutors_left_unsaved(cluster: Cluster) -> None:
+    """ghost's tutor on node a quit while the database was away (see the fixture): node a
+    sent the attempt at its start, so ghost finds it on any node."""
+    found = cluster.progress("ghost")
+    assert found["completed"] == [FIRST] and found["attempts"] == {FIRST: 1}, found
+    assert not list((cluster.nodes["a"].data_dir / "learners" / "ghost").glob("pending-*"))
+    assert "sent 1 change(s)" in cluster.nodes["a"].log
+
+
+def test_while_the_database_is_away_a_node_keeps_the_journals(tmp_path: Path) -> None:
+    url = f"postgresql://postgres@127.0.0.1:{DOWN}/class"
+    _leave_unsaved(tmp_path, "ann", url)
+    assert send_left(url, tmp_path) == 0
+    assert list((tmp_path / "learners" / "ann").glob("pending-*.jsonl"))
+    assert send_left(url, tmp_path / "nowhere") == 0
 
 
 @e2e

@@ -9,6 +9,7 @@ saves them once the database answers. The password in a URL is never printed.
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 
@@ -43,3 +44,43 @@ def database_line(url: str) -> str:
         return (f"gd-tutor: the database {where(url)} does not answer yet ({reason(exc)}); "
                 "each tutor keeps its learner's changes and saves them once it does.")
     return f"gd-tutor: learners' progress is kept in PostgreSQL at {where(url)}"
+
+
+SWEEP_SECONDS = 30.0
+"""How often a node sends changes its learners' tutors left unsent (see `send_left`)."""
+
+
+def send_left(url: str, data_dir: Path) -> int:
+    """Send the changes tutors on this node left in their journals (the database was away
+    when they quit or were killed); returns how many were sent.
+
+    A tutor sends its learner's journal itself at the learner's next start in the same
+    folder, but behind a balancer that start may be on another node: so the node sends
+    them, at start and every SWEEP_SECONDS. A journal a live tutor holds is skipped; a
+    change that had landed after all is applied once (its session and number say so).
+    While the database is away nothing is taken and the journals stay.
+    """
+    import psycopg
+
+    from tutor.progress import journal, pgschema
+    from tutor.progress.postgres import open_connection
+
+    folders = [p for p in sorted((data_dir / "learners").glob("*"))
+               if any(p.glob("pending-*.jsonl"))]
+    if not folders:
+        return 0
+    sent = 0
+    try:
+        with open_connection(url) as pg:
+            for folder in folders:
+                entries, files = journal.adopt(folder, folder.name)
+                for session, seq, op in entries:
+                    with pg.transaction():
+                        if pgschema.first_time(pg, session, folder.name, seq, float(op[-1])):
+                            pgschema.apply(pg, folder.name, op)
+                            sent += 1
+                for path in files:
+                    path.unlink(missing_ok=True)
+    except (psycopg.Error, pgschema.NewerSchema, OSError):
+        return sent  # the rest wait for the next sweep, or the learner's next start here
+    return sent

@@ -300,6 +300,7 @@ async def start_ssh_server(config: ServeConfig) -> tuple[asyncssh.SSHAcceptor, C
     if config.zygote:
         await classroom.start_zygote()
     classroom.start_idle_watch()
+    classroom.start_sweeps()
     return acceptor, classroom
 
 
