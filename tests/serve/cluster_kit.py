@@ -22,6 +22,10 @@ from pathlib import Path
 
 import pytest
 
+from tutor.progress import ProgressStore
+
+DOWN_PORT = 1
+"""A loopback port where no database answers (connections are refused at once)."""
 HEALTH_INTERVAL_MS = 200
 """How often HAProxy checks each node's SSH banner in the tests (production: 2 s)."""
 
@@ -251,3 +255,12 @@ def kill_leftovers(pids: list[int]) -> None:
                 os.kill(pid, 9)
             except OSError:
                 pass
+
+
+def leave_unsaved(data_dir: Path, learner: str, url: str) -> None:
+    """A tutor of `learner` on the node with `data_dir` records an attempt and quits while
+    the database at `url` does not answer: the attempt waits in its journal there."""
+    store = ProgressStore.open(data_dir / "learners" / learner, database=url, learner=learner)
+    store.record_attempt("first-steps/first-run", {"learning_rate": "0.4"}, True)
+    store.close()
+    assert list((data_dir / "learners" / learner).glob("pending-*.jsonl")), "not journaled"

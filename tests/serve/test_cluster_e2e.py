@@ -4,40 +4,32 @@ One throwaway PostgreSQL, two `gd-tutor serve --database URL` nodes sharing one 
 HAProxy (mode tcp, balance leastconn) in front. Learners use the real `ssh` client with
 strict host key checking against a known_hosts file naming the balancer's port, and type
 into the real tutor. Progress must follow a learner from one node to the other, survive
-a PostgreSQL restart during the class, and survive the death of the node they were on.
+a PostgreSQL restart during the class and the death of the node they were on; a node
+sends what its tutors left unsaved while the database was away.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
-from cluster_kit import (Balancer, ClassKeys, alive, haproxy_config, kill_leftovers,
+from cluster_kit import (DOWN_PORT, Balancer, ClassKeys, alive, kill_leftovers, leave_unsaved,
                          make_class_keys, needs_haproxy, needs_tmux, start_balancer, tutor_of)
 from cluster_screens import Learner, Terminals
 from serve_testkit import ServerProcess, needs_ssh, start_server
 
-from tutor.commands.serve import _database_url
-from tutor.progress import ProgressStore
-from tutor.serve.child import learner_env
-from tutor.serve.classdb import database_line, send_left, where
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from support.postgres import PostgresCluster, postgres_cluster  # noqa: E402
 
-T = TypeVar("T")
 LESSONS = Path(__file__).resolve().parents[1] / "ui" / "fixtures" / "lessons"
 CLASS = [f"l{i:02d}" for i in range(10)]
 FAULTS = ["pg0", "pg1", "kill0", "kill1"]
@@ -45,39 +37,9 @@ RATES = {name: f"0.{30 + 2 * i}" for i, name in enumerate(CLASS + FAULTS)}  # al
 LESSON_1_AFTER_PASS = r"Lesson 1 of 3 - 33%"
 READY = "Press Enter to run"
 FIRST, COUNTING = "first-steps/first-run", "counting/how-many"
-DOWN = 1  # a loopback port where no database answers
 
 
-def e2e(test: T) -> T:
-    """Mark a test that needs ssh and HAProxy (PostgreSQL: the fixture skips without it)."""
-    for mark in (needs_ssh, needs_haproxy, needs_tmux, pytest.mark.e2e):
-        test = mark(test)
-    return test
-
-
-def test_the_database_url_reaches_every_learner_and_only_from_the_server(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    base = {"PATH": "/bin", "GD_TUTOR_DATABASE": "postgresql://stale@elsewhere/old"}
-    client = {"GD_TUTOR_DATABASE": "postgresql://evil@attacker/db", "LANG": "C"}
-    env = learner_env(base, client, term="xterm", learner="ann", data_dir=tmp_path,
-                      database="postgresql://tutor@db.school/class")
-    assert env["GD_TUTOR_DATABASE"] == "postgresql://tutor@db.school/class"
-    assert env["GD_TUTOR_LEARNER"] == "ann"
-    assert "GD_TUTOR_DATABASE" not in learner_env(base, client, term="xterm", learner="ann",
-                                                  data_dir=tmp_path)
-    monkeypatch.setenv("GD_TUTOR_DATABASE", "postgresql://from@env/class")
-    assert _database_url(argparse.Namespace()) == "postgresql://from@env/class"
-    assert _database_url(argparse.Namespace(database="postgresql://flag/x")) == \
-        "postgresql://flag/x"
-    monkeypatch.delenv("GD_TUTOR_DATABASE")
-    assert _database_url(argparse.Namespace()) is None
-
-
-def test_the_readme_shows_the_haproxy_configuration_these_tests_run() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    shown = haproxy_config(":22", {"node1": "10.0.0.11:2222", "node2": "10.0.0.12:2222"},
-                           "/run/haproxy/admin.sock", "2s")
-    assert textwrap.indent(shown, "    ") in readme
+pytestmark = [needs_ssh, needs_haproxy, needs_tmux, pytest.mark.e2e]  # no PostgreSQL: it skips
 
 
 @dataclass
@@ -140,7 +102,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     env = dict(os.environ, GD_TUTOR_LESSONS_DIR=str(LESSONS))
     with postgres_cluster() as postgres:
         url = postgres.create_database("class")
-        _leave_unsaved(root / "a", "ghost", url.replace(f":{postgres.port}/", f":{DOWN}/"))
+        leave_unsaved(root / "a", "ghost", url.replace(f":{postgres.port}/", f":{DOWN_PORT}/"))
         nodes: dict[str, ServerProcess] = {}
         balancer = None
         terminals = Terminals(f"gd-tutor-cluster-{os.getpid()}")
@@ -165,15 +127,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         for node in nodes.values():
             assert "Traceback" not in node.log, node.log
 
-
-
-def _leave_unsaved(data_dir: Path, learner: str, url: str) -> None:
-    """A tutor of `learner` on the node with `data_dir` records an attempt and quits while
-    the database at `url` does not answer: the attempt waits in its journal there."""
-    store = ProgressStore.open(data_dir / "learners" / learner, database=url, learner=learner)
-    store.record_attempt(FIRST, {"learning_rate": "0.4"}, True)
-    store.close()
-    assert list((data_dir / "learners" / learner).glob("pending-*.jsonl")), "not journaled"
 
 
 def _stop_nodes(nodes: dict[str, ServerProcess]) -> None:
@@ -213,7 +166,6 @@ async def _wait_gone(pids: list[int], timeout: float = 20.0) -> None:
     raise AssertionError(f"still running: {[p for p in pids if alive(p)]}")
 
 
-@e2e
 async def test_ten_learners_pass_leave_and_resume_on_the_other_node(cluster: Cluster) -> None:
     learners = await cluster.connect(CLASS)
     try:
@@ -253,7 +205,6 @@ async def _dashboard_lists(cluster: Cluster, names: list[str]) -> None:
         await teacher.hang_up()
 
 
-@e2e
 def test_a_node_sends_what_its_tutors_left_unsaved(cluster: Cluster) -> None:
     """ghost's tutor on node a quit while the database was away (see the fixture): node a
     sent the attempt at its start, so ghost finds it on any node."""
@@ -263,15 +214,6 @@ def test_a_node_sends_what_its_tutors_left_unsaved(cluster: Cluster) -> None:
     assert "sent 1 change(s)" in cluster.nodes["a"].log
 
 
-def test_while_the_database_is_away_a_node_keeps_the_journals(tmp_path: Path) -> None:
-    url = f"postgresql://postgres@127.0.0.1:{DOWN}/class"
-    _leave_unsaved(tmp_path, "ann", url)
-    assert send_left(url, tmp_path) == 0
-    assert list((tmp_path / "learners" / "ann").glob("pending-*.jsonl"))
-    assert send_left(url, tmp_path / "nowhere") == 0
-
-
-@e2e
 async def test_learners_keep_working_while_postgresql_restarts(cluster: Cluster) -> None:
     learners = await cluster.connect(["pg0", "pg1"])
     try:
@@ -299,7 +241,6 @@ async def _pass_counting(learner: Learner) -> None:
     await learner.press("Enter", r"PASS")
 
 
-@e2e
 async def test_a_killed_node_s_learners_resume_on_the_other(cluster: Cluster) -> None:
     """Last in the module: node a stays dead."""
     names = ["kill0", "kill1"]
@@ -324,12 +265,3 @@ async def test_a_killed_node_s_learners_resume_on_the_other(cluster: Cluster) ->
         await asyncio.gather(*[_resumed(learner) for learner in back])
     finally:
         await asyncio.gather(*[learner.hang_up() for learner in back])
-
-
-def test_a_node_says_where_progress_is_kept_never_the_password() -> None:
-    line = database_line("postgresql://tutor:SECRET@127.0.0.1:1/gdtutor")
-    assert line.startswith("gd-tutor: the database tutor@127.0.0.1:1/gdtutor does not answer "
-                           "yet (") and line.endswith("saves them once it does.")
-    assert "SECRET" not in line and "\n" not in line
-    assert where("postgresql://tutor:SECRET@db.school:5432/gd") == "tutor@db.school:5432/gd"
-    assert "SECRET" not in database_line("postgresql://tutor:SECRET@127.0.0.1:x/gd")
