@@ -39,7 +39,8 @@ READY = "Press Enter to run"
 FIRST, COUNTING = "first-steps/first-run", "counting/how-many"
 
 
-pytestmark = [needs_ssh, needs_haproxy, needs_tmux, pytest.mark.e2e]  # no PostgreSQL: it skips
+# Without PostgreSQL the cluster fixture skips, saying so.
+pytestmark = [needs_ssh, needs_haproxy, needs_tmux, pytest.mark.e2e]
 
 
 @dataclass
