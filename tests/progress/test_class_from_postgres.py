@@ -75,3 +75,18 @@ def test_a_database_that_does_not_answer_is_one_sentence() -> None:
 def test_without_data_dir_or_database_class_report_says_what_to_give() -> None:
     out = _cli("class-report")
     assert out.returncode != 0 and "--data-dir DIR" in out.stderr and "--database" in out.stderr
+
+
+def test_serve_hands_the_database_to_each_learners_tutor(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`gd-tutor serve --database URL` exports it; each learner's tutor inherits it, and a
+    learner's own client cannot send one."""
+    from tutor.cli import _use_database, build_parser
+    from tutor.serve.child import learner_env
+
+    url = "postgresql://tutor@127.0.0.1:5432/class"
+    monkeypatch.delenv("GD_TUTOR_DATABASE", raising=False)  # restored after the test
+    _use_database(build_parser().parse_args(["serve", "--open", "--database", url]))
+    env = learner_env(os.environ, {"GD_TUTOR_DATABASE": "postgresql://evil/x"},
+                      term="xterm", learner="ada", data_dir=tmp_path)
+    assert (env["GD_TUTOR_DATABASE"], env["GD_TUTOR_LEARNER"]) == (url, "ada")
