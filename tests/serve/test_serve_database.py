@@ -19,7 +19,7 @@ from tutor.serve.child import learner_env
 from tutor.serve.classdb import database_line, send_left, where
 
 
-def test_the_database_url_reaches_every_learner_and_only_from_the_server(
+def test_the_database_url_reaches_every_learner_from_the_server_never_the_client(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     base = {"PATH": "/bin", "GD_TUTOR_DATABASE": "postgresql://stale@elsewhere/old"}
     client = {"GD_TUTOR_DATABASE": "postgresql://evil@attacker/db", "LANG": "C"}
@@ -27,7 +27,9 @@ def test_the_database_url_reaches_every_learner_and_only_from_the_server(
                       database="postgresql://tutor@db.school/class")
     assert env["GD_TUTOR_DATABASE"] == "postgresql://tutor@db.school/class"
     assert env["GD_TUTOR_LEARNER"] == "ann"
-    assert "GD_TUTOR_DATABASE" not in learner_env(base, client, term="xterm", learner="ann",
+    inherited = learner_env(base, client, term="xterm", learner="ann", data_dir=tmp_path)
+    assert inherited["GD_TUTOR_DATABASE"] == "postgresql://stale@elsewhere/old"
+    assert "GD_TUTOR_DATABASE" not in learner_env({}, client, term="xterm", learner="ann",
                                                   data_dir=tmp_path)
     monkeypatch.setenv("GD_TUTOR_DATABASE", "postgresql://from@env/class")
     assert _database_url(argparse.Namespace()) == "postgresql://from@env/class"

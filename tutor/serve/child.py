@@ -26,7 +26,7 @@ CLIENT_ENV_WHITELIST = ("LANG", "COLORTERM", "NO_COLOR", "LC_ALL", "LC_CTYPE", "
 MAX_CLIENT_ENV_VALUE = 128  # characters; a locale name or a colour setting is far shorter
 _ENV_VALUE = re.compile(r"[ -~]{0,%d}" % MAX_CLIENT_ENV_VALUE)
 _DROPPED_SERVER_ENV = ("COLUMNS", "LINES", "TERM", "NO_COLOR", "COLORTERM", "GD_TUTOR_DATA_DIR",
-                       "GD_TUTOR_LEARNER", "GD_TUTOR_DEBUG", "GD_TUTOR_DATABASE")
+                       "GD_TUTOR_LEARNER", "GD_TUTOR_DEBUG")
 
 
 def child_command(lessons_dir: str | None = None) -> list[str]:
@@ -46,8 +46,8 @@ def learner_env(base: Mapping[str, str], client: Mapping[str, str], *, term: str
     """The child's environment: the server's, minus sizes, plus whitelisted client variables.
 
     `database` (the server's --database URL) becomes GD_TUTOR_DATABASE, so the learner's
-    progress is kept there under GD_TUTOR_LEARNER; without it the tutor uses its own
-    SQLite file in the data dir, whatever the server's environment says.
+    progress is kept there under GD_TUTOR_LEARNER (without it, the server's own
+    GD_TUTOR_DATABASE, if any, is inherited); a client can never send one.
     """
     env = {k: v for k, v in base.items()
            if k not in _DROPPED_SERVER_ENV and not k.startswith(("SSH_", "LC_"))}
