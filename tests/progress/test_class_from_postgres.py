@@ -85,7 +85,7 @@ def test_serve_hands_the_database_to_each_learners_tutor(
     from tutor.serve.child import learner_env
 
     url = "postgresql://tutor@127.0.0.1:5432/class"
-    monkeypatch.delenv("GD_TUTOR_DATABASE", raising=False)  # restored after the test
+    monkeypatch.setenv("GD_TUTOR_DATABASE", "")  # so the test's end undoes what serve sets
     _use_database(build_parser().parse_args(["serve", "--open", "--database", url]))
     env = learner_env(os.environ, {"GD_TUTOR_DATABASE": "postgresql://evil/x"},
                       term="xterm", learner="ada", data_dir=tmp_path)

@@ -166,3 +166,4 @@ def test_the_progress_command_reads_the_database_named_on_the_command_line(
         assert out.returncode == 0, out.stderr
         report = json.loads(out.stdout)
         assert (report["completed"], report["current_lesson"]) == (["l/e"], "l")
+        assert report["store"] == postgres_url.replace("postgres@", "") + " (learner ada)"

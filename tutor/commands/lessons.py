@@ -90,8 +90,26 @@ def progress_report(store: ProgressStore) -> dict[str, Any]:
         "attempts": store.attempts(),
         "learner": store.learner(),
         "last_seen": seen.isoformat(timespec="seconds") if seen else None,
-        "store": str(store.path) if store.path else None,
+        "store": _where(store),
     }
+
+
+def _where(store: ProgressStore) -> str | None:
+    """The file, or the database (its password hidden) and learner, that progress is kept in."""
+    if store.path:
+        return str(store.path)
+    replica = store.replica
+    if replica is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(replica.url)
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    host = parts.hostname or "localhost"
+    return f"{parts.scheme}://{host}{port}{parts.path} (learner {replica.name})"
 
 
 def _format_progress(report: dict[str, Any]) -> str:

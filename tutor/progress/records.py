@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 Op = tuple[Any, ...]
-"""A write as data, `(kind, *arguments)`: what a database backend replays (`tutor.progress.postgres`)."""
+"""A write as data, `(kind, *arguments)`: what a database replica replays."""
 DATABASE_ENV = "GD_TUTOR_DATABASE"
 """A postgresql:// URL here (or `--database`) keeps progress in PostgreSQL instead of SQLite."""
 STATES = ("new", "attempted", "skipped", "done")
@@ -51,6 +51,8 @@ class Replica(Protocol):
     """Where a store's writes are replayed (`tutor.progress.postgres.PostgresReplica`)."""
 
     connected: bool
+    url: str
+    name: str
 
     @property
     def pending(self) -> int: ...

@@ -292,7 +292,8 @@ class ProgressStore:
                          "updated = ? WHERE key = ?", (text, state, state, now, key))
             history.append(conn, key, text, passed, diagnosis, message, now)
 
-        self._write(change, None, ("attempt", key, text, bool(passed), diagnosis, str(message or "")))
+        self._write(change, None,
+                    ("attempt", key, text, bool(passed), diagnosis, str(message or "")))
 
     def attempt_history(self, key: str | None = None) -> list[history.Attempt]:
         """Judged attempts oldest first (the last 200 per exercise), of `key` or of all."""
