@@ -71,6 +71,23 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
                    help="hidden units (2 to 8) for a one-hidden-layer network (default 0: none)")
 
 
+def _add_database_option(p: argparse.ArgumentParser) -> None:
+    """--database URL: keep (or read) progress in PostgreSQL; same as $GD_TUTOR_DATABASE."""
+    p.add_argument("--database", default=argparse.SUPPRESS, metavar="URL",
+                   help="keep progress in PostgreSQL (postgresql://...) instead of SQLite "
+                   "files; default $GD_TUTOR_DATABASE")
+
+
+def _use_database(args: argparse.Namespace) -> None:
+    """Export --database as $GD_TUTOR_DATABASE (child processes inherit it); refuse other URLs."""
+    url = getattr(args, "database", None)
+    if url is None:
+        return
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise UserError(f"--database must be a postgresql:// URL, not {url!r}.")
+    os.environ["GD_TUTOR_DATABASE"] = url
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the full `gd-tutor` argument parser."""
     parser = _Parser(
@@ -82,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gd-tutor {__version__}")
     parser.add_argument("--lessons-dir", default=None,
                         help="read lessons from this folder instead of the built-in ones")
+    _add_database_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("run", help="run gradient descent on a function and print the result",
@@ -122,9 +140,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("lessons", help="list the lessons and how far you are")
     p.add_argument("--json", action="store_true", help="print JSON")
+    _add_database_option(p)
     p.set_defaults(handler=("lessons", "lessons_command"))
 
-    p = sub.add_parser("progress", help="show or reset your progress")
+    p = sub.add_parser("progress", help="show, reset, export or import progress",
+                       usage="gd-tutor progress [--json] [--reset [--yes]] [--attempts]\n"
+                       "       gd-tutor progress export [--learner NAME | --all] "
+                       "[--data-dir DIR | --database URL] > FILE.jsonl\n"
+                       "       gd-tutor progress import FILE.jsonl [--replace] "
+                       "[--data-dir DIR | --database URL]")
+    p.add_argument("action", nargs="?", choices=("export", "import"), default=None,
+                   help="export progress as JSON lines to stdout, or import such a file")
+    p.add_argument("file", nargs="?", default=None, help="with import: the JSON lines file")
+    p.add_argument("--learner", default=None, help="with export: this learner only")
+    p.add_argument("--all", action="store_true", help="with export: every learner")
+    p.add_argument("--data-dir", dest="data_dir", default=None,
+                   help="with export/import: a class's data dir (learners/NAME), as given to serve")
+    p.add_argument("--replace", action="store_true",
+                   help="with import: replace learners who already have progress there")
+    _add_database_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--reset", action="store_true",
                    help="forget all progress (asks first; --yes skips the question)")
@@ -142,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--record", action="store_true",
                    help="also keep the attempt in your progress, as the tutor would")
+    _add_database_option(p)
     p.set_defaults(handler=("check", "check_command"))
 
     p = sub.add_parser("check-code", help="check a Python file against a code exercise, "
@@ -186,10 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="connections not yet logged in from one address (default 32)")
     p.add_argument("--login-grace", type=int, default=60,
                    help="seconds a connection has to log in (default 60)")
+    _add_database_option(p)
     p.set_defaults(handler=("serve", "serve_command"))
 
     p = sub.add_parser("class-report", help="who is where: progress of every learner")
-    p.add_argument("--data-dir", required=True, help="the data dir given to 'gd-tutor serve'")
+    p.add_argument("--data-dir", default=None,
+                   help="the data dir given to 'gd-tutor serve' (not needed with --database)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true",
                      help="print JSON, with who is stuck and the common mistakes")
@@ -200,16 +237,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stuck-minutes", dest="stuck_minutes", type=float, default=5.0,
                    metavar="M", help="or after M minutes on one exercise without a pass "
                    "(default 5)")
+    _add_database_option(p)
     p.set_defaults(handler=("serve", "class_report_command"))
 
     p = sub.add_parser("class", help="the teacher's live dashboard: who is where, who is "
                        "stuck, the common mistakes")
-    p.add_argument("--data-dir", required=True, help="the data dir given to 'gd-tutor serve'")
+    p.add_argument("--data-dir", default=None,
+                   help="the data dir given to 'gd-tutor serve' (not needed with --database)")
     p.add_argument("--stuck-after", dest="stuck_after", type=int, default=3, metavar="N",
                    help="stuck after N failed attempts in a row (default 3)")
     p.add_argument("--stuck-minutes", dest="stuck_minutes", type=float, default=5.0,
                    metavar="M", help="or after M minutes on one exercise without a pass "
                    "(default 5)")
+    _add_database_option(p)
     p.set_defaults(handler=("teacher", "class_command"))
 
     return parser
@@ -224,6 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["GD_TUTOR_LESSONS_DIR"] = os.path.abspath(args.lessons_dir)
     module_name, func_name = getattr(args, "handler", ("app", "tutor_command"))
     try:
+        _use_database(args)
         module = importlib.import_module(f"tutor.commands.{module_name}")
         return int(getattr(module, func_name)(args) or 0)
     except UserError as exc:

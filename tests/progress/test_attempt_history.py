@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from store_backends import Opener
 from tutor.progress import KEEP_PER_EXERCISE, ProgressStore
 from tutor.progress.database import copy_to_memory
 
@@ -28,8 +29,8 @@ def _old_store(folder: Path) -> Path:
     return folder / "progress.db"
 
 
-def test_each_attempt_keeps_inputs_verdict_diagnosis_hints_and_time(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
+def test_each_attempt_keeps_inputs_verdict_diagnosis_hints_and_time(open_store: Opener) -> None:
+    with open_store() as store:
         store.set_hints_shown("l/e", 1)
         store.record_attempt("l/e", {"learning_rate": "1.1"}, False, "diverged_oscillating",
                              "It diverged.")
@@ -43,12 +44,12 @@ def test_each_attempt_keeps_inputs_verdict_diagnosis_hints_and_time(tmp_path: Pa
         assert seen[0].at <= seen[1].at and seen[1].at == store.exercise("l/e").updated
         assert [a.key for a in store.attempt_history()] == ["l/e", "l/e", "m/f"]
         assert store.attempt_history()[2].as_json()["diagnosis"] == "answer_sign"
-    with ProgressStore.open(tmp_path) as again:
+    with open_store() as again:
         assert len(again.attempt_history()) == 3
 
 
-def test_history_is_bounded_per_exercise(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
+def test_history_is_bounded_per_exercise(open_store: Opener) -> None:
+    with open_store() as store:
         for n in range(KEEP_PER_EXERCISE + 5):
             store.record_attempt("l/e", {"n": n}, False, "wrong")
         store.record_attempt("l/other", {"n": -1}, False)
@@ -98,8 +99,8 @@ def test_an_unwritable_old_store_keeps_the_history_in_memory(tmp_path: Path) -> 
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
 
 
-def test_reset_forgets_the_history(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
+def test_reset_forgets_the_history(open_store: Opener) -> None:
+    with open_store() as store:
         store.record_attempt("l/e", {}, False, "wrong")
         store.reset()
         assert store.attempt_history() == []

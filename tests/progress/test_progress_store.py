@@ -11,19 +11,20 @@ from pathlib import Path
 import pytest
 
 import tutor
+from store_backends import Opener
 from tutor.progress import ExerciseRecord, ProgressStore, default_data_dir
 
 
-def test_fresh_store_is_empty(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
-        assert store.warning is None and store.path == tmp_path / "progress.db"
+def test_fresh_store_is_empty(open_store: Opener) -> None:
+    with open_store() as store:
+        assert store.warning is None and store.saving
         assert (store.current_lesson(), store.completed(), store.skipped()) == (None, [], [])
         assert store.exercise("a/b") == ExerciseRecord("new", 0, None, 0, None)
         assert store.last_seen() is None and store.attempts() == {}
 
 
-def test_attempts_inputs_and_states(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
+def test_attempts_inputs_and_states(open_store: Opener) -> None:
+    with open_store() as store:
         store.record_attempt("l1/e1", {"learning_rate": 0.1}, False)
         record = store.exercise("l1/e1")
         assert (record.state, record.attempts, record.last_inputs) == (
@@ -39,8 +40,8 @@ def test_attempts_inputs_and_states(tmp_path: Path) -> None:
         assert store.completed() == ["l1/e1"]
 
 
-def test_skipped_is_not_done_until_a_pass(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
+def test_skipped_is_not_done_until_a_pass(open_store: Opener) -> None:
+    with open_store() as store:
         store.mark_skipped("l1/e2")
         assert store.skipped() == ["l1/e2"] and store.completed() == []
         store.record_attempt("l1/e2", {"answer": "3"}, False)
@@ -49,8 +50,8 @@ def test_skipped_is_not_done_until_a_pass(tmp_path: Path) -> None:
         assert store.skipped() == [] and store.completed() == ["l1/e2"]
 
 
-def test_save_inputs_and_hints_do_not_count_attempts(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
+def test_save_inputs_and_hints_do_not_count_attempts(open_store: Opener) -> None:
+    with open_store() as store:
         store.save_inputs("l/e", {"function": "x^2 + 1"})
         store.set_hints_shown("l/e", 2)
         record = store.exercise("l/e")
@@ -59,14 +60,14 @@ def test_save_inputs_and_hints_do_not_count_attempts(tmp_path: Path) -> None:
         assert store.attempts() == {}
 
 
-def test_everything_survives_a_restart(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
+def test_everything_survives_a_restart(open_store: Opener) -> None:
+    with open_store() as store:
         store.set_current_lesson("gradient-descent")
         store.set_learner("ada")
         store.record_attempt("a/one", {"learning_rate": 0.4}, True)
         store.mark_skipped("a/two")
         store.set_hints_shown("a/two", 3)
-    with ProgressStore.open(tmp_path) as store:
+    with open_store() as store:
         assert store.warning is None
         assert store.current_lesson() == "gradient-descent" and store.learner() == "ada"
         assert store.completed() == ["a/one"] and store.skipped() == ["a/two"]
@@ -75,19 +76,19 @@ def test_everything_survives_a_restart(tmp_path: Path) -> None:
         assert set(store.exercises()) == {"a/one", "a/two"}
 
 
-def test_last_seen_is_stamped_by_writes_only(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
+def test_last_seen_is_stamped_by_writes_only(open_store: Opener) -> None:
+    with open_store() as store:
         before = datetime.now(timezone.utc)
         store.touch()
         seen = store.last_seen()
         assert seen is not None and abs(seen - before) < timedelta(seconds=5)
-    with ProgressStore.open(tmp_path) as store:
+    with open_store() as store:
         store.completed()
         assert store.last_seen() == seen
 
 
-def test_reset_forgets_progress_but_keeps_the_name(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
+def test_reset_forgets_progress_but_keeps_the_name(open_store: Opener) -> None:
+    with open_store() as store:
         store.set_learner("ada")
         store.set_current_lesson("x")
         store.record_attempt("a/b", {}, True)
@@ -106,14 +107,15 @@ def test_data_dir_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_schema_is_versioned(tmp_path: Path) -> None:
-    ProgressStore.open(tmp_path).close()
+    with ProgressStore.open(tmp_path) as store:
+        assert store.path == tmp_path / "progress.db"
     conn = sqlite3.connect(tmp_path / "progress.db")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     conn.close()
 
 
-def test_threads_can_share_a_store(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
+def test_threads_can_share_a_store(open_store: Opener) -> None:
+    with open_store() as store:
         def work(n: int) -> None:
             for i in range(25):
                 store.record_attempt(f"t/{n}", {"i": i}, False)
@@ -125,8 +127,8 @@ def test_threads_can_share_a_store(tmp_path: Path) -> None:
         assert store.attempts() == {f"t/{n}": 25 for n in range(4)}
 
 
-def test_inputs_that_are_not_json_are_kept_as_text(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
+def test_inputs_that_are_not_json_are_kept_as_text(open_store: Opener) -> None:
+    with open_store() as store:
         store.save_inputs("a/b", {"data": Path("/tmp/x.csv")})
         assert store.exercise("a/b").last_inputs == {"data": "/tmp/x.csv"}
 

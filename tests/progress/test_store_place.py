@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tutor.progress import ProgressStore
+from store_backends import Opener
 
 
-def test_place_survives_reopening_and_reset_forgets_it(tmp_path: Path) -> None:
-    with ProgressStore.open(tmp_path) as store:
+def test_place_survives_reopening_and_reset_forgets_it(open_store: Opener) -> None:
+    with open_store() as store:
         assert store.place() is None
         store.set_place("counting/how-many#field-answer")
-    with ProgressStore.open(tmp_path) as store:
+    with open_store() as store:
         assert store.place() == "counting/how-many#field-answer"
         store.set_place("counting/which-way#choices")
         assert store.place() == "counting/which-way#choices"

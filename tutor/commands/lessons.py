@@ -91,8 +91,26 @@ def progress_report(store: ProgressStore) -> dict[str, Any]:
         "attempts": store.attempts(),
         "learner": store.learner(),
         "last_seen": seen.isoformat(timespec="seconds") if seen else None,
-        "store": str(store.path) if store.path else None,
+        "store": _where(store),
     }
+
+
+def _where(store: ProgressStore) -> str | None:
+    """The file, or the database (its password hidden) and learner, that progress is kept in."""
+    if store.path:
+        return str(store.path)
+    replica = store.replica
+    if replica is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(replica.url)
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    host = parts.hostname or "localhost"
+    return f"{parts.scheme}://{host}{port}{parts.path} (learner {replica.name})"
 
 
 def _format_progress(report: dict[str, Any]) -> str:
@@ -107,7 +125,11 @@ def _format_progress(report: dict[str, Any]) -> str:
 
 
 def progress_command(args: argparse.Namespace) -> int:
-    """Show progress (text or JSON), or forget it all with --reset."""
+    """Show progress (text or JSON), forget it all with --reset, or export/import it."""
+    if getattr(args, "action", None) is not None:
+        from tutor.commands.transfer import transfer_command
+
+        return transfer_command(args)
     with _open_store() as store:
         if args.reset:
             if not (getattr(args, "yes", False) or _confirm_reset(store)):

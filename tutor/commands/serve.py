@@ -10,7 +10,7 @@ import signal
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tutor.errors import UserError
 from tutor.wording import plural
@@ -72,7 +72,13 @@ def _ssh_config(args: argparse.Namespace) -> ServeConfig:
                        max_sessions=args.max_sessions, idle_timeout=float(args.idle_timeout),
                        lessons_dir=os.environ.get("GD_TUTOR_LESSONS_DIR"),
                        zygote=os.environ.get("GD_TUTOR_SERVE_ZYGOTE", "1") != "0",
-                       limits=limits)
+                       limits=limits, database=_database_url(args))
+
+
+def _database_url(args: argparse.Namespace) -> str | None:
+    """--database URL, else $GD_TUTOR_DATABASE: where every learner's progress is kept
+    (None: each learner's own SQLite file under the data dir, as before)."""
+    return getattr(args, "database", None) or os.environ.get("GD_TUTOR_DATABASE") or None
 
 
 def _door(config: ServeConfig) -> str:
@@ -142,6 +148,10 @@ def serve_command(args: argparse.Namespace) -> int:
         return 0
     config = _ssh_config(args)
     print(code_exercises_line(), flush=True)
+    if config.database:
+        from tutor.serve.classdb import database_line
+
+        print(database_line(config.database), flush=True)
     return asyncio.run(_serve_ssh(config))
 
 
@@ -151,11 +161,9 @@ def class_report_command(args: argparse.Namespace) -> int:
     from tutor.serve.insight import StuckRule, common_mistakes, gradebook_csv, stuck
     from tutor.serve.report import class_snapshots, format_report
 
-    data_dir = Path(args.data_dir).expanduser()
-    if not data_dir.is_dir():
-        raise UserError(f"There is no data folder at {data_dir}.")
+    data_dir = class_source(args)
     rule = _stuck_rule(args, StuckRule)
-    snapshots = class_snapshots(data_dir)
+    snapshots = read_class_or_say_why(lambda: class_snapshots(data_dir))
     if getattr(args, "csv", False):
         sys.stdout.write(gradebook_csv(snapshots))
     elif args.json:
@@ -165,6 +173,31 @@ def class_report_command(args: argparse.Namespace) -> int:
     else:
         print(format_report([s.row for s in snapshots]))
     return 0
+
+
+def class_source(args: argparse.Namespace) -> Path:
+    """The --data-dir to read (unused, "." allowed, when a database is in force)."""
+    from tutor.progress.store import database_url
+
+    if database_url() is not None and not args.data_dir:
+        return Path(".")
+    if not args.data_dir:
+        raise UserError("Say where the class is: --data-dir DIR (as given to 'gd-tutor serve') "
+                        "or --database postgresql://...")
+    data_dir = Path(args.data_dir).expanduser()
+    if not data_dir.is_dir():
+        raise UserError(f"There is no data folder at {data_dir}.")
+    return data_dir
+
+
+def read_class_or_say_why(read: Any) -> Any:
+    """Call `read()`; a database that cannot be read is one sentence, not a traceback."""
+    from tutor.progress.database import StoreUnreadable
+
+    try:
+        return read()
+    except StoreUnreadable as exc:
+        raise UserError(f"The class's progress could not be read ({exc.reason}).") from None
 
 
 def _stuck_rule(args: argparse.Namespace, rule_type: type) -> object:

@@ -1,4 +1,4 @@
-"""`gd-tutor class --data-dir DIR`: the teacher's live dashboard over the learners' stores.
+"""`gd-tutor class --data-dir DIR | --database URL`: the teacher's live dashboard.
 
 Builds the reader the dashboard calls every second: each learner's store opened
 read-only (`tutor.serve.report`), turned into plain data (`tutor.serve.insight`).
@@ -11,16 +11,24 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from tutor.errors import UserError
-
 
 def class_reader(data_dir: Path, lessons: list[tuple[str, list[str]]],
                  rule: Any) -> Any:
     """A function returning the class as `class_view` data, read afresh at each call."""
+    from tutor.progress.database import StoreUnreadable
     from tutor.serve.insight import class_view
     from tutor.serve.report import class_snapshots
 
-    return lambda: class_view(class_snapshots(data_dir), lessons, rule)
+    last: list[Any] = [[]]
+
+    def read() -> Any:
+        try:  # a database that does not answer this second: show the last moment read
+            last[0] = class_snapshots(data_dir)
+        except StoreUnreadable:
+            pass
+        return class_view(last[0], lessons, rule)
+
+    return read
 
 
 def lesson_keys() -> list[tuple[str, list[str]]]:
@@ -33,12 +41,10 @@ def lesson_keys() -> list[tuple[str, list[str]]]:
 
 def class_command(args: argparse.Namespace) -> int:
     """Open the live dashboard for the class whose stores are under --data-dir."""
-    from tutor.commands.serve import _stuck_rule
+    from tutor.commands.serve import _stuck_rule, class_source
     from tutor.serve.insight import StuckRule
 
-    data_dir = Path(args.data_dir).expanduser()
-    if not data_dir.is_dir():
-        raise UserError(f"There is no data folder at {data_dir}.")
+    data_dir = class_source(args)
     read = class_reader(data_dir, lesson_keys(), _stuck_rule(args, StuckRule))
     from tutor.ui.class_dashboard import ClassDashboard
 

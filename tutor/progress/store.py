@@ -1,4 +1,4 @@
-"""The learner's progress, kept in SQLite so it survives a kill mid-write.
+"""The learner's progress, kept in SQLite so it survives a kill mid-write (or in PostgreSQL).
 
 `<data dir>/progress.db` holds the current lesson, one row per exercise key
 (`lesson-slug/exercise-id`) and a few facts (learner name, last seen). Every
@@ -7,79 +7,87 @@ aside, `.warning` says where, and a fresh store starts. A store that cannot be
 opened or written (permission denied, disk full, a folder in the way) is left
 untouched: the session goes on in memory from a copy of it when it can be read,
 `.saving` turns False, `.warning` says so and `on_warning` is called once.
-Never a crash, never silent loss. Imports neither UI nor engine.
+Never a crash, never silent loss. With a database URL (`--database`,
+$GD_TUTOR_DATABASE) the same store runs on an in-memory copy of the learner's
+rows and a replica writes each change to PostgreSQL (`tutor.progress.postgres`).
+Imports neither UI nor engine.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from tutor.progress import history
-from tutor.progress.database import DB_NAME, connect_read_only, copy_to_memory
+from tutor.progress.database import DB_NAME, connect, connect_read_only, copy_to_memory
 from tutor.progress.opening import open_connection
+from tutor.progress.records import (  # some re-exported for callers of the store
+    DATABASE_ENV, STATES, ExerciseRecord, Op, Replica, database_url, default_data_dir, dumps, rank,
+    record, stamp,
+)
 
+__all__ = ["DATABASE_ENV", "DB_NAME", "STATES", "ExerciseRecord", "Op", "ProgressStore", "Replica",
+           "database_url", "default_data_dir"]
 T = TypeVar("T")
-STATES = ("new", "attempted", "skipped", "done")
-"""Exercise states, weakest first: a state never moves to a weaker one except on reset."""
 
 
-@dataclass(frozen=True)
-class ExerciseRecord:
-    """What is known about one exercise: state, attempts, last inputs, hints shown."""
-
-    state: str = "new"
-    attempts: int = 0
-    last_inputs: Mapping[str, Any] | None = None
-    hints_shown: int = 0
-    updated: datetime | None = None
-
-
-def default_data_dir() -> Path:
-    """$GD_TUTOR_DATA_DIR, else the platform's per-user data folder for gd-tutor."""
-    configured = os.environ.get("GD_TUTOR_DATA_DIR")
-    if configured:
-        return Path(configured)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("gd-tutor"))
-
-
-def _stamp(seconds: float | None) -> datetime | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, tz=timezone.utc)
+def _made(folder: Path) -> Path | None:
+    """`folder`, created if needed, or None when it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
 
 
 class ProgressStore:
     """One learner's progress in one SQLite file; open it with `ProgressStore.open()`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None, warning: str | None) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, warning: str | None,
+                 replica: Replica | None = None) -> None:
         self._conn = conn
         self._lock = threading.RLock()
         self._closed = False
         self.path = path
         self.warning = warning
-        self.saving = path is not None
+        self.replica = replica
+        """With a database: what replays each write there (`tutor.progress.postgres`)."""
+        self.saving = path is not None or (replica is not None and replica.connected)
         self.failed_writes = 0
         self.on_warning: Callable[[str], object] | None = None
-        """Called once (from the writing thread) when saving stops mid-session."""
+        """Called (from a writing thread) when saving stops mid-session, and, with a
+        database, when it starts again."""
+        if replica is not None:
+            replica.attach(self)
 
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, data_dir: str | os.PathLike[str] | None = None) -> ProgressStore:
-        """Open (or create) the store in `data_dir`.
+    def open(cls, data_dir: str | os.PathLike[str] | None = None, *,
+             database: str | None = None, learner: str | None = None) -> ProgressStore:
+        """Open (or create) the store in `data_dir`, or in PostgreSQL when a database URL
+        is given (`database`, else $GD_TUTOR_DATABASE; psycopg is imported only then).
 
         A damaged store is moved aside and a fresh one starts; one that cannot be
         opened is left as it is and the session runs in memory (`.saving` False).
         """
+        url = database_url(database)
+        if url is not None:
+            try:
+                from tutor.progress.postgres import open_replica
+            except ImportError:
+                return cls(connect(None), None, (
+                    "Progress is not being saved: keeping it in PostgreSQL needs psycopg "
+                    "(pip install 'gd-tutor[postgresql]'); this session is not remembered."))
+            folder = Path(data_dir) if data_dir is not None else default_data_dir()
+            conn, warning, replica = open_replica(url, learner, _made(folder))
+            return cls(conn, None, warning, replica)
         folder = Path(data_dir) if data_dir is not None else default_data_dir()
         return cls(*open_connection(folder))
 
@@ -89,15 +97,50 @@ class ProgressStore:
 
         Raises StoreUnreadable (StoreCorrupt or StoreUnavailable) with a short reason.
         """
-        store = cls(connect_read_only(Path(data_dir) / DB_NAME), None, None)
+        return cls.read_only_over(connect_read_only(Path(data_dir) / DB_NAME))
+
+    @classmethod
+    def read_only_over(cls, conn: sqlite3.Connection) -> ProgressStore:
+        """A store reading `conn` that refuses every write (quietly, as a closed store)."""
+        store = cls(conn, None, None)
         store._closed = True  # any write is refused quietly
         return store
 
     def close(self) -> None:
-        """Close the database connection."""
+        """Close the database connection (with a database, after its writes land, if they can)."""
+        if self.replica is not None:
+            self.warning = self.replica.close() or self.warning
         with self._lock:
             self._closed = True
             self._conn.close()
+
+    @property
+    def pending(self) -> int:
+        """Writes not yet in the database (always 0 for a SQLite file: they are there)."""
+        return 0 if self.replica is None else self.replica.pending
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait (at most `timeout` s) until every write so far is saved; True if it is."""
+        return self.replica is None or self.replica.flush(timeout)
+
+    # ------------------------------------------------------------ for the replica
+
+    def replace_connection(self, conn: sqlite3.Connection) -> None:
+        """Read from `conn` from now on (a copy loaded once the database answered)."""
+        with self._lock:
+            old, self._conn = self._conn, conn
+            old.close()
+
+    def report(self, saving: bool, message: str) -> None:
+        """Saving stopped or started again: remember it and tell `on_warning`."""
+        self.saving, self.warning = saving, message
+        if self.on_warning is not None:
+            self.on_warning(message)
+
+    def count_failed(self, message: str) -> None:
+        """One write could not be saved (and was dropped so the others could be)."""
+        self.failed_writes += 1
+        self.warning = message
 
     def __enter__(self) -> ProgressStore:
         return self
@@ -105,33 +148,43 @@ class ProgressStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _write(self, change: Callable[[sqlite3.Connection], T], fallback: T) -> T:
+    def _write(self, change: Callable[[sqlite3.Connection], T], fallback: T,
+               op: Op = ("touch",)) -> T:
         """Apply `change` in one transaction that also stamps `last_seen`.
 
         If SQLite refuses (disk full, file removed or made read-only), the
         transaction is rolled back, the store file is left as it is and the
         session carries on in memory (`_stop_saving`), so the learner still
-        sees what they did. A closed store counts the write as failed.
+        sees what they did. A closed store counts the write as failed. `op` is
+        the same write as data, handed to `_written` once it is applied here.
         """
         with self._lock:
             if self._closed:
                 self.failed_writes += 1
                 self.warning = "Your progress could not be saved (the store is closed)."
                 return fallback
+            now = time.time()
             try:
-                return self._apply(change)
+                outcome = self._apply(change, now)
             except sqlite3.Error as exc:
                 self.failed_writes += 1
                 self._stop_saving(exc)
-            try:
-                return self._apply(change)
-            except sqlite3.Error:
-                return fallback
+                try:
+                    outcome = self._apply(change, now)
+                except sqlite3.Error:
+                    return fallback
+            self._written((*op, now))
+            return outcome
 
-    def _apply(self, change: Callable[[sqlite3.Connection], T]) -> T:
+    def _written(self, op: Op) -> None:
+        """`op` (its time appended) was applied here: pass it on to the database, if any."""
+        if self.replica is not None:
+            self.replica.push(op)
+
+    def _apply(self, change: Callable[[sqlite3.Connection], T], now: float) -> T:
         with self._conn:
             outcome = change(self._conn)
-            self._set_fact("last_seen", repr(time.time()))
+            self._set_fact("last_seen", repr(now))
         return outcome
 
     def _stop_saving(self, exc: sqlite3.Error) -> None:
@@ -168,7 +221,8 @@ class ProgressStore:
 
     def set_current_lesson(self, slug: str | None) -> None:
         """Remember the lesson the learner is on."""
-        self._write(lambda conn: self._set_fact("current_lesson", slug), None)
+        self._write(lambda conn: self._set_fact("current_lesson", slug), None,
+                    ("fact", "current_lesson", slug))
 
     def place(self) -> str | None:
         """Where the learner's cursor was (`lesson/exercise#field`), for resuming there."""
@@ -176,7 +230,7 @@ class ProgressStore:
 
     def set_place(self, place: str | None) -> None:
         """Remember where the learner's cursor is (None forgets it)."""
-        self._write(lambda conn: self._set_fact("place", place), None)
+        self._write(lambda conn: self._set_fact("place", place), None, ("fact", "place", place))
 
     def learner(self) -> str | None:
         """The learner's name, if one was set (serve sets it from GD_TUTOR_LEARNER)."""
@@ -184,12 +238,12 @@ class ProgressStore:
 
     def set_learner(self, name: str | None) -> None:
         """Remember the learner's name."""
-        self._write(lambda conn: self._set_fact("learner", name), None)
+        self._write(lambda conn: self._set_fact("learner", name), None, ("fact", "learner", name))
 
     def last_seen(self) -> datetime | None:
         """When this store was last written (UTC), or None if never."""
         value = self._fact("last_seen")
-        return _stamp(float(value)) if value else None
+        return stamp(float(value)) if value else None
 
     def touch(self) -> None:
         """Stamp `last_seen` without changing anything else (the app calls it on start)."""
@@ -203,7 +257,7 @@ class ProgressStore:
             row = self._conn.execute(
                 "SELECT state, attempts, last_inputs, hints_shown, updated FROM exercises "
                 "WHERE key = ?", (key,)).fetchone()
-        return ExerciseRecord() if row is None else _record(row)
+        return ExerciseRecord() if row is None else record(row)
 
     def exercises(self) -> dict[str, ExerciseRecord]:
         """Every exercise with a record, by key."""
@@ -211,9 +265,9 @@ class ProgressStore:
             rows = self._conn.execute(
                 "SELECT key, state, attempts, last_inputs, hints_shown, updated FROM exercises "
                 "ORDER BY key").fetchall()
-        return {row[0]: _record(row[1:]) for row in rows}
+        return {row[0]: record(row[1:]) for row in rows}
 
-    def _update(self, key: str, assignments: str, values: tuple[Any, ...]) -> None:
+    def _update(self, key: str, assignments: str, values: tuple[Any, ...], op: Op) -> None:
         """Create the exercise's row if needed, then `SET assignments, updated` in one write."""
         def change(conn: sqlite3.Connection) -> None:
             now = time.time()
@@ -221,24 +275,25 @@ class ProgressStore:
             conn.execute(f"UPDATE exercises SET {assignments}, updated = ? WHERE key = ?",
                          (*values, now, key))
 
-        self._write(change, None)
+        self._write(change, None, op)
 
     def record_attempt(self, key: str, inputs: Mapping[str, Any], passed: bool,
                        diagnosis: str | None = None, message: str = "") -> None:
         """Count an attempt, keep its inputs and append it to the history, in one transaction;
         a pass marks the exercise done."""
         state = "done" if passed else "attempted"
-        text = _dumps(inputs)
+        text = dumps(inputs)
 
         def change(conn: sqlite3.Connection) -> None:
             now = time.time()
             conn.execute("INSERT OR IGNORE INTO exercises(key, updated) VALUES(?, ?)", (key, now))
             conn.execute("UPDATE exercises SET attempts = attempts + 1, last_inputs = ?, state = "
-                         f"CASE WHEN {_rank('state')} < {_rank('?')} THEN ? ELSE state END, "
+                         f"CASE WHEN {rank('state')} < {rank('?')} THEN ? ELSE state END, "
                          "updated = ? WHERE key = ?", (text, state, state, now, key))
             history.append(conn, key, text, passed, diagnosis, message, now)
 
-        self._write(change, None)
+        self._write(change, None,
+                    ("attempt", key, text, bool(passed), diagnosis, str(message or "")))
 
     def attempt_history(self, key: str | None = None) -> list[history.Attempt]:
         """Judged attempts oldest first (the last 200 per exercise), of `key` or of all."""
@@ -247,15 +302,18 @@ class ProgressStore:
 
     def mark_skipped(self, key: str) -> None:
         """Record a skip (a done exercise stays done; a later pass turns skipped into done)."""
-        self._update(key, "state = CASE state WHEN 'done' THEN 'done' ELSE 'skipped' END", ())
+        self._update(key, "state = CASE state WHEN 'done' THEN 'done' ELSE 'skipped' END", (),
+                     ("skip", key))
 
     def save_inputs(self, key: str, inputs: Mapping[str, Any]) -> None:
         """Keep what the learner typed without counting an attempt."""
-        self._update(key, "last_inputs = ?", (_dumps(inputs),))
+        text = dumps(inputs)
+        self._update(key, "last_inputs = ?", (text,), ("inputs", key, text))
 
     def set_hints_shown(self, key: str, count: int) -> None:
         """Remember how many hints the learner has opened for this exercise."""
-        self._update(key, "hints_shown = ?", (max(0, int(count)),))
+        count = max(0, int(count))
+        self._update(key, "hints_shown = ?", (count,), ("hints", key, count))
 
     def completed(self) -> list[str]:
         """Keys of exercises passed, sorted."""
@@ -290,24 +348,4 @@ class ProgressStore:
                 conn.execute("DELETE FROM attempts")
             return conn.execute("DELETE FROM exercises").rowcount
 
-        return self._write(forget, 0)
-
-
-def _rank(column: str) -> str:
-    """SQL giving the strength of a state, so a state never weakens."""
-    return (f"(CASE {column} WHEN 'done' THEN 3 WHEN 'skipped' THEN 2 "
-            f"WHEN 'attempted' THEN 1 ELSE 0 END)")
-
-
-def _dumps(inputs: Mapping[str, Any]) -> str:
-    return json.dumps(dict(inputs), default=str, sort_keys=True)
-
-
-def _record(row: tuple[Any, ...]) -> ExerciseRecord:
-    state, attempts, inputs, hints, updated = row
-    try:
-        loaded = json.loads(inputs)
-    except (TypeError, ValueError):
-        loaded = None
-    return ExerciseRecord(state, int(attempts), loaded if isinstance(loaded, dict) else None,
-                          int(hints), _stamp(updated))
+        return self._write(forget, 0, ("reset",))

@@ -47,14 +47,21 @@ def client_env_allowed(name: str, value: str = "") -> bool:
 
 
 def learner_env(base: Mapping[str, str], client: Mapping[str, str], *, term: str,
-                learner: str, data_dir: Path) -> dict[str, str]:
-    """The child's environment: the server's, minus sizes, plus whitelisted client variables."""
+                learner: str, data_dir: Path, database: str | None = None) -> dict[str, str]:
+    """The child's environment: the server's, minus sizes, plus whitelisted client variables.
+
+    `database` (the server's --database URL) becomes GD_TUTOR_DATABASE, so the learner's
+    progress is kept there under GD_TUTOR_LEARNER (without it, the server's own
+    GD_TUTOR_DATABASE, if any, is inherited); a client can never send one.
+    """
     env = {k: v for k, v in base.items()
            if k not in _DROPPED_SERVER_ENV and not k.startswith(("SSH_", "LC_"))}
     env.update({k: v for k, v in client.items() if client_env_allowed(k, v)})
     env["TERM"] = term
     env["GD_TUTOR_LEARNER"] = learner
     env["GD_TUTOR_DATA_DIR"] = str(data_dir / "learners" / learner)
+    if database:
+        env["GD_TUTOR_DATABASE"] = database
     return env
 
 

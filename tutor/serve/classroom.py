@@ -36,6 +36,7 @@ class ServeConfig:
     teacher_argv: tuple[str, ...] | None = None  # None: the real `gd-tutor class`
     grace: float = 3.0
     zygote: bool = True  # fork tutors from a warm process (tutor.serve.zygote)
+    database: str | None = None  # --database URL: every learner's progress in PostgreSQL
     limits: Limits = field(default_factory=Limits)
 
 
@@ -76,12 +77,13 @@ class Classroom:
         self._restarting: asyncio.Task[None] | None = None
         self._last_restart = -RESTART_PAUSE
         self._idle_task: asyncio.Task[None] | None = None
+        self._sweep_task: asyncio.Task[None] | None = None
         self._closing = False
 
     async def start_zygote(self) -> None:
         """Start the warm tutor zygote; without it each tutor is a plain subprocess."""
         try:
-            zygote = await Zygote.start()
+            zygote = await Zygote.start(database=self.config.database)
         except (OSError, asyncio.TimeoutError) as exc:
             self.tally.note("zygote", f"starting tutors without the zygote for now ({exc}).")
             return
@@ -158,6 +160,23 @@ class Classroom:
         """Check every few seconds for idle sessions and idle connections."""
         self._idle_task = asyncio.get_running_loop().create_task(self._watch_idle())
 
+    def start_sweeps(self) -> None:
+        """With a database: send the changes tutors here left unsent, now and every so often
+        (`classdb.send_left`; their learner may come back on another node)."""
+        if self.config.database:
+            self._sweep_task = asyncio.get_running_loop().create_task(self._sweep())
+
+    async def _sweep(self) -> None:
+        from tutor.serve.classdb import SWEEP_SECONDS, send_left
+
+        assert self.config.database is not None
+        while True:
+            sent = await asyncio.to_thread(send_left, self.config.database, self.config.data_dir)
+            if sent:
+                self.tally.note("sent", f"sent {sent} change(s) that tutors here had left "
+                                "unsaved to the database.")
+            await asyncio.sleep(SWEEP_SECONDS)
+
     async def _watch_idle(self) -> None:
         limit = self.config.idle_timeout
         while True:
@@ -181,8 +200,9 @@ class Classroom:
     async def shutdown(self) -> None:
         """End every session cleanly and wait until every child is reaped."""
         self._closing = True
-        if self._idle_task:
-            self._idle_task.cancel()
+        for task in (self._idle_task, self._sweep_task):
+            if task is not None:
+                task.cancel()
         tasks = [s.finish("The class server is shutting down; your progress is saved.", 0)
                  for s in list(self.sessions)]
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -3,7 +3,9 @@
 The report only reads: each store is opened read-only (immutable when no tutor
 has it open, so SQLite creates no -wal/-shm files), never moved aside, never
 written, whichever user runs it. A store that cannot be read (a folder,
-permission denied, damaged) is a row with a note, not a gap in the list.
+permission denied, damaged) is a row with a note, not a gap in the list. With
+a database (`--database` or $GD_TUTOR_DATABASE) the whole class, from every
+node, is read from PostgreSQL at one moment on a read-only connection.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tutor.progress import DB_NAME, Attempt
+from tutor.progress import DB_NAME, Attempt, ProgressStore
 from tutor.serve.names import learner_name
 
 
@@ -82,10 +84,15 @@ def read_snapshot(folder: Path) -> LearnerSnapshot:
         return LearnerSnapshot(LearnerRow(
             folder.name, None, None, None, None,
             f"progress could not be read ({exc.reason}); it was left as it is"))
+    return snapshot_of(folder.name, store)
+
+
+def snapshot_of(name: str, store: ProgressStore) -> LearnerSnapshot:
+    """The snapshot of one open store (closed afterwards)."""
     try:
         records = store.exercises()
         seen = store.last_seen()
-        row = LearnerRow(folder.name, store.current_lesson() or None, len(store.completed()),
+        row = LearnerRow(name, store.current_lesson() or None, len(store.completed()),
                          len(store.skipped()), _iso(seen),
                          attempts=sum(r.attempts for r in records.values()),
                          hints=sum(r.hints_shown for r in records.values()))
@@ -96,14 +103,31 @@ def read_snapshot(folder: Path) -> LearnerSnapshot:
         store.close()
 
 
-def class_snapshots(data_dir: Path) -> list[LearnerSnapshot]:
-    """One snapshot per learner who has a store under `data_dir`, sorted by name."""
+def database_snapshots(url: str) -> list[LearnerSnapshot]:
+    """One snapshot per learner in the PostgreSQL database at `url`, sorted by name.
+
+    Raises StoreUnreadable (one short reason) when the database cannot be read.
+    """
+    from tutor.progress.postgres import read_class
+
+    return [snapshot_of(name, ProgressStore.read_only_over(conn))
+            for name, conn in read_class(url).items()]
+
+
+def class_snapshots(data_dir: Path, database: str | None = None) -> list[LearnerSnapshot]:
+    """One snapshot per learner, sorted by name: from the database in force (`database`,
+    else $GD_TUTOR_DATABASE), else from the stores under `data_dir`."""
+    from tutor.progress.store import database_url
+
+    url = database_url(database)
+    if url is not None:
+        return database_snapshots(url)
     return [read_snapshot(folder) for folder in learner_dirs(data_dir)]
 
 
-def class_report(data_dir: Path) -> list[LearnerRow]:
-    """One row per learner who has a store under `data_dir`, sorted by name."""
-    return [snapshot.row for snapshot in class_snapshots(data_dir)]
+def class_report(data_dir: Path, database: str | None = None) -> list[LearnerRow]:
+    """One row per learner (see `class_snapshots`), sorted by name."""
+    return [snapshot.row for snapshot in class_snapshots(data_dir, database)]
 
 
 def _count(value: int | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import socket
 import sys
 from collections.abc import Callable, Mapping
@@ -74,14 +75,16 @@ class Zygote:
         self.on_exit: Callable[[], None] = lambda: None
 
     @classmethod
-    async def start(cls, timeout: float = 60.0) -> Zygote:
-        """Start the zygote and wait until it has imported the tutor."""
+    async def start(cls, timeout: float = 60.0, database: str | None = None) -> Zygote:
+        """Start the zygote and wait until it has imported the tutor (and, for a class
+        whose progress is in the `database`, psycopg)."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = dict(os.environ, GD_TUTOR_DATABASE=database) if database else None
         try:
             process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "tutor.serve.zygote", str(theirs.fileno()),
                 pass_fds=(theirs.fileno(),), stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE)
+                stdout=asyncio.subprocess.PIPE, env=env)
         finally:
             theirs.close()
         zygote = cls(process, ours)

@@ -105,7 +105,8 @@ class TutorSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         config = self.classroom.config
         assert self._chan is not None and self.learner is not None
         env = learner_env(os.environ, self._chan.get_environment(), term=self._term or "",
-                          learner=self.learner, data_dir=config.data_dir)
+                          learner=self.learner, data_dir=config.data_dir,
+                          database=config.database)
         argv, cwd = self._program(env)
         Path(cwd).mkdir(parents=True, exist_ok=True)
         return await PtyChild.spawn(argv, env, columns=self._size[0], rows=self._size[1],
@@ -315,6 +316,7 @@ async def start_ssh_server(config: ServeConfig) -> tuple[asyncssh.SSHAcceptor, C
     if config.zygote:
         await classroom.start_zygote()
     classroom.start_idle_watch()
+    classroom.start_sweeps()
     return acceptor, classroom
 
 
