@@ -105,7 +105,8 @@ def try_advice(settings: Any, directions: Sequence[Direction], goal: Mapping[str
             continue
         if passed:
             return _advice(change, _what_it_did(result, goal))
-        if better is None and before is not None and _rank(result)[0] > _rank(before)[0]:
+        if (better is None and before is not None and _rank(result)[0] > _rank(before)[0]
+                and _within_limit(change, goal)):
             better = _advice(change, _what_it_did(result, goal) + ", nearer the goal though "
                              "not there yet")
     return better
@@ -122,6 +123,13 @@ def _advice(change: Mapping[str, Any], did: str) -> Advice:
     words = _lead(key, value) + "".join(
         " with " + WITH.get(k, k + " {}").format(_value_text(k, v)) for k, v in rest)
     return Advice({k: _json_value(v) for k, v in change.items()}, f"{words}: that {did}.")
+
+
+def _within_limit(change: Mapping[str, Any], goal: Mapping[str, Any]) -> bool:
+    """False for a change that allows more iterations than the goal's own limit: the run may
+    end better, but only by breaking the rule the exercise sets."""
+    limit = goal.get("converge_within")
+    return not limit or int(change.get("iterations", 0)) <= int(limit)
 
 
 def _finite_result(result: Any) -> bool:
