@@ -6,7 +6,7 @@ message has to spell its own `'s' if n != 1`.
 
 from __future__ import annotations
 
-IRREGULAR = {"guess": "guesses", "process": "processes", "match": "matches", "is": "are",
+IRREGULAR = {"epoch": "epochs", "guess": "guesses", "process": "processes", "match": "matches", "is": "are",
              "was": "were", "has": "have"}
 """Words whose plural is not the word plus s (or are verbs that agree with a count)."""
 

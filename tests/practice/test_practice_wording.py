@@ -14,6 +14,7 @@ from tutor.wording import plural, plural_of
     (1, "update", "1 update"), (2, "case", "2 cases"), (2, "entry", "2 entries"),
     (3, "day", "3 days"), (2, "box", "2 boxes"), (1.0, "second", "1 second"),
     (1.5, "second", "1.5 seconds"), (-1, "point", "-1 points"), (1500, "row", "1500 rows"),
+    (1903, "epoch", "1903 epochs"), (1, "epoch", "1 epoch"),
 ])
 def test_plural_agrees_with_the_count(count: float, word: str, said: str) -> None:
     assert plural(count, word) == said

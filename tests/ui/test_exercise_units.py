@@ -184,3 +184,16 @@ def test_the_unticked_scale_box_draws_no_cross() -> None:
     assert box.BUTTON_INNER == " " and ScaleToggle(True).BUTTON_INNER == "X"
     box.value = True
     assert box.BUTTON_INNER == "X"
+
+
+def test_a_fit_line_is_written_in_the_columns_names_with_its_own_sign() -> None:
+    from types import SimpleNamespace
+
+    from tutor.ui.widgets.exercise.status import describe_fit
+
+    falling = SimpleNamespace(intercept=323.811, slope=-1.45171, cost=12.5, status="converged",
+                              nit=40)
+    said = describe_fit(falling, "age_years", "price_k")
+    assert "price_k = 323.811 - 1.45171*age_years" in said and "+ -" not in said
+    rising = SimpleNamespace(intercept=-2.0, slope=0.5, cost=1.0, status="converged", nit=3)
+    assert "y = -2 + 0.5*x" in describe_fit(rising)

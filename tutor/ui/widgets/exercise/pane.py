@@ -38,7 +38,7 @@ SAVE_DELAY_S = 0.6
 RUNNING_NOTE_S = 0.15
 EARLIER = {
     "done": "Done before: you passed this one. Try it again any time.",
-    "attempted": "Tried before, not passed yet: your last inputs are back in the fields.",
+    "attempted": "Tried before, not passed yet: what you last typed is back in the fields.",
     "skipped": "Skipped before: give it another go when you are ready.",
 }
 """What the status says at first about the learner's earlier work (progress store states)."""
@@ -458,7 +458,8 @@ class ExercisePane(Vertical):
             self.status.show_text(describe_model(outcome.result))
             self.results.show_model(outcome)
         elif isinstance(outcome, FitOutcome):
-            self.status.show_text(describe_fit(outcome.result))
+            self.status.show_text(describe_fit(outcome.result, outcome.data.x_name,
+                                               outcome.data.y_name))
             self.results.show_fit(outcome)
         elif isinstance(outcome, CompareOutcome):
             self.status.show_text("\n".join(

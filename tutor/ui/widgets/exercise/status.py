@@ -41,9 +41,11 @@ def describe_result(result: Any, advice: bool = True) -> str:
     return f"{text} {message}" if message else text
 
 
-def describe_fit(result: Any) -> str:
-    """A fit's outcome: status, line and cost in one sentence."""
-    line = f"y = {fmt(result.intercept)} + {fmt(result.slope)}*x"
+def describe_fit(result: Any, x_name: str = "x", y_name: str = "y") -> str:
+    """A fit's outcome: status, line and cost in one sentence, the line in the data's own
+    column names (`price = 323.8 - 1.452*age`, never `+ -1.452*x`)."""
+    sign = "-" if result.slope < 0 else "+"
+    line = f"{y_name} = {fmt(result.intercept)} {sign} {fmt(abs(result.slope))}*{x_name}"
     return f"Fit {status_words(result.status, result.nit)}: {line}, cost = {fmt(result.cost)}."
 
 
