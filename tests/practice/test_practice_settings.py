@@ -103,7 +103,11 @@ def test_data_policy_prefers_the_lessons_data_folder(tmp_path: Path) -> None:
     assert DataPolicy().find("a.csv", tmp_path) == tmp_path / "a.csv"
     with pytest.raises(InputProblem) as missing:
         DataPolicy().find("b.csv", tmp_path)
-    assert str(missing.value) == "There is no data file 'b.csv'. The lesson data files are a.csv."
+    assert str(missing.value) == ("There is no data file 'b.csv'. The lesson data files are a.csv."
+                                  f" A file of your own: its full path, or a path from {Path.cwd()}.")
+    with pytest.raises(InputProblem) as served:  # in a class the server's folders are not said
+        DataPolicy(served=True).find("b.csv", tmp_path)
+    assert str(served.value).endswith("are a.csv.")
 
 
 def test_a_served_policy_keeps_fits_to_the_lesson_and_learner_folders(tmp_path: Path) -> None:

@@ -66,7 +66,8 @@ class DataPolicy:
         shipped = (sorted(p.name for p in path.parent.glob("*.csv"))
                    if path.parent.is_dir() else [])
         files = f" The lesson data files are {', '.join(shipped)}." if shipped else ""
-        raise InputProblem(f"There is no data file '{str(typed).strip()}'.{files}", "data")
+        own = "" if self.served else f" A file of your own: its full path, or a path from {Path.cwd()}."
+        raise InputProblem(f"There is no data file '{str(typed).strip()}'.{files}{own}", "data")
 
     def _allowed(self, path: Path, lessons_data: Path | None) -> bool:
         target = path.resolve() if path.is_absolute() else (Path.cwd() / path).resolve()
