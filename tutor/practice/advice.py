@@ -39,9 +39,10 @@ def _what_it_did(result: Any, goal: Mapping[str, Any]) -> str:
     updates = plural(n, "update")
     done = {"converged": f"converges in {updates}", "diverged": f"diverges at iteration {n}",
             "max_iterations": f"uses all {n} iterations"}.get(result.status, result.status)
-    for name in ("slope", "intercept"):
-        if f"{name}_near" in goal and hasattr(result, name):
-            done += f" with the {name} at {_fmt(getattr(result, name))}"
+    ends = [f"the {name} at {_fmt(getattr(result, name))}" for name in ("slope", "intercept")
+            if f"{name}_near" in goal and hasattr(result, name)]
+    if ends:
+        done += " with " + " and ".join(ends)
     if "end_near" in goal and hasattr(result, "x"):
         names = tuple(getattr(result, "variables", ("x",)))
         where = ", ".join(_fmt(v) for v in result.x)
