@@ -24,7 +24,6 @@ from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from tutor.lessons import Exercise, Lesson, LessonIndex, LessonSet, LessonStub, load_lessons
 from tutor.progress import ProgressStore
@@ -33,6 +32,7 @@ from tutor.ui.widgets.lesson_list import LessonEntry, LessonList, lesson_status
 from tutor.ui.widgets.lesson_reader import LessonReader, problem_text
 from tutor.ui.screens import moving
 from tutor.ui.screens.moving import ExerciseMoves
+from tutor.ui.widgets.tutor_footer import TutorFooter
 from tutor.ui.widgets.tutor_header import TutorHeader
 
 if TYPE_CHECKING:  # imported on first use: the first paint needs no exercise pane
@@ -90,7 +90,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
             if self.app.size.width >= WIDE:  # hidden on narrow terminals: mounted after
                 yield LessonList(id="lesson-list")
             yield LessonReader(id="reader")
-        yield Footer()
+        yield TutorFooter()
 
     @property
     def takes_keys(self) -> bool:
