@@ -211,9 +211,10 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         try:
             await self._ensure_list()
             self._stub = None
-            self.store.set_current_lesson(lesson.slug)
             self.loaded.clear()
+            self._refresh_header(lesson)  # painted with the lesson's first screen
             await self.reader.show_lesson(lesson, **self._reading(lesson))
+            self.store.set_current_lesson(lesson.slug)  # the write waits for the paint
             self.last_pane = None
             self.refresh_progress()
             self._opened(resume)
@@ -325,11 +326,12 @@ class TutorScreen(ExerciseMoves, Screen[None]):
                                before_current=before)
         return LessonEntry(lesson.number, lesson.slug, lesson.title, status)
 
-    def _refresh_header(self) -> None:
+    def _refresh_header(self, lesson: Lesson | LessonStub | None = None) -> None:
+        """Title, position and percent done of `lesson` (default: the one on show)."""
         keys = [key for lesson in self.lessons.lessons for key in _keys(lesson)]
         passed = set(self.store.completed())
         percent = round(100 * sum(k in passed for k in keys) / len(keys)) if keys else 0
-        lesson = self.current
+        lesson = lesson or self.current
         self.query_one(TutorHeader).show(
             title=lesson.title if lesson else "",
             position=lesson.number if lesson else 0,

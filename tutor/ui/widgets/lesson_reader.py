@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content, Span
 from textual.geometry import Size
 from textual.message import Message
@@ -210,6 +210,13 @@ class LessonNav(Horizontal):
             yield button
 
 
+class LessonPage(Vertical):
+    """One lesson's widgets. The reader shows one page; a new lesson gets a new page, and
+    the old one is hidden at once and removed after the new one has painted."""
+
+    DEFAULT_CSS = "LessonPage { height: auto; }"
+
+
 class LessonReader(VerticalScroll):
     """Scrolls through one lesson; exercise panes sit inside the prose."""
 
@@ -224,11 +231,19 @@ class LessonReader(VerticalScroll):
         super().__init__(**kwargs)
         self.lesson: Lesson | None = None
         self._opening: tuple[Any, ...] | None = None  # what `show_opening` drew
+        self._page: LessonPage | None = None
+
+    @property
+    def blocks(self) -> list[Widget]:
+        """The widgets of the page on show, top to bottom."""
+        return list(self._page.children) if self._page is not None else []
 
     @property
     def panes(self) -> list[ExercisePane]:
         """The exercise panes of the lesson on show, in reading order."""
-        return list(self.query("ExercisePane"))  # type: ignore[arg-type]
+        if self._page is None:
+            return []
+        return list(self._page.query("ExercisePane"))  # type: ignore[arg-type]
 
     async def show_opening(self, title: str, objectives: Sequence[str], markdown: str, *,
                            number: int, total: int, notices: Sequence[str] = ()) -> None:
@@ -256,23 +271,30 @@ class LessonReader(VerticalScroll):
             return
         self.lesson = lesson
         self._opening = None
-        await self.mount_all(self._rest_widgets(lesson, rest, number, total, next_title,
-                                                make_pane))
+        await self._add(self._rest_widgets(lesson, rest, number, total, next_title, make_pane))
 
     async def show_lesson(self, lesson: Lesson, *, number: int, total: int,
                           next_title: str | None, make_pane: PaneFactory,
                           notices: Sequence[str] = ()) -> None:
-        """Replace the content with `lesson`, its exercises built by `make_pane`."""
+        """Replace the content with `lesson`, its exercises built by `make_pane`.
+
+        The first screen (opening and the prose after it) is mounted on a new page and
+        painted before the old page is removed and the rest is built below."""
         paragraphs, rest, before_heading = self._parts(lesson)
         self.lesson = lesson
         self._opening = None
-        await self._replace(opening_widgets(lesson.title, lesson.objectives, paragraphs,
-                                            before_heading, number=number, total=total,
-                                            notices=notices))
+        first = len(rest) > 0 and isinstance(rest[0], MarkdownSegment)
+        widgets = opening_widgets(lesson.title, lesson.objectives, paragraphs, before_heading,
+                                  number=number, total=total, notices=notices)
+        if first:
+            widgets.append(self._segment_widget(rest[0], make_pane))
+        old = await self._new_page(widgets)
         await self._painted()  # the new lesson's first screen shows before the rest is built
+        if old is not None:
+            await old.remove()
         if self.lesson is lesson:
-            await self.mount_all(self._rest_widgets(lesson, rest, number, total, next_title,
-                                                    make_pane))
+            await self._add(self._rest_widgets(lesson, rest[1:] if first else rest, number,
+                                               total, next_title, make_pane))
 
     async def _painted(self) -> None:
         """Wait until the screen has been refreshed once (not when the screen's own task is
@@ -314,9 +336,25 @@ class LessonReader(VerticalScroll):
         return None
 
     async def _replace(self, widgets: list[Widget]) -> None:
-        await self.remove_children()
-        await self.mount_all(widgets)
+        old = await self._new_page(widgets)
+        if old is not None:
+            await old.remove()
+
+    async def _new_page(self, widgets: list[Widget]) -> LessonPage | None:
+        """Show `widgets` on a new page; the old page (returned) is hidden, not yet removed."""
+        old, self._page = self._page, LessonPage(*widgets)
+        if old is not None:
+            old.display = False
+        await self.mount(self._page)
         self.scroll_home(animate=False)
+        return old
+
+    async def _add(self, widgets: list[Widget]) -> None:
+        """Mount `widgets` at the end of the page on show."""
+        if self._page is None:
+            await self._new_page(widgets)
+        else:
+            await self._page.mount_all(widgets)
 
     @staticmethod
     def _segment_widget(segment: MarkdownSegment | Exercise, make_pane: PaneFactory) -> Widget:
