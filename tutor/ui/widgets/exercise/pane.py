@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from tutor.practice import CompareOutcome, DataPolicy, FitOutcome, judged_on_run, main_mode
 from tutor.ui.widgets.exercise import code_editor, jobs, messages
+from tutor.ui.widgets.exercise.button_row import ButtonRow
 from tutor.ui.widgets.exercise.fields import ExerciseFields
 from tutor.ui.widgets.exercise.hint_box import HintBox
 from tutor.ui.widgets.exercise.results import ResultView
@@ -146,7 +147,7 @@ class ExercisePane(Vertical):
         runs_first = self.offers("run")  # run, look, then answer; a quiz answers at once
         if asks_choice(ex) and not runs_first:
             yield self._options()
-        with Horizontal(id="buttons"):
+        with ButtonRow(id="buttons"):
             for name, label in BUTTONS:
                 if self.offers(name):
                     yield _button(label, name)
