@@ -7,8 +7,9 @@ columns as fit, each as wide as its widest button, so every button stays whole.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.containers import Horizontal
-from textual.events import Resize
+from textual.geometry import Size
 from textual.widget import Widget
 
 GAP = 1
@@ -25,25 +26,35 @@ def grid_columns(widths: list[int], room: int) -> list[int]:
     return [max(widths) + GAP]
 
 
+def _width(widget: Widget) -> int:
+    """A button's width: as laid out, else its label and a cell each side (compact)."""
+    return widget.outer_size.width or cell_len(str(getattr(widget, "label", ""))) + 2
+
+
 class ButtonRow(Horizontal):
-    """One row of buttons; a grid of several rows when one row would be cut off."""
+    """One row of buttons; a grid of several rows when one row would be cut off.
 
-    DEFAULT_CSS = "ButtonRow.-folded { layout: grid; grid-rows: 1; }"
+    The choice is made while Textual lays the row out (its height is `auto`, so Textual
+    asks it for its height at the width it will have): the same frame shows the fold.
+    """
 
-    def on_resize(self, event: Resize) -> None:
-        """Fold or unfold to suit the new width."""
-        self.fit(event.size.width)
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """Fold or unfold for `width`, then measure as the layout chosen says."""
+        self.fit(width)
+        return super().get_content_height(container, viewport, width)
 
     def fit(self, room: int) -> None:
         """One row if every shown button fits in `room` columns, else as few rows as fit."""
-        widths = [widget.outer_size.width for widget in self.children
+        widths = [_width(widget) for widget in self.children
                   if isinstance(widget, Widget) and widget.display]
         if not widths or sum(widths) + GAP * len(widths) <= room:
-            self.remove_class("-folded")
-            self.styles.height = 1
+            if self.styles.layout is not None and self.styles.layout.name != "horizontal":
+                self.styles.layout = "horizontal"
             return
         columns = grid_columns(widths, room)
-        self.set_styles(f"grid-columns: {' '.join(map(str, columns))};")
-        self.styles.grid_size_columns = len(columns)
-        self.styles.height = -(-len(widths) // len(columns))  # rows, rounded up
-        self.add_class("-folded")
+        spec = " ".join(map(str, columns))
+        if self.styles.layout.name != "grid" or self.styles.grid_size_columns != len(columns):
+            self.styles.layout = "grid"
+            self.styles.grid_size_columns = len(columns)
+        if str(self.styles.grid_columns) != spec:
+            self.set_styles(f"grid-columns: {spec}; grid-rows: 1;")

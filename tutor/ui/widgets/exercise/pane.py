@@ -76,7 +76,7 @@ class ExercisePane(Vertical):
     DEFAULT_CSS = """
     ExercisePane { height: auto; padding: 0 0; }
     ExercisePane > #prompt { padding: 0 1; }
-    ExercisePane > #buttons { height: 1; margin: 0 0 0 1; }
+    ExercisePane > #buttons { height: auto; margin: 0 0 0 1; }
     ExercisePane > #buttons > Button { min-width: 0; width: auto; margin: 0 1 0 0; }
     ExercisePane > #choices { height: auto; max-height: 8; border: none; padding: 0 1; }
     ExercisePane > #choices:focus { border-left: outer $accent; padding: 0 1 0 0; }
