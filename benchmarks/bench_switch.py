@@ -67,8 +67,10 @@ Floor().run()
 BUSY = "import time\nend = time.monotonic() + 900\nwhile time.monotonic() < end: pass\n"
 START_S = 2.0
 """Idle time after start-up (the tutor warms SymPy up in a thread after the first lesson)."""
-SETTLE_S, QUIET_S = 1.5, 0.5
-"""A switch has settled once SETTLE_S passed since the key and QUIET_S without output."""
+SETTLE_S, IDLE_S = 1.5, 0.5
+"""A switch has settled once SETTLE_S passed since the key and then IDLE_S went by with
+no output and no CPU used (the tutor builds the next lesson's page meanwhile, as it
+does while a learner reads)."""
 MARGIN = 2  # the vertical scrollbar's columns
 
 
@@ -97,15 +99,23 @@ class Terminal:
             for _, data in self.read(0.2):
                 self.screen.feed(data)
 
-    def settle(self, seconds: float) -> None:
-        """Keep reading for `seconds` (and until quiet)."""
-        end = time.monotonic() + seconds
+    def settle(self, seconds: float) -> list[tuple[float, bytes]]:
+        """Keep reading for `seconds`, then until the program is idle (no output, no CPU);
+        the output read meanwhile (already on the screen)."""
+        end, read = time.monotonic() + seconds, []
         while True:
-            chunks = self.read(0.1)
+            used = self.cpu_ticks()
+            chunks = self.read(IDLE_S)
             for _, data in chunks:
                 self.screen.feed(data)
-            if not chunks and time.monotonic() > end:
-                return
+            read += chunks
+            if not chunks and time.monotonic() > end and self.cpu_ticks() - used <= 1:
+                return read
+
+    def cpu_ticks(self) -> int:
+        """The program's user + system CPU time so far, in clock ticks."""
+        fields = Path(f"/proc/{self.child.proc.pid}/stat").read_text().rpartition(")")[2].split()
+        return int(fields[11]) + int(fields[12])
 
     def switch(self, key: bytes, header: str) -> tuple[float, list[str]]:
         """Type `key`; (seconds until the settled screen first showed, that screen)."""
@@ -113,14 +123,18 @@ class Terminal:
         chunks: list[tuple[float, bytes]] = []
         start = time.monotonic()
         self.child.send(key)
-        while time.monotonic() - start < SETTLE_S or chunks[-1][0] > time.monotonic() - QUIET_S:
-            chunks += self.read(QUIET_S)
+        shown = copy.deepcopy(self.screen)
+        while not any(header in line for line in shown.lines()[:1]):
             if time.monotonic() - start > 30:
-                raise TimeoutError("the screen never settled")
+                raise TimeoutError(f"{header!r} never showed in the header")
+            for moment, data in self.read(0.1):
+                chunks.append((moment, data))
+                shown.feed(data)
         for _, data in chunks:
             self.screen.feed(data)
+        chunks += self.settle(SETTLE_S - (time.monotonic() - start))  # the rest too
         target = self.screen.lines(MARGIN)[:-1]
-        if not any(header in line for line in target):
+        if header not in target[0]:
             raise RuntimeError(f"{header!r} is not on the settled screen: {target}")
         for moment, data in chunks:
             before.feed(data)

@@ -234,7 +234,7 @@ async def test_a_lesson_switch_paints_the_opening_before_the_rest(make_app: Any,
         if renderable is not None and isinstance(screen, TutorScreen):
             titles = [str(w.render()) for w in screen.query(".lesson-title")]
             frames.append((any("Lesson 2 of 3" in t for t in titles),
-                           bool(screen.reader.panes)))  # the old page may linger, hidden
+                           any(p.display for p in screen.reader.panes)))
         original(self, screen, renderable)
 
     monkeypatch.setattr(App, "_display", display)

@@ -227,6 +227,24 @@ class TutorScreen(ExerciseMoves, Screen[None]):
             self._scroll_to_unfinished()
         self.loaded.set()
         self.post_message(self.LessonShown())
+        self.run_worker(self._prepare_next(), group="prepare", exclusive=True)
+
+    async def _prepare_next(self) -> None:
+        """After the paint, keep only the pages of this lesson's neighbours and build the
+        next lesson's page hidden, so that ctrl+n (and ctrl+b back) is a swap of pages."""
+        lesson = self.current
+        if not isinstance(lesson, Lesson) or not isinstance(self.lessons, LessonSet):
+            return
+        order = list(self.lessons.lessons)
+        index = order.index(lesson) if lesson in order else -1
+        if index < 0:
+            return
+        await self.reader.keep_only({near.slug for near in order[max(0, index - 1):index + 2]})
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
+        if index + 1 < len(order) and self.current is lesson:
+            await self.reader.prepare(order[index + 1], **self._reading(order[index + 1]))
 
     def _make_pane(self, exercise: Exercise) -> Widget:
         from tutor.ui.widgets.exercise import ExercisePane
