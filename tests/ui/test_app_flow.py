@@ -247,3 +247,22 @@ async def test_a_lesson_switch_paints_the_opening_before_the_rest(make_app: Any,
         assert (True, False) in frames  # the opening alone was on screen first
         assert frames[-1] == (True, True)
 
+
+
+async def test_the_next_lesson_is_built_before_ctrl_n_and_the_last_one_kept(make_app: Any) -> None:
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        reader = _screen(app).reader
+        first = reader.page
+        await _until(pilot, lambda: "counting" in {p.drawn[1] for p in reader.query("LessonPage")
+                                                   if p.drawn})  # built in the background
+        built = next(p for p in reader.query("LessonPage") if p.drawn and p.drawn[1] == "counting")
+        panes = list(built.query(ExercisePane))
+        await pilot.press("ctrl+n")
+        await _ready(pilot)
+        assert reader.page is built and reader.panes == panes  # shown as built, not rebuilt
+        await pilot.press("ctrl+b")
+        await _ready(pilot)
+        assert reader.page is first  # the lesson just left was kept
+        assert all(not p.display for p in reader.query("LessonPage") if p is not first)
