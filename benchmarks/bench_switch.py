@@ -71,7 +71,7 @@ SETTLE_S, IDLE_S = 1.5, 0.5
 """A switch has settled once SETTLE_S passed since the key and then IDLE_S went by with
 no output and no CPU used (the tutor builds the next lesson's page meanwhile, as it
 does while a learner reads)."""
-MARGIN = 2  # the vertical scrollbar's columns
+MARGIN = 3  # the reader's vertical scrollbar (2 columns) and its right padding
 
 
 class Terminal:

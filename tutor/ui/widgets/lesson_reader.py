@@ -274,6 +274,8 @@ class LessonReader(VerticalScroll):
         page = self._page
         await self._add(self._rest_widgets(lesson, rest, number, total, next_title, make_pane))
         if page is not None:
+            if rest and isinstance(rest[0], MarkdownSegment):
+                page.first += 1  # the prose after the opening is part of the first screen
             await self._shelve(lesson.slug, page,
                                page_key(lesson, number, total, next_title, notices))
 
