@@ -227,6 +227,7 @@ class LessonReader(VerticalScroll):
         self._opening: tuple[Any, ...] | None = None  # what `show_opening` drew
         self._page: LessonPage | None = None
         self.shelf = PageShelf()
+        self._building: dict[str, tuple[tuple[Any, ...], asyncio.Event]] = {}  # by `prepare`
 
     @property
     def page(self) -> LessonPage | None:
@@ -287,9 +288,12 @@ class LessonReader(VerticalScroll):
         A page already built for it (on the shelf) is shown at once. Otherwise the first
         screen (opening and the prose after it) is mounted on a new page and painted
         before the old page goes (or is hidden, if shelved) and the rest is built below."""
+        key = page_key(lesson, number, total, next_title, notices)
+        building = self._building.get(lesson.slug)
+        if building is not None and building[0] == key:  # half built already: finish it
+            await building[1].wait()
         self.lesson = lesson
         self._opening = None
-        key = page_key(lesson, number, total, next_title, notices)
         ready = self.shelf.ready(lesson.slug, key)
         if ready is not None:
             rest = ready.rest()
@@ -330,15 +334,24 @@ class LessonReader(VerticalScroll):
         page = LessonPage(*widgets, *self._rest_widgets(lesson, rest, number, total,
                                                        next_title, make_pane), first=first)
         page.display = False
+        done = asyncio.Event()
+        self._building[lesson.slug] = (key, done)
+        try:
+            await self._mount_hidden(page, lesson.slug, key)
+        finally:
+            self._building.pop(lesson.slug, None)
+            done.set()  # a show_lesson waiting for this page goes on
+
+    async def _mount_hidden(self, page: LessonPage, slug: str, key: tuple[Any, ...]) -> None:
         try:
             await self.mount(page)
         except asyncio.CancelledError:  # the learner moved on: this page is not wanted
             page.remove()
             raise
-        if self.lesson is lesson or not page.is_attached:  # shown meanwhile: built twice
-            await page.remove()
+        if (self.lesson is not None and self.lesson.slug == slug) or not page.is_attached:
+            await page.remove()  # shown meanwhile, so built twice
             return
-        await self._shelve(lesson.slug, page, key)
+        await self._shelve(slug, page, key)
 
     async def keep_only(self, slugs: Collection[str]) -> None:
         """Remove the hidden pages of lessons not in `slugs`."""
