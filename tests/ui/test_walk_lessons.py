@@ -69,6 +69,7 @@ async def walk(size: tuple[int, int], data_dir: Path,
     lessons = load_lessons(default_lessons_dir()).lessons
     if only is not None:
         lessons = [lesson for lesson in lessons if lesson.slug in only]
+        assert lessons, f"none of {sorted(only)} is a shipped lesson"
     app = TutorApp(lessons_dir=default_lessons_dir(), data_dir=data_dir, lesson=lessons[0].slug)
     found: list[str] = []
     async with app.run_test(size=size) as pilot:
