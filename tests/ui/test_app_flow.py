@@ -234,7 +234,7 @@ async def test_a_lesson_switch_paints_the_opening_before_the_rest(make_app: Any,
         if renderable is not None and isinstance(screen, TutorScreen):
             titles = [str(w.render()) for w in screen.query(".lesson-title")]
             frames.append((any("Lesson 2 of 3" in t for t in titles),
-                           bool(screen.query(ExercisePane))))
+                           any(p.display for p in screen.reader.panes)))
         original(self, screen, renderable)
 
     monkeypatch.setattr(App, "_display", display)
@@ -247,3 +247,42 @@ async def test_a_lesson_switch_paints_the_opening_before_the_rest(make_app: Any,
         assert (True, False) in frames  # the opening alone was on screen first
         assert frames[-1] == (True, True)
 
+
+
+async def test_the_next_lesson_is_built_before_ctrl_n_and_the_last_one_kept(make_app: Any) -> None:
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        reader = _screen(app).reader
+        first = reader.page
+        await _until(pilot, lambda: "counting" in {p.drawn[1] for p in reader.query("LessonPage")
+                                                   if p.drawn})  # built in the background
+        built = next(p for p in reader.query("LessonPage") if p.drawn and p.drawn[1] == "counting")
+        panes = list(built.query(ExercisePane))
+        await pilot.press("ctrl+n")
+        await _ready(pilot)
+        assert reader.page is built and reader.panes == panes  # shown as built, not rebuilt
+        await pilot.press("ctrl+b")
+        await _ready(pilot)
+        assert reader.page is first  # the lesson just left was kept
+        assert all(not p.display for p in reader.query("LessonPage") if p is not first)
+
+
+async def test_a_switch_to_a_lesson_half_built_finishes_that_page(make_app: Any) -> None:
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        screen = _screen(app)
+        reader = screen.reader
+        await _until(pilot, lambda: not any(w.group == "prepare" and w.is_running
+                                            for w in app.workers))
+        await reader.keep_only({"first-steps"})  # forget the page built in the background
+        counting = screen.lessons.find("counting")
+        building = asyncio.create_task(reader.prepare(counting, **screen._reading(counting)))
+        await asyncio.sleep(0)
+        prepared = reader.children[-1]
+        assert prepared.drawn is None  # still being mounted
+        await screen.open_lesson("counting")
+        await building
+        assert reader.page is prepared  # not built a second time
+        assert len([p for p in reader.query("LessonPage") if p.drawn and p.drawn[1] == "counting"]) == 1

@@ -157,7 +157,8 @@ async def test_broken_lesson_is_a_notice_in_list_and_reader(make_app: Any,
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         assert _prompts(app)[-1] == "⚠ error 04-broken.md (not loaded)"
-        notices = [str(w.content) for w in main_screen(app).reader.query(".problem-notice").results(Static)]
+        page = main_screen(app).reader.page  # other lessons' pages may be kept, hidden
+        notices = [str(w.content) for w in page.query(".problem-notice").results(Static)]
         assert len(notices) == 1 and "04-broken.md line 4 could not be loaded" in notices[0]
         screen = main_screen(app)
         screen.lesson_list.focus()

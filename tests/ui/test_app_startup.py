@@ -43,7 +43,7 @@ def display(self, screen, renderable):
             "loaded": sorted(m for m in LOADED if m in sys.modules),
             "screen": type(screen).__name__,
             "header": str(screen.query_one("#header-progress").content),
-            "reader": [type(w).__name__ for w in reader.children],
+            "reader": [type(w).__name__ for w in reader.blocks],
             "prose": [str(w.content) for w in reader.query("Prose")],
             "list": len(screen.query("LessonList")),
         }
@@ -86,11 +86,11 @@ async def test_the_rest_is_mounted_below_the_opening_without_redrawing_it(make_a
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, TutorScreen)
-        opening = list(screen.reader.children)
+        opening = screen.reader.blocks
         assert not screen.loaded.is_set() and screen.current.slug == "first-steps"
         await asyncio.wait_for(screen.loaded.wait(), timeout=30)
         await pilot.pause()
-        children = list(screen.reader.children)
+        children = screen.reader.blocks
         assert children[:len(opening)] == opening  # the same widgets, not drawn again
         assert [type(w).__name__ for w in children[len(opening):]][:1] == ["ExercisePane"]
         assert screen.full.is_set() and screen.reader.lesson is screen.current
@@ -199,9 +199,11 @@ async def test_prose_looks_exactly_like_markdown_in_every_bundled_lesson(
                                          next_title=None, make_pane=lambda ex: Prose("pane"))
                 await _settle(pilot)
                 markdown_only = _cells(app)
+            reader.shelf.clear_except(set(), None)  # else the page just drawn is shown again
             await reader.show_lesson(lesson, number=lesson.number, total=len(lessons),
                                      next_title=None, make_pane=lambda ex: Prose("pane"))
             await _settle(pilot)
-            drawn_with_prose += len(reader.query(ObjectiveList)) + len(reader.query(".lesson-prose"))
+            page = reader.page
+            drawn_with_prose += len(page.query(ObjectiveList)) + len(page.query(".lesson-prose"))
             assert _cells(app) == markdown_only, lesson.path.name
     assert drawn_with_prose >= 2 * len(lessons)  # the fast path really was taken

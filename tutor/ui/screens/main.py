@@ -24,7 +24,6 @@ from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from tutor.lessons import Exercise, Lesson, LessonIndex, LessonSet, LessonStub, load_lessons
 from tutor.progress import ProgressStore
@@ -33,6 +32,7 @@ from tutor.ui.widgets.lesson_list import LessonEntry, LessonList, lesson_status
 from tutor.ui.widgets.lesson_reader import LessonReader, problem_text
 from tutor.ui.screens import moving
 from tutor.ui.screens.moving import ExerciseMoves
+from tutor.ui.widgets.tutor_footer import TutorFooter
 from tutor.ui.widgets.tutor_header import TutorHeader
 
 if TYPE_CHECKING:  # imported on first use: the first paint needs no exercise pane
@@ -90,7 +90,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
             if self.app.size.width >= WIDE:  # hidden on narrow terminals: mounted after
                 yield LessonList(id="lesson-list")
             yield LessonReader(id="reader")
-        yield Footer()
+        yield TutorFooter()
 
     @property
     def takes_keys(self) -> bool:
@@ -211,9 +211,10 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         try:
             await self._ensure_list()
             self._stub = None
-            self.store.set_current_lesson(lesson.slug)
             self.loaded.clear()
+            self._refresh_header(lesson)  # painted with the lesson's first screen
             await self.reader.show_lesson(lesson, **self._reading(lesson))
+            self.store.set_current_lesson(lesson.slug)  # the write waits for the paint
             self.last_pane = None
             self.refresh_progress()
             self._opened(resume)
@@ -226,6 +227,24 @@ class TutorScreen(ExerciseMoves, Screen[None]):
             self._scroll_to_unfinished()
         self.loaded.set()
         self.post_message(self.LessonShown())
+        self.run_worker(self._prepare_next(), group="prepare", exclusive=True)
+
+    async def _prepare_next(self) -> None:
+        """After the paint, keep only the pages of this lesson's neighbours and build the
+        next lesson's page hidden, so that ctrl+n (and ctrl+b back) is a swap of pages."""
+        lesson = self.current
+        if not isinstance(lesson, Lesson) or not isinstance(self.lessons, LessonSet):
+            return
+        order = list(self.lessons.lessons)
+        index = order.index(lesson) if lesson in order else -1
+        if index < 0:
+            return
+        await self.reader.keep_only({near.slug for near in order[max(0, index - 1):index + 2]})
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
+        if index + 1 < len(order) and self.current is lesson:
+            await self.reader.prepare(order[index + 1], **self._reading(order[index + 1]))
 
     def _make_pane(self, exercise: Exercise) -> Widget:
         from tutor.ui.widgets.exercise import ExercisePane
@@ -325,11 +344,12 @@ class TutorScreen(ExerciseMoves, Screen[None]):
                                before_current=before)
         return LessonEntry(lesson.number, lesson.slug, lesson.title, status)
 
-    def _refresh_header(self) -> None:
+    def _refresh_header(self, lesson: Lesson | LessonStub | None = None) -> None:
+        """Title, position and percent done of `lesson` (default: the one on show)."""
         keys = [key for lesson in self.lessons.lessons for key in _keys(lesson)]
         passed = set(self.store.completed())
         percent = round(100 * sum(k in passed for k in keys) / len(keys)) if keys else 0
-        lesson = self.current
+        lesson = lesson or self.current
         self.query_one(TutorHeader).show(
             title=lesson.title if lesson else "",
             position=lesson.number if lesson else 0,

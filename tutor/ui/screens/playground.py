@@ -8,9 +8,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tutor.ui.widgets.exercise import ExercisePane
+from tutor.ui.widgets.tutor_footer import TutorFooter
 
 
 class PlaygroundScreen(Screen):
@@ -33,7 +34,7 @@ class PlaygroundScreen(Screen):
         yield Header()
         with VerticalScroll():
             yield ExercisePane(None, id="playground-pane", overrides=self.initial)
-        yield Footer()
+        yield TutorFooter()
 
     def on_mount(self) -> None:
         """Start typing in the function field."""

@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from tutor.lessons import Exercise, Lesson, MarkdownSegment
+from tutor.ui.widgets.lesson_pages import LessonPage, PageShelf, page_key
 
 if TYPE_CHECKING:  # the pane module (and plotext) load after the first paint
     from tutor.ui.widgets.exercise import ExercisePane
@@ -224,11 +225,26 @@ class LessonReader(VerticalScroll):
         super().__init__(**kwargs)
         self.lesson: Lesson | None = None
         self._opening: tuple[Any, ...] | None = None  # what `show_opening` drew
+        self._page: LessonPage | None = None
+        self.shelf = PageShelf()
+        self._building: dict[str, tuple[tuple[Any, ...], asyncio.Event]] = {}  # by `prepare`
+
+    @property
+    def page(self) -> LessonPage | None:
+        """The page on show (hidden pages of other lessons may sit after it)."""
+        return self._page
+
+    @property
+    def blocks(self) -> list[Widget]:
+        """The widgets of the page on show, top to bottom."""
+        return list(self._page.children) if self._page is not None else []
 
     @property
     def panes(self) -> list[ExercisePane]:
         """The exercise panes of the lesson on show, in reading order."""
-        return list(self.query("ExercisePane"))  # type: ignore[arg-type]
+        if self._page is None:
+            return []
+        return list(self._page.query("ExercisePane"))  # type: ignore[arg-type]
 
     async def show_opening(self, title: str, objectives: Sequence[str], markdown: str, *,
                            number: int, total: int, notices: Sequence[str] = ()) -> None:
@@ -256,23 +272,112 @@ class LessonReader(VerticalScroll):
             return
         self.lesson = lesson
         self._opening = None
-        await self.mount_all(self._rest_widgets(lesson, rest, number, total, next_title,
-                                                make_pane))
+        page = self._page
+        await self._add(self._rest_widgets(lesson, rest, number, total, next_title, make_pane))
+        if page is not None:
+            if rest and isinstance(rest[0], MarkdownSegment):
+                page.first += 1  # the prose after the opening is part of the first screen
+            await self._shelve(lesson.slug, page,
+                               page_key(lesson, number, total, next_title, notices))
 
     async def show_lesson(self, lesson: Lesson, *, number: int, total: int,
                           next_title: str | None, make_pane: PaneFactory,
                           notices: Sequence[str] = ()) -> None:
-        """Replace the content with `lesson`, its exercises built by `make_pane`."""
-        paragraphs, rest, before_heading = self._parts(lesson)
+        """Replace the content with `lesson`, its exercises built by `make_pane`.
+
+        A page already built for it (on the shelf) is shown at once. Otherwise the first
+        screen (opening and the prose after it) is mounted on a new page and painted
+        before the old page goes (or is hidden, if shelved) and the rest is built below."""
+        key = page_key(lesson, number, total, next_title, notices)
+        building = self._building.get(lesson.slug)
+        if building is not None and building[0] == key:  # half built already: finish it
+            await building[1].wait()
         self.lesson = lesson
         self._opening = None
-        await self._replace(opening_widgets(lesson.title, lesson.objectives, paragraphs,
-                                            before_heading, number=number, total=total,
-                                            notices=notices))
+        ready = self.shelf.ready(lesson.slug, key)
+        if ready is not None:
+            rest = ready.rest()
+            for widget in rest:  # laid out after the first screen has painted
+                widget.display = False
+            old = self._show_page(ready)
+            await self._painted()
+            for widget in rest:
+                widget.display = True
+            await self._release(old)
+            return
+        paragraphs, rest, before_heading = self._parts(lesson)
+        first = len(rest) > 0 and isinstance(rest[0], MarkdownSegment)
+        widgets = opening_widgets(lesson.title, lesson.objectives, paragraphs, before_heading,
+                                  number=number, total=total, notices=notices)
+        if first:
+            widgets.append(self._segment_widget(rest[0], make_pane))
+        old = await self._new_page(widgets)  # its first screen: these widgets
+        page = self._page
         await self._painted()  # the new lesson's first screen shows before the rest is built
-        if self.lesson is lesson:
-            await self.mount_all(self._rest_widgets(lesson, rest, number, total, next_title,
-                                                    make_pane))
+        await self._release(old)
+        if self.lesson is lesson and page is self._page and page is not None:
+            await self._add(self._rest_widgets(lesson, rest[1:] if first else rest, number,
+                                               total, next_title, make_pane))
+            await self._shelve(lesson.slug, page, key)
+
+    async def prepare(self, lesson: Lesson, *, number: int, total: int,
+                      next_title: str | None, make_pane: PaneFactory,
+                      notices: Sequence[str] = ()) -> None:
+        """Build `lesson`'s page hidden, so that showing it later is a swap (no-op if built)."""
+        key = page_key(lesson, number, total, next_title, notices)
+        if self.shelf.ready(lesson.slug, key) is not None or self.lesson is lesson:
+            return
+        paragraphs, rest, before_heading = self._parts(lesson)
+        widgets = opening_widgets(lesson.title, lesson.objectives, paragraphs, before_heading,
+                                  number=number, total=total, notices=notices)
+        first = len(widgets) + (1 if rest and isinstance(rest[0], MarkdownSegment) else 0)
+        page = LessonPage(*widgets, *self._rest_widgets(lesson, rest, number, total,
+                                                       next_title, make_pane), first=first)
+        page.display = False
+        done = asyncio.Event()
+        self._building[lesson.slug] = (key, done)
+        try:
+            await self._mount_hidden(page, lesson.slug, key)
+        finally:
+            self._building.pop(lesson.slug, None)
+            done.set()  # a show_lesson waiting for this page goes on
+
+    async def _mount_hidden(self, page: LessonPage, slug: str, key: tuple[Any, ...]) -> None:
+        try:
+            await self.mount(page)
+        except asyncio.CancelledError:  # the learner moved on: this page is not wanted
+            page.remove()
+            raise
+        if (self.lesson is not None and self.lesson.slug == slug) or not page.is_attached:
+            await page.remove()  # shown meanwhile, so built twice
+            return
+        await self._shelve(slug, page, key)
+
+    async def keep_only(self, slugs: Collection[str]) -> None:
+        """Remove the hidden pages of lessons not in `slugs`."""
+        for page in self.shelf.clear_except(slugs, self._page):
+            await page.remove()
+
+    def _show_page(self, page: LessonPage) -> LessonPage | None:
+        """Display `page` instead of the page on show (returned, now hidden)."""
+        old, self._page = self._page, page
+        if old is not None and old is not page:
+            old.display = False
+        if page.is_attached and self.children and self.children[0] is not page:
+            self.move_child(page, before=0)  # first in the DOM: queries find it first
+        page.display = True
+        self.scroll_home(animate=False)
+        return old if old is not page else None
+
+    async def _shelve(self, slug: str, page: LessonPage, key: tuple[Any, ...]) -> None:
+        replaced = self.shelf.keep(slug, page, key)
+        if replaced is not None and replaced is not self._page:
+            await replaced.remove()
+
+    async def _release(self, page: LessonPage | None) -> None:
+        """A page no longer on show: kept hidden if shelved, else removed."""
+        if page is not None and page is not self._page and not self.shelf.holds(page):
+            await page.remove()
 
     async def _painted(self) -> None:
         """Wait until the screen has been refreshed once (not when the screen's own task is
@@ -314,9 +419,22 @@ class LessonReader(VerticalScroll):
         return None
 
     async def _replace(self, widgets: list[Widget]) -> None:
-        await self.remove_children()
-        await self.mount_all(widgets)
+        await self._release(await self._new_page(widgets))
+
+    async def _new_page(self, widgets: list[Widget]) -> LessonPage | None:
+        """Show `widgets` on a new page; the old page (returned) is hidden, not yet removed."""
+        page = LessonPage(*widgets)
+        old = self._show_page(page)
+        await self.mount(page, before=0 if self.children else None)
         self.scroll_home(animate=False)
+        return old
+
+    async def _add(self, widgets: list[Widget]) -> None:
+        """Mount `widgets` at the end of the page on show."""
+        if self._page is None:
+            await self._new_page(widgets)
+        else:
+            await self._page.mount_all(widgets)
 
     @staticmethod
     def _segment_widget(segment: MarkdownSegment | Exercise, make_pane: PaneFactory) -> Widget:

@@ -21,6 +21,7 @@ from tutor.practice import (
     CompareOutcome, DataPolicy, FitOutcome, ModelStepper, judged_on_run, main_mode,
 )
 from tutor.ui.widgets.exercise import code_editor, jobs, messages
+from tutor.ui.widgets.exercise.button_row import ButtonRow
 from tutor.ui.widgets.exercise.fields import ExerciseFields
 from tutor.ui.widgets.exercise.hint_box import HintBox
 from tutor.ui.widgets.exercise.model_views import describe_batch_step, describe_model
@@ -80,7 +81,7 @@ class ExercisePane(Vertical):
     DEFAULT_CSS = """
     ExercisePane { height: auto; padding: 0 0; }
     ExercisePane > #prompt { padding: 0 1; }
-    ExercisePane > #buttons { height: 1; margin: 0 0 0 1; }
+    ExercisePane > #buttons { height: auto; margin: 0 0 0 1; }
     ExercisePane > #buttons > Button { min-width: 0; width: auto; margin: 0 1 0 0; }
     ExercisePane > #choices { height: auto; max-height: 8; border: none; padding: 0 1; }
     ExercisePane > #choices:focus { border-left: outer $accent; padding: 0 1 0 0; }
@@ -154,7 +155,7 @@ class ExercisePane(Vertical):
         runs_first = self.offers("run")  # run, look, then answer; a quiz answers at once
         if asks_choice(ex) and not runs_first:
             yield self._options()
-        with Horizontal(id="buttons"):
+        with ButtonRow(id="buttons"):
             for name, label in BUTTONS:
                 if self.offers(name):
                     code_run = name == "run" and self.kind == "code"

@@ -1,0 +1,56 @@
+"""The footer fits narrow terminals with F1 first, and is Textual's own at 80 columns (issue 12)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual.widget import Widget
+
+from tutor.ui.app import PlaygroundRequest
+from tutor.ui.screens.playground import PlaygroundScreen
+from ui_testkit import wait_until
+
+
+def _keys(app: Any) -> tuple[list[Widget], Widget]:
+    """The footer's keys in screen order and its command-palette key."""
+    keys = sorted(app.screen.query("FooterKey"), key=lambda key: key.region.x)
+    palette = next(key for key in keys if key.has_class("-command-palette"))
+    return [key for key in keys if key is not palette], palette
+
+
+async def _shown(pilot: Any) -> None:
+    await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
+    await pilot.pause()
+
+
+async def test_the_footer_fits_60_columns_with_help_first(make_app: Any) -> None:
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await _shown(pilot)
+        await pilot.press("f3")  # in an exercise too
+        await pilot.pause()
+        keys, palette = _keys(app)
+        assert [str(k.key) for k in keys][:3] == ["f1", "f3", "ctrl+n"]
+        assert keys[0].description == "Help"
+        assert all(k.region.width > 0 and k.region.right <= palette.region.x for k in keys)
+
+
+async def test_the_footer_is_textuals_own_from_80_columns(make_app: Any) -> None:
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _shown(pilot)
+        keys, _ = _keys(app)
+        assert [(str(k.key), k.description) for k in keys] == [
+            ("f3", "Next exercise"), ("ctrl+n", "Next lesson"), ("ctrl+l", "Lessons"),
+            ("f1", "Help")]
+
+
+async def test_the_playground_footer_at_40_columns_keeps_help(make_app: Any) -> None:
+    app = make_app(playground=PlaygroundRequest())
+    async with app.run_test(size=(40, 20)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PlaygroundScreen), "playground")
+        await pilot.pause()
+        keys, palette = _keys(app)
+        assert str(keys[0].key) == "f1"
+        assert all(k.region.right <= palette.region.x for k in keys)  # "esc Back" too

@@ -1,0 +1,60 @@
+"""The row of action buttons under an exercise, folded onto more rows when it does not fit.
+
+At 80 columns a pane's buttons fit on one row; at 60 the last one ("Cancel Esc") was
+cut off. When the buttons are wider than the row, the row becomes a grid of as many
+columns as fit, each as wide as its widest button, so every button stays whole.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.containers import Horizontal
+from textual.geometry import Size
+from textual.widget import Widget
+
+GAP = 1
+"""Columns between two buttons (their right margin)."""
+
+
+def grid_columns(widths: list[int], room: int) -> list[int]:
+    """The widths of the most grid columns that hold buttons of `widths` (in reading order,
+    each with its gap) within `room` columns; each column as wide as its widest button."""
+    for count in range(len(widths), 1, -1):
+        columns = [max(widths[start::count]) + GAP for start in range(count)]
+        if sum(columns) <= room:
+            return columns
+    return [max(widths) + GAP]
+
+
+def _width(widget: Widget) -> int:
+    """A button's width: as laid out, else its label and a cell each side (compact)."""
+    return widget.outer_size.width or cell_len(str(getattr(widget, "label", ""))) + 2
+
+
+class ButtonRow(Horizontal):
+    """One row of buttons; a grid of several rows when one row would be cut off.
+
+    The choice is made while Textual lays the row out (its height is `auto`, so Textual
+    asks it for its height at the width it will have): the same frame shows the fold.
+    """
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """Fold or unfold for `width`, then measure as the layout chosen says."""
+        self.fit(width)
+        return super().get_content_height(container, viewport, width)
+
+    def fit(self, room: int) -> None:
+        """One row if every shown button fits in `room` columns, else as few rows as fit."""
+        widths = [_width(widget) for widget in self.children
+                  if isinstance(widget, Widget) and widget.display]
+        if not widths or sum(widths) + GAP * len(widths) <= room:
+            if self.styles.layout is not None and self.styles.layout.name != "horizontal":
+                self.styles.layout = "horizontal"
+            return
+        columns = grid_columns(widths, room)
+        spec = " ".join(map(str, columns))
+        if self.styles.layout.name != "grid" or self.styles.grid_size_columns != len(columns):
+            self.styles.layout = "grid"
+            self.styles.grid_size_columns = len(columns)
+        if str(self.styles.grid_columns) != spec:
+            self.set_styles(f"grid-columns: {spec}; grid-rows: 1;")
