@@ -45,10 +45,10 @@ wrong: [{hidden: 2, seed: 7}]
 def test_accuracy_goal_passes_and_fails_with_epochs_in_its_words(tmp_path: Path) -> None:
     _, (exercise,) = lesson_with(tmp_path, XOR)
     right = attempt(exercise, {"hidden": "3"}).verdict
-    assert right.passed and "1 of the training rows right" in right.message
+    assert right.passed and "4 of the 4 training rows right (accuracy 1)" in right.message
     wrong = attempt(exercise, {"hidden": "2", "seed": "7"}).verdict
     assert not wrong.passed and wrong.diagnosis == "accuracy_low"
-    assert "only 0.5 of the training rows" in wrong.message and "epochs" in wrong.message
+    assert "only 2 of the 4 training rows right (accuracy 0.5)" in wrong.message and "epochs" in wrong.message
     assert "iteration" not in wrong.message and "lowest point" not in wrong.message
 
 

@@ -57,7 +57,7 @@ def _model_did(result: Any, goal: Mapping[str, Any]) -> str:
     numbers the goal is about, for a tried model fit."""
     ran = counted(result)
     done = {"converged": f"converges after {ran}", "diverged": f"diverges after {ran}",
-            "max_iterations": f"runs all {ran}"}.get(result.status, result.status)
+            "max_iterations": f"runs all {ran}" if result.epochs > 1 else f"runs its {ran}"}.get(result.status, result.status)
     said = []
     if "accuracy_at_least" in goal and result.accuracy is not None:
         said.append(f"an accuracy of {_fmt(result.accuracy)}")

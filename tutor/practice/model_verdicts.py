@@ -30,7 +30,10 @@ def is_model_result(result: Any) -> bool:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.4g}" if math.isfinite(value) else str(value)
+    """4 significant digits; whole thousands with commas from 10,000 up (49,893)."""
+    if not math.isfinite(value):
+        return str(value)
+    return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.4g}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -65,6 +68,12 @@ def _hidden(settings: Any) -> tuple[str, tuple[Any, ...]]:
     now = int(getattr(settings, "hidden", 0) or 0)
     return ("hidden", tuple(sorted((h for h in range(2, 9) if h != now),
                                    key=lambda h: abs(h - now))))
+
+
+def _smaller_batches(settings: Any) -> tuple[str, tuple[Any, ...]]:
+    """Batch sizes below the learner's, nearest first: more updates in the same epochs."""
+    now = getattr(settings, "batch_size", None)
+    return ("batch_size", tuple(b for b in (64, 32, 16, 8, 4, 2, 1) if now is None or b < now))
 
 
 def _seeds(settings: Any) -> tuple[str, tuple[Any, ...]]:
@@ -149,10 +158,12 @@ def _accuracy(wanted: Any, result: Any, settings: Any) -> Finding:
                        "no_accuracy", _directions(settings, ("model", ("logistic",))))
     if result.status == "diverged":
         return _diverged(result, settings)
+    rows = int(result.settings.get("rows") or 0)
+    right = f"{round(got * rows)} of the {rows} training rows" if rows else "its training rows"
     if got >= want - 1e-12:
-        return Finding(True, f"It classifies {_fmt(got)} of the training rows right; the goal "
-                       f"was at least {_fmt(want)}.")
-    return Finding(False, f"It classifies only {_fmt(got)} of the training rows right, but the "
+        return Finding(True, f"It classifies {right} right (accuracy {_fmt(got)}); the goal "
+                       f"was an accuracy of at least {_fmt(want)}.")
+    return Finding(False, f"It classifies only {right} right (accuracy {_fmt(got)}), but the "
                    f"goal is at least {_fmt(want)}; {_ended(result)} at a cost of "
                    f"{_fmt(result.cost)}.", "accuracy_low",
                    _directions(settings, _hidden(settings), _seeds(settings), *_faster(settings)))
@@ -167,7 +178,8 @@ def _cost(wanted: Any, result: Any, settings: Any) -> Finding:
                        f"{_fmt(want)}.")
     return Finding(False, f"Its training cost ended at {_fmt(got)}, above the goal of "
                    f"{_fmt(want)}: {_ended(result)}.", "cost_high",
-                   _directions(settings, *_faster(settings), _hidden(settings)))
+                   _directions(settings, _smaller_batches(settings), *_faster(settings),
+                               _hidden(settings)))
 
 
 def _test_cost(wanted: Any, result: Any, settings: Any) -> Finding:
@@ -211,4 +223,21 @@ def judge_model(goal: Mapping[str, Any], result: Any, settings: Any) -> Finding:
     return Finding(True, " ".join(passes))
 
 
-__all__ = ["Direction", "counted", "is_model_result", "judge_model"]
+def known_why(exercise: Any, settings: Any) -> str:
+    """The `why` of a listed wrong answer whose every field the settings match ("" if
+    none): the author's word on that mistake, said after what the run did."""
+    for wrong, why in zip(exercise.wrong, exercise.wrong_notes):
+        if why and wrong and all(_same(getattr(settings, key, None), value)
+                                 for key, value in wrong.items() if key != "why"):
+            return why[:1].upper() + why[1:]
+    return ""
+
+
+def _same(have: Any, written: Any) -> bool:
+    try:
+        return math.isclose(float(have), float(written), rel_tol=1e-12)
+    except (TypeError, ValueError):
+        return str(have).strip().lower() == str(written).strip().lower()
+
+
+__all__ = ["Direction", "counted", "is_model_result", "judge_model", "known_why"]
