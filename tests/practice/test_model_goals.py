@@ -149,3 +149,13 @@ def test_model_goals_on_a_descent_are_refused(tmp_path: Path) -> None:
     lessons, exercises = lesson_with(tmp_path, block)
     assert exercises == ()
     assert any("only a fit has a cost" in p.message for p in lessons.problems)
+
+
+def test_a_line_goal_reaching_the_model_judge_is_a_sentence_not_a_crash(tmp_path: Path) -> None:
+    from tutor.practice.model_verdicts import judge_model
+
+    _, (exercise,) = lesson_with(tmp_path, XOR)
+    done = attempt(exercise, {"hidden": "3"})
+    finding = judge_model({"slope_near": 1.0}, done.verdict.result, done.settings)
+    assert not finding.passed and finding.diagnosis == "goal_not_for_model"
+    assert "cannot be judged on a model fit" in finding.message
