@@ -159,3 +159,16 @@ def test_a_line_goal_reaching_the_model_judge_is_a_sentence_not_a_crash(tmp_path
     finding = judge_model({"slope_near": 1.0}, done.verdict.result, done.settings)
     assert not finding.passed and finding.diagnosis == "goal_not_for_model"
     assert "cannot be judged on a model fit" in finding.message
+
+
+def test_the_sweep_catches_a_message_with_the_wrong_epoch_count() -> None:
+    from types import SimpleNamespace
+
+    from tutor.practice.judging import Verdict
+    from tutor.practice.sweep import _contradictions
+
+    run = SimpleNamespace(status="converged", nit=1200, epochs=50, path=None)
+    right = Verdict(True, "Converged after 50 epochs (1200 updates); the goal was 60.", result=run)
+    wrong = Verdict(False, "Converged after 1200 epochs, but the goal is 60.", result=run)
+    assert _contradictions(right) == []
+    assert "says 1200 epochs" in _contradictions(wrong)[0]

@@ -111,7 +111,7 @@ def _contradictions(verdict: Verdict) -> list[str]:
     if said and (result.status != "converged" or result.nit != int(said.group(1))):
         found.append(f"says it converged in {said.group(1)} updates, but the run "
                      f"{result.status} after {result.nit}")
-    said = re.search(r"(?:onverged|diverged|limit of|ran all) (\d+) epochs?", text)
+    said = re.search(r"(?:onverged after|diverged after|limit of|ran all) (\d+) epochs?", text)
     if said and getattr(result, "epochs", None) != int(said.group(1)):
         found.append(f"says {said.group(1)} epochs, but the run {result.status} after "
                      f"{getattr(result, 'epochs', result.nit)}")
