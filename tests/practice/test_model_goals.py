@@ -141,6 +141,8 @@ def test_a_goal_that_makes_no_sense_is_one_sentence_naming_it(tmp_path: Path, li
     key = goal.split(":")[0]
     assert f"lesson 'models', exercise 'odd': the goal '{key}' makes no sense" in problem.message
     assert words in problem.message and problem.message.count(". ") == 0
+    goal_line = 8 + 1 + block.splitlines().index(f"goal: {{{goal}}}") + 1
+    assert problem.line == goal_line
 
 
 def test_model_goals_on_a_descent_are_refused(tmp_path: Path) -> None:

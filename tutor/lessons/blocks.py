@@ -238,8 +238,10 @@ class BlockReader:
         wrong = misfit(kind, data)
         if wrong is not None:
             key, why = wrong
+            line = self.line_of(key)
             raise BlockError(f"lesson '{self.lesson_slug}', exercise '{data.get('id')}': the "
-                             f"goal '{key}' makes no sense here: {why}.", key)
+                             f"goal '{key}' makes no sense here: {why}.", key,
+                             self.line_of("goal") if line == self.fence_line else line)
         return dict(goal)
 
     def _hints(self, data: Mapping[str, Any]) -> tuple[str, ...]:
