@@ -146,6 +146,7 @@ def test_claims_are_rendered_to_their_values_in_the_prose(lesson: Lesson) -> Non
     words += [e.explain for e in lesson.exercises] + [c.text for e in lesson.exercises
                                                       for c in e.explain_when]
     words += [note for e in lesson.exercises for note in e.option_notes]
+    words += [note for e in lesson.exercises for note in e.wrong_notes]
     shown = "\n".join([prose, *words])  # claims may stand in hints and explanations too
     assert "{{" not in shown and "claim:" not in shown
     for claim in lesson.claims:

@@ -48,3 +48,22 @@ def test_the_guides_sample_claims_are_true() -> None:
     for text in samples:
         outcome = evaluate_claim(parse_claim(text), GUIDE.parent / "data")
         assert outcome.holds, outcome.message
+
+
+def _model_example() -> str:
+    text = GUIDE.read_text(encoding="utf-8")
+    match = re.search(r"<!-- example-model-fit -->\n~~~~markdown\n(.*?)\n~~~~\n"
+                      r"<!-- /example-model-fit -->", text, re.DOTALL)
+    assert match, "the guide has lost its marked model-fit example"
+    return match.group(1) + "\n"
+
+
+def test_the_guides_model_fit_example_passes_check_lessons(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "xor.csv").write_bytes((GUIDE.parent / "data" / "xor.csv").read_bytes())
+    lesson = ("---\ntitle: XOR\nslug: xor\norder: 1\nobjectives: [Train a network.]\n---\n\n"
+              "# XOR\n\n" + _model_example())
+    (tmp_path / "01-xor.md").write_text(lesson, encoding="utf-8")
+    assert [str(p) for p in check_lessons(tmp_path)] == []
+    (exercise,) = load_lessons(tmp_path).lessons[0].exercises
+    assert exercise.goal == {"accuracy_at_least": 1} and exercise.editable == ("hidden", "seed")

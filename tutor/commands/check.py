@@ -112,15 +112,37 @@ def _json(value: Any) -> Any:
 
 
 def run_json(result: Any) -> dict[str, Any] | None:
-    """status, nit, x and fun of the judged run (a fit's x is [intercept, slope])."""
+    """status, nit, x and fun of the judged run (a fit's x is [intercept, slope]); a model
+    fit's x is [intercept, coefficients...] (a network's: its weights as trained) and it
+    adds `model_json`'s keys."""
     if result is None:
         return None
+    if hasattr(result, "epochs") and hasattr(result, "model"):
+        weights = (result.params if result.settings.get("hidden")
+                   else (result.intercept, *result.coefficients))
+        return {"status": result.status, "nit": result.nit,
+                "x": [_finite(float(v)) for v in weights],
+                "fun": _finite(float(result.cost)), **model_json(result)}
     if hasattr(result, "intercept"):
         x, fun = [result.intercept, result.slope], result.cost
     else:
         x, fun = list(result.x), result.fun
     return {"status": result.status, "nit": result.nit,
             "x": [_finite(float(v)) for v in x], "fun": _finite(float(fun))}
+
+
+def model_json(result: Any) -> dict[str, Any]:
+    """A model fit's own numbers: model, epochs, intercept and coefficients by column (the
+    data's units; null for a network), training and test cost, accuracy (logistic)."""
+    network = bool(result.settings.get("hidden"))
+    return {"model": result.model, "epochs": result.epochs,
+            "intercept": None if network else _finite(float(result.intercept)),
+            "coefficients": {} if network else {
+                name: _finite(float(w)) for name, w in zip(result.names, result.coefficients)},
+            "hidden": int(result.settings.get("hidden") or 0),
+            "train_cost": _finite(float(result.train_cost)),
+            "test_cost": None if result.test_cost is None else _finite(float(result.test_cost)),
+            "accuracy": result.accuracy}
 
 
 def verdict_json(lesson: Lesson, exercise: Exercise, verdict: Any) -> dict[str, Any]:

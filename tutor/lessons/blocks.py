@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tutor.lessons.codeblock import read_code_spec
+from tutor.lessons.goals import misfit
 from tutor.lessons.model import Exercise, ExplainCase, LessonProblem
 from tutor.lessons.schema import (
     BLOCK_KEYS, EDITABLE_FIELDS, EXERCISE_KINDS, GOAL_KEYS, INPUT_KEYS, MAX_HINTS, MODEL_FIELDS,
@@ -234,6 +235,13 @@ class BlockReader:
             raise BlockError(f"a '{kind}' exercise needs 'goal: {{{needed}: ...}}'.", "goal")
         if not any(k in goal for k in GOAL_KEYS if k != "tolerance"):
             raise BlockError("the exercise has no goal, so it can never be passed.", "goal")
+        wrong = misfit(kind, data)
+        if wrong is not None:
+            key, why = wrong
+            line = self.line_of(key)
+            raise BlockError(f"lesson '{self.lesson_slug}', exercise '{data.get('id')}': the "
+                             f"goal '{key}' makes no sense here: {why}.", key,
+                             self.line_of("goal") if line == self.fence_line else line)
         return dict(goal)
 
     def _hints(self, data: Mapping[str, Any]) -> tuple[str, ...]:

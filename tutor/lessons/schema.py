@@ -133,11 +133,15 @@ ALWAYS_EDITABLE = ("answer", "x_column", "y_column")
 INPUT_KEYS = EDITABLE_FIELDS + ANSWER_KEYS + CODE_KEYS
 """Keys an attempt's inputs may hold."""
 
+MODEL_GOALS = ("accuracy_at_least", "cost_at_most", "test_cost_at_most")
+"""Goals only a model fit has: the training accuracy (logistic), the final training cost,
+the final test cost (with a test split)."""
 RUN_GOALS = ("converge_within", "diverge", "stop_at_limit", "end_near", "slope_near",
-             "intercept_near")
+             "intercept_near") + MODEL_GOALS
 """Goals judged on the run the learner made."""
 GOAL_KEYS = ("converge_within", "diverge", "stop_at_limit", "end_near", "learning_rate_between",
-             "answer", "choice", "slope_near", "intercept_near", "function_equals", "tolerance")
+             "answer", "choice", "slope_near", "intercept_near", "function_equals",
+             *MODEL_GOALS, "tolerance")
 """Keys a `goal:` mapping may hold (all given must hold; `tolerance` qualifies the others)."""
 
 BLOCK_KEYS = frozenset({

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from tutor.practice.model_verdicts import counted, is_model_result
 from tutor.practice.verdicts import Advice, Direction
 from tutor.wording import plural
 
@@ -35,6 +36,8 @@ def _value_text(key: str, value: Any) -> str:
 
 def _what_it_did(result: Any, goal: Mapping[str, Any]) -> str:
     """`converges in 40 updates`, `diverges at iteration 7`, ... for the tried run."""
+    if is_model_result(result):
+        return _model_did(result, goal)
     n = result.nit
     updates = plural(n, "update")
     done = {"converged": f"converges in {updates}", "diverged": f"diverges at iteration {n}",
@@ -51,6 +54,22 @@ def _what_it_did(result: Any, goal: Mapping[str, Any]) -> str:
     return done
 
 
+def _model_did(result: Any, goal: Mapping[str, Any]) -> str:
+    """`converges after 40 epochs`, `runs all 50 epochs (1200 updates)`, ... and the
+    numbers the goal is about, for a tried model fit."""
+    ran = counted(result)
+    done = {"converged": f"converges after {ran}", "diverged": f"diverges after {ran}",
+            "max_iterations": f"runs all {ran}" if result.epochs > 1 else f"runs its {ran}"}.get(result.status, result.status)
+    said = []
+    if "accuracy_at_least" in goal and result.accuracy is not None:
+        said.append(f"an accuracy of {_fmt(result.accuracy)}")
+    if "cost_at_most" in goal:
+        said.append(f"a training cost of {_fmt(result.cost)}")
+    if "test_cost_at_most" in goal and result.test_cost is not None:
+        said.append(f"a test cost of {_fmt(result.test_cost)}")
+    return done + (" with " + " and ".join(said) if said else "")
+
+
 def _lead(key: str, value: Any) -> str:
     shown = _value_text(key, value)
     return {
@@ -60,6 +79,12 @@ def _lead(key: str, value: Any) -> str:
         "method": f"Try the method {shown}",
         "start": f"Try starting at {shown}",
         "scale": "Tick scale x",
+        "epochs": f"Allow {shown} epochs",
+        "batch_size": f"Try a batch size of {shown}",
+        "hidden": f"Try {shown} hidden units",
+        "seed": f"Try the seed {shown}",
+        "l2": f"Try an l2 penalty of {shown}",
+        "test_fraction": f"Try a test fraction of {shown}",
     }.get(key, f"Try {key} = {shown}")
 
 
@@ -97,11 +122,11 @@ def try_advice(settings: Any, directions: Sequence[Direction], goal: Mapping[str
         if any(not hasattr(settings, k) or getattr(settings, k) == v for k, v in change.items()):
             continue
         candidate = replace(settings, **change)
-        cost = int(getattr(candidate, "iterations", 0) or 0)
+        cost = int(getattr(candidate, "epochs", None) or getattr(candidate, "iterations", 0) or 0)
         if spent + cost > budget:
             break
-        spent += cost
         passed, result = passes(candidate)
+        spent += max(cost, int(getattr(result, "nit", 0) or 0))
         if result is None or not _finite_result(result):
             continue
         if passed:
@@ -115,7 +140,8 @@ def try_advice(settings: Any, directions: Sequence[Direction], goal: Mapping[str
 
 WITH = {"learning_rate": "a learning rate of {}", "iterations": "{} iterations",
         "precision": "a precision of {}", "method": "the method {}", "start": "the start {}",
-        "scale": "scale x ticked"}
+        "scale": "scale x ticked", "epochs": "{} epochs", "batch_size": "a batch size of {}",
+        "hidden": "{} hidden units", "seed": "the seed {}", "l2": "an l2 penalty of {}"}
 """How a second change reads after the first ("... with a learning rate of 0.1")."""
 
 
@@ -134,5 +160,6 @@ def _within_limit(change: Mapping[str, Any], goal: Mapping[str, Any]) -> bool:
 
 
 def _finite_result(result: Any) -> bool:
-    values = list(getattr(result, "x", ())) or [getattr(result, "slope", 0.0)]
+    values = (list(getattr(result, "x", ())) or list(getattr(result, "params", ()))
+              or [getattr(result, "slope", 0.0)])
     return all(math.isfinite(float(v)) for v in values)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from tutor.lessons.schema import ANSWER_KEYS, RUN_GOALS
 from tutor.practice.advice import try_advice
+from tutor.practice.model_verdicts import is_model_result, judge_model, known_why
 from tutor.practice.settings import AnswerSettings, DescentSettings, FitSettings
 from tutor.practice.verdicts import Verdict, judge_run
 
@@ -64,12 +65,16 @@ def judge(exercise: Exercise, *, answers: AnswerSettings | None = None,
     result = getattr(outcome, "result", None) if needs_run(exercise) else None
     if settings is not None and result is not None:
         objective = getattr(outcome, "objective", None)
-        finding = judge_run(goal, result, settings, getattr(objective, "value", None))
+        finding = (judge_model(goal, result, settings) if is_model_result(result)
+                   else judge_run(goal, result, settings, getattr(objective, "value", None)))
         if not finding.passed:
             advice = try_advice(settings, finding.directions, goal,
                                 lambda candidate: _passes(exercise, candidate),
                                 before=result) if advise else None
-            message = f"{finding.message} {advice.why}" if advice else finding.message
+            known = (known_why(exercise, settings) if is_model_result(result)
+                     and finding.diagnosis != "no_test_set" else "")
+            message = " ".join(part for part in (finding.message, known,
+                                                 advice.why if advice else "") if part)
             return Verdict(False, message, (advice,) if advice else (), result,
                            finding.diagnosis)
         passes.append(finding.message)

@@ -42,6 +42,7 @@ def grid(exercise: Exercise) -> Iterator[dict[str, Any]]:
         yield from ({"method": m} for m in METHODS)
     if "scale" in editable:
         yield from ({"scale": flag} for flag in (True, False))
+    yield from _model_grid(editable)
     if "start" in editable and exercise.start:
         for offset in OFFSETS:
             yield {"start": ",".join(str(v + offset) for v in exercise.start)}
@@ -51,6 +52,20 @@ def grid(exercise: Exercise) -> Iterator[dict[str, Any]]:
                                                   round(want, 1), want + 1))
     if "choice" in exercise.goal:
         yield from ({"choice": str(i + 1)} for i in range(len(exercise.options)))
+
+
+MODEL_GRID: Mapping[str, tuple[Any, ...]] = {
+    "batch_size": (1, 2, 5, 10, 100), "epochs": (1, 10, 100, 1000, 5000), "seed": (0, 1, 2, 7),
+    "l2": (0, 0.001, 0.01, 0.1, 1), "test_fraction": (0, 0.2, 0.3, 0.5),
+    "hidden": (0, 2, 3, 4, 8), "model": ("linear", "logistic"),
+}
+"""Values a learner might type into a model fit's own fields."""
+
+
+def _model_grid(editable: set[str]) -> Iterator[dict[str, Any]]:
+    for key, values in MODEL_GRID.items():
+        if key in editable:
+            yield from ({key: v} for v in values)
 
 
 def sweep_exercise(exercise: Exercise) -> list[tuple[str, str]]:
@@ -96,6 +111,10 @@ def _contradictions(verdict: Verdict) -> list[str]:
     if said and (result.status != "converged" or result.nit != int(said.group(1))):
         found.append(f"says it converged in {said.group(1)} updates, but the run "
                      f"{result.status} after {result.nit}")
+    said = re.search(r"(?:onverged after|diverged after|limit of|ran all) (\d+) epochs?", text)
+    if said and getattr(result, "epochs", None) != int(said.group(1)):
+        found.append(f"says {said.group(1)} epochs, but the run {result.status} after "
+                     f"{getattr(result, 'epochs', result.nit)}")
     said = re.search(r"diverged at iteration (\d+)", text)
     if said and (result.status != "diverged" or result.nit != int(said.group(1))):
         found.append(f"says it diverged at iteration {said.group(1)}, but the run "
