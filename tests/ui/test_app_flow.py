@@ -286,3 +286,47 @@ async def test_a_switch_to_a_lesson_half_built_finishes_that_page(make_app: Any)
         await building
         assert reader.page is prepared  # not built a second time
         assert len([p for p in reader.query("LessonPage") if p.drawn and p.drawn[1] == "counting"]) == 1
+
+
+async def _fit_fields(tmp_path: Any, monkeypatch: Any) -> Any:
+    """The shipped lesson 13 (a fit whose x and y columns the learner types)."""
+    from tutor.lessons import default_lessons_dir
+    from tutor.ui.app import TutorApp
+
+    monkeypatch.delenv("GD_TUTOR_LESSONS_DIR", raising=False)
+    return TutorApp(lessons_dir=default_lessons_dir(), data_dir=tmp_path,
+                    lesson="several-features")
+
+
+async def test_a_burst_with_tab_fills_two_fields_in_order(tmp_path: Any, monkeypatch: Any) -> None:
+    # A learner's `age Enter`, then `_years Tab price_k` in one burst left x empty and made y
+    # 'price_k_years': the screen's Tab ran as it arrived, before the field took `_years`.
+    app = await _fit_fields(tmp_path, monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        x = _screen(app).query_one("#exercise-age-alone #field-x_column", Input)
+        y = _screen(app).query_one("#exercise-age-alone #field-y_column", Input)
+        x.focus()
+        await pilot.pause()
+        _burst(app, "a", "g", "e", "tab", "p", "r", "i", "c", "e", "_", "k")
+        await _until(pilot, lambda: y.value == "price_k" or len(y.value) > 6)
+        assert (x.value, y.value, app.focused) == ("age", "price_k", y)
+        _burst(app, "shift+tab", "end", "_", "y", "e", "a", "r", "s", "tab", "end", "!")
+        await _until(pilot, lambda: y.value.endswith("!"))
+        assert (x.value, y.value) == ("age_years", "price_k!")
+
+
+async def test_keys_typed_before_f3_stay_in_their_field(tmp_path: Any, monkeypatch: Any) -> None:
+    # `...years F3 0.2`: the characters before F3 belong to this exercise, the ones after it
+    # to the next (F3 used to run first and carry them all to the next exercise).
+    app = await _fit_fields(tmp_path, monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        x = _screen(app).query_one("#exercise-age-alone #field-x_column", Input)
+        rate = _screen(app).query_one("#exercise-fit-all-three #field-learning_rate", Input)
+        x.focus()
+        await pilot.pause()
+        _burst(app, "a", "g", "e", "_", "y", "e", "a", "r", "s", "f3", "ctrl+u", "0", ".", "2")
+        await _until(pilot, lambda: rate.value == "0.2" or app.focused is rate
+                     and len(rate.value) > 3)
+        assert (x.value, rate.value, app.focused) == ("age_years", "0.2", rate)

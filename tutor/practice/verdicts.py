@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from tutor.lessons.schema import MAX_ITERATIONS, METHODS
@@ -330,10 +330,15 @@ def _converge_within(limit: Any, result: Any, settings: RunSettings,
                            "or fewer: each step overshot the bottom and zigzagged back, so the "
                            "rate is too large for the fastest descent.", "too_slow_overshooting",
                            _directions(settings, _slower(settings), others, bottom))
+        directions = _directions(settings, ("learning_rate", larger_rates(settings.learning_rate)),
+                                 others, bottom)
+        why, key = (_settled_elsewhere(result, settings, value) if hasattr(result, "x")
+                    else ("", "too_slow"))  # a fit's line has no point to judge
+        if key in ("stopped_early", "hilltop", "flat_point"):  # "converged", not at a bottom
+            return Finding(False, f"Converged in {_updates(result.nit)}, but the goal is {limit} "
+                           f"or fewer, and it did not reach a bottom.{why}", key, directions)
         return Finding(False, f"Converged in {_updates(result.nit)}, but the goal is {limit} "
-                       "or fewer.", "too_slow",
-                       _directions(settings, ("learning_rate", larger_rates(settings.learning_rate)),
-                                   others, bottom))
+                       "or fewer.", "too_slow", directions)
     return Finding(True, f"Converged in {_updates(result.nit)}; the goal was {limit} or fewer.")
 
 
@@ -507,9 +512,24 @@ def judge_run(goal: Mapping[str, Any], result: Any, settings: RunSettings,
             tol = FIT_TOLERANCE if tolerance is None else float(tolerance)
             judges.append(lambda n=name, t=tol: _near(n, goal[f"{n}_near"], result, t, settings))
     passes: list[str] = []
-    for judge in judges:
+    for number, judge in enumerate(judges):
         finding = judge()
         if not finding.passed:
-            return finding
+            return _with_other_misses(finding, judges[number + 1:])
         passes.append(finding.message)
     return Finding(True, " ".join(passes))
+
+
+def _with_other_misses(finding: Finding, rest: Sequence[Callable[[], Finding]]) -> Finding:
+    """A run that converged too slowly may miss the goal's point as well: say that too (the
+    capstone's race said only "Converged in 3867 updates, but the goal is 1000 or fewer" for
+    a run that ended 0.2 away from (1, 1))."""
+    if finding.diagnosis not in ("too_slow", "too_slow_overshooting", "stopped_early",
+                                 "hilltop", "flat_point"):
+        return finding
+    for judge in rest:
+        other = judge()
+        if not other.passed:
+            first = other.message.split(". ")[0].rstrip(".") + "."
+            return replace(finding, message=f"{finding.message} {first}")
+    return finding

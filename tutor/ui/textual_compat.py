@@ -48,8 +48,10 @@ class OrderedKeyInput(Input):
     focused widget's bindings only then, so keys that arrive in the same burst (over
     SSH, in tmux, while SymPy loads) would still reach the old field, or be typed
     before the edit. Here Tab moves focus at once, a key that reaches this field after
-    focus left it is passed on, in order, to the field now focused, and the field's own
-    editing keys (backspace, ^u, Enter...) run here, not after bubbling.
+    focus left it is passed on, in order, to the field now focused (to the app again when
+    focus is on a button or a list), and the field's own editing keys (backspace, ^u,
+    Enter...) run here, not after bubbling. A screen's priority Tab binding should skip
+    (`SkipAction`) while such a field has focus, so the Tab waits behind the keys before it.
     """
 
     async def _on_key(self, event: events.Key) -> None:
@@ -57,6 +59,12 @@ class OrderedKeyInput(Input):
         focused = self.screen.focused
         if focused is not self and isinstance(focused, OrderedKeyInput):
             forward_key(event, focused)
+            _consume(event)
+            return
+        if focused is not self:
+            # Focus went to a button or a list while this key waited here: hand it to the
+            # app again, to go where a key arriving now would (after the keys before it).
+            self.app.post_message(events.Key(event.key, event.character))
             _consume(event)
             return
         if event.key in ("tab", "shift+tab") and focused is self:

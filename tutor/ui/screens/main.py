@@ -62,8 +62,8 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         Binding("enter", "move_on", "Next exercise, after a pass", show=False, priority=True),
         Binding("pagedown", "page(1)", "", show=False, priority=True),
         Binding("pageup", "page(-1)", "", show=False, priority=True),
-        Binding("tab", "app.focus_next", "", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", "", show=False, priority=True),
+        Binding("tab", "focus_move(1)", "", show=False, priority=True),
+        Binding("shift+tab", "focus_move(-1)", "", show=False, priority=True),
     ]
 
     def __init__(self, lessons: LessonSet | LessonIndex, store: ProgressStore, *,

@@ -8,10 +8,13 @@ that has a place inside it, the code editor, adds it: `lesson/exercise#code-edit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from textual.actions import SkipAction
 from textual.widget import Widget
+
+from tutor.ui.textual_compat import OrderedKeyInput
 
 if TYPE_CHECKING:
     from tutor.ui.widgets.exercise import ExercisePane
@@ -77,11 +80,32 @@ class ExerciseMoves:
 
     def action_next_exercise(self) -> None:
         """Scroll to the next exercise and put the cursor in its first field."""
-        self.move_to_exercise(1)
+        self._after_typed_keys(self.move_to_exercise, 1)
 
     def action_previous_exercise(self) -> None:
         """Scroll to the previous exercise and put the cursor in its first field."""
-        self.move_to_exercise(-1)
+        self._after_typed_keys(self.move_to_exercise, -1)
+
+    def action_focus_move(self, step: int) -> None:
+        """Tab / Shift+Tab. A field that keeps typing in order moves the focus itself, after
+        the keys typed before the Tab, so the burst `abc Tab def` fills two fields; elsewhere
+        the app's focus chain moves at once."""
+        if isinstance(self.focused, OrderedKeyInput):
+            raise SkipAction()
+        (self.app.action_focus_next if step > 0 else self.app.action_focus_previous)()
+
+    def _after_typed_keys(self, move: Callable[[int], None], step: int) -> None:
+        """Run `move(step)` once the focused field has taken the keys typed before this one.
+
+        A priority binding runs as its key arrives, while the characters typed just before
+        it may still wait in the field's queue; moving focus then would carry them to the
+        next field (`0.5 F3` typed 0.5 into the next exercise). Queued behind them, the move
+        comes after them, and the keys typed after it follow the focus, in order."""
+        focused = self.focused
+        if isinstance(focused, OrderedKeyInput):
+            focused.call_later(move, step)
+        else:
+            move(step)
 
     def action_move_on(self) -> None:
         """Enter after a pass: on to the next exercise (or say how to reach the next lesson)."""
