@@ -102,7 +102,9 @@ def test_every_catalogued_mistake_gets_its_own_diagnosis(
     assert set(exercise.code.mistakes) == keys
     for key in keys:
         numbers = tuple(CATALOGUE[key].numbers(case) for case in exercise.code.cases)
-        verdict = judge_code(exercise, outcome_from_numbers(exercise.code, numbers))
+        sample = CATALOGUE[key].sample  # a mistake told by its shape: code that has it
+        source = sample(exercise.code.reference) if sample else ""
+        verdict = judge_code(exercise, outcome_from_numbers(exercise.code, numbers, source))
         assert not verdict.passed and verdict.diagnosis == key, (key, verdict.message)
         assert CATALOGUE[key].title in verdict.message
 

@@ -160,7 +160,8 @@ def _mistaken(check: Any, run: CaseRun, numbers: list[float], got: list[list[flo
     (then the mistake says where to look, instead of the difference's general advice)."""
     from tutor.practice.verdicts import Verdict
 
-    for key, forms in outcome.mistakes.items():
+    for key in _in_judging_order(outcome):
+        forms = outcome.mistakes[key]
         if any(all(same(mine, theirs) for mine, theirs in zip(got, form)) for form in forms):
             mistake, spec = CATALOGUE[key], outcome.settings.spec
             said = difference(check, run.case, numbers, run.expected, advise=False)
@@ -169,6 +170,15 @@ def _mistaken(check: Any, run: CaseRun, numbers: list[float], got: list[list[flo
                            diagnosis=key)
     return Verdict(False, difference(check, run.case, numbers, run.expected),
                    diagnosis="code_differs")
+
+
+def _in_judging_order(outcome: CodeOutcome) -> list[str]:
+    """The mistakes to compare with: those told by the code's shape first (only when the
+    learner's code has that shape: their numbers are also another mistake's), then the rest."""
+    source = outcome.settings.source
+    shaped = [key for key in outcome.mistakes if CATALOGUE[key].only_if_found]
+    found = [key for key in shaped if CATALOGUE[key].finder(source)]  # type: ignore[misc]
+    return found + [key for key in outcome.mistakes if key not in shaped]
 
 
 def _sentence(text: str) -> str:
