@@ -44,7 +44,8 @@ def test_a_flipped_sign_is_named_with_the_first_difference(
     verdict = check_attempt(whole, {"code": code})
     assert not verdict.passed and verdict.diagnosis == "sign_flipped"
     assert "your 2nd guess is 3.6, the engine's 2.4" in verdict.message
-    assert "Look at line 11, the update line" in verdict.message
+    assert "Look at line 11, the update line: it adds the step" in verdict.message
+    assert "new_x = previous_x - learning_rate * slope" not in verdict.message  # no answer yet
 
 
 def test_an_error_is_one_sentence_at_the_learners_line(exercises: dict[str, Exercise]) -> None:

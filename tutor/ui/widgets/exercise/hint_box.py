@@ -13,7 +13,10 @@ from tutor.ui.widgets.exercise.formatting import fmt_point
 
 
 def solution_text(solution: Mapping[str, Any]) -> str:
-    """`learning_rate: 0.4` style text for the exercise's solution inputs."""
+    """`learning_rate = 0.4` style text for the exercise's solution inputs; a code
+    exercise's solution is its code, shown as code on its own lines (no field name)."""
+    if set(solution) == {"code"} and isinstance(solution["code"], str):
+        return "\n" + solution["code"].rstrip("\n")
     parts = []
     for key, value in solution.items():
         shown = fmt_point(value) if isinstance(value, (list, tuple)) else str(value)
