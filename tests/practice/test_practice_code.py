@@ -66,10 +66,31 @@ def test_a_loop_that_never_stops_is_ended_and_said_so(exercises: dict[str, Exerc
                                "end (a break that is reached, or a condition that turns false)?")
 
 
+def test_a_timeout_shows_what_was_printed_and_names_the_printing_loop(
+        exercises: dict[str, Exercise]) -> None:
+    from tutor.practice.code import CodeSettings, run_code_attempt
+    from tutor.ui.widgets.exercise.code_editor import printed_text
+
+    whole = exercises["whole"]
+    code = whole.code.reference.replace("for n in range(max_iterations):", "while True:")
+    code = code.replace("break", "pass").replace("previous_x = new_x",
+                                                 "previous_x = new_x\n        print(new_x)")
+    outcome = run_code_attempt(CodeSettings(code, whole.code))
+    verdict = judge_code(whole, outcome)
+    assert outcome.cases[0].kind == "timeout"
+    assert outcome.cases[0].printed.startswith("3.0\n2.4\n1.92\n")
+    assert verdict.message.startswith("Your loop at line 8 prints on every pass and did not "
+                                      "finish in 2 s")
+    shown = printed_text(outcome).split("\n")
+    assert shown[:4] == ["Your code printed (case 1 of 2):", "3.0", "2.4", "1.92"]
+    assert len(shown) == 8 and shown[-1] == "... (the rest is not shown)"
+
+
 @pytest.mark.parametrize("body,words", [
     ("while x:\n    pass", "Your while loop (line 2) did not finish"),
     ("for i in range(10):\n    while True:\n        pass", "Your while loop (line 3)"),
-    ("for i in range(10**12):\n    pass", "is range() given a huge number"),
+    ("for i in range(10**12):\n    pass", "Your for loop (line 2) did not finish in 2 s: is "
+     "range() given a huge number"),
     ("import itertools\nfor i in itertools.count():\n    pass",
      "Your for loop (line 3) did not finish in 2 s: does what it walks over ever run out?"),
     ("def f():\n    return f()", "does a function call itself without end"),

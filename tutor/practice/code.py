@@ -132,8 +132,8 @@ def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
     got: list[list[float]] = []
     for run in outcome.cases:
         if run.kind == "timeout":
-            return Verdict(False, _sentence(timeout_question(outcome.settings.source,
-                                                             f"{WALL_S:g}")),
+            said = timeout_question(outcome.settings.source, f"{WALL_S:g}", bool(run.printed))
+            return Verdict(False, _sentence(said),
                            diagnosis="code_timeout")
         if run.kind != "ok":
             return Verdict(False, _sentence(run.error or "your code did not run"),

@@ -134,15 +134,25 @@ def _results(outcome: ChildOutcome, count: int, *, wall_s: float, cpu_s: int) ->
         detail = safe_sentence(outcome.stderr.decode("utf-8", "replace"), "no output")
         raise SandboxError(f"the sandbox could not start ({detail})")
     if len(lines) < 3:
-        return [stopped_result(outcome, wall_s=wall_s, cpu_s=cpu_s)] * count
+        return [_stopped(outcome, wall_s, cpu_s)] * count
     module = _parsed(lines[2])
     if module.get("module") != "ok":
         return [case_result(lines[2])] * count
     results = [case_result(line) for line in lines[3:3 + count]]
     if len(results) < count:
-        results.append(stopped_result(outcome, wall_s=wall_s, cpu_s=cpu_s))
+        results.append(_stopped(outcome, wall_s, cpu_s))
         results += [CaseResult("skipped", error=MESSAGES["skipped"])] * (count - len(results))
     return _with_module_output(results, module)
+
+
+def _stopped(outcome: ChildOutcome, wall_s: float, cpu_s: int) -> CaseResult:
+    """The stopped case, with what it printed before it was stopped (the harness copies
+    prints to its stderr, a NUL after each case: the last part is the stopped case's)."""
+    result = stopped_result(outcome, wall_s=wall_s, cpu_s=cpu_s)
+    if outcome.returncode == 70 or b"\0" not in outcome.stderr:
+        return result  # a harness fault, or no prints copied: stderr holds no prints
+    last = outcome.stderr.rsplit(b"\0", 1)[1].decode("utf-8", "replace")
+    return dataclasses.replace(result, printed=printed(last))
 
 
 def _parsed(line: bytes) -> dict[str, Any]:
