@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tutor.practice.codechecks import CHECKS, as_numbers, difference, same
+from tutor.practice.codeerrors import explain
 from tutor.practice.codelines import timeout_question
 from tutor.practice.mistakes import CATALOGUE, for_check, forms_of, where_to_look
 from tutor.practice.settings import InputProblem
@@ -136,8 +137,10 @@ def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
             return Verdict(False, _sentence(said),
                            diagnosis="code_timeout")
         if run.kind != "ok":
-            return Verdict(False, _sentence(run.error or "your code did not run"),
-                           diagnosis=f"code_{run.kind}")
+            said = run.error or "your code did not run"
+            if run.kind == "error":
+                said = explain(outcome.settings.source, said, run.line) or said
+            return Verdict(False, _sentence(said), diagnosis=f"code_{run.kind}")
         numbers = as_numbers(run.value, check.shape)
         if isinstance(numbers, str):
             return Verdict(False, _sentence(numbers), diagnosis="code_shape")
