@@ -306,3 +306,23 @@ async def test_a_run_shows_what_the_code_printed_and_reset_hides_it() -> None:
             "Your code printed (case 1 of 2):\n[b]start 3.0"  # markup stays text
         await pilot.press("ctrl+r")
         assert not view.display
+
+
+async def test_esc_cancels_a_running_code_run_and_the_sandbox_child_is_killed() -> None:
+    endless = WHOLE.code.reference.replace("for n in range(max_iterations):", "while True:")
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = app.query_one(TextArea)
+        area.load_text(endless.replace("break", "pass"))
+        area.focus()
+        await pilot.press("f5")
+        status = app.query_one(RunStatus)
+        await wait_for(pilot, lambda: "Running" in str(status.render()))
+        pressed = time.monotonic()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "cancelled" in str(status.render()), timeout=10)
+        assert time.monotonic() - pressed < 1.5  # killed, not left to its 2 s timeout
+        assert str(status.render()).startswith("You cancelled the run: your code was stopped")
+        assert area.has_focus  # Esc cancelled; it did not leave the editor
+        await pilot.press("escape")  # nothing runs now: Esc leaves the editor
+        assert app.focused is app.query_one("#run-button", Button)

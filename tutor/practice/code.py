@@ -8,7 +8,7 @@ own code), are computed here beside it, so `judge_code` only compares.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -94,8 +94,10 @@ def expected_and_mistakes(spec: CodeSpec) -> tuple[tuple[tuple[float, ...], ...]
     return expected, found
 
 
-def run_code_attempt(settings: CodeSettings) -> CodeOutcome:
-    """Run the learner's function on every case in the sandbox (one child for the run)."""
+def run_code_attempt(settings: CodeSettings,
+                     cancelled: Callable[[], bool] | None = None) -> CodeOutcome:
+    """Run the learner's function on every case in the sandbox (one child for the run;
+    killed at once when `cancelled()` turns true, then one sentence says so)."""
     from tutor.sandbox import SandboxError, run_code
 
     spec = settings.spec
@@ -104,7 +106,8 @@ def run_code_attempt(settings: CodeSettings) -> CodeOutcome:
     try:
         run = run_code(settings.source, spec.entry,
                        [{"args": check.args(case)} for case in spec.cases], wall_s=WALL_S,
-                       isolate=settings.isolate, spare=True)  # type: ignore[arg-type]
+                       isolate=settings.isolate, spare=True,  # type: ignore[arg-type]
+                       cancelled=cancelled)
     except SandboxError as exc:
         raise InputProblem(_sentence(str(exc)), "code") from None
     cases = tuple(CaseRun(case, want, r.value, r.error, r.kind, r.line, r.printed)

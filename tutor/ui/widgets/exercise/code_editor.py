@@ -1,7 +1,8 @@
 """The code exercise's editor: the signature to keep, then a Python TextArea.
 
 Tab indents inside the editor (4 spaces); Esc leaves it (focus goes to the pane's Run
-button, so the keyboard reaches everything else); F5 runs the code (in the editor, and on
+button, so the keyboard reaches everything else), or while the code runs, cancels the run
+(the sandbox child is killed); F5 runs the code (in the editor, and on
 the pane's buttons too; Enter in the editor starts a new line). Both are
 plain keys that reach an app over SSH and inside tmux, and both are in the footer while
 the editor has focus. Long lines wrap (soft wrap): at 80 columns the editor never scrolls
@@ -73,8 +74,13 @@ class CodeArea(AutoIndentTextArea):
                          center=True)
 
     def action_leave(self) -> None:
-        """Move focus out of the editor, to its own exercise's Run button (a lesson has one
-        per exercise: never another's), else to whatever comes next."""
+        """Esc: while its code runs, cancel the run (the sandbox child is killed); else move
+        focus out of the editor, to its own exercise's Run button (a lesson has one per
+        exercise: never another's), else to whatever comes next."""
+        for holder in self.ancestors:
+            if getattr(holder, "running", False) and hasattr(holder, "action_cancel"):
+                holder.action_cancel()
+                return
         for holder in self.ancestors:
             buttons = holder.query("#run-button")
             if buttons:
