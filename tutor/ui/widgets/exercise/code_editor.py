@@ -1,6 +1,6 @@
 """The code exercise's editor: the signature to keep, then a Python TextArea.
 
-Tab indents inside the editor (4 spaces); Esc leaves it (focus goes to the pane's Run
+Tab indents inside the editor (4 spaces), Shift+Tab takes them off; Esc leaves it (focus goes to the pane's Run
 button, so the keyboard reaches everything else), or while the code runs, cancels the run
 (the sandbox child is killed); F5 runs the code (in the editor, and on
 the pane's buttons too; Enter in the editor starts a new line). Both are
@@ -43,6 +43,7 @@ class CodeArea(AutoIndentTextArea):
     BINDINGS = [
         Binding("f5", "run_code", "Run code"),
         Binding("escape", "leave", "Leave editor"),
+        Binding("shift+tab", "dedent", "Remove 4 spaces of indent (Esc leaves)", show=False),
     ]
     HELP_WHERE = " (in the code editor)"
     """How the help screen qualifies this widget's keys."""
@@ -56,6 +57,26 @@ class CodeArea(AutoIndentTextArea):
             if hasattr(holder, "action_run_code"):
                 holder.action_run_code()
                 return
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Shift+Tab is the editor's (dedent), as Tab is: the screen's priority Tab /
+        Shift+Tab (move between fields) do not take them from it."""
+        return key == "shift+tab" and not self.read_only or \
+            super().check_consume_key(key, character)
+
+    def action_dedent(self) -> None:
+        """Shift+Tab: take up to 4 leading spaces off the cursor's line (every selected line),
+        as Python editors do; it stays in the editor (Esc is the key that leaves)."""
+        (row0, col0), (row1, col1) = self.selection
+        first, last = min(row0, row1), max(row0, row1)
+        lines = [self.document.get_line(row) for row in range(first, last + 1)]
+        cut = [len(line) - len(line.lstrip(" ")) for line in lines]
+        cut = [min(n, self.indent_width) for n in cut]
+        if not any(cut):
+            return
+        new = "\n".join(line[n:] for line, n in zip(lines, cut))
+        self._replace_via_keyboard(new, (first, 0), (last, len(lines[-1])))
+        self.move_cursor((row1, max(0, col1 - cut[row1 - first])))
 
     def place_mark(self) -> str:
         """Where the cursor is, `row:column` (kept with the learner's place, see
