@@ -355,3 +355,27 @@ async def test_ctrl_g_brings_the_hint_into_view_with_the_editors_cursor_line(mak
         assert "Hint 1" in str(box.render())
         assert reader.region.contains_point(area.cursor_screen_offset)
         assert area.has_focus
+
+
+async def test_typing_after_pgup_brings_the_editors_cursor_back_into_sight(make_app) -> None:
+    import asyncio
+
+    app = make_app(lessons_dir=Path(__file__).resolve().parents[2] / "lessons")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await asyncio.wait_for(app.screen.loaded.wait(), timeout=30)
+        await app.screen.open_lesson("when-to-stop")
+        await wait_for(pilot, lambda: app.screen.query("#exercise-write-it"))
+        pane = app.screen.query_one("#exercise-write-it", ExercisePane)
+        app.screen.show_pane(pane)
+        await pilot.pause()
+        area, reader = pane.query_one(TextArea), app.screen.reader
+        area.move_cursor((12, 8))
+        await pilot.pause()
+        assert reader.region.contains_point(area.cursor_screen_offset)
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert area.has_focus and not reader.region.contains_point(area.cursor_screen_offset)
+        await pilot.press("z")
+        await wait_for(pilot, lambda: reader.region.contains_point(area.cursor_screen_offset),
+                       timeout=10)
+        assert area.document.get_line(12)[8] == "z"

@@ -16,7 +16,10 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
+from textual.geometry import Region
+from textual.widget import Widget
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
 EDITOR_ID = "code-editor"
 UNREADABLE = re.compile(r"\b(SyntaxError|IndentationError|TabError)\b")
 """Errors that mean Python could not read the code (so no case ran)."""
+EDITING_KEYS = frozenset({"enter", "tab", "shift+tab", "backspace", "delete"})
+"""Keys that change the text without typing a character."""
 PRINTED_LINES = 6
 PRINTED_WIDTH = 200
 PRINTED_KEPT = 2000
@@ -56,6 +61,24 @@ class CodeArea(AutoIndentTextArea):
         for holder in self.ancestors:
             if hasattr(holder, "action_run_code"):
                 holder.action_run_code()
+                return
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key that edits the text brings the cursor's line back into sight (after PgUp
+        scrolled the lesson away from it, typing must not land out of view)."""
+        await super()._on_key(event)
+        if not self.read_only and (event.is_printable or event.key in EDITING_KEYS):
+            self.call_after_refresh(self._bring_cursor_into_sight)
+
+    def _bring_cursor_into_sight(self) -> None:
+        """Scroll the nearest scrolling ancestor (the lesson reader) so the cursor shows."""
+        x, y = self.cursor_screen_offset
+        for holder in self.ancestors:
+            if isinstance(holder, Widget) and holder.allow_vertical_scroll:
+                box = holder.content_region
+                spot = Region(x - box.x + holder.scroll_offset.x,
+                              y - box.y + holder.scroll_offset.y, 1, 1)
+                holder.scroll_to_region(spot, animate=False, immediate=True)
                 return
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
