@@ -172,3 +172,21 @@ def test_a_pass_says_both_cases(exercises: dict[str, Exercise]) -> None:
     mse = exercises["mse"]
     verdict = judge_code(mse, outcome_from_numbers(mse.code, ([0.625], [14 / 3])))
     assert verdict.message == "Your mse() gives the engine's numbers on both cases."
+
+
+def test_the_printing_loop_named_is_the_innermost_around_the_print() -> None:
+    from tutor.practice.codelines import printing_loop, timeout_question
+
+    nested = "def f():\n    for n in range(3):\n        x = 1\n        while True:\n" \
+             "            print(n)\n"
+    assert printing_loop(nested) == 4
+    assert timeout_question(nested, "2", printed=True).startswith("your loop at line 4 prints")
+    assert printing_loop("def f():\n    print(1)\n    while True:\n        pass\n") is None
+
+
+def test_a_stop_before_an_update_written_oddly_is_still_found() -> None:
+    from tutor.practice.codeshapes import stop_before_update
+
+    odd = "def f(new_x, precision):\n    for n in range(3):\n        p = new_x\n" \
+          "        if abs(new_x - p) < precision:\n            break\n        new_x = p - g(p)\n"
+    assert stop_before_update(odd) == 4

@@ -115,16 +115,21 @@ def loops(source: str) -> list[tuple[str, int]]:
 
 
 def printing_loop(source: str) -> int | None:
-    """The line of the first loop that calls print() inside it (None: no such loop)."""
+    """The line of the innermost loop around the first print() call (None: no print()
+    inside a loop)."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    lines = [loop.lineno for loop in ast.walk(tree)
-             if isinstance(loop, (ast.For, ast.AsyncFor, ast.While))
-             and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                     and n.func.id == "print" for n in ast.walk(loop))]
-    return min(lines) if lines else None
+    loops_ = [n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.AsyncFor, ast.While))]
+    prints = sorted(n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call)
+                    and isinstance(n.func, ast.Name) and n.func.id == "print")
+    for line in prints:
+        around = [loop.lineno for loop in loops_
+                  if loop.lineno < line <= (loop.end_lineno or loop.lineno)]
+        if around:
+            return max(around)
+    return None
 
 
 def timeout_question(source: str, wall: str, printed: bool = False) -> str:

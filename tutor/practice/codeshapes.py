@@ -58,10 +58,12 @@ def _breaks(node: ast.stmt) -> bool:
 
 
 def _updates(node: ast.stmt) -> bool:
-    """An assignment whose value uses the learning rate (the update line)."""
+    """An assignment to new_x, or whose value uses the learning rate (the update line)."""
     if not isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) or node.value is None:
         return False
-    return any(re.search(r"rate", name) for name in _names(node.value))
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return any(isinstance(t, ast.Name) and t.id == "new_x" for t in targets) or \
+        any(re.search(r"rate", name) for name in _names(node.value))
 
 
 def stop_before_update(source: str) -> int | None:
