@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator
-
-Finder = Callable[[str], "int | None"]
+from collections.abc import Iterator
 
 
 def _tree(source: str) -> ast.AST | None:

@@ -1,11 +1,12 @@
 """The code exercise's editor: the signature to keep, then a Python TextArea.
 
-Tab indents inside the editor (4 spaces), Shift+Tab takes them off; Esc leaves it (focus goes to the pane's Run
-button, so the keyboard reaches everything else), or while the code runs, cancels the run
-(the sandbox child is killed); F5 runs the code (in the editor, and on
-the pane's buttons too; Enter in the editor starts a new line). Both are
-plain keys that reach an app over SSH and inside tmux, and both are in the footer while
-the editor has focus. Long lines wrap (soft wrap): at 80 columns the editor never scrolls
+Tab indents inside the editor (4 spaces), Shift+Tab takes them off; Esc leaves it (focus
+goes to the pane's Run button, so the keyboard reaches everything else), or while the code
+runs, cancels the run (the sandbox child is killed); F5 runs the code (in the editor, and on
+the pane's buttons too; Enter in the editor starts a new line). Both are plain keys that
+reach an app over SSH and inside tmux, and both are in the footer while the editor has
+focus. A key that edits the text brings the cursor's line into sight. Long lines wrap (soft
+wrap): at 80 columns the editor never scrolls
 sideways. The text is the pane's `code` input: saved with progress as it is typed,
 restored on resume, and Reset puts the starter back.
 """
