@@ -190,3 +190,11 @@ def test_a_stop_before_an_update_written_oddly_is_still_found() -> None:
     odd = "def f(new_x, precision):\n    for n in range(3):\n        p = new_x\n" \
           "        if abs(new_x - p) < precision:\n            break\n        new_x = p - g(p)\n"
     assert stop_before_update(odd) == 4
+
+
+def test_an_early_return_under_the_stop_test_is_not_a_return_in_the_loop() -> None:
+    from tutor.practice.codeshapes import return_in_loop
+
+    early = "def f(xs):\n    for x in xs:\n        if x > 1:\n            return xs\n    return xs\n"
+    assert return_in_loop(early) is None
+    assert return_in_loop("def f(xs):\n    for x in xs:\n        y = x\n        return y\n") == 4

@@ -29,21 +29,10 @@ def _loops(source: str) -> Iterator[ast.For | ast.While]:
                 yield node
 
 
-def _inside(loop: ast.For | ast.While) -> Iterator[ast.AST]:
-    """Every node in the loop's body (not its else), nested functions left out."""
-    stack: list[ast.AST] = list(loop.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            continue
-        yield node
-        stack.extend(ast.iter_child_nodes(node))
-
-
 def return_in_loop(source: str) -> int | None:
-    """The line of the first `return` inside a loop's body."""
-    lines = [n.lineno for loop in _loops(source) for n in _inside(loop)
-             if isinstance(n, ast.Return)]
+    """The line of the first `return` standing in a loop's body itself (not under an `if`
+    there: `if step < precision: return x_list` is a right way to stop)."""
+    lines = [s.lineno for loop in _loops(source) for s in loop.body if isinstance(s, ast.Return)]
     return min(lines) if lines else None
 
 
@@ -76,9 +65,9 @@ def stop_before_update(source: str) -> int | None:
 
 def update_in_loop(source: str) -> int | None:
     """The line of the first update (an assignment using the learning rate) or return
-    inside a loop's body."""
-    lines = [n.lineno for loop in _loops(source) for n in _inside(loop)
-             if isinstance(n, ast.Return) or (isinstance(n, ast.stmt) and _updates(n))]
+    standing in a loop's body itself."""
+    lines = [s.lineno for loop in _loops(source) for s in loop.body
+             if isinstance(s, ast.Return) or _updates(s)]
     return min(lines) if lines else None
 
 
