@@ -64,10 +64,9 @@ class CodeArea(AutoIndentTextArea):
                 holder.action_run_code()
                 return
 
-    async def _on_key(self, event: events.Key) -> None:
+    def after_key(self, event: events.Key) -> None:
         """A key that edits the text brings the cursor's line back into sight (after PgUp
         scrolled the lesson away from it, typing must not land out of view)."""
-        await super()._on_key(event)
         if not self.read_only and (event.is_printable or event.key in EDITING_KEYS):
             self.call_after_refresh(self._bring_cursor_into_sight)
 
@@ -91,16 +90,7 @@ class CodeArea(AutoIndentTextArea):
     def action_dedent(self) -> None:
         """Shift+Tab: take up to 4 leading spaces off the cursor's line (every selected line),
         as Python editors do; it stays in the editor (Esc is the key that leaves)."""
-        (row0, col0), (row1, col1) = self.selection
-        first, last = min(row0, row1), max(row0, row1)
-        lines = [self.document.get_line(row) for row in range(first, last + 1)]
-        cut = [len(line) - len(line.lstrip(" ")) for line in lines]
-        cut = [min(n, self.indent_width) for n in cut]
-        if not any(cut):
-            return
-        new = "\n".join(line[n:] for line, n in zip(lines, cut))
-        self._replace_via_keyboard(new, (first, 0), (last, len(lines[-1])))
-        self.move_cursor((row1, max(0, col1 - cut[row1 - first])))
+        self.dedent()
 
     def place_mark(self) -> str:
         """Where the cursor is, `row:column` (kept with the learner's place, see
