@@ -44,7 +44,8 @@ def test_a_flipped_sign_is_named_with_the_first_difference(
     verdict = check_attempt(whole, {"code": code})
     assert not verdict.passed and verdict.diagnosis == "sign_flipped"
     assert "your 2nd guess is 3.6, the engine's 2.4" in verdict.message
-    assert "Look at line 11, the update line" in verdict.message
+    assert "Look at line 11, the update line: it adds the step" in verdict.message
+    assert "new_x = previous_x - learning_rate * slope" not in verdict.message  # no answer yet
 
 
 def test_an_error_is_one_sentence_at_the_learners_line(exercises: dict[str, Exercise]) -> None:
@@ -65,10 +66,31 @@ def test_a_loop_that_never_stops_is_ended_and_said_so(exercises: dict[str, Exerc
                                "end (a break that is reached, or a condition that turns false)?")
 
 
+def test_a_timeout_shows_what_was_printed_and_names_the_printing_loop(
+        exercises: dict[str, Exercise]) -> None:
+    from tutor.practice.code import CodeSettings, run_code_attempt
+    from tutor.ui.widgets.exercise.code_editor import printed_text
+
+    whole = exercises["whole"]
+    code = whole.code.reference.replace("for n in range(max_iterations):", "while True:")
+    code = code.replace("break", "pass").replace("previous_x = new_x",
+                                                 "previous_x = new_x\n        print(new_x)")
+    outcome = run_code_attempt(CodeSettings(code, whole.code))
+    verdict = judge_code(whole, outcome)
+    assert outcome.cases[0].kind == "timeout"
+    assert outcome.cases[0].printed.startswith("3.0\n2.4\n1.92\n")
+    assert verdict.message.startswith("Your loop at line 8 prints on every pass and did not "
+                                      "finish in 2 s")
+    shown = printed_text(outcome).split("\n")
+    assert shown[:4] == ["Your code printed (case 1 of 2):", "3.0", "2.4", "1.92"]
+    assert len(shown) == 8 and shown[-1] == "... (the rest is not shown)"
+
+
 @pytest.mark.parametrize("body,words", [
     ("while x:\n    pass", "Your while loop (line 2) did not finish"),
     ("for i in range(10):\n    while True:\n        pass", "Your while loop (line 3)"),
-    ("for i in range(10**12):\n    pass", "is range() given a huge number"),
+    ("for i in range(10**12):\n    pass", "Your for loop (line 2) did not finish in 2 s: is "
+     "range() given a huge number"),
     ("import itertools\nfor i in itertools.count():\n    pass",
      "Your for loop (line 3) did not finish in 2 s: does what it walks over ever run out?"),
     ("def f():\n    return f()", "does a function call itself without end"),
@@ -102,7 +124,9 @@ def test_every_catalogued_mistake_gets_its_own_diagnosis(
     assert set(exercise.code.mistakes) == keys
     for key in keys:
         numbers = tuple(CATALOGUE[key].numbers(case) for case in exercise.code.cases)
-        verdict = judge_code(exercise, outcome_from_numbers(exercise.code, numbers))
+        sample = CATALOGUE[key].sample  # a mistake told by its shape: code that has it
+        source = sample(exercise.code.reference) if sample else ""
+        verdict = judge_code(exercise, outcome_from_numbers(exercise.code, numbers, source))
         assert not verdict.passed and verdict.diagnosis == key, (key, verdict.message)
         assert CATALOGUE[key].title in verdict.message
 
@@ -148,3 +172,29 @@ def test_a_pass_says_both_cases(exercises: dict[str, Exercise]) -> None:
     mse = exercises["mse"]
     verdict = judge_code(mse, outcome_from_numbers(mse.code, ([0.625], [14 / 3])))
     assert verdict.message == "Your mse() gives the engine's numbers on both cases."
+
+
+def test_the_printing_loop_named_is_the_innermost_around_the_print() -> None:
+    from tutor.practice.codelines import printing_loop, timeout_question
+
+    nested = "def f():\n    for n in range(3):\n        x = 1\n        while True:\n" \
+             "            print(n)\n"
+    assert printing_loop(nested) == 4
+    assert timeout_question(nested, "2", printed=True).startswith("your loop at line 4 prints")
+    assert printing_loop("def f():\n    print(1)\n    while True:\n        pass\n") is None
+
+
+def test_a_stop_before_an_update_written_oddly_is_still_found() -> None:
+    from tutor.practice.codeshapes import stop_before_update
+
+    odd = "def f(new_x, precision):\n    for n in range(3):\n        p = new_x\n" \
+          "        if abs(new_x - p) < precision:\n            break\n        new_x = p - g(p)\n"
+    assert stop_before_update(odd) == 4
+
+
+def test_an_early_return_under_the_stop_test_is_not_a_return_in_the_loop() -> None:
+    from tutor.practice.codeshapes import return_in_loop
+
+    early = "def f(xs):\n    for x in xs:\n        if x > 1:\n            return xs\n    return xs\n"
+    assert return_in_loop(early) is None
+    assert return_in_loop("def f(xs):\n    for x in xs:\n        y = x\n        return y\n") == 4

@@ -47,6 +47,17 @@ WRITTEN = [
     ("write-it", "last_update_dropped", f"x_list.append(new_x)\n        {SIZE}\n        {STOP}\n"
      "            break\n", f"{SIZE}\n        {STOP}\n            break\n"
      "        x_list.append(new_x)\n", "x_list.append", "at"),
+    ("update-line", "cost_not_slope", UPDATE,
+     "new_x = previous_x - learning_rate * previous_x**2", "new_x = previous_x", "at"),
+    ("write-it", "return_in_loop", "    return x_list", "        return x_list", "return", "at"),
+    ("write-it", "stop_before_update", f"previous_x = new_x\n        # calculate the error: "
+     f"the slope there\n        slope = df(previous_x)\n        # learn: step against the "
+     f"slope\n        {UPDATE}\n        x_list.append(new_x)\n        {SIZE}\n        {STOP}\n"
+     "            break\n", "previous_x = new_x\n        if abs(new_x - previous_x) < "
+     "precision:\n            break\n        slope = df(previous_x)\n        "
+     f"{UPDATE}\n        x_list.append(new_x)\n", "if abs", "at"),
+    ("write-it", "append_before_update", f"{UPDATE}\n        x_list.append(new_x)",
+     f"x_list.append(new_x)\n        {UPDATE}", "x_list.append", "at"),
     ("write-it", "loop_one_short", "range(max_iterations)", "range(max_iterations - 1)",
      "for n", "at"),
     ("write-it", "loop_one_long", "range(max_iterations)", "range(1 + max_iterations)",
@@ -57,6 +68,24 @@ WRITTEN = [
      "return total / (len(xs) - 1)", "return", "at"),
     ("mse-in-python", "mse_not_squared", "total += error ** 2", "total += error", "total +=",
      "at"),
+    ("mse-in-python", "mse_overwritten", "total += error ** 2", "total = error ** 2",
+     "total = error", "at"),
+    ("mse-in-python", "mse_return_in_loop", "    return total / len(xs)",
+     "        return total / len(xs)", "return", "at"),
+    ("step-in-python", "step_no_mean", "grad_slope += 2 * error * x / n\n"
+     "        grad_intercept += 2 * error / n", "grad_slope += 2 * error * x\n"
+     "        grad_intercept += 2 * error", "grad_slope +=", "at"),
+    ("step-in-python", "step_update_in_loop", "    return [slope - learning_rate * grad_slope,"
+     "\n            intercept - learning_rate * grad_intercept]",
+     "        slope = slope - learning_rate * grad_slope\n        intercept = intercept - "
+     "learning_rate * grad_intercept\n    return [slope, intercept]", "slope = slope", "at"),
+    ("step-in-python", "step_update_in_loop", "    return [slope - learning_rate * grad_slope,"
+     "\n            intercept - learning_rate * grad_intercept]",
+     "        return [slope - learning_rate * grad_slope,\n                intercept - "
+     "learning_rate * grad_intercept]", "return", "at"),
+    ("step-in-python", "step_untouched", "    return [slope - learning_rate * grad_slope,"
+     "\n            intercept - learning_rate * grad_intercept]", "    return [slope, intercept]",
+     "return", "at"),
     ("step-in-python", "step_sign_flipped", "slope - learning_rate * grad_slope,\n"
      "            intercept - learning_rate", "slope + learning_rate * grad_slope,\n"
      "            intercept + learning_rate", "return", "at"),

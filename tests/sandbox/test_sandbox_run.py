@@ -101,3 +101,23 @@ def test_sympy_numbers_become_floats_and_a_sympy_expression_is_named(run: Run) -
         "or call the function lambdify made")
     floats = run(source.replace(", slope]", "]"), [{"args": [{"sympy": "x^2"}, 3]}]).cases[0]
     assert floats.value == [6.0] and type(floats.value[0]) is float
+
+
+def test_a_cancelled_run_is_killed_at_once_and_leaves_nothing(sandbox: None) -> None:
+    import time
+    from pathlib import Path
+
+    import pytest
+    from sandbox_testkit import my_children
+
+    from tutor.sandbox import RunCancelled, run_code
+    from tutor.sandbox.spares import SPARES
+
+    started = time.monotonic()
+    with pytest.raises(RunCancelled, match="you cancelled the run"):
+        run_code("def f():\n    while True:\n        pass\n", "f", [{"args": []}], wall_s=8.0,
+                 isolate="require", cancelled=lambda: time.monotonic() - started > 0.5)
+    assert time.monotonic() - started < 4.0  # not left to its 8 s wall limit
+    spares = SPARES.tokens()
+    left = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in my_children()]
+    assert [c for c in left if not any(t.encode() in c for t in spares)] == []

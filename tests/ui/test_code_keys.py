@@ -74,6 +74,10 @@ async def test_every_key_a_code_exercise_names_does_what_it_says(make_app: Any) 
         await pilot.press("tab")
         assert area.document.get_line(1).startswith("        total") and area.has_focus
         tested.add("tab")
+        await pilot.press("shift+tab")  # Shift+Tab: the four spaces off again, still in it
+        assert area.document.get_line(1).startswith("    total") and area.has_focus
+        assert app.focused is area
+        tested.add("shift+tab")
         await pilot.press("ctrl+r")  # Reset: the starter is back
         assert area.text == starter
         tested.add("ctrl+r")
@@ -88,6 +92,7 @@ async def test_every_key_a_code_exercise_names_does_what_it_says(make_app: Any) 
         rows = [row for row in app.screen.keys if "code editor" in row.description]
         assert [(r.key, r.description) for r in rows] == [
             ("f5", "Run code (in the code editor)"), ("esc", "Leave editor (in the code editor)"),
+            ("shift+tab", "Remove 4 spaces of indent (Esc leaves) (in the code editor)"),
             ("tab", "Indent 4 spaces (in the code editor)"),
             ("⏎", "A new line, keeping the indent (in the code editor: F5 runs)")]
         named |= {KEY_WORDS.get(r.key.capitalize(), r.key) for r in rows}

@@ -306,3 +306,76 @@ async def test_a_run_shows_what_the_code_printed_and_reset_hides_it() -> None:
             "Your code printed (case 1 of 2):\n[b]start 3.0"  # markup stays text
         await pilot.press("ctrl+r")
         assert not view.display
+
+
+async def test_esc_cancels_a_running_code_run_and_the_sandbox_child_is_killed() -> None:
+    endless = WHOLE.code.reference.replace("for n in range(max_iterations):", "while True:")
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = app.query_one(TextArea)
+        area.load_text(endless.replace("break", "pass"))
+        area.focus()
+        await pilot.press("f5")
+        status = app.query_one(RunStatus)
+        await wait_for(pilot, lambda: "Running" in str(status.render()))
+        pressed = time.monotonic()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "cancelled" in str(status.render()), timeout=10)
+        assert time.monotonic() - pressed < 1.5  # killed, not left to its 2 s timeout
+        assert str(status.render()).startswith("You cancelled the run: your code was stopped")
+        assert area.has_focus  # Esc cancelled; it did not leave the editor
+        await pilot.press("escape")  # nothing runs now: Esc leaves the editor
+        assert app.focused is app.query_one("#run-button", Button)
+
+
+async def test_ctrl_g_brings_the_hint_into_view_with_the_editors_cursor_line(make_app) -> None:
+    """Lesson 6's editor fills the screen at 80x24: the hint under it must be brought up,
+    and the line the learner is typing on stays in sight (both fit)."""
+    import asyncio
+
+    from tutor.ui.widgets.exercise.hint_box import HintBox
+
+    app = make_app(lessons_dir=Path(__file__).resolve().parents[2] / "lessons")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await asyncio.wait_for(app.screen.loaded.wait(), timeout=30)
+        await app.screen.open_lesson("when-to-stop")
+        await wait_for(pilot, lambda: app.screen.query("#exercise-write-it"))
+        pane = app.screen.query_one("#exercise-write-it", ExercisePane)
+        app.screen.show_pane(pane)
+        await pilot.pause()
+        area = pane.query_one(TextArea)
+        assert area.has_focus
+        area.move_cursor((15, 8))
+        await pilot.pause()
+        box, reader = pane.query_one(HintBox), app.screen.reader
+        assert not reader.region.contains_region(box.region)  # below the fold (or hidden)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: box.region.height and reader.region.contains_region(
+            box.region), timeout=10)
+        assert "Hint 1" in str(box.render())
+        assert reader.region.contains_point(area.cursor_screen_offset)
+        assert area.has_focus
+
+
+async def test_typing_after_pgup_brings_the_editors_cursor_back_into_sight(make_app) -> None:
+    import asyncio
+
+    app = make_app(lessons_dir=Path(__file__).resolve().parents[2] / "lessons")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await asyncio.wait_for(app.screen.loaded.wait(), timeout=30)
+        await app.screen.open_lesson("when-to-stop")
+        await wait_for(pilot, lambda: app.screen.query("#exercise-write-it"))
+        pane = app.screen.query_one("#exercise-write-it", ExercisePane)
+        app.screen.show_pane(pane)
+        await pilot.pause()
+        area, reader = pane.query_one(TextArea), app.screen.reader
+        area.move_cursor((12, 8))
+        await pilot.pause()
+        assert reader.region.contains_point(area.cursor_screen_offset)
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert area.has_focus and not reader.region.contains_point(area.cursor_screen_offset)
+        await pilot.press("z")
+        await wait_for(pilot, lambda: reader.region.contains_point(area.cursor_screen_offset),
+                       timeout=10)
+        assert area.document.get_line(12)[8] == "z"

@@ -76,6 +76,8 @@ def test_field_specs_follow_the_exercise() -> None:
     free = {s.key: s for s in field_specs(None, overrides={"function": "x^4", "start": None})}
     assert free["function"].value == "x^4" and free["start"].value == "" and "compare" in free
     assert solution_text({"learning_rate": 0.4, "start": [1, 2]}) == "learning rate = 0.4, start = (1, 2)"
+    code = "from sympy import symbols\nx = symbols('x')\n"
+    assert solution_text({"code": code}) == "\nfrom sympy import symbols\nx = symbols('x')"
 
 
 def test_importing_the_pane_and_playground_does_not_import_sympy() -> None:

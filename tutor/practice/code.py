@@ -8,11 +8,12 @@ own code), are computed here beside it, so `judge_code` only compares.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tutor.practice.codechecks import CHECKS, as_numbers, difference, same
+from tutor.practice.codeerrors import explain
 from tutor.practice.codelines import timeout_question
 from tutor.practice.mistakes import CATALOGUE, for_check, forms_of, where_to_look
 from tutor.practice.settings import InputProblem
@@ -93,8 +94,10 @@ def expected_and_mistakes(spec: CodeSpec) -> tuple[tuple[tuple[float, ...], ...]
     return expected, found
 
 
-def run_code_attempt(settings: CodeSettings) -> CodeOutcome:
-    """Run the learner's function on every case in the sandbox (one child for the run)."""
+def run_code_attempt(settings: CodeSettings,
+                     cancelled: Callable[[], bool] | None = None) -> CodeOutcome:
+    """Run the learner's function on every case in the sandbox (one child for the run;
+    killed at once when `cancelled()` turns true, then one sentence says so)."""
     from tutor.sandbox import SandboxError, run_code
 
     spec = settings.spec
@@ -103,7 +106,8 @@ def run_code_attempt(settings: CodeSettings) -> CodeOutcome:
     try:
         run = run_code(settings.source, spec.entry,
                        [{"args": check.args(case)} for case in spec.cases], wall_s=WALL_S,
-                       isolate=settings.isolate, spare=True)  # type: ignore[arg-type]
+                       isolate=settings.isolate, spare=True,  # type: ignore[arg-type]
+                       cancelled=cancelled)
     except SandboxError as exc:
         raise InputProblem(_sentence(str(exc)), "code") from None
     cases = tuple(CaseRun(case, want, r.value, r.error, r.kind, r.line, r.printed)
@@ -132,12 +136,14 @@ def judge_code(exercise: Exercise, outcome: CodeOutcome) -> Any:
     got: list[list[float]] = []
     for run in outcome.cases:
         if run.kind == "timeout":
-            return Verdict(False, _sentence(timeout_question(outcome.settings.source,
-                                                             f"{WALL_S:g}")),
+            said = timeout_question(outcome.settings.source, f"{WALL_S:g}", bool(run.printed))
+            return Verdict(False, _sentence(said),
                            diagnosis="code_timeout")
         if run.kind != "ok":
-            return Verdict(False, _sentence(run.error or "your code did not run"),
-                           diagnosis=f"code_{run.kind}")
+            said = run.error or "your code did not run"
+            if run.kind == "error":
+                said = explain(outcome.settings.source, said, run.line) or said
+            return Verdict(False, _sentence(said), diagnosis=f"code_{run.kind}")
         numbers = as_numbers(run.value, check.shape)
         if isinstance(numbers, str):
             return Verdict(False, _sentence(numbers), diagnosis="code_shape")
@@ -160,7 +166,8 @@ def _mistaken(check: Any, run: CaseRun, numbers: list[float], got: list[list[flo
     (then the mistake says where to look, instead of the difference's general advice)."""
     from tutor.practice.verdicts import Verdict
 
-    for key, forms in outcome.mistakes.items():
+    for key in _in_judging_order(outcome):
+        forms = outcome.mistakes[key]
         if any(all(same(mine, theirs) for mine, theirs in zip(got, form)) for form in forms):
             mistake, spec = CATALOGUE[key], outcome.settings.spec
             said = difference(check, run.case, numbers, run.expected, advise=False)
@@ -169,6 +176,15 @@ def _mistaken(check: Any, run: CaseRun, numbers: list[float], got: list[list[flo
                            diagnosis=key)
     return Verdict(False, difference(check, run.case, numbers, run.expected),
                    diagnosis="code_differs")
+
+
+def _in_judging_order(outcome: CodeOutcome) -> list[str]:
+    """The mistakes to compare with: those told by the code's shape first (only when the
+    learner's code has that shape: their numbers are also another mistake's), then the rest."""
+    source = outcome.settings.source
+    shaped = [key for key in outcome.mistakes if CATALOGUE[key].only_if_found]
+    found = [key for key in shaped if CATALOGUE[key].finder(source)]  # type: ignore[misc]
+    return found + [key for key in outcome.mistakes if key not in shaped]
 
 
 def _sentence(text: str) -> str:

@@ -114,11 +114,34 @@ def loops(source: str) -> list[tuple[str, int]]:
     return sorted(found, key=lambda loop: loop[1])
 
 
-def timeout_question(source: str, wall: str) -> str:
+def printing_loop(source: str) -> int | None:
+    """The line of the innermost loop around the first print() call (None: no print()
+    inside a loop)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    loops_ = [n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.AsyncFor, ast.While))]
+    prints = sorted(n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call)
+                    and isinstance(n.func, ast.Name) and n.func.id == "print")
+    for line in prints:
+        around = [loop.lineno for loop in loops_
+                  if loop.lineno < line <= (loop.end_lineno or loop.lineno)]
+        if around:
+            return max(around)
+    return None
+
+
+def timeout_question(source: str, wall: str, printed: bool = False) -> str:
     """The sentence for code that ran out of wall time, worded by the loops it has (a while
-    loop is the likely one; a for over range() ends, so then it is slow, not endless)."""
+    loop is the likely one; a for over range() ends, so then it is slow, not endless; a
+    loop that printed is named first: printing on every pass is slow)."""
     found = loops(source)
     kinds = {kind: line for kind, line in reversed(found)}  # each kind's first line
+    printer = printing_loop(source) if printed else None
+    if printer is not None:
+        return (f"your loop at line {printer} prints on every pass and did not finish in "
+                f"{wall} s: print less (or once, after the loop), and check that it ends")
     if "while" in kinds:
         return (f"your while loop (line {kinds['while']}) did not finish in {wall} s: does "
                 "it ever end (a break that is reached, or a condition that turns false)?")
@@ -126,10 +149,11 @@ def timeout_question(source: str, wall: str) -> str:
         return (f"your for loop (line {kinds['for']}) did not finish in {wall} s: does what "
                 "it walks over ever run out?")
     if "range" in kinds:
-        return (f"your code did not finish in {wall} s: is range() given a huge number, or "
-                "is something slow repeated inside the loop?")
+        return (f"your for loop (line {kinds['range']}) did not finish in {wall} s: is "
+                "range() given a huge number, or is something slow repeated inside it?")
     return (f"your code did not finish in {wall} s: does a function call itself without "
             "end, or wait for something?")
 
 
-__all__ = ["Spot", "code_lines", "differences", "locate", "loops", "timeout_question"]
+__all__ = ["Spot", "code_lines", "differences", "locate", "loops", "printing_loop",
+           "timeout_question"]

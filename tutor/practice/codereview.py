@@ -66,9 +66,14 @@ def _judged_forms(exercise: Exercise, key: str, forms: tuple) -> list[tuple[str,
     """Every form of a mistake, judged as a learner's numbers, must fail with its own key."""
     from tutor.practice.code import judge_code, outcome_from_numbers
 
-    assert exercise.code is not None
+    from tutor.practice.mistakes import CATALOGUE
+
+    spec = exercise.code
+    assert spec is not None
+    sample = CATALOGUE[key].sample
+    source = sample(spec.reference) if sample else ""
     for numbers in forms:
-        verdict = judge_code(exercise, outcome_from_numbers(exercise.code, numbers))
+        verdict = judge_code(exercise, outcome_from_numbers(spec, numbers, source))
         if verdict.passed:
             return [("mistakes", f"mistake '{key}' passes on these cases; add a case where "
                      "it makes a difference.")]

@@ -207,7 +207,7 @@ def run(settings: Settings, hooks: Hooks = NO_HOOKS) -> Outcome:
     if not isinstance(settings, AnswerSettings):  # a code exercise: the sandbox runs it
         from tutor.practice.code import run_code_attempt
 
-        return run_code_attempt(settings)  # type: ignore[arg-type]
+        return run_code_attempt(settings, hooks.cancelled)  # type: ignore[arg-type]
     return AnswerOutcome(settings)
 
 

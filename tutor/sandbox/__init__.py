@@ -14,11 +14,12 @@ callers build cases from lessons and compare the numbers themselves.
 from __future__ import annotations
 
 from tutor.sandbox.model import (
-    KINDS, MESSAGES, CaseResult, Isolation, RunResult, SandboxError, SandboxInfo,
+    KINDS, MESSAGES, CaseResult, Isolation, RunCancelled, RunResult, SandboxError, SandboxInfo,
     SandboxUnavailable,
 )
 from tutor.sandbox.detect import Sandbox
 from tutor.sandbox.runner import MAX_SOURCE, prewarm, run_code
 
-__all__ = ["KINDS", "MAX_SOURCE", "MESSAGES", "CaseResult", "Isolation", "RunResult",
-           "Sandbox", "SandboxError", "SandboxInfo", "SandboxUnavailable", "prewarm", "run_code"]
+__all__ = ["KINDS", "MAX_SOURCE", "MESSAGES", "CaseResult", "Isolation", "RunCancelled",
+           "RunResult", "Sandbox", "SandboxError", "SandboxInfo", "SandboxUnavailable",
+           "prewarm", "run_code"]

@@ -40,6 +40,10 @@ class SandboxError(Exception):
     """The sandbox itself failed (not the learner's code): one sentence."""
 
 
+class RunCancelled(SandboxError):
+    """The caller cancelled the run; its child was killed."""
+
+
 class SandboxUnavailable(SandboxError):
     """isolate="require" was asked for and bubblewrap cannot be used here."""
 

@@ -22,11 +22,13 @@ import selectors
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tutor.sandbox.command import CHILD_ENV
 
 MAX_STDERR = 8192
+CANCEL_POLL_S = 0.05  # how often a run asks whether it was cancelled
 GONE_S = 5.0  # at most this long for a killed sandbox's last processes to end
 
 
@@ -36,7 +38,7 @@ class ChildOutcome:
 
     lines: list[bytes] = field(default_factory=list)
     returncode: int | None = None
-    stopped: str | None = None  # "start" | "timeout" | "output" when we killed it
+    stopped: str | None = None  # "start" | "timeout" | "output" | "cancelled": we killed it
     stderr: bytes = b""
 
 
@@ -73,11 +75,13 @@ class Child:
         readable, _, _ = select.select([self.proc.stdout], [], [], timeout)
         return bool(readable)
 
-    def drive(self, request: bytes, limits: Deadlines) -> ChildOutcome:
-        """Send the run and collect its lines; the child is gone when this returns."""
+    def drive(self, request: bytes, limits: Deadlines,
+              cancelled: Callable[[], bool] | None = None) -> ChildOutcome:
+        """Send the run and collect its lines; the child is gone when this returns (at
+        once when `cancelled()` turns true: it is asked every CANCEL_POLL_S)."""
         outcome = ChildOutcome()
         try:
-            _Pump(self.proc, outcome, limits).run(request + b"\n")
+            _Pump(self.proc, outcome, limits, cancelled).run(request + b"\n")
         finally:
             self.discard()
             outcome.returncode = self.proc.returncode
@@ -115,8 +119,10 @@ def _drain(streams: list, timeout: float) -> None:
 class _Pump:
     """The select loop: write the request, read stdout and stderr, watch the clock."""
 
-    def __init__(self, proc: subprocess.Popen, outcome: ChildOutcome, limits: Deadlines):
+    def __init__(self, proc: subprocess.Popen, outcome: ChildOutcome, limits: Deadlines,
+                 cancelled: Callable[[], bool] | None = None):
         self.proc, self.outcome, self.limits = proc, outcome, limits
+        self.cancelled = cancelled
         self.selector = selectors.DefaultSelector()
         self.partial = b""
         self.total = 0
@@ -135,7 +141,11 @@ class _Pump:
                     started = len(self.outcome.lines) >= limits.start_lines
                     self.outcome.stopped = "timeout" if started else "start"
                     return
-                for key, _ in self.selector.select(left):
+                if self.cancelled is not None and self.cancelled():
+                    self.outcome.stopped = "cancelled"
+                    return
+                wait = left if self.cancelled is None else min(left, CANCEL_POLL_S)
+                for key, _ in self.selector.select(wait):
                     before = len(self.outcome.lines)
                     if not self._handle(key):
                         return

@@ -7,12 +7,13 @@ import json
 import math
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from tutor.sandbox.command import bwrap_command, new_token, plain_command, sandbox_paths
 from tutor.sandbox.detect import START_S, Sandbox, safe_sentence
 from tutor.sandbox.model import (
-    MESSAGES, CaseResult, Isolation, RunResult, SandboxError, SandboxUnavailable,
+    MESSAGES, CaseResult, Isolation, RunCancelled, RunResult, SandboxError, SandboxUnavailable,
 )
 from tutor.sandbox.process import Child, ChildOutcome, Deadlines
 from tutor.sandbox.protocol import BadLine, case_result, parse_line, printed, stopped_result
@@ -45,7 +46,7 @@ class _Plan:
 
 def run_code(source: str, entry: str, cases: list[dict[str, Any]], *, wall_s: float = 2.0,
              cpu_s: int | None = None, memory_mb: int = 512, isolate: Isolation = "auto",
-             spare: bool = False) -> RunResult:
+             spare: bool = False, cancelled: Callable[[], bool] | None = None) -> RunResult:
     """Run `entry` from the learner's `source` on each case, in a child process.
 
     Each case is {"args": [...], "kwargs": {...}} of JSON values, where
@@ -54,6 +55,8 @@ def run_code(source: str, entry: str, cases: list[dict[str, Any]], *, wall_s: fl
     when it works and otherwise runs with rlimits only (`isolated=False` and a
     note); "require" raises SandboxUnavailable instead; "off" never uses it.
     spare=True starts a warm child for the next run once this one is done.
+    `cancelled()` is asked while it runs: once true, the child is killed at once and
+    RunCancelled is raised.
     Raises SandboxError only when the sandbox itself cannot start.
     """
     _check_request(entry, cases)
@@ -70,10 +73,12 @@ def run_code(source: str, entry: str, cases: list[dict[str, Any]], *, wall_s: fl
     request = {"source": source, "entry": entry, "cases": cases, "cpu_s": cpu}
     limits = Deadlines(START_S, wall_s, start_lines=2, stages=len(cases) + 2,
                        max_output=MAX_OUTPUT)
-    outcome = child.drive(json.dumps(request).encode(), limits)
-    results = _results(outcome, len(cases), wall_s=wall_s, cpu_s=cpu)
+    outcome = child.drive(json.dumps(request).encode(), limits, cancelled)
     if spare:
         SPARES.refill(plan.key, plan.start)
+    if outcome.stopped == "cancelled":
+        raise RunCancelled("you cancelled the run: your code was stopped")
+    results = _results(outcome, len(cases), wall_s=wall_s, cpu_s=cpu)
     return RunResult(tuple(results), plan.isolated, plan.note, time.monotonic() - started,
                      child.token)
 
@@ -134,15 +139,25 @@ def _results(outcome: ChildOutcome, count: int, *, wall_s: float, cpu_s: int) ->
         detail = safe_sentence(outcome.stderr.decode("utf-8", "replace"), "no output")
         raise SandboxError(f"the sandbox could not start ({detail})")
     if len(lines) < 3:
-        return [stopped_result(outcome, wall_s=wall_s, cpu_s=cpu_s)] * count
+        return [_stopped(outcome, wall_s, cpu_s)] * count
     module = _parsed(lines[2])
     if module.get("module") != "ok":
         return [case_result(lines[2])] * count
     results = [case_result(line) for line in lines[3:3 + count]]
     if len(results) < count:
-        results.append(stopped_result(outcome, wall_s=wall_s, cpu_s=cpu_s))
+        results.append(_stopped(outcome, wall_s, cpu_s))
         results += [CaseResult("skipped", error=MESSAGES["skipped"])] * (count - len(results))
     return _with_module_output(results, module)
+
+
+def _stopped(outcome: ChildOutcome, wall_s: float, cpu_s: int) -> CaseResult:
+    """The stopped case, with what it printed before it was stopped (the harness copies
+    prints to its stderr, a NUL after each case: the last part is the stopped case's)."""
+    result = stopped_result(outcome, wall_s=wall_s, cpu_s=cpu_s)
+    if outcome.returncode == 70 or b"\0" not in outcome.stderr:
+        return result  # a harness fault, or no prints copied: stderr holds no prints
+    last = outcome.stderr.rsplit(b"\0", 1)[1].decode("utf-8", "replace")
+    return dataclasses.replace(result, printed=printed(last))
 
 
 def _parsed(line: bytes) -> dict[str, Any]:

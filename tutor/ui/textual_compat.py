@@ -125,6 +125,27 @@ class AutoIndentTextArea(TextArea):
     `TextArea._replace_via_keyboard` so the edit is undoable and respects read-only."""
 
     async def _on_key(self, event: events.Key) -> None:
+        """The key (see `_key`), then `after_key` (a subclass's hook)."""
+        await self._key(event)
+        self.after_key(event)
+
+    def after_key(self, event: events.Key) -> None:
+        """Called after each key the editor was given; subclasses may act on it."""
+
+    def dedent(self) -> None:
+        """Take up to one indent (`indent_width` spaces) off the start of the cursor's line
+        (of every selected line), as one undoable edit."""
+        (row0, _), (row1, col1) = self.selection
+        first, last = min(row0, row1), max(row0, row1)
+        lines = [self.document.get_line(row) for row in range(first, last + 1)]
+        cut = [min(len(line) - len(line.lstrip(" ")), self.indent_width) for line in lines]
+        if not any(cut):
+            return
+        new = "\n".join(line[n:] for line, n in zip(lines, cut))
+        self._replace_via_keyboard(new, (first, 0), (last, len(lines[-1])))
+        self.move_cursor((row1, max(0, col1 - cut[row1 - first])))
+
+    async def _key(self, event: events.Key) -> None:
         """Enter keeps the indent; the editor's own keys (backspace, arrows, ...) run here
         at once, as in `OrderedKeyInput`: run after bubbling, a burst (`A B BSpace C`) lost
         them and the keys after them; every other key is the TextArea's."""

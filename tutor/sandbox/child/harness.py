@@ -37,14 +37,21 @@ SETUP_CPU_S = 60
 
 
 class PrintBuffer:
-    """A stand-in for sys.stdout/sys.stderr keeping the first MAX_PRINTED characters."""
+    """A stand-in for sys.stdout/sys.stderr keeping the first MAX_PRINTED characters.
 
-    def __init__(self) -> None:
+    What it keeps is also copied at once to `mirror` (the child's stderr pipe), with a NUL
+    after each case: when a case is stopped (its loop never ended), the parent still has
+    what that case printed, and shows it with the timeout."""
+
+    def __init__(self, mirror: int | None = None) -> None:
         self.text = ""
+        self.mirror = mirror
 
     def write(self, text: object) -> int:
         if isinstance(text, str) and len(self.text) < MAX_PRINTED:
-            self.text += text[: MAX_PRINTED - len(self.text)]
+            kept = text[: MAX_PRINTED - len(self.text)]
+            self.text += kept
+            self._copy(kept.replace("\0", ""))
         return len(text) if isinstance(text, str) else 0
 
     def flush(self) -> None:
@@ -52,7 +59,15 @@ class PrintBuffer:
 
     def take(self) -> str:
         text, self.text = self.text, ""
+        self._copy("\0")
         return text
+
+    def _copy(self, text: str) -> None:
+        if self.mirror is not None and text:
+            try:
+                os.write(self.mirror, text.encode("utf-8", "replace"))
+            except OSError:
+                self.mirror = None
 
 
 def run() -> None:
@@ -81,10 +96,11 @@ def main() -> None:
     request = json.loads(sys.stdin.buffer.readline(MAX_REQUEST))
     limits.limit_cpu(int(request["cpu_s"]))
     cases = [_arguments(case, sympy) for case in request["cases"]]
+    mirror = os.dup(2)
     _silence_descriptors()
     if limits.supported():
         limits.load_seccomp()
-    buffer = PrintBuffer()
+    buffer = PrintBuffer(mirror)
     sys.stdout = sys.stderr = buffer
     _send(channel, {"ready": True, "uid": os.getuid(), "filter": limits.supported()})
     entry = str(request["entry"])

@@ -1,10 +1,12 @@
 """The code exercise's editor: the signature to keep, then a Python TextArea.
 
-Tab indents inside the editor (4 spaces); Esc leaves it (focus goes to the pane's Run
-button, so the keyboard reaches everything else); F5 runs the code (in the editor, and on
-the pane's buttons too; Enter in the editor starts a new line). Both are
-plain keys that reach an app over SSH and inside tmux, and both are in the footer while
-the editor has focus. Long lines wrap (soft wrap): at 80 columns the editor never scrolls
+Tab indents inside the editor (4 spaces), Shift+Tab takes them off; Esc leaves it (focus
+goes to the pane's Run button, so the keyboard reaches everything else), or while the code
+runs, cancels the run (the sandbox child is killed); F5 runs the code (in the editor, and on
+the pane's buttons too; Enter in the editor starts a new line). Both are plain keys that
+reach an app over SSH and inside tmux, and both are in the footer while the editor has
+focus. A key that edits the text brings the cursor's line into sight. Long lines wrap (soft
+wrap): at 80 columns the editor never scrolls
 sideways. The text is the pane's `code` input: saved with progress as it is typed,
 restored on resume, and Reset puts the starter back.
 """
@@ -15,7 +17,10 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
+from textual.geometry import Region
+from textual.widget import Widget
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -29,6 +34,8 @@ if TYPE_CHECKING:
 EDITOR_ID = "code-editor"
 UNREADABLE = re.compile(r"\b(SyntaxError|IndentationError|TabError)\b")
 """Errors that mean Python could not read the code (so no case ran)."""
+EDITING_KEYS = frozenset({"enter", "tab", "shift+tab", "backspace", "delete"})
+"""Keys that change the text without typing a character."""
 PRINTED_LINES = 6
 PRINTED_WIDTH = 200
 PRINTED_KEPT = 2000
@@ -42,6 +49,7 @@ class CodeArea(AutoIndentTextArea):
     BINDINGS = [
         Binding("f5", "run_code", "Run code"),
         Binding("escape", "leave", "Leave editor"),
+        Binding("shift+tab", "dedent", "Remove 4 spaces of indent (Esc leaves)", show=False),
     ]
     HELP_WHERE = " (in the code editor)"
     """How the help screen qualifies this widget's keys."""
@@ -55,6 +63,34 @@ class CodeArea(AutoIndentTextArea):
             if hasattr(holder, "action_run_code"):
                 holder.action_run_code()
                 return
+
+    def after_key(self, event: events.Key) -> None:
+        """A key that edits the text brings the cursor's line back into sight (after PgUp
+        scrolled the lesson away from it, typing must not land out of view)."""
+        if not self.read_only and (event.is_printable or event.key in EDITING_KEYS):
+            self.call_after_refresh(self._bring_cursor_into_sight)
+
+    def _bring_cursor_into_sight(self) -> None:
+        """Scroll the nearest scrolling ancestor (the lesson reader) so the cursor shows."""
+        x, y = self.cursor_screen_offset
+        for holder in self.ancestors:
+            if isinstance(holder, Widget) and holder.allow_vertical_scroll:
+                box = holder.content_region
+                spot = Region(x - box.x + holder.scroll_offset.x,
+                              y - box.y + holder.scroll_offset.y, 1, 1)
+                holder.scroll_to_region(spot, animate=False, immediate=True)
+                return
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Shift+Tab is the editor's (dedent), as Tab is: the screen's priority Tab /
+        Shift+Tab (move between fields) do not take them from it."""
+        return key == "shift+tab" and not self.read_only or \
+            super().check_consume_key(key, character)
+
+    def action_dedent(self) -> None:
+        """Shift+Tab: take up to 4 leading spaces off the cursor's line (every selected line),
+        as Python editors do; it stays in the editor (Esc is the key that leaves)."""
+        self.dedent()
 
     def place_mark(self) -> str:
         """Where the cursor is, `row:column` (kept with the learner's place, see
@@ -73,8 +109,13 @@ class CodeArea(AutoIndentTextArea):
                          center=True)
 
     def action_leave(self) -> None:
-        """Move focus out of the editor, to its own exercise's Run button (a lesson has one
-        per exercise: never another's), else to whatever comes next."""
+        """Esc: while its code runs, cancel the run (the sandbox child is killed); else move
+        focus out of the editor, to its own exercise's Run button (a lesson has one per
+        exercise: never another's), else to whatever comes next."""
+        for holder in self.ancestors:
+            if getattr(holder, "running", False) and hasattr(holder, "action_cancel"):
+                holder.action_cancel()
+                return
         for holder in self.ancestors:
             buttons = holder.query("#run-button")
             if buttons:

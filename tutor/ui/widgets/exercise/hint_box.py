@@ -13,7 +13,10 @@ from tutor.ui.widgets.exercise.formatting import fmt_point
 
 
 def solution_text(solution: Mapping[str, Any]) -> str:
-    """`learning_rate: 0.4` style text for the exercise's solution inputs."""
+    """`learning_rate = 0.4` style text for the exercise's solution inputs; a code
+    exercise's solution is its code, shown as code on its own lines (no field name)."""
+    if set(solution) == {"code"} and isinstance(solution["code"], str):
+        return "\n" + solution["code"].rstrip("\n")
     parts = []
     for key, value in solution.items():
         shown = fmt_point(value) if isinstance(value, (list, tuple)) else str(value)
@@ -34,6 +37,7 @@ class HintBox(Static):
         self.hints = tuple(hints)[:MAX_HINTS]
         self.solution = dict(solution)
         self.shown = 0
+        self._in_view = False
         self._set_shown(shown)
 
     @property
@@ -47,9 +51,19 @@ class HintBox(Static):
         return self.shown > len(self.hints)
 
     def next_hint(self) -> int:
-        """Show one more hint (or the solution after the last); return how many are shown."""
+        """Show one more hint (or the solution after the last); return how many are shown.
+        The box is then scrolled into view (the least scroll that shows it, so what the
+        learner was looking at above it, such as the editor's cursor line, stays when
+        both fit), and again when its lines are laid out."""
         self._set_shown(self.shown + 1)
+        self._in_view = True
+        self.call_after_refresh(self.scroll_visible, animate=False)
         return self.shown
+
+    def on_resize(self) -> None:
+        """A hint laid out after it was shown is brought into view again."""
+        if self._in_view:
+            self.scroll_visible(animate=False)
 
     def _set_shown(self, count: int) -> None:
         self.shown = max(0, min(count, self.limit))

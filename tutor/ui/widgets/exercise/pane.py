@@ -327,9 +327,14 @@ class ExercisePane(Vertical):
             self.action_run()
 
     def action_cancel(self) -> None:
-        """Stop a long run; the partial run is shown as cancelled."""
+        """Stop a long run; the partial run is shown as cancelled (a code run has nothing
+        to show: its sandbox child is killed and the status says so)."""
         if self.running:
             self.workers.cancel_group(self, "run")
+        if self.running and self.kind == "code":
+            self.run_id += 1  # what the killed run still posts is not this run's
+            self.running = False
+            self.status.show_text("You cancelled the run: your code was stopped.")
 
     def action_show_python(self) -> None:
         """Show the current settings as a standalone SymPy script (read off the UI thread)."""
