@@ -21,7 +21,7 @@ from tutor.practice import (
     CompareOutcome, DataPolicy, FitOutcome, ModelStepper, judged_on_run, main_mode,
 )
 from tutor.ui.widgets.exercise import code_editor, jobs, messages
-from tutor.ui.widgets.exercise.fields import ExerciseFields
+from tutor.ui.widgets.exercise.fields import ExerciseFields, FieldInput
 from tutor.ui.widgets.exercise.hint_box import HintBox
 from tutor.ui.widgets.exercise.model_views import describe_batch_step, describe_model
 from tutor.ui.widgets.exercise.results import ResultView
@@ -130,6 +130,7 @@ class ExercisePane(Vertical):
         self._save_timer: Timer | None = None
         self._last_inputs: dict | None = None
         self._passed_inputs: dict | None = None  # the inputs of the last pass (Enter moves on)
+        self._attempted_inputs: dict | None = None  # the inputs the last run or check read
 
     # ----- layout -----------------------------------------------------------------------
 
@@ -385,9 +386,18 @@ class ExercisePane(Vertical):
             self.status.show_text("")  # the problem or the first note is answered by this attempt
         self.run_id += 1
         self.running = mode != "answer"
+        self._attempted_inputs = self.inputs()
         if self.running:  # only runs that take a while say so (no flicker, no extra layout)
             self.set_timer(RUNNING_NOTE_S, lambda run_id=self.run_id: self._note_running(run_id))
-        self._run_worker(self.run_id, mode, self.inputs())
+        self._run_worker(self.run_id, mode, self._attempted_inputs)
+
+    def _ready_to_retype(self) -> None:
+        """After a run or check, select the text of the field the cursor is in (when nothing
+        was typed meanwhile): the next character replaces the value, as on first entry."""
+        focused = self.screen.focused if self.is_attached else None
+        if (isinstance(focused, FieldInput) and focused in self.query(FieldInput)
+                and self.inputs() == self._attempted_inputs):
+            focused.select_all()
 
     def _notes(self) -> set[str]:
         """The status texts that only say what to do (first prompt, earlier work)."""
@@ -437,6 +447,7 @@ class ExercisePane(Vertical):
         if message.run_id == self.run_id:
             self.running = False
             self.status.show_error(message.sentence)
+            self._ready_to_retype()
             self.results.clear()
             for printed in self.query(code_editor.PrintedView):
                 printed.show("")
@@ -469,6 +480,7 @@ class ExercisePane(Vertical):
             self.results.show_run(outcome)
         if self.exercise is not None and not judged_on_run(self.exercise):
             self.post_message(self.Attempted(self, self.key, self.inputs(), None, ""))
+        self._ready_to_retype()
 
     @on(messages.StepTaken)
     def _stepped(self, message: messages.StepTaken) -> None:
@@ -526,6 +538,7 @@ class ExercisePane(Vertical):
         if verdict.passed and hasattr(self.screen, "move_to_exercise"):  # (Enter is a new line
             text = f"{text} {'F3' if self.kind == 'code' else 'Enter'}: next exercise."  # in code)
         self.status.show_check(verdict.passed, text)
+        self._ready_to_retype()
         self.status.bring_into_view()  # the verdict is never below the fold
         self.post_message(self.Attempted(self, self.key, message.inputs, verdict.passed,
                                          verdict.message, verdict.diagnosis))

@@ -1,0 +1,76 @@
+"""What a new learner tripped over at 80x24 (issue 12, walkthrough of lessons 12-17): typing
+replaces a value after a run too, the lesson list gives the place back, verdicts stay, choice
+lists are marked and only take keys on screen, the last lesson offers no next one, keys are
+written one way."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from textual.widgets import Input
+
+from tutor.ui.screens.main import TutorScreen
+from tutor.ui.widgets.exercise import ExercisePane
+
+
+async def _ready(pilot: Any) -> None:
+    """Wait until the lesson is fully on screen and the screen takes keys."""
+    await pilot.pause()
+    await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
+    gate = getattr(pilot.app, "key_gate", None)
+    await _until(pilot, lambda: getattr(pilot.app.screen, "takes_keys", True)
+                 and not (gate and gate.held))
+
+
+async def _until(pilot: Any, condition: Callable[[], object], timeout: float = 30) -> None:
+    """Let the app run until `condition()` holds (fails after `timeout` seconds)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        assert loop.time() < end, "the condition never held"
+        await pilot.pause(0.02)
+
+
+def _screen(app: Any) -> TutorScreen:
+    assert isinstance(app.screen, TutorScreen)
+    return app.screen
+
+
+def _pane(app: Any, exercise_id: str) -> ExercisePane:
+    return _screen(app).query_one(f"#exercise-{exercise_id}", ExercisePane)
+
+
+async def test_typing_replaces_the_value_after_a_run_as_on_first_entry(make_app: Any) -> None:
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        pane = _pane(app, "first-run")
+        await pilot.press("f3", "2", "enter")
+        field = pane.query_one("#field-learning_rate", Input)
+        assert field.value == "2" and app.focused is field
+        await _until(pilot, lambda: not pane.running and pane.status.outcome_text
+                     and not pane.status.outcome_text.startswith("Running"))
+        await _until(pilot, lambda: "NOT YET" in pane.status.check_text)
+        await pilot.press("0", ".", "4")
+        assert field.value == "0.4"  # replaced, not "20.4"
+        await pilot.press("enter")
+        await _until(pilot, lambda: "PASS" in pane.status.check_text)
+        await pilot.press("end", "5")  # arrows and End still edit: the cursor moved, no replace
+        assert field.value == "0.45"
+
+
+async def test_typing_replaces_the_answer_after_a_check(make_app: Any) -> None:
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        pane = _pane(app, "how-many")
+        await pilot.press("f3", "5", "enter")
+        await _until(pilot, lambda: "NOT YET" in pane.status.check_text)
+        await pilot.press("6")
+        assert app.focused.value == "6"  # not "56"
+        await pilot.press("enter")
+        await _until(pilot, lambda: not app.focused.selection.is_empty)  # checked: selected
+        await pilot.press("backspace", "4", "0")  # Backspace clears the selected value
+        assert app.focused.value == "40"
