@@ -74,3 +74,25 @@ async def test_typing_replaces_the_answer_after_a_check(make_app: Any) -> None:
         await _until(pilot, lambda: not app.focused.selection.is_empty)  # checked: selected
         await pilot.press("backspace", "4", "0")  # Backspace clears the selected value
         assert app.focused.value == "40"
+
+
+async def test_show_the_python_never_overwrites_a_verdict() -> None:
+    from ui_testkit import PaneHost
+
+    from tutor.lessons.model import Exercise
+
+    exercise = Exercise(
+        id="adam-run", lesson_slug="fast", kind="run", prompt="Converge within 200.",
+        function="x^2", start=(3.0,), learning_rate=0.1, method="adam", iterations=200,
+        editable=("learning_rate",), goal={"converge_within": 200})
+    app = PaneHost(exercise)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(ExercisePane)
+        await pilot.pause()
+        pane.query_one("#field-learning_rate", Input).focus()
+        await pilot.press("enter")
+        await _until(pilot, lambda: "PASS" in pane.status.check_text)
+        verdict = pane.status.check_text
+        await pilot.press("ctrl+y")
+        await _until(pilot, lambda: any("adam" in n.message for n in app._notifications), 10)
+        assert pane.status.check_text == verdict and not pane.status.has_class("-error")

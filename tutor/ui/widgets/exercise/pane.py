@@ -344,7 +344,8 @@ class ExercisePane(Vertical):
         try:
             script = python_script(read(self.exercise, inputs, "run"))  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
-            self.app.call_from_thread(self.status.show_error, one_sentence(exc))
+            # a notification, not the status line: a PASS or NOT YET there stays
+            self.app.call_from_thread(self.notify, one_sentence(exc), severity="warning")
             return
         self.app.call_from_thread(self.app.push_screen, PythonScreen(script))
 
