@@ -96,3 +96,58 @@ async def test_show_the_python_never_overwrites_a_verdict() -> None:
         await pilot.press("ctrl+y")
         await _until(pilot, lambda: any("adam" in n.message for n in app._notifications), 10)
         assert pane.status.check_text == verdict and not pane.status.has_class("-error")
+
+
+def _footer_keys(app: Any) -> dict[str, str]:
+    """What the footer shows: description by key display."""
+    return {app.get_key_display(b): b.description
+            for b, enabled in ((a.binding, a.enabled) for a in app.screen.active_bindings.values())
+            if b.show}
+
+
+async def test_the_last_lesson_offers_no_next_lesson(make_app: Any) -> None:
+    from textual.widgets import Button, Static
+
+    app = make_app(lesson="wrap-up")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        screen = _screen(app)
+        assert not screen.query_one("#next-lesson", Button).display
+        assert screen.query_one("#previous-lesson", Button).display
+        assert "Next lesson" not in _footer_keys(app).values()
+        await pilot.press("ctrl+n")  # still answers: there is no next one
+        await _until(pilot, lambda: any("last lesson" in n.message for n in app._notifications))
+        assert screen.current.slug == "wrap-up"
+        await pilot.press("ctrl+b")
+        await _until(pilot, lambda: screen.current.slug == "counting" and screen.loaded.is_set())
+        assert _footer_keys(app).get("^n") == "Next lesson"
+        hint = str(screen.query_one(".next-hint", Static).content)
+        assert "(^n)" in hint and "ctrl" not in hint  # written as the footer writes it
+
+
+async def test_help_says_where_each_esc_applies_and_the_palette_keeps_the_footer(
+        make_app: Any) -> None:
+    from textual.command import CommandPalette
+
+    from tutor.ui.screens.help import collect_keys
+
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        esc = [row.description for row in collect_keys(app, app.screen) if row.key == "esc"]
+        assert esc == ["Back to the lessons (from the playground)",
+                       "Stop a run that is under way (in an exercise)"]
+        await pilot.press("ctrl+p")
+        await _until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        main = next(s for s in app.screen_stack if isinstance(s, TutorScreen))
+        shown = [a.binding.action for a in main.active_bindings.values() if a.binding.show]
+        assert "back" not in shown  # the footer below: the palette closes with its own Esc
+
+
+async def test_the_last_exercise_toast_writes_keys_as_the_footer(make_app: Any) -> None:
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("f3", "f3")
+        said = [n.message for n in app._notifications if "next lesson" in n.message]
+        assert said and all("^n" in s and "ctrl" not in s for s in said)

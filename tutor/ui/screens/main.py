@@ -57,6 +57,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         Binding("ctrl+down", "next_exercise", "Next exercise", show=False, priority=True),
         Binding("ctrl+up", "previous_exercise", "Prev exercise", show=False, priority=True),
         Binding("ctrl+n", "next_lesson", "Next lesson", priority=True),
+        Binding("ctrl+n", "next_lesson('last')", "", show=False, priority=True),  # the last: not in the footer
         Binding("ctrl+b", "previous_lesson", "Prev lesson", show=False, priority=True),
         Binding("ctrl+l", "toggle_list", "Lessons"),
         Binding("enter", "move_on", "Next exercise, after a pass", show=False, priority=True),
@@ -91,6 +92,18 @@ class TutorScreen(ExerciseMoves, Screen[None]):
                 yield LessonList(id="lesson-list")
             yield LessonReader(id="reader")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """On the last lesson the shown ^n gives way to a hidden one (it says there is no next)."""
+        if action == "next_lesson" and parameters != ("last",):
+            return self._has_next_lesson()
+        return super().check_action(action, parameters)
+
+    def _has_next_lesson(self) -> bool:
+        """False only once the lesson on show is known to be the last one."""
+        order = [lesson.slug for lesson in self.lessons.lessons]
+        current = self.current.slug if self.current is not None else None
+        return current not in order or order.index(current) < len(order) - 1
 
     @property
     def takes_keys(self) -> bool:
@@ -278,8 +291,8 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         else:
             self.notify("That was the last lesson." if step > 0 else "This is the first lesson.")
 
-    async def action_next_lesson(self) -> None:
-        """Open the next lesson."""
+    async def action_next_lesson(self, _where: str = "") -> None:
+        """Open the next lesson (on the last one, say there is none)."""
         await self.step_lesson(1)
 
     async def action_previous_lesson(self) -> None:
@@ -316,6 +329,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         for shown in self.query(LessonList):  # not there yet while a narrow screen starts
             shown.show_entries(entries, [p.path for p in self.lessons.problems], current)
         self._refresh_header()
+        self.refresh_bindings()  # ^n leaves the footer on the last lesson
 
     def _entry(self, lesson: Lesson | LessonStub, finished: set[str],
                current: str | None) -> LessonEntry:
