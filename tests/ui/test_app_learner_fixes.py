@@ -151,3 +151,25 @@ async def test_the_last_exercise_toast_writes_keys_as_the_footer(make_app: Any) 
         await pilot.press("f3", "f3")
         said = [n.message for n in app._notifications if "next lesson" in n.message]
         assert said and all("^n" in s and "ctrl" not in s for s in said)
+
+
+async def test_the_lesson_list_opened_and_closed_gives_the_place_back(make_app: Any) -> None:
+    from textual.widgets import OptionList
+
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        reader = _screen(app).reader
+        await pilot.press("f3", "f3")
+        choices = _pane(app, "which-way").query_one(OptionList)
+        assert app.focused is choices
+        await pilot.pause()
+        place = reader.scroll_y
+        assert place > 0
+        await pilot.press("ctrl+l")
+        await _until(pilot, lambda: app.focused is _screen(app).lesson_list)
+        await pilot.press("ctrl+l")
+        await _until(pilot, lambda: not _screen(app).has_class("list-open"))
+        await pilot.pause()
+        assert app.focused is choices
+        await _until(pilot, lambda: reader.scroll_y == place, 5)

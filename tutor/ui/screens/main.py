@@ -82,6 +82,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         self._stub: LessonStub | None = None  # the lesson whose opening alone is on show
         self._shown_inputs: dict[str, dict[str, str]] = {}
         self._changing = False  # a lesson is being mounted: keys wait (see KeyGate)
+        self._place_before_list: tuple[Widget | None, float] | None = None  # ctrl+l gives it back
 
     def compose(self) -> ComposeResult:
         """Header on top, list beside the reader, key bindings at the bottom."""
@@ -314,6 +315,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
             self.refresh_progress()
         if self.size.width < WIDE:
             self._set_list_open(None)
+        self._place_before_list = None  # a lesson was chosen: its top is the new place
         self.reader.focus()
 
     # ---- progress ------------------------------------------------------------------------
@@ -438,14 +440,30 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         self._apply_width(self.size.width)
 
     async def action_toggle_list(self) -> None:
-        """Show or hide the lesson list (hidden by default on narrow terminals)."""
+        """Show or hide the lesson list (hidden by default on narrow terminals); closing it
+        gives back the place it was opened from: the same scroll and the same focus."""
         await self._settled.wait()
         opening = not self.has_class("list-open")
+        if opening:
+            self._place_before_list = (self.focused, self.reader.scroll_y)
         self._set_list_open(opening)
         if opening:
             self.lesson_list.focus()
         else:
+            self._back_to_place()
+
+    def _back_to_place(self) -> None:
+        """Focus and scroll as they were before the list opened (the reader, if that is gone)."""
+        focused, scroll_y = self._place_before_list or (None, None)
+        self._place_before_list = None
+        if focused is None or not focused.is_attached or focused is self.lesson_list:
             self.reader.focus()
+        else:
+            if hasattr(focused, "continue_typing"):  # the cursor goes back after the text
+                focused.continue_typing()
+            self.set_focus(focused, scroll_visible=False)
+        if scroll_y is not None:  # once the reader has its width back
+            self.call_after_refresh(self.reader.scroll_to, y=scroll_y, animate=False)
 
 
 def _keys(lesson: Lesson | LessonStub) -> list[str]:
