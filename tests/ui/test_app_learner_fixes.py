@@ -173,3 +173,36 @@ async def test_the_lesson_list_opened_and_closed_gives_the_place_back(make_app: 
         await pilot.pause()
         assert app.focused is choices
         await _until(pilot, lambda: reader.scroll_y == place, 5)
+
+
+async def test_a_choice_list_is_marked_and_takes_arrows_only_on_screen(
+        make_app: Any, monkeypatch: Any) -> None:
+    from tutor.lessons import default_lessons_dir
+    from tutor.ui.widgets.exercise.choices import MARK
+
+    monkeypatch.delenv("GD_TUTOR_LESSONS_DIR")  # the real lesson 15, where it happened
+    app = make_app(lessons_dir=default_lessons_dir(), lesson="overfitting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        pane = _pane(app, "trust")
+        choices = pane.query_one("#choices")
+        _screen(app).show_pane(pane, choices)
+        await pilot.pause()
+        assert app.focused is choices and choices.highlighted is None
+        prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+        assert not any(p.startswith(MARK) for p in prompts)  # nothing chosen yet, nothing marked
+        await pilot.press("down", "down")
+        assert choices.highlighted == 1
+        prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+        assert prompts[1].startswith(MARK) and not prompts[0].startswith(MARK)  # no colour needed
+        reader = _screen(app).reader
+        for _ in range(2):  # reading on: the list scrolls out of view, keeping the focus
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert not choices.on_screen and app.focused is choices
+        before = reader.scroll_y
+        await pilot.press("up", "up")  # scroll the lesson, do not move the hidden choice
+        assert choices.highlighted == 1 and reader.scroll_y < before
+        await pilot.press("enter")  # not an answer to a question out of sight
+        await pilot.pause()
+        assert "PASS" not in pane.status.check_text and "NOT YET" not in pane.status.check_text

@@ -21,6 +21,7 @@ from tutor.practice import (
     CompareOutcome, DataPolicy, FitOutcome, ModelStepper, judged_on_run, main_mode,
 )
 from tutor.ui.widgets.exercise import code_editor, jobs, messages
+from tutor.ui.widgets.exercise.choices import ChoiceList
 from tutor.ui.widgets.exercise.fields import ExerciseFields, FieldInput
 from tutor.ui.widgets.exercise.hint_box import HintBox
 from tutor.ui.widgets.exercise.model_views import describe_batch_step, describe_model
@@ -173,9 +174,9 @@ class ExercisePane(Vertical):
         """What the status line says before anything happens: the key to press first."""
         return first_prompt(self.exercise)
 
-    def _options(self) -> OptionList:
+    def _options(self) -> ChoiceList:
         options = self.exercise.options if self.exercise is not None else ()
-        return OptionList(*[f"{i + 1}. {o}" for i, o in enumerate(options)], id="choices")
+        return ChoiceList(options, id="choices")
 
     def on_mount(self) -> None:
         """Remember the starting inputs; say what happened last time, if anything."""
