@@ -206,3 +206,43 @@ async def test_a_choice_list_is_marked_and_takes_arrows_only_on_screen(
         await pilot.press("enter")  # not an answer to a question out of sight
         await pilot.pause()
         assert "PASS" not in pane.status.check_text and "NOT YET" not in pane.status.check_text
+
+
+async def test_ctrl_f_compares_rates_in_a_lesson_run_exercise(make_app: Any) -> None:
+    from tutor.practice import CompareOutcome
+
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        pane = _pane(app, "first-run")
+        shown: list[object] = []
+        show_compare = pane.results.show_compare
+        pane.results.show_compare = lambda outcome: (shown.append(outcome), show_compare(outcome))
+        await pilot.press("f3", "0", ".", "4", "ctrl+f")
+        await _until(pilot, lambda: shown and not pane.running)
+        outcome = shown[0]
+        assert isinstance(outcome, CompareOutcome)
+        assert [run.label for run in outcome.runs] == ["rate 0.2", "rate 0.4", "rate 0.8"]
+        assert pane.status.outcome_text.startswith("rate 0.2: ")
+        assert "PASS" not in pane.status.check_text  # a compare is a look, not an attempt
+
+
+async def test_ctrl_f_compares_methods_where_the_method_may_change() -> None:
+    from ui_testkit import PaneHost
+
+    from tutor.lessons.model import Exercise
+    from tutor.ui.widgets.exercise.specs import compare_set
+
+    exercise = Exercise(
+        id="race", lesson_slug="fast", kind="run", prompt="End near 1, 1.",
+        function="(1-x)^2 + 100(y-x^2)^2", start=(-1.2, 1.0), learning_rate=0.001,
+        iterations=300, editable=("learning_rate", "method"), goal={"converge_within": 300})
+    assert compare_set(exercise, {"learning_rate": "1/0"}) == "gd, momentum, adam"
+    app = PaneHost(exercise)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(ExercisePane)
+        await pilot.pause()
+        await pilot.press("ctrl+f")
+        await _until(pilot, lambda: pane.status.outcome_text.startswith("gd: "), 20)
+        assert ["gd", "momentum", "adam"] == [
+            line.split(":")[0] for line in pane.status.outcome_text.splitlines()]

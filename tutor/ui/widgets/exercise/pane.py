@@ -27,7 +27,7 @@ from tutor.ui.widgets.exercise.hint_box import HintBox
 from tutor.ui.widgets.exercise.model_views import describe_batch_step, describe_model
 from tutor.ui.widgets.exercise.results import ResultView
 from tutor.ui.widgets.exercise.specs import (
-    asks_answer, asks_choice, default_values, field_specs, first_prompt, offers, trains_model,
+    asks_answer, asks_choice, compare_set, default_values, field_specs, first_prompt, offers, trains_model,
 )
 from tutor.ui.widgets.exercise.status import RunStatus, describe_fit, describe_result
 from tutor.ui.widgets.exercise.step_view import StepView
@@ -389,9 +389,12 @@ class ExercisePane(Vertical):
         self.run_id += 1
         self.running = mode != "answer"
         self._attempted_inputs = self.inputs()
+        inputs = dict(self._attempted_inputs)
+        if mode == "compare":  # a lesson's run exercise has no compare field: ^f picks a set
+            inputs["compare"] = compare_set(self.exercise, inputs)
         if self.running:  # only runs that take a while say so (no flicker, no extra layout)
             self.set_timer(RUNNING_NOTE_S, lambda run_id=self.run_id: self._note_running(run_id))
-        self._run_worker(self.run_id, mode, self._attempted_inputs)
+        self._run_worker(self.run_id, mode, inputs)
 
     def _ready_to_retype(self) -> None:
         """After a run or check, select the text of the field the cursor is in (when nothing
