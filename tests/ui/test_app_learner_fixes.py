@@ -246,3 +246,37 @@ async def test_ctrl_f_compares_methods_where_the_method_may_change() -> None:
         await _until(pilot, lambda: pane.status.outcome_text.startswith("gd: "), 20)
         assert ["gd", "momentum", "adam"] == [
             line.split(":")[0] for line in pane.status.outcome_text.splitlines()]
+
+
+async def test_fit_and_cost_plots_keep_their_titles_off_the_ticks_when_narrow() -> None:
+    from textual.app import App, ComposeResult
+    from textual.containers import Horizontal
+
+    from tutor.ui.widgets.exercise.cost_plot import CostPlot
+    from tutor.ui.widgets.exercise.fit_plot import FitPlot
+
+    class Plots(App[None]):
+        CSS = "Horizontal { height: 9; }"
+
+        def compose(self) -> ComposeResult:
+            with Horizontal():  # side by side as in a fit pane (the list open: 30 columns)
+                yield CostPlot()
+                yield FitPlot()
+
+    def lines(plot: Any) -> list[str]:
+        return ["".join(s.text for s in plot.render_line(y)) for y in range(plot.size.height)]
+
+    for width in (80, 60):
+        app = Plots()
+        async with app.run_test(size=(width, 11)) as pilot:
+            cost, fit = app.query_one(CostPlot), app.query_one(FitPlot)
+            cost.show_series([("", list(range(1, 101)), [1e6 * 0.8 ** i for i in range(100)])])
+            xs = [1000.0 + 37 * i for i in range(60)]
+            fit.show_fit(xs, [5e4 + 120 * x for x in xs], -9.5e4, 205.0, ("size_sqft", "price"))
+            await pilot.pause()
+            cost_lines, fit_lines = lines(cost), lines(fit)
+            assert "cost" in cost_lines[0] and "e+" not in cost_lines[0], cost_lines
+            assert "price" in fit_lines[0] and "e+" not in fit_lines[0], fit_lines
+            axis = cost_lines[-2].split()
+            assert axis[0] in ("0", "1") and all(t.isdigit() for t in axis), cost_lines
+            assert [int(t) for t in axis] == sorted(int(t) for t in axis)  # no stray digit
