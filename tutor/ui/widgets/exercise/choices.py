@@ -49,8 +49,23 @@ class ChoiceList(OptionList):
 
     @property
     def on_screen(self) -> bool:
-        """True when some of the list shows in its scrolling container (or not mounted yet)."""
-        return not self.is_attached or self.region.overlaps(self._viewport().content_region)
+        """True when some of the list shows in its scrolling container (or not mounted yet).
+
+        Worked out from the layout and the container's scroll offset, which a scroll (F3,
+        PgDn) sets at once: the screen regions are only updated at the next paint, and a key
+        typed right after F3 must act on the list it brought into view."""
+        if not self.is_attached:
+            return True
+        viewport = self._viewport()
+        if viewport is self.screen:
+            return True
+        top, node = 0, self
+        while node is not viewport and isinstance(node, Widget):
+            top += node.virtual_region.y
+            node = node.parent  # type: ignore[assignment]
+        shown_from = viewport.scroll_y
+        shown_to = shown_from + viewport.scrollable_content_region.height
+        return top < shown_to and top + self.outer_size.height > shown_from
 
     def action_cursor_down(self) -> None:
         """Next option; off screen, scroll the lesson down instead."""
