@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from tutor.lessons import LessonIndex, LessonSet, scan_lessons
 from tutor.progress import ProgressStore
@@ -50,7 +50,7 @@ class TutorApp(SentenceOnCrashApp):
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help_key", "Help (outside input fields)", show=False),
-        Binding("escape", "back", "Back to lessons"),
+        Binding("escape", "back", "Back to lessons"),  # help.py: where it applies
     ]
 
     def __init__(self, *, lessons: LessonSet | LessonIndex | None = None,
@@ -208,8 +208,8 @@ class TutorApp(SentenceOnCrashApp):
         """`?` is text while an input field has focus; escape only leaves a screen on top."""
         if action == "help_key" and _is_text_field(self.focused):
             return False
-        if action == "back":
-            return self._on_top_of_lessons()
+        if action == "back":  # a modal on top (palette, help) closes with its own Esc
+            return self._on_top_of_lessons() and not isinstance(self.screen, ModalScreen)
         return True
 
     def _on_top_of_lessons(self) -> bool:

@@ -54,8 +54,16 @@ def collect_keys(app: App[object], screen: Screen[object]) -> list[KeyHelp]:
     return _unique(row for row in rows if row.description)
 
 
+HELP_TEXT = {
+    "back": "Back to the lessons (from the playground)",
+    "cancel": "Stop a run that is under way",
+}
+"""Help rows that say more than the footer has room for (Esc means one of these, by place)."""
+
+
 def _row(app: App[object], binding: Binding, where: str = "") -> KeyHelp:
-    return KeyHelp(app.get_key_display(binding), binding.description + where if binding.description else "")
+    text = HELP_TEXT.get(binding.action, binding.description)
+    return KeyHelp(app.get_key_display(binding), text + where if binding.description else "")
 
 
 def _unique(rows: Iterable[KeyHelp]) -> list[KeyHelp]:
@@ -91,7 +99,7 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(f"{key}: {text}", classes="help-extra")
                 yield Static("The mouse works too: click a lesson, a button or a field.",
                              classes="help-extra")
-            yield Label("Escape closes the help; arrows and pgup/pgdn scroll.",
+            yield Label("esc closes the help; arrows and pgup/pgdn scroll.",
                         id="help-close")
 
     def on_mount(self) -> None:

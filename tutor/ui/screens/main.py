@@ -57,6 +57,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         Binding("ctrl+down", "next_exercise", "Next exercise", show=False, priority=True),
         Binding("ctrl+up", "previous_exercise", "Prev exercise", show=False, priority=True),
         Binding("ctrl+n", "next_lesson", "Next lesson", priority=True),
+        Binding("ctrl+n", "next_lesson('last')", "", show=False, priority=True),  # the last: not in the footer
         Binding("ctrl+b", "previous_lesson", "Prev lesson", show=False, priority=True),
         Binding("ctrl+l", "toggle_list", "Lessons"),
         Binding("enter", "move_on", "Next exercise, after a pass", show=False, priority=True),
@@ -81,6 +82,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         self._stub: LessonStub | None = None  # the lesson whose opening alone is on show
         self._shown_inputs: dict[str, dict[str, str]] = {}
         self._changing = False  # a lesson is being mounted: keys wait (see KeyGate)
+        self._place_before_list: tuple[Widget | None, float] | None = None  # ctrl+l gives it back
 
     def compose(self) -> ComposeResult:
         """Header on top, list beside the reader, key bindings at the bottom."""
@@ -91,6 +93,18 @@ class TutorScreen(ExerciseMoves, Screen[None]):
                 yield LessonList(id="lesson-list")
             yield LessonReader(id="reader")
         yield TutorFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """On the last lesson the shown ^n gives way to a hidden one (it says there is no next)."""
+        if action == "next_lesson" and parameters != ("last",):
+            return self._has_next_lesson()
+        return super().check_action(action, parameters)
+
+    def _has_next_lesson(self) -> bool:
+        """False only once the lesson on show is known to be the last one."""
+        order = [lesson.slug for lesson in self.lessons.lessons]
+        current = self.current.slug if self.current is not None else None
+        return current not in order or order.index(current) < len(order) - 1
 
     @property
     def takes_keys(self) -> bool:
@@ -297,8 +311,8 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         else:
             self.notify("That was the last lesson." if step > 0 else "This is the first lesson.")
 
-    async def action_next_lesson(self) -> None:
-        """Open the next lesson."""
+    async def action_next_lesson(self, _where: str = "") -> None:
+        """Open the next lesson (on the last one, say there is none)."""
         await self.step_lesson(1)
 
     async def action_previous_lesson(self) -> None:
@@ -320,6 +334,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
             self.refresh_progress()
         if self.size.width < WIDE:
             self._set_list_open(None)
+        self._place_before_list = None  # a lesson was chosen: its top is the new place
         self.reader.focus()
 
     # ---- progress ------------------------------------------------------------------------
@@ -335,6 +350,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         for shown in self.query(LessonList):  # not there yet while a narrow screen starts
             shown.show_entries(entries, [p.path for p in self.lessons.problems], current)
         self._refresh_header()
+        self.refresh_bindings()  # ^n leaves the footer on the last lesson
 
     def _entry(self, lesson: Lesson | LessonStub, finished: set[str],
                current: str | None) -> LessonEntry:
@@ -444,14 +460,30 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         self._apply_width(self.size.width)
 
     async def action_toggle_list(self) -> None:
-        """Show or hide the lesson list (hidden by default on narrow terminals)."""
+        """Show or hide the lesson list (hidden by default on narrow terminals); closing it
+        gives back the place it was opened from: the same scroll and the same focus."""
         await self._settled.wait()
         opening = not self.has_class("list-open")
+        if opening:
+            self._place_before_list = (self.focused, self.reader.scroll_y)
         self._set_list_open(opening)
         if opening:
             self.lesson_list.focus()
         else:
+            self._back_to_place()
+
+    def _back_to_place(self) -> None:
+        """Focus and scroll as they were before the list opened (the reader, if that is gone)."""
+        focused, scroll_y = self._place_before_list or (None, None)
+        self._place_before_list = None
+        if focused is None or not focused.is_attached or focused is self.lesson_list:
             self.reader.focus()
+        else:
+            if hasattr(focused, "continue_typing"):  # the cursor goes back after the text
+                focused.continue_typing()
+            self.set_focus(focused, scroll_visible=False)
+        if scroll_y is not None:  # once the reader has its width back
+            self.call_after_refresh(self.reader.scroll_to, y=scroll_y, animate=False)
 
 
 def _keys(lesson: Lesson | LessonStub) -> list[str]:

@@ -122,7 +122,7 @@ class ExerciseMoves:
         target = neighbour(self.reader.panes, self._focused_pane(), self.reader.scroll_y,
                            step)
         if target is None:
-            self.notify("That was the last exercise here: ctrl+n opens the next lesson."
+            self.notify("That was the last exercise here: ^n opens the next lesson."
                         if step > 0 else "This is the first exercise of the lesson.")
             return
         self.show_pane(target)

@@ -201,13 +201,15 @@ class LessonNav(Horizontal):
         self._has_next = has_next
 
     def compose(self) -> ComposeResult:
-        """A button each way; the missing direction is disabled. They are for the mouse:
-        Tab never stops on them (Enter there would leave the lesson by accident)."""
-        for button in (Button("◀ Previous lesson", id="previous-lesson",
-                              disabled=not self._has_previous),
-                       Button("Next lesson ▶", id="next-lesson", variant="primary",
-                              disabled=not self._has_next)):
+        """A button each way; the missing direction is hidden (no "Next" on the last lesson).
+        They are for the mouse: Tab never stops on them (Enter there would leave the lesson
+        by accident)."""
+        for button, there in ((Button("◀ Previous lesson", id="previous-lesson"),
+                               self._has_previous),
+                              (Button("Next lesson ▶", id="next-lesson", variant="primary"),
+                               self._has_next)):
             button.can_focus = False
+            button.display, button.disabled = there, not there  # hidden where there is none
             yield button
 
 
@@ -453,7 +455,7 @@ class LessonReader(VerticalScroll):
 
             widgets.append(Markdown(f"**Recap.** {recap}", classes="recap"))
         if next_title:
-            hint = f"Next: lesson {number + 1}, {next_title} (ctrl+n)."
+            hint = f"Next: lesson {number + 1}, {next_title} (^n)."
         else:
             hint = "This is the last lesson. Well done!"
         widgets.append(Static(hint, classes="next-hint"))

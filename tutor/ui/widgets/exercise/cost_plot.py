@@ -29,10 +29,28 @@ def use_log_scale(series: Sequence[Sequence[float]]) -> bool:
 def short_axes(plt: object, xs: Sequence[float], ys: Sequence[float]) -> None:
     """Round ticks with labels of at most 8 characters on both axes (plotext's own labels
     can take 34 digits and squeeze the curve to a few columns)."""
-    for values, set_ticks in ((finite(xs), plt.xticks), (finite(ys), plt.yticks)):  # type: ignore[attr-defined]
+    axes = ((finite(xs), plt.xticks, plt.xlim), (finite(ys), plt.yticks, plt.ylim))  # type: ignore[attr-defined]
+    for values, set_ticks, set_limits in axes:
         if values:
             ticks = nice_ticks(min(values), max(values))
             set_ticks(ticks, [tick_label(t) for t in ticks])
+            _hold_ticks(set_limits, values, ticks)
+
+
+def _hold_ticks(set_limits: Callable[..., object], values: Sequence[float],
+                ticks: Sequence[float]) -> None:
+    """Make the axis span every tick: a tick outside the data would be drawn on the frame,
+    the title line or beside the next label (`1e+06 cost per...`, `1 0   50`)."""
+    low, high = min(*values, *ticks), max(*values, *ticks)
+    if high > low:
+        set_limits(low, high)
+
+
+def fitting_title(width: int, *candidates: str) -> str:
+    """The first title that fits `width` columns (plotext drops a title that does not),
+    else the last one cut to fit."""
+    room = max(1, (width or 80) - 2)
+    return next((text for text in candidates if len(text) <= room), candidates[-1][:room])
 
 
 def legend_title(labels: Sequence[str]) -> str:
@@ -92,19 +110,34 @@ class CostPlot(PlotextPlot):
             ys = [math.log10(costs[j]) if log else costs[j] for j in picked]
             plt.plot([ns[j] for j in picked], ys, marker=MARKERS[i % len(MARKERS)])
             shown += ys
-        if log:  # log10 of the costs on a linear axis, labelled in powers of ten
+        if log and shown:  # log10 of the costs on a linear axis, labelled in powers of ten
             ticks, labels = decade_ticks([c for _, _, c in self.series])
             plt.yticks([math.log10(t) for t in ticks], labels)
+            _hold_ticks(plt.ylim, shown, [math.log10(t) for t in ticks])
         elif shown:
             ticks = nice_ticks(min(shown), max(shown))
             plt.yticks(ticks, [tick_label(t) for t in ticks])
-        last = max((ns[-1] for _, ns, _ in self.series if ns), default=0)
-        plt.xticks(iteration_ticks(last))
-        labels = [label for label, _, _ in self.series if label]
-        plt.title(legend_title(labels) if len(labels) > 1 else
-                  f"cost per {self.unit}" + (" (log scale)" if log else ""))
+            _hold_ticks(plt.ylim, shown, ticks)
+        ns_shown = [n for _, ns, _ in self.series for n in ns]
+        if ns_shown:
+            ticks = iteration_ticks(max(ns_shown))
+            plt.xticks(ticks)
+            _hold_ticks(plt.xlim, ns_shown, ticks)
+        plt.title(self._title(log))
         plt.xlabel(self.unit)
         self.refresh()
+
+    def _title(self, log: bool) -> str:
+        """The legend (several runs) or what is plotted, shortened to fit the width."""
+        labels = [label for label, _, _ in self.series if label]
+        if len(labels) > 1:
+            short = [label.removeprefix("rate ") for label in labels]
+            return fitting_title(self.size.width, legend_title(labels),
+                                 "rates " + legend_title(short), legend_title(short))
+        if log:
+            return fitting_title(self.size.width, f"cost per {self.unit} (log scale)",
+                                 "cost (log scale)", "cost (log)")
+        return fitting_title(self.size.width, f"cost per {self.unit}", "cost")
 
     def render(self) -> object:
         """The plot, or a one-line note if plotext cannot draw these numbers."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from textual_plotext import PlotextPlot
 
-from tutor.ui.widgets.exercise.cost_plot import LEGEND_LINE, safe_build, short_axes
+from tutor.ui.widgets.exercise.cost_plot import LEGEND_LINE, fitting_title, safe_build, short_axes
 from tutor.ui.widgets.exercise.formatting import finite, sample_indices
 
 
@@ -57,7 +57,11 @@ class FitPlot(PlotextPlot):
         plt.scatter([self.xs[i] for i in picked], [self.ys[i] for i in picked], marker="o")
         short_axes(plt, self.xs + self.curve[0], self.ys + self.curve[1])
         # the legend in the title and the column names on the axes: nothing covers a point
-        plt.title(self.title)
+        y, x = self.names[1], self.names[0]
+        plt.title(fitting_title(self.size.width, self.title,
+                                self.title.replace(" against ", " vs ", 1),
+                                f"{y}: {self.title.split(': ', 1)[-1]}",
+                                f"{y} vs {x}", self.title.split(": ", 1)[-1]))
         plt.xlabel(self.names[0])
         self.refresh()
 

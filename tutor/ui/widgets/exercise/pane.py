@@ -22,12 +22,13 @@ from tutor.practice import (
 )
 from tutor.ui.widgets.exercise import code_editor, jobs, messages
 from tutor.ui.widgets.exercise.button_row import ButtonRow
-from tutor.ui.widgets.exercise.fields import ExerciseFields
+from tutor.ui.widgets.exercise.choices import ChoiceList
+from tutor.ui.widgets.exercise.fields import ExerciseFields, FieldInput
 from tutor.ui.widgets.exercise.hint_box import HintBox
 from tutor.ui.widgets.exercise.model_views import describe_batch_step, describe_model
 from tutor.ui.widgets.exercise.results import ResultView
 from tutor.ui.widgets.exercise.specs import (
-    asks_answer, asks_choice, default_values, field_specs, first_prompt, offers, trains_model,
+    asks_answer, asks_choice, compare_set, default_values, field_specs, first_prompt, offers, trains_model,
 )
 from tutor.ui.widgets.exercise.status import RunStatus, describe_fit, describe_result
 from tutor.ui.widgets.exercise.step_view import StepView
@@ -131,6 +132,7 @@ class ExercisePane(Vertical):
         self._save_timer: Timer | None = None
         self._last_inputs: dict | None = None
         self._passed_inputs: dict | None = None  # the inputs of the last pass (Enter moves on)
+        self._attempted_inputs: dict | None = None  # the inputs the last run or check read
 
     # ----- layout -----------------------------------------------------------------------
 
@@ -173,9 +175,9 @@ class ExercisePane(Vertical):
         """What the status line says before anything happens: the key to press first."""
         return first_prompt(self.exercise)
 
-    def _options(self) -> OptionList:
+    def _options(self) -> ChoiceList:
         options = self.exercise.options if self.exercise is not None else ()
-        return OptionList(*[f"{i + 1}. {o}" for i, o in enumerate(options)], id="choices")
+        return ChoiceList(options, id="choices")
 
     def on_mount(self) -> None:
         """Remember the starting inputs; say what happened last time, if anything."""
@@ -349,7 +351,8 @@ class ExercisePane(Vertical):
         try:
             script = python_script(read(self.exercise, inputs, "run"))  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
-            self.app.call_from_thread(self.status.show_error, one_sentence(exc))
+            # a notification, not the status line: a PASS or NOT YET there stays
+            self.app.call_from_thread(self.notify, one_sentence(exc), severity="warning")
             return
         self.app.call_from_thread(self.app.push_screen, PythonScreen(script))
 
@@ -391,9 +394,21 @@ class ExercisePane(Vertical):
             self.status.show_text("")  # the problem or the first note is answered by this attempt
         self.run_id += 1
         self.running = mode != "answer"
+        self._attempted_inputs = self.inputs()
+        inputs = dict(self._attempted_inputs)
+        if mode == "compare":  # a lesson's run exercise has no compare field: ^f picks a set
+            inputs["compare"] = compare_set(self.exercise, inputs)
         if self.running:  # only runs that take a while say so (no flicker, no extra layout)
             self.set_timer(RUNNING_NOTE_S, lambda run_id=self.run_id: self._note_running(run_id))
-        self._run_worker(self.run_id, mode, self.inputs())
+        self._run_worker(self.run_id, mode, inputs)
+
+    def _ready_to_retype(self) -> None:
+        """After a run or check, select the text of the field the cursor is in (when nothing
+        was typed meanwhile): the next character replaces the value, as on first entry."""
+        focused = self.screen.focused if self.is_attached else None
+        if (isinstance(focused, FieldInput) and focused in self.query(FieldInput)
+                and self.inputs() == self._attempted_inputs):
+            focused.select_all()
 
     def _notes(self) -> set[str]:
         """The status texts that only say what to do (first prompt, earlier work)."""
@@ -443,6 +458,7 @@ class ExercisePane(Vertical):
         if message.run_id == self.run_id:
             self.running = False
             self.status.show_error(message.sentence)
+            self._ready_to_retype()
             self.results.clear()
             for printed in self.query(code_editor.PrintedView):
                 printed.show("")
@@ -476,6 +492,7 @@ class ExercisePane(Vertical):
             self.results.show_run(outcome)
         if self.exercise is not None and not judged_on_run(self.exercise):
             self.post_message(self.Attempted(self, self.key, self.inputs(), None, ""))
+        self._ready_to_retype()
 
     @on(messages.StepTaken)
     def _stepped(self, message: messages.StepTaken) -> None:
@@ -533,6 +550,7 @@ class ExercisePane(Vertical):
         if verdict.passed and hasattr(self.screen, "move_to_exercise"):  # (Enter is a new line
             text = f"{text} {'F3' if self.kind == 'code' else 'Enter'}: next exercise."  # in code)
         self.status.show_check(verdict.passed, text)
+        self._ready_to_retype()
         self.status.bring_into_view()  # the verdict is never below the fold
         self.post_message(self.Attempted(self, self.key, message.inputs, verdict.passed,
                                          verdict.message, verdict.diagnosis))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -100,8 +101,8 @@ def offers(exercise: Exercise | None, action: str) -> bool:
     if action == "step":
         return kind in ("run", "step") or (has_function and kind in ("numeric", "choice")) \
             or (kind == "fit" and getattr(exercise, "batch_size", None) is not None)
-    if action == "compare":
-        return exercise is None  # in a compare exercise, Run runs the comparison
+    if action == "compare":  # in a compare exercise, Run runs the comparison
+        return exercise is None or (kind in ("run", "step") and has_function)
     if action == "skip":
         return exercise is not None
     if action == "hint":
@@ -115,6 +116,27 @@ def offers(exercise: Exercise | None, action: str) -> bool:
     if action == "cancel":  # a code run ends by itself (wall limit); Esc leaves its editor
         return kind != "code" and (offers(exercise, "run") or offers(exercise, "compare"))
     return True
+
+
+COMPARE_METHODS = "gd, momentum, adam"
+COMPARE_FACTORS = (0.5, 1.0, 2.0)
+
+
+def compare_set(exercise: Exercise | None, inputs: Mapping[str, str]) -> str:
+    """What ^f compares: the typed list (playground); in a lesson's run exercise the three
+    methods if the method may change, else half, the typed and twice the typed rate."""
+    if exercise is None or "compare" in inputs:
+        return inputs.get("compare", "")
+    if "method" in exercise.editable:
+        return COMPARE_METHODS
+    typed = inputs.get("learning_rate", "").strip()
+    try:
+        rate = float(typed)  # a plain number only: anything else is read (and refused) later
+    except ValueError:
+        return typed
+    if not math.isfinite(rate) or rate <= 0:
+        return typed  # the compare list says what a rate must be
+    return ", ".join(fmt(rate * factor) for factor in COMPARE_FACTORS)
 
 
 def first_prompt(exercise: Exercise | None) -> str:
