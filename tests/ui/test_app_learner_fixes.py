@@ -283,3 +283,15 @@ async def test_fit_and_cost_plots_keep_their_titles_off_the_ticks_when_narrow() 
             axis = cost_lines[-2].split()
             assert axis[0] in ("0", "1") and all(t.isdigit() for t in axis), cost_lines
             assert [int(t) for t in axis] == sorted(int(t) for t in axis)  # no stray digit
+
+
+async def test_past_the_last_exercise_the_open_ones_are_named(make_app: Any) -> None:
+    # A learner who jumped to the end was told "That was the last exercise here" with two
+    # exercises of the lesson still undone; now the toast names them and the way back.
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("f3", "f3", "f3")
+        said = [n.message for n in app._notifications if "last exercise" in n.message]
+        assert said and said[-1] == ("That was the last exercise here, but exercises 1 and 2 "
+                                     "are not done yet: f2 goes back, ^n opens the next lesson.")

@@ -15,6 +15,7 @@ from textual.actions import SkipAction
 from textual.widget import Widget
 
 from tutor.ui.textual_compat import OrderedKeyInput
+from tutor.wording import plural
 
 if TYPE_CHECKING:
     from tutor.ui.widgets.exercise import ExercisePane
@@ -122,10 +123,22 @@ class ExerciseMoves:
         target = neighbour(self.reader.panes, self._focused_pane(), self.reader.scroll_y,
                            step)
         if target is None:
-            self.notify("That was the last exercise here: ^n opens the next lesson."
-                        if step > 0 else "This is the first exercise of the lesson.")
+            self.notify(self._last_exercise_words() if step > 0
+                        else "This is the first exercise of the lesson.")
             return
         self.show_pane(target)
+
+    def _last_exercise_words(self) -> str:
+        """Past the last exercise: the next lesson, or the exercises of this one still open
+        (a learner who jumped ahead was told "that was the last exercise" with two undone)."""
+        open_ones = [str(n) for n, p in enumerate(self.reader.panes, 1) if not p.passed]
+        if not open_ones:
+            return "That was the last exercise here: ^n opens the next lesson."
+        listed = (open_ones[0] if len(open_ones) == 1
+                  else ", ".join(open_ones[:-1]) + " and " + open_ones[-1])
+        return (f"That was the last exercise here, but {plural(len(open_ones), 'exercise')[2:]}"
+                f" {listed} {'is' if len(open_ones) == 1 else 'are'} not done yet: f2 goes back"
+                ", ^n opens the next lesson.")
 
     def show_pane(self, pane: ExercisePane, widget: Widget | None = None) -> None:
         """Scroll `pane` to the top of the reader and focus `widget` (else its entry field)."""

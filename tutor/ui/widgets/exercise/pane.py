@@ -219,6 +219,11 @@ class ExercisePane(Vertical):
                 self.refresh_bindings()
 
     @property
+    def passed(self) -> bool:
+        """Passed, in this sitting or an earlier one."""
+        return self.state == "done" or self._passed_inputs is not None
+
+    @property
     def ready_to_move_on(self) -> bool:
         """True after a pass while the inputs are still the ones that passed: Enter moves on
         to the next exercise instead of running this one again."""
