@@ -105,14 +105,15 @@ def test_offers_follow_the_exercise_kind() -> None:
     assert offers(fit, "run") and not offers(fit, "step") and not offers(fit, "compare")
 
 
-def test_status_words_count_iterations_in_plain_words() -> None:
+def test_status_words_count_updates_like_the_verdict() -> None:
+    """The status line and the check's verdict name the same count with the same word."""
     from tutor.ui.widgets.exercise.status import status_words
 
-    assert status_words("converged", 40) == "converged in 40 iterations"
-    assert status_words("converged", 1) == "converged in 1 iteration"
-    assert status_words("max_iterations", 100) == "stopped at the iteration limit (100 iterations)"
-    assert status_words("stopped", 658_489) == "cancelled after 658,489 iterations"
-    assert status_words("diverged", 10) == "diverged after 10 iterations"
+    assert status_words("converged", 40) == "converged in 40 updates"
+    assert status_words("converged", 1) == "converged in 1 update"
+    assert status_words("max_iterations", 100) == "stopped at the iteration limit (100 updates)"
+    assert status_words("stopped", 658_489) == "cancelled after 658,489 updates"
+    assert status_words("diverged", 10) == "diverged after 10 updates"
 
 
 def test_iteration_table_text_lines_up_in_columns() -> None:

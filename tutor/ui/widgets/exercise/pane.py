@@ -430,7 +430,7 @@ class ExercisePane(Vertical):
         """Show how far a long run has got."""
         if message.run_id == self.run_id and self.running:
             self.status.show_progress(message.done, message.total,
-                                      "epochs" if trains_model(self.exercise) else "iterations")
+                                      "epochs" if trains_model(self.exercise) else "updates")
 
     @on(messages.RunFailed)
     def _failed(self, message: messages.RunFailed) -> None:
