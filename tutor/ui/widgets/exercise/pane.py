@@ -398,6 +398,14 @@ class ExercisePane(Vertical):
         if run_id == self.run_id and self.running and not self.status.outcome_text.startswith("Running"):
             self.status.show_text("Running... (Esc cancels)")
 
+    def _answer_next(self) -> list[str]:
+        """After a compare that asks a question, say how to answer it (else nothing)."""
+        if asks_choice(self.exercise):
+            return ["Then pick the answer below (Tab)."]
+        if asks_answer(self.exercise):
+            return ["Then type the answer below (Tab)."]
+        return []
+
     def _has_answer(self) -> bool:
         values = self.inputs()
         if asks_answer(self.exercise) and not values.get("answer", "").strip():
@@ -463,8 +471,8 @@ class ExercisePane(Vertical):
                                                outcome.data.y_name))
             self.results.show_fit(outcome)
         elif isinstance(outcome, CompareOutcome):
-            self.status.show_text("\n".join(
-                f"{o.label}: {describe_result(o.result).split('. ')[0]}" for o in outcome.runs))
+            lines = [f"{o.label}: {describe_result(o.result).split('. ')[0]}" for o in outcome.runs]
+            self.status.show_text("\n".join(lines + self._answer_next()))
             self.results.show_compare(outcome)
         else:
             self.status.show_text(describe_result(outcome.result, self._advice))
