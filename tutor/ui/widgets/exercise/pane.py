@@ -97,7 +97,7 @@ class ExercisePane(Vertical):
         Binding("ctrl+o", "skip", "Skip", show=False),
         Binding("ctrl+r", "reset", "Reset", show=False),
         Binding("escape", "cancel", "Cancel", show=False),
-        Binding("ctrl+y", "show_python", "", show=False),  # Show the Python (README's keys)
+        Binding("ctrl+y", "show_python", "Show the Python", show=False),
     ]
 
     RunProgress = messages.RunProgress
