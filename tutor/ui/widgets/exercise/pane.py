@@ -320,11 +320,21 @@ class ExercisePane(Vertical):
             self.action_run()
 
     def on_key(self, event: events.Key) -> None:
-        """F5 on a code exercise's buttons runs it too, as the Run button's label says (a
+        """Every key that reaches the pane (not typed text) brings it into view. F5 on a code exercise's buttons runs it too, as the Run button's label says (a
         key, not a binding: the help lists F5 once, with the editor that shows it)."""
+        self.keep_in_view()
         if event.key == "f5" and self.kind == "code":
             event.stop()
             self.action_run()
+
+    def keep_in_view(self) -> None:
+        """A key aimed at this exercise (Ctrl+T, Enter, Down...; typing scrolls by itself)
+        shows its focused field and then its status: after PgUp the learner sees it act."""
+        focused = self.screen.focused
+        if focused is None or self not in focused.ancestors or isinstance(focused, TextArea):
+            return  # (a code editor keeps its own cursor in view)
+        focused.scroll_visible(animate=False, immediate=True)
+        self.call_after_refresh(self.status.scroll_visible, animate=False)
 
     def action_cancel(self) -> None:
         """Stop a long run; the partial run is shown as cancelled."""
