@@ -186,7 +186,7 @@ async def test_two_variables_draw_the_level_view_with_the_path() -> None:
         view = app.screen.query_one(LevelView)
         assert view.display and view.size.width > 10
         lines = str(view.render()).splitlines()
-        assert lines[0] == "S start o path E end; . low @ high"  # whole at 80x24
+        assert lines[0] == "S start o path E end; blank low @ high"  # whole at 80x24
         grid = "\n".join(lines[1:-1])
         assert grid.count("S") == 1 and grid.count("E") == 1 and "o" in grid
         assert "@" in grid and " " in grid

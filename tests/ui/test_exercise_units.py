@@ -198,3 +198,14 @@ def test_a_fit_line_is_written_in_the_columns_names_with_its_own_sign() -> None:
     assert "price_k = 323.811 - 1.45171*age_years" in said and "+ -" not in said
     rising = SimpleNamespace(intercept=-2.0, slope=0.5, cost=1.0, status="converged", nit=3)
     assert "y = -2 + 0.5*x" in describe_fit(rising)
+
+
+def test_level_view_caption_wraps_and_names_the_blank_lowest_level() -> None:
+    """At 60 columns the caption lost `@ high` and the w range; `.` is not the lowest glyph."""
+    from tutor.ui.widgets.exercise.contour_plot import SHADES, caption_lines
+
+    legend, axes = caption_lines(("b", "w"), (-0.5, 1.5), (-0.5, 2.25), 26)
+    assert all(len(line) <= 26 for line in legend + axes)
+    assert " ".join(legend) == "S start o path E end; blank low @ high"
+    assert " ".join(axes) == "b -0.5..1.5 across, w -0.5..2.25 up"
+    assert SHADES[0] == " "  # the lowest level is drawn blank, as the legend says
