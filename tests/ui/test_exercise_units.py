@@ -209,3 +209,15 @@ def test_level_view_caption_wraps_and_names_the_blank_lowest_level() -> None:
     assert " ".join(legend) == "S start o path E end; blank low @ high"
     assert " ".join(axes) == "b -0.5..1.5 across, w -0.5..2.25 up"
     assert SHADES[0] == " "  # the lowest level is drawn blank, as the legend says
+
+
+def test_compare_names_the_curves_the_plot_cannot_show_apart() -> None:
+    """Lesson 5's four rates on x^2: 0.1 and 0.9 draw one over the other, 0.5 hits 0."""
+    from tutor.engine.descent import minimize
+    from tutor.ui.widgets.exercise.cost_plot import hidden_curves
+
+    series = [(f"rate {lr}", [p.cost for p in minimize("x^2", (3.0,), learning_rate=lr).path])
+              for lr in (0.01, 0.1, 0.5, 0.9)]
+    assert hidden_curves(series) == ("On the plot (cost, log scale): rate 0.1 and 0.9 have the "
+                                     "same costs; rate 0.5 reaches 0, below the log scale.")
+    assert hidden_curves(series[:1]) == ""

@@ -22,6 +22,7 @@ from tutor.practice import (
 )
 from tutor.ui.widgets.exercise import code_editor, jobs, messages
 from tutor.ui.widgets.exercise.button_row import ButtonRow
+from tutor.ui.widgets.exercise.cost_plot import hidden_curves
 from tutor.ui.widgets.exercise.fields import ExerciseFields
 from tutor.ui.widgets.exercise.hint_box import HintBox
 from tutor.ui.widgets.exercise.model_views import describe_batch_step, describe_model
@@ -482,7 +483,8 @@ class ExercisePane(Vertical):
             self.results.show_fit(outcome)
         elif isinstance(outcome, CompareOutcome):
             lines = [f"{o.label}: {describe_result(o.result).split('. ')[0]}" for o in outcome.runs]
-            self.status.show_text("\n".join(lines + self._answer_next()))
+            note = hidden_curves([(o.label, [p.cost for p in o.result.path]) for o in outcome.runs])
+            self.status.show_text("\n".join(lines + ([note] if note else []) + self._answer_next()))
             self.results.show_compare(outcome)
         else:
             self.status.show_text(describe_result(outcome.result, self._advice))
