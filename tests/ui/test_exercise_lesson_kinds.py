@@ -256,7 +256,7 @@ async def test_compare_exercise_runs_its_own_rates_and_checks_the_choice() -> No
         await wait_until(pilot, lambda: "rate 0.4" in status(app), "both runs finishing")
         assert "rate 0.1: converged in 40 updates" in status(app)
         assert "rate 0.4: converged in" in status(app)
-        assert status(app).endswith("Then pick the answer below (Tab).")  # how to answer
+        assert status(app).endswith("Then pick the answer above (Tab).")  # how to answer
         # seeing the runs is not an answer: reported unchecked (passed None) so inputs are saved
         assert [e.passed for e in attempts(app)] == [None]
         app.query_one(OptionList).focus()

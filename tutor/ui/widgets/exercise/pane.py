@@ -410,11 +410,12 @@ class ExercisePane(Vertical):
             self.status.show_text("Running... (Esc cancels)")
 
     def _answer_next(self) -> list[str]:
-        """After a compare that asks a question, say how to answer it (else nothing)."""
+        """After a compare that asks a question, say how to answer it (else nothing): the
+        options and the answer field are above the status line."""
         if asks_choice(self.exercise):
-            return ["Then pick the answer below (Tab)."]
+            return ["Then pick the answer above (Tab)."]
         if asks_answer(self.exercise):
-            return ["Then type the answer below (Tab)."]
+            return ["Then type the answer in the answer field above (Shift+Tab)."]
         return []
 
     def _has_answer(self) -> bool:
