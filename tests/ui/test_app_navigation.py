@@ -187,3 +187,23 @@ async def test_palette_offers_lessons_playground_reset_and_theme(make_app: Any) 
         app.theme = "textual-light"  # the light theme keeps the screen working
         await pilot.pause()
         assert app.current_theme.dark is False and main_screen(app).current.slug == "first-steps"
+
+
+async def test_palette_keeps_only_gd_tutors_commands_in_its_words(make_app: Any) -> None:
+    """No "Maximize the focused widget" or "Quit the application as soon as possible"."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        shown = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert shown == {"Theme": "Switch between the dark and light colours",
+                         "Quit": "Leave gd-tutor (your progress is saved)"}
+
+
+async def test_help_names_ctrl_y_show_the_python(make_app: Any) -> None:
+    from tutor.ui.screens.help import collect_keys
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        rows = {row.key: row.description for row in collect_keys(app, app.screen)}
+        assert rows.get("^y") == "Show the Python (in an exercise)"

@@ -35,7 +35,7 @@ def test_playground_runs_x_squared_and_shows_converged_with_the_count(playground
         playground.keys(key, literal=key not in ("Tab", "Enter"))
         time.sleep(0.05)
     shown = playground.wait_for("converged")
-    assert "converged in 40 iterations" in shown
+    assert "converged in 40 updates" in shown
     assert "cost per iteration" in shown  # the plot is on the 80x24 screen too
     lines = shown.splitlines()
     assert len(lines) <= 24

@@ -73,7 +73,7 @@ async def test_a_failing_then_passing_attempt_is_checked_and_reported() -> None:
         first = attempts(app)[-1]
         assert first.key == "rates/pick-rate" and first.passed is False
         assert first.inputs["learning_rate"] == "0.1"
-        assert "NOT YET" in status(app) and "converged in 40 iterations" in status(app)
+        assert "NOT YET" in status(app) and "converged in 40 updates" in status(app)
         app.query_one("#field-learning_rate", Input).value = "0.4"
         await pilot.press("enter")
         await settle(pilot, app, count=2)
@@ -254,8 +254,9 @@ async def test_compare_exercise_runs_its_own_rates_and_checks_the_choice() -> No
         app.query_one("#run-button").focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: "rate 0.4" in status(app), "both runs finishing")
-        assert "rate 0.1: converged in 40 iterations" in status(app)
+        assert "rate 0.1: converged in 40 updates" in status(app)
         assert "rate 0.4: converged in" in status(app)
+        assert status(app).endswith("Then pick the answer above (Tab).")  # how to answer
         # seeing the runs is not an answer: reported unchecked (passed None) so inputs are saved
         assert [e.passed for e in attempts(app)] == [None]
         app.query_one(OptionList).focus()
@@ -277,7 +278,7 @@ async def test_step_exercise_is_checked_when_the_steps_finish() -> None:
         await pilot.press("ctrl+t")  # x = 0 after one step; the second step is 0 long
         await settle(pilot, app)
         assert attempts(app)[-1].passed is True
-        assert "converged in 2 iterations" in status(app)
+        assert "converged in 2 updates" in status(app)
 
 
 async def test_arriving_at_a_fit_puts_the_cursor_in_the_field_it_asks_for(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ async def test_typing_function_start_rate_and_enter_converges_in_40() -> None:
         await pilot.press("enter")
         await settle(pilot, app.screen.pane)
         text = status_text(app)
-        assert "converged in 40 iterations" in text
+        assert "converged in 40 updates" in text
         assert "x = 0.000398768" in text  # 3 * 0.8**40
         table = app.screen.query_one(IterationTable)
         assert [r.n for r in table.rows if r is not None] == [0, 1, 2, 3, 4, 36, 37, 38, 39, 40]
@@ -130,8 +130,8 @@ async def test_compare_draws_one_cost_plot_with_a_legend() -> None:
         drawn = plot.plt.build()
         assert "rate 0.01" in drawn and "rate 0.5" in drawn
         text = status_text(app)
-        assert "rate 0.1: converged in 40 iterations" in text
-        assert "rate 0.01: stopped at the iteration limit (100 iterations)" in text
+        assert "rate 0.1: converged in 40 updates" in text
+        assert "rate 0.01: stopped at the iteration limit (100 updates)" in text
 
 
 async def test_compare_methods_by_name() -> None:
@@ -158,7 +158,7 @@ async def test_escape_cancels_a_long_run_and_the_ui_stays_responsive() -> None:
         assert pane.running
         progress = status_text(app)
         assert progress.startswith("Running... ") and progress.endswith(
-            " of 1,000,000 iterations (Esc cancels)")
+            " of 1,000,000 updates (Esc cancels)")
         field = app.screen.query_one("#field-function", Input)
         started = time.monotonic()
         for key, char in (("end", None), ("5", "5")):  # as the terminal driver sends keys
@@ -173,7 +173,7 @@ async def test_escape_cancels_a_long_run_and_the_ui_stays_responsive() -> None:
         await settle(pilot, pane, timeout=10)
         assert time.monotonic() - started < 5
         text = status_text(app)
-        assert text.startswith("cancelled after ") and "iterations" in text
+        assert text.startswith("cancelled after ") and "updates" in text
         nit = int(text.split()[2].replace(",", ""))
         assert 0 < nit < 1_000_000
 
@@ -186,7 +186,7 @@ async def test_two_variables_draw_the_level_view_with_the_path() -> None:
         view = app.screen.query_one(LevelView)
         assert view.display and view.size.width > 10
         lines = str(view.render()).splitlines()
-        assert lines[0] == "S start o path E end; . low @ high"  # whole at 80x24
+        assert lines[0] == "S start o path E end; blank low @ high"  # whole at 80x24
         grid = "\n".join(lines[1:-1])
         assert grid.count("S") == 1 and grid.count("E") == 1 and "o" in grid
         assert "@" in grid and " " in grid
@@ -214,7 +214,7 @@ async def test_buttons_are_reachable_and_run() -> None:
         assert "slope = 6" in app.screen.query_one(StepView).text
         await pilot.click("#run-button")
         await settle(pilot, app.screen.pane)
-        assert "converged in 40 iterations" in status_text(app)
+        assert "converged in 40 updates" in status_text(app)
 
 
 async def test_a_start_where_f_is_undefined_is_one_sentence_in_run_and_step() -> None:
@@ -222,7 +222,7 @@ async def test_a_start_where_f_is_undefined_is_one_sentence_in_run_and_step() ->
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await settle(pilot, app.screen.pane)
-        assert "diverged after 0 iterations" in status_text(app)
+        assert "diverged after 0 updates" in status_text(app)
         assert "division by zero" in status_text(app)
         await pilot.press("ctrl+t")
         await settle(pilot, app.screen.pane)

@@ -107,14 +107,15 @@ def test_offers_follow_the_exercise_kind() -> None:
     assert offers(fit, "run") and not offers(fit, "step") and not offers(fit, "compare")
 
 
-def test_status_words_count_iterations_in_plain_words() -> None:
+def test_status_words_count_updates_like_the_verdict() -> None:
+    """The status line and the check's verdict name the same count with the same word."""
     from tutor.ui.widgets.exercise.status import status_words
 
-    assert status_words("converged", 40) == "converged in 40 iterations"
-    assert status_words("converged", 1) == "converged in 1 iteration"
-    assert status_words("max_iterations", 100) == "stopped at the iteration limit (100 iterations)"
-    assert status_words("stopped", 658_489) == "cancelled after 658,489 iterations"
-    assert status_words("diverged", 10) == "diverged after 10 iterations"
+    assert status_words("converged", 40) == "converged in 40 updates"
+    assert status_words("converged", 1) == "converged in 1 update"
+    assert status_words("max_iterations", 100) == "stopped at the iteration limit (100 updates)"
+    assert status_words("stopped", 658_489) == "cancelled after 658,489 updates"
+    assert status_words("diverged", 10) == "diverged after 10 updates"
 
 
 def test_iteration_table_text_lines_up_in_columns() -> None:
@@ -199,3 +200,26 @@ def test_a_fit_line_is_written_in_the_columns_names_with_its_own_sign() -> None:
     assert "price_k = 323.811 - 1.45171*age_years" in said and "+ -" not in said
     rising = SimpleNamespace(intercept=-2.0, slope=0.5, cost=1.0, status="converged", nit=3)
     assert "y = -2 + 0.5*x" in describe_fit(rising)
+
+
+def test_level_view_caption_wraps_and_names_the_blank_lowest_level() -> None:
+    """At 60 columns the caption lost `@ high` and the w range; `.` is not the lowest glyph."""
+    from tutor.ui.widgets.exercise.contour_plot import SHADES, caption_lines
+
+    legend, axes = caption_lines(("b", "w"), (-0.5, 1.5), (-0.5, 2.25), 26)
+    assert all(len(line) <= 26 for line in legend + axes)
+    assert " ".join(legend) == "S start o path E end; blank low @ high"
+    assert " ".join(axes) == "b -0.5..1.5 across, w -0.5..2.25 up"
+    assert SHADES[0] == " "  # the lowest level is drawn blank, as the legend says
+
+
+def test_compare_names_the_curves_the_plot_cannot_show_apart() -> None:
+    """Lesson 5's four rates on x^2: 0.1 and 0.9 draw one over the other, 0.5 hits 0."""
+    from tutor.engine.descent import minimize
+    from tutor.ui.widgets.exercise.cost_plot import hidden_curves
+
+    series = [(f"rate {lr}", [p.cost for p in minimize("x^2", (3.0,), learning_rate=lr).path])
+              for lr in (0.01, 0.1, 0.5, 0.9)]
+    assert hidden_curves(series) == ("On the plot (cost, log scale): rate 0.1 and 0.9 have the "
+                                     "same costs; rate 0.5 reaches 0, below the log scale.")
+    assert hidden_curves(series[:1]) == ""

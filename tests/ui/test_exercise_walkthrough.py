@@ -94,7 +94,7 @@ async def test_an_exercise_run_leaves_the_why_to_the_check() -> None:
         await wait_for(pilot, app, "NOT YET")
         lines = status(app).splitlines()
         end = 1 - 3 * 0.98 ** 100
-        assert lines[0] == f"stopped at the iteration limit (100 iterations): m = {end:.6g}, cost = {(end - 1) ** 2:.6g}."
+        assert lines[0] == f"stopped at the iteration limit (100 updates): m = {end:.6g}, cost = {(end - 1) ** 2:.6g}."
         assert lines[1].startswith("NOT YET: It ended at m = ")
         assert lines[-1].endswith("Try a learning rate of 0.03: that uses all 100 iterations and "
                                   "ends at m = 0.9938. Press ^g for a hint.")
@@ -105,7 +105,7 @@ def test_the_playground_status_keeps_the_engines_reason_and_spots_a_slope_withou
     assert describe_result(crawl).endswith("before the steps got shorter than 0.0001.")
     assert describe_result(crawl, advice=False).endswith("cost = 0.158292.")
     line = minimize("2x", [3.0], learning_rate=0.1)
-    assert describe_result(line) == ("stopped at the iteration limit (100 iterations): x = -17, "
+    assert describe_result(line) == ("stopped at the iteration limit (100 updates): x = -17, "
                                      "cost = -34. The cost kept falling at the same pace: f may "
                                      "have no lowest point.")
     blown = minimize("x^2", [3.0], learning_rate=1.5)

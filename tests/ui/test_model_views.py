@@ -92,6 +92,8 @@ async def test_a_two_feature_classifier_is_a_map_with_each_point_in_its_cell() -
         lines = view.lines(38, 13)
         assert lines[:2] == ["o label 0  x label 1", ". predicts 1  * boundary"]
         assert lines[-1] == "a 0.2..3.8 across, b 0.2..3.8 up"
+        narrow = view.lines(20, 13)  # at 60x20 the b range was cut off: it wraps
+        assert narrow[-2:] == ["a 0.2..3.8 across, b", "0.2..3.8 up"] and len(narrow) == 13
         grid = lines[2:-1]
         table = [line.split(",") for line in
                  (MODELS / "data" / "two-blobs.csv").read_text().splitlines()[1:]]

@@ -41,6 +41,13 @@ class PlaygroundRequest:
     lr: str | None = None
 
 
+OWN_WORDS = {
+    "Theme": "Switch between the dark and light colours",
+    "Quit": "Leave gd-tutor (your progress is saved)",
+}
+"""The Textual palette commands gd-tutor keeps, with what each says to a learner."""
+
+
 class TutorApp(SentenceOnCrashApp):
     """gd-tutor: lessons with exercises, resumed where the learner left off."""
 
@@ -178,13 +185,15 @@ class TutorApp(SentenceOnCrashApp):
             return None
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's palette commands without "Screenshot": no learner action writes a file.
+        """Of Textual's palette commands only the theme switch and quit, in gd-tutor's words.
 
-        Served, a screenshot became an SVG in the server account's ~/Downloads
-        (and 23 s of CPU at 1000x500); at home a terminal has its own. So never.
+        Its generic entries ("Maximize the focused widget", "Keys") read as noise to a
+        learner; "Screenshot" wrote a file: served, an SVG in the server account's
+        ~/Downloads (and 23 s of CPU at 1000x500). So never.
         """
-        return (command for command in super().get_system_commands(screen)
-                if command.title != "Screenshot")
+        for command in super().get_system_commands(screen):
+            if command.title in OWN_WORDS:
+                yield SystemCommand(command.title, OWN_WORDS[command.title], command.callback)
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
+from textwrap import wrap
+
 from rich.text import Text
 from textual.widget import Widget
 
@@ -58,6 +60,19 @@ def level_lines(value: Callable[[tuple[float, ...]], float], path: Sequence[tupl
     return ["".join(row) for row in cells]
 
 
+LEGEND = "S start o path E end; blank low @ high"
+"""The caption names every glyph as drawn: the lowest level is a blank, not `.`."""
+
+
+def caption_lines(names: Sequence[str], xr: tuple[float, float], yr: tuple[float, float],
+                  width: int) -> tuple[list[str], list[str]]:
+    """The legend and the axis ranges, each wrapped to `width` (never cut: at 60 columns
+    `@ high` and the second range were lost)."""
+    a, b = names[0], names[1] if len(names) > 1 else "y"
+    axes = f"{a} {xr[0]:.3g}..{xr[1]:.3g} across, {b} {yr[0]:.3g}..{yr[1]:.3g} up"
+    return wrap(LEGEND, width) or [""], wrap(axes, width) or [""]
+
+
 class LevelView(Widget):
     """The heat/level view of a two-variable f with the descent's path over it."""
 
@@ -79,17 +94,16 @@ class LevelView(Widget):
         """Title, the shaded grid with the path, and the axis ranges."""
         if self.value is None or not self.path:
             return Text("Run a two-variable function to see its level view.")
-        width, height = max(8, self.size.width), max(3, self.size.height - 2)
-        rows = level_lines(self.value, self.path, width, height)
+        width = max(8, self.size.width)
         xr = axis_range([p[0] for p in self.path])
         yr = axis_range([p[1] for p in self.path])
-        a, b = self.names[0], self.names[1] if len(self.names) > 1 else "y"
-        title = f"S start o path E end; {SHADES[1]} low {SHADES[-1]} high"  # whole at 80 columns
-        axes = f"{a} {xr[0]:.3g}..{xr[1]:.3g} across, {b} {yr[0]:.3g}..{yr[1]:.3g} up"
-        text = Text(title[:width] + "\n")
+        title, axes = caption_lines(self.names, xr, yr, width)
+        height = max(3, self.size.height - len(title) - len(axes))
+        rows = level_lines(self.value, self.path, width, height)
+        text = Text("\n".join(title) + "\n")
         for row in rows:
             for char in row:  # the path stands out in bold reverse video, colour or not
                 text.append(char, style=PATH_STYLE if char in PATH_MARKS else None)
             text.append("\n")
-        text.append(axes[:width])
+        text.append("\n".join(axes))
         return text

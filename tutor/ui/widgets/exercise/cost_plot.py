@@ -60,6 +60,25 @@ def legend_title(labels: Sequence[str]) -> str:
     return "  ".join(f"{mark} {label}" for mark, label in zip(marks, labels))
 
 
+def hidden_curves(series: Sequence[tuple[str, Sequence[float]]]) -> str:
+    """Say which compared curves the plot cannot show apart: runs with the same costs (as
+    far as the shorter goes) draw one over the other, and a cost of exactly 0 lies below a log scale. Empty if none."""
+    notes: list[str] = []
+    for i, (label, costs) in enumerate(series):
+        twin = next((other for other, seen in series[:i]
+                     if min(len(seen), len(costs)) > 1 and all(
+                         math.isclose(a, b, rel_tol=1e-6)
+                         for a, b in zip(seen, costs))), None)
+        if twin is not None:
+            notes.append(f"{twin} and {label.removeprefix('rate ')} have the same costs")
+    log = use_log_scale([costs for _, costs in series])
+    if log:
+        notes += [f"{label} reaches 0, below the log scale"
+                  for label, costs in series if 0.0 in costs]
+    where = "On the plot (cost, log scale)" if log else "On the plot"
+    return f"{where}: {'; '.join(notes)}." if notes else ""
+
+
 def decade_ticks(series: Sequence[Sequence[float]], most: int = 5) -> tuple[list[float], list[str]]:
     """Powers of ten spanning the costs, at most `most` of them, labelled `1e-06`."""
     values = [v for costs in series for v in finite(costs) if v > 0]

@@ -10,6 +10,7 @@ colour. The axes are named by the feature columns.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from textwrap import wrap
 
 from rich.text import Text
 from textual.widget import Widget
@@ -111,21 +112,22 @@ class DecisionMap(Widget):
         self.refresh()
 
     def parts(self, width: int, height: int) -> tuple[list[str], list[str], str]:
-        """The legend, the map rows and the axes line, together at most `height` rows."""
+        """The legend, the map rows and the axes line(s), together at most `height` rows."""
         if self.predict is None:
             return ["Fit a classifier on two features to see its map."], [], ""
         a, b, y = self.names
         top = legend(y, width)
-        rows = map_lines(self.predict, self.first, self.second, self.labels, width,
-                         max(3, height - len(top) - 1))
         xr, yr = plane_range(self.first), plane_range(self.second)
-        axes = f"{a} {xr[0]:.3g}..{xr[1]:.3g} across, {b} {yr[0]:.3g}..{yr[1]:.3g} up"
-        return top, rows, axes[:width]
+        axes = "\n".join(wrap(f"{a} {xr[0]:.3g}..{xr[1]:.3g} across, "
+                              f"{b} {yr[0]:.3g}..{yr[1]:.3g} up", width))  # wrapped, never cut
+        rows = map_lines(self.predict, self.first, self.second, self.labels, width,
+                         max(3, height - len(top) - 1 - axes.count("\n")))
+        return top, rows, axes
 
     def lines(self, width: int, height: int) -> list[str]:
         """Every row as plain text (what a test or a screen reader sees)."""
         top, rows, axes = self.parts(width, height)
-        return top + rows + ([axes] if axes else [])
+        return top + rows + (axes.split("\n") if axes else [])
 
     def render(self) -> Text:
         """The rows, the data points in bold reverse video (they stand out without colour)."""

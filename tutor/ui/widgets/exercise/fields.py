@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Input, Label
+from textual.widgets import Checkbox, Input, Label, Static
 from textual.widgets.input import Selection
 
 from tutor.lessons.schema import FIELDS, MAX_TEXT, METHODS
@@ -82,6 +83,22 @@ FOCUS_MARK = "▶"
 """Drawn before the label of the field that has the cursor: focus shows without colour."""
 
 
+def wraps(spec: FieldSpec) -> bool:
+    """A fixed text field shows its whole value, wrapped (a one-line Input would cut it)."""
+    return not spec.editable and spec.key != "scale"
+
+
+class FixedText(Static):
+    """A fixed field's full text, wrapped onto more lines when narrow: never silently cut
+    (at 60 columns `f = ((b + w - 2)^2 + ...)/3` lost its `/3`). The hidden Input beside it
+    still holds the value the run reads."""
+
+    DEFAULT_CSS = "FixedText { color: $text-muted; }"
+
+    def __init__(self, value: str, **options: str) -> None:
+        super().__init__(value, markup=False, **options)
+
+
 class FieldRow(Horizontal):
     """A label and a one-line input (or the scale checkbox); `▶` marks the focused one."""
 
@@ -91,6 +108,10 @@ class FieldRow(Horizontal):
     FieldRow.-focused > Label { color: $text; text-style: bold; }
     FieldRow > Input { width: 1fr; }
     FieldRow > Checkbox { width: 1fr; height: 1; border: none; padding: 0; }
+    FieldRow > FixedText { width: 1fr; height: auto; display: none; }
+    FieldRow.-cut { height: auto; }
+    FieldRow.-cut > Input { display: none; }
+    FieldRow.-cut > FixedText { display: block; }
     """
 
     def __init__(self, spec: FieldSpec) -> None:
@@ -111,7 +132,19 @@ class FieldRow(Horizontal):
         yield FieldInput(spec.value, placeholder=placeholder, id=f"field-{spec.key}", compact=True,
                          disabled=not spec.editable, suggester=suggester, select_on_focus=True,
                          max_length=rule.max_length if rule is not None else MAX_TEXT)
+        if wraps(spec):
+            yield FixedText(spec.value, id=f"fixed-{spec.key}")
 
+    def on_resize(self) -> None:
+        """A fixed value wider than its one-line field is shown wrapped instead."""
+        self.show_whole()
+
+    def show_whole(self) -> None:
+        """Wrap the fixed text (hiding the one-line Input) exactly when it would be cut."""
+        if wraps(self.spec):
+            room = self.size.width - self.query_one(Label).outer_size.width
+            value = self.query_one(Input).value
+            self.set_class(cell_len(value) > room, "-cut")
 
     def _label(self, focused: bool) -> str:
         return (FOCUS_MARK if focused else " ") + LABELS.get(self.spec.key, self.spec.key)
@@ -135,6 +168,7 @@ class ExerciseFields(Vertical):
     DEFAULT_CSS = """
     ExerciseFields { height: auto; }
     ExerciseFields > Horizontal { height: 1; }
+    ExerciseFields > Horizontal.-tall { height: auto; }
     """
 
     def __init__(self, specs: Sequence[FieldSpec]) -> None:
@@ -147,13 +181,15 @@ class ExerciseFields(Vertical):
         last: list[FieldSpec] = []
         for spec in self.specs:
             if spec.key in WIDE_FIELDS:
-                yield Horizontal(FieldRow(spec))
+                yield Horizontal(FieldRow(spec), classes="-tall" if wraps(spec) else "")
             else:
                 (last if spec.key in LAST_FIELDS else narrow).append(spec)
         for i in range(0, len(narrow), 3):
-            yield Horizontal(*(FieldRow(s) for s in narrow[i:i + 3]))
+            group = narrow[i:i + 3]
+            yield Horizontal(*(FieldRow(s) for s in group),
+                             classes="-tall" if any(map(wraps, group)) else "")
         for spec in last:
-            yield Horizontal(FieldRow(spec))
+            yield Horizontal(FieldRow(spec), classes="-tall" if wraps(spec) else "")
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -180,6 +216,10 @@ class ExerciseFields(Vertical):
                 self.query_one("#field-scale", Checkbox).value = checked
             else:
                 self.query_one(f"#field-{key}", Input).value = str(value)
+                for fixed in self.query(f"#fixed-{key}").results(FixedText):
+                    fixed.update(str(value))
+                    if isinstance(fixed.parent, FieldRow):
+                        fixed.parent.show_whole()
 
     def first_editable(self, among: Collection[str] | None = None) -> Input | Checkbox | None:
         """The first field the learner may type in (only keys in `among`, when given)."""

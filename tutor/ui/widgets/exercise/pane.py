@@ -23,6 +23,7 @@ from tutor.practice import (
 from tutor.ui.widgets.exercise import code_editor, jobs, messages
 from tutor.ui.widgets.exercise.button_row import ButtonRow
 from tutor.ui.widgets.exercise.choices import ChoiceList
+from tutor.ui.widgets.exercise.cost_plot import hidden_curves
 from tutor.ui.widgets.exercise.fields import ExerciseFields, FieldInput
 from tutor.ui.widgets.exercise.hint_box import HintBox
 from tutor.ui.widgets.exercise.model_views import describe_batch_step, describe_model
@@ -98,7 +99,7 @@ class ExercisePane(Vertical):
         Binding("ctrl+o", "skip", "Skip", show=False),
         Binding("ctrl+r", "reset", "Reset", show=False),
         Binding("escape", "cancel", "Cancel", show=False),
-        Binding("ctrl+y", "show_python", "", show=False),  # Show the Python (README's keys)
+        Binding("ctrl+y", "show_python", "Show the Python", show=False),
     ]
 
     RunProgress = messages.RunProgress
@@ -327,11 +328,21 @@ class ExercisePane(Vertical):
             self.action_run()
 
     def on_key(self, event: events.Key) -> None:
-        """F5 on a code exercise's buttons runs it too, as the Run button's label says (a
+        """Every key that reaches the pane (not typed text) brings it into view. F5 on a code exercise's buttons runs it too, as the Run button's label says (a
         key, not a binding: the help lists F5 once, with the editor that shows it)."""
+        self.keep_in_view()
         if event.key == "f5" and self.kind == "code":
             event.stop()
             self.action_run()
+
+    def keep_in_view(self) -> None:
+        """A key aimed at this exercise (Ctrl+T, Enter, Down...; typing scrolls by itself)
+        shows its focused field and then its status: after PgUp the learner sees it act."""
+        focused = self.screen.focused
+        if focused is None or self not in focused.ancestors or isinstance(focused, TextArea):
+            return  # (a code editor keeps its own cursor in view)
+        focused.scroll_visible(animate=False, immediate=True)
+        self.call_after_refresh(self.status.scroll_visible, animate=False)
 
     def action_cancel(self) -> None:
         """Stop a long run; the partial run is shown as cancelled (a code run has nothing
@@ -423,6 +434,15 @@ class ExercisePane(Vertical):
         if run_id == self.run_id and self.running and not self.status.outcome_text.startswith("Running"):
             self.status.show_text("Running... (Esc cancels)")
 
+    def _answer_next(self) -> list[str]:
+        """After a compare that asks a question, say how to answer it (else nothing): the
+        options and the answer field are above the status line."""
+        if asks_choice(self.exercise):
+            return ["Then pick the answer above (Tab)."]
+        if asks_answer(self.exercise):
+            return ["Then type the answer in the answer field above (Shift+Tab)."]
+        return []
+
     def _has_answer(self) -> bool:
         values = self.inputs()
         if asks_answer(self.exercise) and not values.get("answer", "").strip():
@@ -455,7 +475,7 @@ class ExercisePane(Vertical):
         """Show how far a long run has got."""
         if message.run_id == self.run_id and self.running:
             self.status.show_progress(message.done, message.total,
-                                      "epochs" if trains_model(self.exercise) else "iterations")
+                                      "epochs" if trains_model(self.exercise) else "updates")
 
     @on(messages.RunFailed)
     def _failed(self, message: messages.RunFailed) -> None:
@@ -489,8 +509,9 @@ class ExercisePane(Vertical):
                                                outcome.data.y_name))
             self.results.show_fit(outcome)
         elif isinstance(outcome, CompareOutcome):
-            self.status.show_text("\n".join(
-                f"{o.label}: {describe_result(o.result).split('. ')[0]}" for o in outcome.runs))
+            lines = [f"{o.label}: {describe_result(o.result).split('. ')[0]}" for o in outcome.runs]
+            note = hidden_curves([(o.label, [p.cost for p in o.result.path]) for o in outcome.runs])
+            self.status.show_text("\n".join(lines + ([note] if note else []) + self._answer_next()))
             self.results.show_compare(outcome)
         else:
             self.status.show_text(describe_result(outcome.result, self._advice))

@@ -20,14 +20,15 @@ STATUS_WORDS = {
 
 
 def status_words(status: str, nit: int) -> str:
-    """`converged in 40 iterations`, `diverged after 1 iteration`, ..."""
+    """`converged in 40 updates`, `diverged after 1 update`, ...: "updates", the word the
+    check's verdict uses for the same count."""
     words = STATUS_WORDS.get(status, str(status) + " after {n} {its}")
     return words.format(n=f"{nit:,}" if nit >= 100_000 else nit,
-                        its="iteration" if nit == 1 else "iterations")
+                        its="update" if nit == 1 else "updates")
 
 
 def describe_result(result: Any, advice: bool = True) -> str:
-    """`converged in 40 iterations: x = 0.0004, cost = 1.6e-07.` plus, for a run that did
+    """`converged in 40 updates: x = 0.0004, cost = 1.6e-07.` plus, for a run that did
     not converge, the engine's reason (and its advice when `advice`, i.e. no check follows)."""
     where = fmt_named(tuple(result.variables), tuple(result.x))
     text = f"{status_words(result.status, result.nit)}: {where}, cost = {fmt(result.fun)}."
@@ -92,8 +93,8 @@ class RunStatus(Static):
         self.outcome_text, self.check_text = f"Problem: {sentence}", ""
         self._show(error=True)
 
-    def show_progress(self, done: int, total: int, unit: str = "iterations") -> None:
-        """How far a long run is (in iterations, or a model's epochs), and how to stop it."""
+    def show_progress(self, done: int, total: int, unit: str = "updates") -> None:
+        """How far a long run is (in updates, or a model's epochs), and how to stop it."""
         self.outcome_text = f"Running... {done:,} of {total:,} {unit} (Esc cancels)"
         self.check_text = ""
         self._show()
