@@ -339,8 +339,9 @@ class ExercisePane(Vertical):
         """A key aimed at this exercise (Ctrl+T, Enter, Down...; typing scrolls by itself)
         shows its focused field and then its status: after PgUp the learner sees it act."""
         focused = self.screen.focused
-        if focused is None or self not in focused.ancestors or isinstance(focused, TextArea):
-            return  # (a code editor keeps its own cursor in view)
+        if (focused is None or self not in focused.ancestors
+                or isinstance(focused, (TextArea, ChoiceList))):
+            return  # a code editor keeps its cursor in view; a choice list shows itself first
         focused.scroll_visible(animate=False, immediate=True)
         self.call_after_refresh(self.status.scroll_visible, animate=False)
 
