@@ -197,7 +197,9 @@ async def test_step_mode_shows_the_rows_drawn_the_gradient_and_the_update() -> N
 
 
 async def test_a_network_is_drawn_while_it_trains_and_esc_stops_it() -> None:
-    app = PaneHost(replace(exercise("xor-network"), epochs=1_000_000))
+    # a precision far below any step: the run goes on until Esc (on a quick machine the
+    # default precision let it converge before the test had seen its second picture)
+    app = PaneHost(replace(exercise("xor-network"), epochs=1_000_000, precision=1e-12))
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.query_one(ExercisePane)
         await pilot.press("enter")
