@@ -38,6 +38,9 @@ class ButtonRow(Horizontal):
     asks it for its height at the width it will have): the same frame shows the fold.
     """
 
+    _columns = ""
+    """The grid columns last set (the styles hold them as Scalars, not as written)."""
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """Fold or unfold for `width`, then measure as the layout chosen says."""
         self.fit(width)
@@ -56,5 +59,6 @@ class ButtonRow(Horizontal):
         if self.styles.layout.name != "grid" or self.styles.grid_size_columns != len(columns):
             self.styles.layout = "grid"
             self.styles.grid_size_columns = len(columns)
-        if str(self.styles.grid_columns) != spec:
+        if self._columns != spec:  # setting styles asks for a new layout: only on a change
+            self._columns = spec
             self.set_styles(f"grid-columns: {spec}; grid-rows: 1;")
