@@ -148,6 +148,15 @@ class TutorApp(SentenceOnCrashApp):
         import tutor.engine  # noqa: F401 - the import is the work
 
         self.engine_ready = True
+        self.call_from_thread(self._freeze_start_up)
+
+    def _freeze_start_up(self) -> None:
+        """Start-up is over (lessons, Textual, SymPy loaded): collect once, then leave the
+        survivors out of every later collection. With them in, each full collection (every
+        few lesson switches) scanned ~250,000 objects and froze the screen for 150-250 ms;
+        now it scans only what came after (the pages of the lessons near the one on show)."""
+        gc.collect()
+        gc.freeze()
 
     async def action_quit(self) -> None:
         """Quit, first saving anything typed but not yet saved, so nothing is lost."""

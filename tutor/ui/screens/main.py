@@ -20,6 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
@@ -83,15 +84,20 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         self._shown_inputs: dict[str, dict[str, str]] = {}
         self._changing = False  # a lesson is being mounted: keys wait (see KeyGate)
         self._place_before_list: tuple[Widget | None, float] | None = None  # ctrl+l gives it back
+        # Held here, not looked up: a query walks every widget of every page kept (thousands).
+        self._reader = LessonReader(id="reader")
+        self._header = TutorHeader(id="header")
+        self._list: LessonList | None = None  # mounted after the first paint if narrow
 
     def compose(self) -> ComposeResult:
         """Header on top, list beside the reader, key bindings at the bottom."""
         self._apply_width(self.app.size.width)  # before the children exist: styled once
-        yield TutorHeader(id="header")
+        yield self._header
         with Horizontal(id="body"):
             if self.app.size.width >= WIDE:  # hidden on narrow terminals: mounted after
-                yield LessonList(id="lesson-list")
-            yield LessonReader(id="reader")
+                self._list = LessonList(id="lesson-list")
+                yield self._list
+            yield self._reader
         yield TutorFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -121,12 +127,14 @@ class TutorScreen(ExerciseMoves, Screen[None]):
     @property
     def lesson_list(self) -> LessonList:
         """The list of lessons."""
-        return self.query_one(LessonList)
+        if self._list is None:
+            raise NoMatches("the lesson list is not mounted yet")
+        return self._list
 
     @property
     def reader(self) -> LessonReader:
         """The lesson reader."""
-        return self.query_one(LessonReader)
+        return self._reader
 
     @property
     def current(self) -> Lesson | LessonStub | None:
@@ -217,8 +225,9 @@ class TutorScreen(ExerciseMoves, Screen[None]):
 
     async def _ensure_list(self) -> None:
         """Mount the lesson list if the first paint went without it (narrow terminal)."""
-        if not self.query(LessonList):
-            await self.query_one("#body").mount(LessonList(id="lesson-list"), before=0)
+        if self._list is None:
+            self._list = LessonList(id="lesson-list")
+            await self.query_one("#body").mount(self._list, before=0)
 
     async def _open(self, lesson: Lesson, resume: bool = False) -> None:
         self._changing = True
@@ -226,8 +235,8 @@ class TutorScreen(ExerciseMoves, Screen[None]):
             await self._ensure_list()
             self._stub = None
             self.loaded.clear()
-            self._refresh_header(lesson)  # painted with the lesson's first screen
-            await self.reader.show_lesson(lesson, **self._reading(lesson))
+            await self.reader.show_lesson(  # the header is painted with the first screen
+                lesson, **self._reading(lesson), on_shown=lambda: self._refresh_header(lesson))
             self.store.set_current_lesson(lesson.slug)  # the write waits for the paint
             self.last_pane = None
             self.refresh_progress()
@@ -347,8 +356,8 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         finished = self._finished()
         current = self.current.slug if self.current else None
         entries = [self._entry(lesson, finished, current) for lesson in self.lessons.lessons]
-        for shown in self.query(LessonList):  # not there yet while a narrow screen starts
-            shown.show_entries(entries, [p.path for p in self.lessons.problems], current)
+        if self._list is not None:  # not there yet while a narrow screen starts
+            self._list.show_entries(entries, [p.path for p in self.lessons.problems], current)
         self._refresh_header()
         self.refresh_bindings()  # ^n leaves the footer on the last lesson
 
@@ -366,7 +375,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         passed = set(self.store.completed())
         percent = round(100 * sum(k in passed for k in keys) / len(keys)) if keys else 0
         lesson = lesson or self.current
-        self.query_one(TutorHeader).show(
+        self._header.show(
             title=lesson.title if lesson else "",
             position=lesson.number if lesson else 0,
             total=len(self.lessons.lessons), percent=percent, saving=self.store.saving)

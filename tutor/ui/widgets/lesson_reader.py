@@ -192,6 +192,12 @@ def opening_widgets(title: str, objectives: Sequence[str], paragraphs: Sequence[
     return widgets
 
 
+def _show_rest(page: LessonPage, shown: bool) -> None:
+    """Display (or hide) the widgets of `page` below its first screen."""
+    for widget in page.rest():
+        widget.display = shown
+
+
 class LessonNav(Horizontal):
     """Previous / next buttons at the end of a lesson."""
 
@@ -284,12 +290,16 @@ class LessonReader(VerticalScroll):
 
     async def show_lesson(self, lesson: Lesson, *, number: int, total: int,
                           next_title: str | None, make_pane: PaneFactory,
-                          notices: Sequence[str] = ()) -> None:
+                          notices: Sequence[str] = (),
+                          on_shown: Callable[[], object] | None = None) -> None:
         """Replace the content with `lesson`, its exercises built by `make_pane`.
 
         A page already built for it (on the shelf) is shown at once. Otherwise the first
         screen (opening and the prose after it) is mounted on a new page and painted
-        before the old page goes (or is hidden, if shelved) and the rest is built below."""
+        before the old page goes (or is hidden, if shelved) and the rest is built below.
+        `on_shown` runs once the new page is in place, before that paint (the header is
+        updated then: any widget's update before it made Textual lay out the whole old
+        page once more, the header's took 4-9 ms)."""
         key = page_key(lesson, number, total, next_title, notices)
         building = self._building.get(lesson.slug)
         if building is not None and building[0] == key:  # half built already: finish it
@@ -297,14 +307,12 @@ class LessonReader(VerticalScroll):
         self.lesson = lesson
         self._opening = None
         ready = self.shelf.ready(lesson.slug, key)
-        if ready is not None:
-            rest = ready.rest()
-            for widget in rest:  # laid out after the first screen has painted
-                widget.display = False
+        if ready is not None:  # its rest is hidden (see `_fold`): laid out after the paint
             old = self._show_page(ready)
+            if on_shown is not None:
+                on_shown()
             await self._painted()
-            for widget in rest:
-                widget.display = True
+            _show_rest(ready, True)
             await self._release(old)
             return
         paragraphs, rest, before_heading = self._parts(lesson)
@@ -315,6 +323,8 @@ class LessonReader(VerticalScroll):
             widgets.append(self._segment_widget(rest[0], make_pane))
         old = await self._new_page(widgets)  # its first screen: these widgets
         page = self._page
+        if on_shown is not None:
+            on_shown()
         await self._painted()  # the new lesson's first screen shows before the rest is built
         await self._release(old)
         if self.lesson is lesson and page is self._page and page is not None:
@@ -333,9 +343,11 @@ class LessonReader(VerticalScroll):
         widgets = opening_widgets(lesson.title, lesson.objectives, paragraphs, before_heading,
                                   number=number, total=total, notices=notices)
         first = len(widgets) + (1 if rest and isinstance(rest[0], MarkdownSegment) else 0)
-        page = LessonPage(*widgets, *self._rest_widgets(lesson, rest, number, total,
-                                                       next_title, make_pane), first=first)
+        below = self._rest_widgets(lesson, rest, number, total, next_title, make_pane)
+        page = LessonPage(*widgets, *below, first=first)
         page.display = False
+        for widget in [*widgets, *below][first:]:  # shown after its first paint (show_lesson)
+            widget.display = False
         done = asyncio.Event()
         self._building[lesson.slug] = (key, done)
         try:
@@ -377,8 +389,13 @@ class LessonReader(VerticalScroll):
             await replaced.remove()
 
     async def _release(self, page: LessonPage | None) -> None:
-        """A page no longer on show: kept hidden if shelved, else removed."""
-        if page is not None and page is not self._page and not self.shelf.holds(page):
+        """A page no longer on show: kept hidden if shelved (its rest hidden too, so that
+        showing it again lays out only its first screen before the paint), else removed."""
+        if page is None or page is self._page:
+            return
+        if self.shelf.holds(page):
+            _show_rest(page, False)
+        else:
             await page.remove()
 
     async def _painted(self) -> None:
