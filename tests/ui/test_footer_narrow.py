@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from textual.widget import Widget
 
 from tutor.ui.app import PlaygroundRequest
@@ -54,3 +55,26 @@ async def test_the_playground_footer_at_40_columns_keeps_help(make_app: Any) -> 
         keys, palette = _keys(app)
         assert str(keys[0].key) == "f1"
         assert all(k.region.right <= palette.region.x for k in keys)  # "esc Back" too
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_footer_in_the_code_editor_keeps_help(make_app: Any,
+                                                        size: tuple[int, int]) -> None:
+    """The editor adds "f5 Run code  esc Leave editor": at 80 columns the full labels no
+    longer fit, so the short form comes (before, "^l Lessons  f1 Help" were cut off); at
+    60 even that is too long and the last keys are left out, never f1."""
+    from pathlib import Path
+
+    from textual.widgets import TextArea
+
+    fixtures = Path(__file__).resolve().parents[1] / "practice" / "fixtures" / "code"
+    app = make_app(lessons_dir=fixtures)
+    async with app.run_test(size=size) as pilot:
+        await _shown(pilot)
+        app.screen.query_one("#exercise-whole").query_one(TextArea).focus()
+        await wait_until(pilot, lambda: any(str(k.key) == "f5" for k in _keys(app)[0]), "f5")
+        await pilot.pause()
+        keys, palette = _keys(app)
+        assert [str(k.key) for k in keys][:2] == ["f1", "f5"]
+        assert {"f1", "f5", "escape"} <= {str(k.key) for k in keys}
+        assert all(k.region.width > 0 and k.region.right <= palette.region.x for k in keys)
