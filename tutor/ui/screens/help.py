@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Label, Static
+from rich.table import Table
+from textual.widgets import Label, Static
 
 from tutor.ui.textual_compat import bindings_by_key
 from tutor.ui.widgets.exercise import ExercisePane
@@ -76,6 +77,17 @@ def _unique(rows: Iterable[KeyHelp]) -> list[KeyHelp]:
     return out
 
 
+def key_table(keys: Iterable[KeyHelp]) -> Table:
+    """Key and what it does, one row each; a long description wraps under itself (a
+    table with one-line rows cut them off at 60 columns)."""
+    table = Table("Key", "What it does", box=None, padding=(0, 1), expand=True,
+                  header_style="bold")
+    table.columns[0].no_wrap = True
+    for row in keys:
+        table.add_row(row.key, row.description)
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
     """Lists the keys; escape, F1 or q closes it."""
 
@@ -94,7 +106,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Label("gd-tutor keys", id="help-title")
             with VerticalScroll(id="help-body"):
-                yield DataTable(id="help-keys", cursor_type="none", zebra_stripes=True)
+                yield Static(key_table(self.keys), id="help-keys")
                 for key, text in EXTRA_KEYS:
                     yield Static(f"{key}: {text}", classes="help-extra")
                 yield Static("The mouse works too: click a lesson, a button or a field.",
@@ -103,11 +115,7 @@ class HelpScreen(ModalScreen[None]):
                         id="help-close")
 
     def on_mount(self) -> None:
-        """Fill the table; the scrolling body takes the keys (the close line stays put)."""
-        table = self.query_one(DataTable)
-        table.can_focus = False
-        table.add_columns("Key", "What it does")
-        table.add_rows((row.key, row.description) for row in self.keys)
+        """The scrolling body takes the keys (the close line stays put)."""
         self._fit(self.size.height)
         self.query_one("#help-body").focus()
 
