@@ -20,6 +20,13 @@ DESCENT_ONLY = ("end_near", "function_equals")
 MODEL_SETTINGS = tuple(key for key in MODEL_FIELDS if key not in ("x", "y"))
 
 
+def trains_model(exercise: Any) -> bool:
+    """`is_model_fit` for a loaded `Exercise` (the pane lays out its fields by this)."""
+    data = {key: getattr(exercise, key, None) for key in MODEL_FIELDS}
+    data.update(method=exercise.method, editable=list(exercise.editable))
+    return is_model_fit(exercise.kind, data)
+
+
 def is_model_fit(kind: str, data: Mapping[str, Any]) -> bool:
     """A fit that is (or that the learner can make) more than a one-feature line: several
     x columns, or any model setting written or editable."""

@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from tutor.lessons import goals
 from tutor.lessons.schema import (
     ALWAYS_EDITABLE, DESCENT_DEFAULTS, DESCENT_FIELDS, EDITABLE_FIELDS, FIELDS, FIT_DEFAULTS, KINDS,
 )
@@ -160,19 +161,12 @@ def first_prompt(exercise: Exercise | None) -> str:
     return "Press Enter to run."
 
 
-MODEL_KEYS = ("model", "batch_size", "epochs", "l2", "test_fraction", "hidden")
-"""An exercise setting any of these trains a model (as does more than one feature)."""
-
-
 def trains_model(exercise: Exercise | None) -> bool:
-    """Whether a fit exercise trains a model rather than fitting a line (its fixed fields
-    say so; practice's `FitSettings.trains_model` is the same test on what was typed)."""
-    if exercise is None:
-        return False
-    features = exercise.x
-    several = ((isinstance(features, (list, tuple)) and len(features) > 1)
-               or (isinstance(features, str) and "," in features))
-    return several or any(getattr(exercise, key, None) is not None for key in MODEL_KEYS)
+    """Whether a fit exercise trains a model rather than fitting a line: the lessons'
+    rule (a model setting written or editable, another method, several features), so the
+    layout, the count ("epochs") and practice agree (`FitSettings.trains_model` decides
+    each run on what was typed)."""
+    return exercise is not None and goals.trains_model(exercise)
 
 
 MODEL_SHOWN = ("x", "y", "model", "method", "hidden", "learning_rate", "batch_size", "epochs",
