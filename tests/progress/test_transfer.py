@@ -93,6 +93,23 @@ def test_one_learner_moves_from_their_own_store_into_the_database_and_back(
               data_dir=tmp_path / "mine").returncode == 0
 
 
+def test_a_learner_who_only_opened_the_tutor_has_no_progress_to_protect(
+        tmp_path: Path, postgres_url: str) -> None:
+    """Only the visit stamp (last_seen) is no progress, on the database as in files."""
+    with ProgressStore.open(tmp_path / "mine") as store:
+        store.set_learner("eve")
+        store.record_attempt("l/e", {"x": 1}, True)
+    exported = gd("export", data_dir=tmp_path / "mine")
+    (tmp_path / "eve.jsonl").write_text(exported.stdout)
+    with ProgressStore.open(database=postgres_url, learner="eve") as store:
+        store.touch()  # opened the tutor once, did nothing
+    with ProgressStore.open(tmp_path / "fresh") as store:
+        store.touch()
+    for where in (("--database", postgres_url), ("--data-dir", str(tmp_path / "fresh"))):
+        done = gd("import", str(tmp_path / "eve.jsonl"), *where)
+        assert done.returncode == 0, (where, done.stderr)
+
+
 GOOD = '{"learner": "ada", "kind": "fact", "name": "place", "value": "l/e"}'
 
 

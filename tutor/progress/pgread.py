@@ -64,8 +64,10 @@ def load(pg: Any, names: Iterable[str] | None = None) -> dict[str, sqlite3.Conne
 
 
 def has_rows(pg: Any, learner: str) -> bool:
-    """True when the learner has any fact or exercise in the database."""
-    return pg.execute("SELECT EXISTS (SELECT 1 FROM gd_facts WHERE learner = %s) OR EXISTS "
+    """True when the learner has any exercise, or any fact besides the last visit, in the
+    database (as `transfer.has_rows` for a store: a visit alone is no progress to protect)."""
+    return pg.execute("SELECT EXISTS (SELECT 1 FROM gd_facts WHERE learner = %s AND "
+                      "name <> 'last_seen') OR EXISTS "
                       "(SELECT 1 FROM gd_exercises WHERE learner = %s)",
                       (learner, learner)).fetchone()[0]
 
