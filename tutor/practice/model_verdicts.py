@@ -19,6 +19,7 @@ from tutor.practice.verdicts import (
     Direction, Finding, _directions, fewer_iterations, larger_rates, more_iterations,
     smaller_rates,
 )
+from tutor.wording import plural
 
 L2_VALUES = (0.001, 0.01, 0.1, 0.3, 1.0)
 SEEDS = tuple(range(10))
@@ -36,14 +37,10 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.4g}"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def counted(result: Any) -> str:
     """'2190 epochs' for a full batch, '50 epochs (1200 updates)' with mini-batches."""
-    epochs = _plural(result.epochs, "epoch")
-    return epochs if result.nit == result.epochs else f"{epochs} ({_plural(result.nit, 'update')})"
+    epochs = plural(result.epochs, "epoch")
+    return epochs if result.nit == result.epochs else f"{epochs} ({plural(result.nit, 'update')})"
 
 
 def epoch_limit(settings: Any) -> int:

@@ -21,6 +21,7 @@ from tutor.lessons.schema import (
 )
 
 from tutor.practice.problems import InputProblem
+from tutor.wording import plural
 
 if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
@@ -272,8 +273,8 @@ def read_descent(exercise: Exercise | None, inputs: Mapping[str, Any]) -> Descen
     if len(point) != len(names):
         example_start = ",".join(["1"] * len(names))
         count = len(names)
-        raise InputProblem(f"This function has {_many(count, 'variable')} ({', '.join(names)}), "
-                           f"so the start needs {_many(count, 'number')}, like {example_start}.",
+        raise InputProblem(f"This function has {plural(count, 'variable')} ({', '.join(names)}), "
+                           f"so the start needs {plural(count, 'number')}, like {example_start}.",
                            "start")
     return DescentSettings(function, point, learning_rate(source.get("learning_rate")),
                            iterations(source.get("iterations")),
@@ -310,10 +311,6 @@ def read_answer(exercise: Exercise, inputs: Mapping[str, Any]) -> AnswerSettings
     if "choice" in goal:
         picked = choice(inputs.get("choice", typed), len(exercise.options))
     return AnswerSettings(value, picked, tuple(exercise.editable))
-
-
-def _many(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def variables_of(function: str) -> tuple[str, ...]:

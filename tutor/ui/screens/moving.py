@@ -15,7 +15,7 @@ from textual.actions import SkipAction
 from textual.widget import Widget
 
 from tutor.ui.textual_compat import OrderedKeyInput
-from tutor.wording import plural
+from tutor.wording import plural_of
 
 if TYPE_CHECKING:
     from tutor.ui.widgets.exercise import ExercisePane
@@ -136,9 +136,9 @@ class ExerciseMoves:
             return "That was the last exercise here: ^n opens the next lesson."
         listed = (open_ones[0] if len(open_ones) == 1
                   else ", ".join(open_ones[:-1]) + " and " + open_ones[-1])
-        return (f"That was the last exercise here, but {plural(len(open_ones), 'exercise')[2:]}"
-                f" {listed} {'is' if len(open_ones) == 1 else 'are'} not done yet: f2 goes back"
-                ", ^n opens the next lesson.")
+        word, verb = ("exercise", "is") if len(open_ones) == 1 else (plural_of("exercise"), "are")
+        return (f"That was the last exercise here, but {word} {listed} {verb} not done yet: "
+                "f2 goes back, ^n opens the next lesson.")
 
     def show_pane(self, pane: ExercisePane, widget: Widget | None = None) -> None:
         """Scroll `pane` to the top of the reader and focus `widget` (else its entry field)."""

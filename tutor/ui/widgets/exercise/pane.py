@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static, TextArea
@@ -33,6 +33,7 @@ from tutor.ui.widgets.exercise.specs import (
 )
 from tutor.ui.widgets.exercise.status import RunStatus, describe_fit, describe_result
 from tutor.ui.widgets.exercise.step_view import StepView
+from tutor.wording import plural
 
 if TYPE_CHECKING:
     from tutor.lessons.model import Exercise
@@ -552,7 +553,8 @@ class ExercisePane(Vertical):
         walk, step_view = message.walk, self.query_one(StepView)
         if walk.step is None:
             step_view.clear()
-            self.status.show_text(f"The run is over after {walk.updates:,} updates. Press ^t "
+            self.status.show_text(f"The run is over after "
+                                  f"{plural(walk.updates, 'update', grouped=True)}. Press ^t "
                                   "to start again, or Enter to run it all.")
             return
         settings = walk.settings
