@@ -134,8 +134,3 @@ def parse_claim(text: str, line: int = 0) -> Claim:
         raise ClaimError(f"{source}() needs data=\"file.csv\".")
     shown = written[1:-1] if kind == "string" else written
     return Claim(source, args, quantity, shown, text.strip(), line)
-
-
-def find_claims(line_text: str) -> list[re.Match[str]]:
-    """Every `{{claim: ...}}` on one line of prose."""
-    return list(CLAIM_RE.finditer(line_text))

@@ -68,11 +68,6 @@ def learner_dirs(data_dir: Path) -> list[Path]:
                   and ((p / DB_NAME).exists() or (p / DB_NAME).is_symlink()))
 
 
-def read_learner(folder: Path) -> LearnerRow:
-    """Read one learner's store read-only; an unreadable one gives a row with a note."""
-    return read_snapshot(folder).row
-
-
 def read_snapshot(folder: Path) -> LearnerSnapshot:
     """Everything the teacher's views need from one store, read once, read-only."""
     from tutor.progress import ProgressStore
