@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -156,6 +158,30 @@ async def test_auto_indent_text_area_keeps_a_burst_of_edit_keys_in_order() -> No
         await wait_until(pilot, lambda: area.text == "line\nACG\nDF", "the burst typed in order")
 
 
+async def test_auto_indent_text_area_rewraps_when_its_width_changes_without_a_resize(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a real terminal an editor that came back wider got no Resize: its code stayed
+    wrapped a word a line. The Resize is taken away here; the new width must still rewrap."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import TextArea
+
+    from tutor.ui.textual_compat import AutoIndentTextArea
+
+    class Editor(App[None]):
+        def compose(self) -> ComposeResult:
+            yield AutoIndentTextArea("from sympy import symbols, lambdify " * 2, id="area",
+                                     soft_wrap=True)
+
+    app = Editor()
+    async with app.run_test(size=(80, 12)) as pilot:
+        area = app.query_one(AutoIndentTextArea)
+        area.styles.width = 20
+        await wait_until(pilot, lambda: area.wrapped_document.height > 3, "wrapped narrow")
+        monkeypatch.setattr(TextArea, "_on_resize", lambda self: None)  # the lost Resize
+        area.styles.width = 78
+        await wait_until(pilot, lambda: area.wrapped_document.height <= 2, "rewrapped wide")
+
+
 def test_sentence_on_crash_app_ends_with_one_sentence_and_hands_over_the_traceback(
         tmp_path: Path) -> None:
     """Touchpoints `App._fatal_error`, `App._exit_renderables`, `App._close_messages_no_wait`."""
@@ -273,5 +299,6 @@ def test_the_private_name_checks_can_fail(tmp_path: Path) -> None:
     assert private_uses([bad], set()) == ["bad.py: textual.widgets._markdown", "bad.py: ._bindings"]
     assert sorted(private_overrides([textual_compat.__name__])) == [
         "tutor.ui.textual_compat.AutoIndentTextArea._on_key",
+        "tutor.ui.textual_compat.AutoIndentTextArea._size_updated",
         "tutor.ui.textual_compat.OrderedKeyInput._on_key",
         "tutor.ui.textual_compat.SentenceOnCrashApp._fatal_error"]

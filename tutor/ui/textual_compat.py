@@ -12,6 +12,9 @@ Touchpoints:
   `Message._set_forwarded`, so a burst of keys stays in order.
 - `SentenceOnCrashApp`: overrides `App._fatal_error` and uses `App._exit_renderables`
   and `App._close_messages_no_wait` to end with one sentence instead of a traceback.
+- `AutoIndentTextArea`: overrides `TextArea._on_key` and `Widget._size_updated`, calls
+  `TextArea._replace_via_keyboard` and `_rewrap_and_refresh_virtual_size`, reads
+  `WrappedDocument._width` (Enter keeps the indent; the wrap follows the width).
 - `preload_markdown`: imports the Markdown widget's module ahead of time (public
   `textual.widgets.markdown`, which Textual otherwise loads lazily on first use).
 """
@@ -25,6 +28,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.geometry import Size
 from textual.widgets import Input, TextArea
 
 
@@ -121,8 +125,19 @@ def preload_markdown() -> None:
 
 class AutoIndentTextArea(TextArea):
     """A TextArea where Enter keeps the line's indent, one level more after a colon (as
-    Python editors do). Touchpoints: overrides `TextArea._on_key`; calls
-    `TextArea._replace_via_keyboard` so the edit is undoable and respects read-only."""
+    Python editors do), and whose soft wrap follows its width. Touchpoints: overrides
+    `TextArea._on_key`; calls `TextArea._replace_via_keyboard` so the edit is undoable
+    and respects read-only; overrides `Widget._size_updated` and reads
+    `WrappedDocument._width` to rewrap (`TextArea._rewrap_and_refresh_virtual_size`).
+    In a real terminal an editor that came back wider (the lesson list closed) got no
+    Resize, so its code stayed wrapped at the narrow width, a word a line."""
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if self.soft_wrap and self.wrapped_document._width != self.wrap_width:
+            self.call_after_refresh(self._rewrap_and_refresh_virtual_size)
+        return changed
 
     async def _on_key(self, event: events.Key) -> None:
         """The key (see `_key`), then `after_key` (a subclass's hook)."""
