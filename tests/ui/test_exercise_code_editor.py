@@ -10,6 +10,8 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.widgets import Button, TextArea
 
+from ui_testkit import ready
+
 from tutor.lessons import load_lessons
 from tutor.ui.widgets.exercise import ExercisePane
 from tutor.ui.widgets.exercise.status import RunStatus
@@ -143,14 +145,7 @@ async def test_enter_keeps_the_indent_and_adds_one_after_a_colon() -> None:
 
 
 async def test_code_typed_in_a_lesson_comes_back_after_a_restart(make_app, data_dir) -> None:
-    import asyncio
-
     from tutor.progress import ProgressStore
-
-    async def ready(pilot) -> None:
-        await pilot.pause()
-        await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
-        await pilot.pause()
 
     app = make_app(lessons_dir=FIXTURES)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -212,14 +207,7 @@ async def test_after_f5_the_verdict_is_scrolled_into_view(make_app) -> None:
 
 
 async def test_the_editors_cursor_comes_back_after_a_restart(make_app, data_dir) -> None:
-    import asyncio
-
     from tutor.progress import ProgressStore
-
-    async def ready(pilot) -> None:
-        await pilot.pause()
-        await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
-        await pilot.pause()
 
     app = make_app(lessons_dir=FIXTURES)
     async with app.run_test(size=(80, 24)) as pilot:
