@@ -22,32 +22,16 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # support.article: the code the sandbox tests run
+
+from support.article import ARTICLE_CASE, REFERENCE  # noqa: E402
 
 from tutor.sandbox import Sandbox, prewarm, run_code  # noqa: E402
 from tutor.sandbox.command import SANDBOX_SITE, bwrap_command, new_token  # noqa: E402
 
-REFERENCE = '''\
-from sympy import Symbol, lambdify
-
-x = Symbol("x")
-
-
-def gradient_descent(cost_fn, initial_guess, learning_rate, precision=0.0001,
-                     max_iterations=100):
-    df = lambdify(x, cost_fn.diff(x))
-    new_x = initial_guess
-    guesses = [new_x]
-    for _ in range(max_iterations):
-        previous_x = new_x
-        slope = df(previous_x)
-        new_x = previous_x - learning_rate * slope
-        guesses.append(new_x)
-        if abs(new_x - previous_x) < precision:
-            break
-    return guesses
-'''
-CASES = [{"args": [{"sympy": "x^2"}, 3, 0.1]}]
+CASES = [ARTICLE_CASE]
 
 
 def floor_argv(bwrap: str | None) -> list[str]:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tutor.progress import ProgressStore
+from support.as_nobody import AS_NOBODY, folder_for_nobody
 
-NOBODY = 65534
+from tutor.progress import ProgressStore
 
 PROBE = """
 import json, sqlite3, sys
@@ -78,29 +78,10 @@ def _learner(folder: Path) -> bytes:
     return (folder / "progress.db").read_bytes()
 
 
-def _nobody_can_run_the_tutor() -> bool:
-    """True if this Python and the installed tutor can be run as `nobody` (a venv in a
-    private folder, as CI's mktemp one, cannot)."""
-    done = subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
-                           "--clear-groups", sys.executable, "-c", "import tutor.progress"],
-                          capture_output=True, timeout=60, cwd="/")
-    return done.returncode == 0
-
-
 @pytest.fixture
 def shared() -> Iterator[Path]:
     """A folder `nobody` can reach (pytest's tmp_path is root's alone)."""
-    if os.geteuid() != 0 or shutil.which("setpriv") is None:
-        pytest.skip("needs root and setpriv to act as another user")
-    if not _nobody_can_run_the_tutor():
-        pytest.skip("this Python or the tutor is not readable by another user")
-    folder = Path(tempfile.mkdtemp(prefix="gd-store-"))
-    folder.chmod(0o755)
-    yield folder
-    shutil.rmtree(folder)
-
-
-AS_NOBODY = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    yield from folder_for_nobody("gd-store-", "to act as another user")
 
 
 def test_a_store_the_learner_cannot_read_is_kept_not_moved_aside(shared: Path) -> None:

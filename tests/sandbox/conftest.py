@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared `support`
 sys.path.insert(0, str(Path(__file__).parent))
 
 from sandbox_testkit import assert_nothing_left  # noqa: E402

@@ -6,29 +6,10 @@ import math
 import textwrap
 from typing import Callable
 
+from support.article import ARTICLE_CASE, REFERENCE
+
 from tutor.sandbox import RunResult
 
-REFERENCE = textwrap.dedent('''\
-    from sympy import Symbol, lambdify
-
-    x = Symbol("x")
-
-
-    def gradient_descent(cost_fn, initial_guess, learning_rate, precision=0.0001,
-                         max_iterations=100):
-        df = lambdify(x, cost_fn.diff(x))
-        new_x = initial_guess
-        guesses = [new_x]
-        for _ in range(max_iterations):
-            previous_x = new_x
-            slope = df(previous_x)
-            new_x = previous_x - learning_rate * slope
-            guesses.append(new_x)
-            if abs(new_x - previous_x) < precision:
-                break
-        return guesses
-''')
-ARTICLE_CASE = {"args": [{"sympy": "x^2"}, 3, 0.1]}
 Run = Callable[..., RunResult]
 
 

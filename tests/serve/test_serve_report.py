@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from support.as_nobody import AS_NOBODY, folder_for_nobody
 
 from tutor.progress import ProgressStore
 from tutor.serve.report import class_report, format_report
@@ -91,29 +90,10 @@ def test_the_report_only_reads_and_notes_stores_it_cannot_read(tmp_path: Path) -
     assert "eve: progress could not be read (file is not a database); it was left as it is" in text
 
 
-NOBODY = 65534
-
-
-def _nobody_can_run_the_tutor() -> bool:
-    """True if this Python and the installed tutor can be run as `nobody` (a venv in a
-    private folder, as CI's mktemp one, cannot)."""
-    done = subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
-                           "--clear-groups", sys.executable, "-c", "import tutor.progress"],
-                          capture_output=True, timeout=60, cwd="/")
-    return done.returncode == 0
-
-
 @pytest.fixture
 def class_dir() -> Iterator[Path]:
     """A data folder another user can reach (pytest's tmp_path is root's alone)."""
-    if os.geteuid() != 0 or shutil.which("setpriv") is None:
-        pytest.skip("needs root and setpriv to run the report as another user")
-    if not _nobody_can_run_the_tutor():
-        pytest.skip("this Python or the tutor is not readable by another user")
-    folder = Path(tempfile.mkdtemp(prefix="gd-class-"))
-    folder.chmod(0o755)
-    yield folder
-    shutil.rmtree(folder)
+    yield from folder_for_nobody("gd-class-", "to run the report as another user")
 
 
 def test_the_report_as_another_user_changes_nothing(class_dir: Path) -> None:
@@ -127,8 +107,7 @@ def test_the_report_as_another_user_changes_nothing(class_dir: Path) -> None:
         for learner in (class_dir / "learners").iterdir():
             learner.chmod(0o777)  # the teacher could rename and create files there
         before = _tree(class_dir)
-        done = subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
-                               "--clear-groups", sys.executable, "-m", "tutor.cli",
+        done = subprocess.run([*AS_NOBODY, sys.executable, "-m", "tutor.cli",
                                "class-report", "--data-dir", str(class_dir), "--json"],
                               capture_output=True, text=True, timeout=60, cwd="/")
         assert done.returncode == 0, done.stderr

@@ -4,11 +4,12 @@ puts the cursor back, and bursts of keys land where they were aimed (issue 12)."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 from textual import events
 from textual.widgets import Button, Input, Label, OptionList
+
+from ui_testkit import keys_ready, main_screen, wait_until
 
 from tutor.progress import ProgressStore
 from tutor.ui.screens.help import collect_keys
@@ -18,35 +19,12 @@ from tutor.ui.widgets.exercise import ExercisePane
 CHARACTERS = {"tab": "\t", "enter": "\r", "space": " "}
 
 
-async def _ready(pilot: Any) -> None:
-    """Wait until the lesson is fully on screen and the screen takes keys."""
-    await pilot.pause()
-    await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
-    gate = getattr(pilot.app, "key_gate", None)
-    await _until(pilot, lambda: getattr(pilot.app.screen, "takes_keys", True)
-                 and not (gate and gate.held))
-
-
-async def _until(pilot: Any, condition: Callable[[], bool], timeout: float = 30) -> None:
-    """Let the app run until `condition()` holds (fails after `timeout` seconds)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not condition():
-        assert loop.time() < end, "the condition never held"
-        await pilot.pause(0.02)
-
-
 def _burst(app: Any, *keys: str) -> None:
     """Post keys the way the terminal driver does when they arrive in one read: all at once,
     without waiting for the app between them."""
     for key in keys:
         character = CHARACTERS.get(key, key if len(key) == 1 else None)
         app.post_message(events.Key(key, character))
-
-
-def _screen(app: Any) -> TutorScreen:
-    assert isinstance(app.screen, TutorScreen)
-    return app.screen
 
 
 def _pane_of_focus(app: Any) -> ExercisePane | None:
@@ -59,13 +37,13 @@ def _pane_of_focus(app: Any) -> ExercisePane | None:
 async def test_f3_and_f2_move_between_exercises_and_focus_the_first_field(make_app: Any) -> None:
     app = make_app(lesson="counting")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         await pilot.press("f3")
         assert app.focused.id == "field-answer"
         assert _pane_of_focus(app).key == "counting/how-many"
         await pilot.press("f3")
         assert isinstance(app.focused, OptionList) and _pane_of_focus(app).key == "counting/which-way"
-        reader = _screen(app).reader
+        reader = main_screen(app).reader
         assert reader.scroll_y > 0  # scrolled so the exercise is on screen
         await pilot.press("f3")  # past the last one: stays, and says how to go on
         assert _pane_of_focus(app).key == "counting/which-way"
@@ -77,16 +55,16 @@ async def test_f3_and_f2_move_between_exercises_and_focus_the_first_field(make_a
 async def test_enter_after_a_pass_moves_on_and_changed_inputs_run_again(make_app: Any) -> None:
     app = make_app(lesson="counting")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         await pilot.press("f3", "4", "0", "enter")
         pane = _pane_of_focus(app)
-        await _until(pilot, lambda: "PASS" in pane.status.check_text)
+        await wait_until(pilot, lambda: "PASS" in pane.status.check_text)
         assert "Enter: next exercise" in pane.status.check_text
         await pilot.press("enter")
         assert _pane_of_focus(app).key == "counting/which-way"
         await pilot.press("f2", "backspace", "1", "enter")  # 41: changed, so Enter checks
         assert _pane_of_focus(app).key == "counting/how-many"
-        await _until(pilot, lambda: "NOT YET" in pane.status.check_text)
+        await wait_until(pilot, lambda: "NOT YET" in pane.status.check_text)
         await pilot.press("enter")  # not passed: Enter checks again, does not move on
         assert _pane_of_focus(app).key == "counting/how-many"
 
@@ -94,7 +72,7 @@ async def test_enter_after_a_pass_moves_on_and_changed_inputs_run_again(make_app
 async def test_focus_is_marked_without_colour(make_app: Any) -> None:
     app = make_app(lesson="first-steps")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         await pilot.press("f3")
         pane = _pane_of_focus(app)
         label = app.focused.parent.query_one(Label)
@@ -112,18 +90,18 @@ async def test_focus_is_marked_without_colour(make_app: Any) -> None:
 async def test_tab_never_stops_on_the_lesson_buttons(make_app: Any) -> None:
     app = make_app(lesson="counting")
     async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(pilot)
-        chain = _screen(app).focus_chain
+        await keys_ready(pilot)
+        chain = main_screen(app).focus_chain
         assert chain and not any(w.id in ("next-lesson", "previous-lesson") for w in chain)
 
 
 async def test_page_keys_scroll_the_lesson_from_an_option_list(make_app: Any) -> None:
     app = make_app(lesson="counting")
     async with app.run_test(size=(80, 12)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         await pilot.press("f3", "f3")
         assert isinstance(app.focused, OptionList)
-        reader = _screen(app).reader
+        reader = main_screen(app).reader
         before = reader.scroll_y
         await pilot.press("pageup")
         assert reader.scroll_y < before
@@ -133,13 +111,13 @@ async def test_page_keys_scroll_the_lesson_from_an_option_list(make_app: Any) ->
 async def test_footer_and_help_name_the_exercise_keys(make_app: Any) -> None:
     app = make_app(lesson="counting")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         await pilot.press("f3")  # in an exercise: the footer still names moving on and help
         shown = {b.description: key for key, (_, b, _, _) in
-                 ((k, v) for k, v in _screen(app).active_bindings.items()) if b.show}
+                 ((k, v) for k, v in main_screen(app).active_bindings.items()) if b.show}
         assert shown.get("Next exercise") == "f3" and shown.get("Help") == "f1"
         width = sum(len(app.get_key_display(b)) + len(b.description) + 3
-                    for _, b, _, _ in _screen(app).active_bindings.values() if b.show)
+                    for _, b, _, _ in main_screen(app).active_bindings.values() if b.show)
         assert width + len("^p palette") <= 80
         rows = {(row.key, row.description) for row in collect_keys(app, app.screen)}
         assert {("f3", "Next exercise"), ("f2", "Prev exercise")} <= rows
@@ -148,7 +126,7 @@ async def test_footer_and_help_name_the_exercise_keys(make_app: Any) -> None:
 async def test_resume_puts_the_cursor_back_in_its_field(make_app: Any, data_dir: Any) -> None:
     app = make_app(lesson="counting")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         await pilot.press("f3", "f3", "f2", "3")
         assert app.focused.id == "field-answer"
         await pilot.press("ctrl+q")
@@ -157,7 +135,7 @@ async def test_resume_puts_the_cursor_back_in_its_field(make_app: Any, data_dir:
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
         _burst(again, "9")  # typed while the lesson is still loading
-        await _ready(pilot)
+        await keys_ready(pilot)
         assert again.focused.id == "field-answer"
         assert _pane_of_focus(again).key == "counting/how-many"
         assert again.focused.value == "39"
@@ -167,35 +145,35 @@ async def test_resume_puts_the_cursor_back_in_its_field(make_app: Any, data_dir:
 async def test_a_burst_after_ctrl_n_lands_in_the_new_lesson(make_app: Any) -> None:
     app = make_app(lesson="first-steps")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         _burst(app, "ctrl+n", "tab", "6")
-        await _until(pilot, lambda: _screen(app).current.slug == "counting")
-        await _ready(pilot)
-        answer = _screen(app).query_one("#exercise-how-many #field-answer", Input)
+        await wait_until(pilot, lambda: main_screen(app).current.slug == "counting")
+        await keys_ready(pilot)
+        answer = main_screen(app).query_one("#exercise-how-many #field-answer", Input)
         assert answer.value == "6" and app.focused is answer
 
 
 async def test_a_burst_after_ctrl_b_lands_in_the_new_lesson(make_app: Any) -> None:
     app = make_app(lesson="wrap-up")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         _burst(app, "ctrl+b", "f3", "4", "0", "enter")
-        await _until(pilot, lambda: _screen(app).current.slug == "counting")
-        await _ready(pilot)
-        pane = _screen(app).query_one("#exercise-how-many", ExercisePane)
-        await _until(pilot, lambda: "PASS" in pane.status.check_text)
+        await wait_until(pilot, lambda: main_screen(app).current.slug == "counting")
+        await keys_ready(pilot)
+        pane = main_screen(app).query_one("#exercise-how-many", ExercisePane)
+        await wait_until(pilot, lambda: "PASS" in pane.status.check_text)
         assert pane.query_one("#field-answer", Input).value == "40"
 
 
 async def test_a_burst_around_a_run_lands_in_the_field(make_app: Any) -> None:
     app = make_app(lesson="first-steps")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         await pilot.press("f3")
         pane = _pane_of_focus(app)
         _burst(app, "ctrl+u", "1", ".", "5", "enter", "ctrl+u", "0", ".", "4", "enter",
                "tab", "shift+tab", "enter")
-        await _until(pilot, lambda: "PASS" in pane.status.check_text)
+        await wait_until(pilot, lambda: "PASS" in pane.status.check_text)
         assert pane.query_one("#field-learning_rate", Input).value == "0.4"
         assert app.focused.id == "field-learning_rate"
 
@@ -205,9 +183,9 @@ async def test_help_fits_80x24_with_the_close_line_on_screen(make_app: Any) -> N
 
     app = make_app(lesson="counting")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         await pilot.press("f3", "f1")
-        await _until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.pause()
         close = app.screen.query_one("#help-close")
         box = app.screen.query_one("#help-box")
@@ -240,10 +218,10 @@ async def test_a_lesson_switch_paints_the_opening_before_the_rest(make_app: Any,
     monkeypatch.setattr(App, "_display", display)
     app = make_app(lesson="first-steps")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         frames.clear()
         await pilot.press("ctrl+n")
-        await _ready(pilot)
+        await keys_ready(pilot)
         assert (True, False) in frames  # the opening alone was on screen first
         assert frames[-1] == (True, True)
 
@@ -252,18 +230,18 @@ async def test_a_lesson_switch_paints_the_opening_before_the_rest(make_app: Any,
 async def test_the_next_lesson_is_built_before_ctrl_n_and_the_last_one_kept(make_app: Any) -> None:
     app = make_app(lesson="first-steps")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        reader = _screen(app).reader
+        await keys_ready(pilot)
+        reader = main_screen(app).reader
         first = reader.page
-        await _until(pilot, lambda: "counting" in {p.drawn[1] for p in reader.query("LessonPage")
-                                                   if p.drawn})  # built in the background
+        await wait_until(pilot, lambda: "counting" in {
+            p.drawn[1] for p in reader.query("LessonPage") if p.drawn})  # built in the background
         built = next(p for p in reader.query("LessonPage") if p.drawn and p.drawn[1] == "counting")
         panes = list(built.query(ExercisePane))
         await pilot.press("ctrl+n")
-        await _ready(pilot)
+        await keys_ready(pilot)
         assert reader.page is built and reader.panes == panes  # shown as built, not rebuilt
         await pilot.press("ctrl+b")
-        await _ready(pilot)
+        await keys_ready(pilot)
         assert reader.page is first  # the lesson just left was kept
         assert all(not p.display for p in reader.query("LessonPage") if p is not first)
 
@@ -271,10 +249,10 @@ async def test_the_next_lesson_is_built_before_ctrl_n_and_the_last_one_kept(make
 async def test_a_switch_to_a_lesson_half_built_finishes_that_page(make_app: Any) -> None:
     app = make_app(lesson="first-steps")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        screen = _screen(app)
+        await keys_ready(pilot)
+        screen = main_screen(app)
         reader = screen.reader
-        await _until(pilot, lambda: not any(w.group == "prepare" and w.is_running
+        await wait_until(pilot, lambda: not any(w.group == "prepare" and w.is_running
                                             for w in app.workers))
         await reader.keep_only({"first-steps"})  # forget the page built in the background
         counting = screen.lessons.find("counting")
@@ -303,16 +281,16 @@ async def test_a_burst_with_tab_fills_two_fields_in_order(tmp_path: Any, monkeyp
     # 'price_k_years': the screen's Tab ran as it arrived, before the field took `_years`.
     app = await _fit_fields(tmp_path, monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        x = _screen(app).query_one("#exercise-age-alone #field-x_column", Input)
-        y = _screen(app).query_one("#exercise-age-alone #field-y_column", Input)
+        await keys_ready(pilot)
+        x = main_screen(app).query_one("#exercise-age-alone #field-x_column", Input)
+        y = main_screen(app).query_one("#exercise-age-alone #field-y_column", Input)
         x.focus()
         await pilot.pause()
         _burst(app, "a", "g", "e", "tab", "p", "r", "i", "c", "e", "_", "k")
-        await _until(pilot, lambda: y.value == "price_k" or len(y.value) > 6)
+        await wait_until(pilot, lambda: y.value == "price_k" or len(y.value) > 6)
         assert (x.value, y.value, app.focused) == ("age", "price_k", y)
         _burst(app, "shift+tab", "end", "_", "y", "e", "a", "r", "s", "tab", "end", "!")
-        await _until(pilot, lambda: y.value.endswith("!"))
+        await wait_until(pilot, lambda: y.value.endswith("!"))
         assert (x.value, y.value) == ("age_years", "price_k!")
 
 
@@ -321,14 +299,14 @@ async def test_keys_typed_before_f3_stay_in_their_field(tmp_path: Any, monkeypat
     # to the next (F3 used to run first and carry them all to the next exercise).
     app = await _fit_fields(tmp_path, monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        x = _screen(app).query_one("#exercise-age-alone #field-x_column", Input)
-        rate = _screen(app).query_one("#exercise-fit-all-three #field-learning_rate", Input)
+        await keys_ready(pilot)
+        x = main_screen(app).query_one("#exercise-age-alone #field-x_column", Input)
+        rate = main_screen(app).query_one("#exercise-fit-all-three #field-learning_rate", Input)
         x.focus()
         await pilot.pause()
         _burst(app, "a", "g", "e", "_", "y", "e", "a", "r", "s", "f3", "ctrl+u", "0", ".", "2")
-        await _until(pilot, lambda: rate.value == "0.2" or app.focused is rate
-                     and len(rate.value) > 3)
+        await wait_until(pilot, lambda: rate.value == "0.2" or app.focused is rate
+                         and len(rate.value) > 3)
         assert (x.value, rate.value, app.focused) == ("age_years", "0.2", rate)
 
 

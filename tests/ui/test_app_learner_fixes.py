@@ -5,58 +5,31 @@ written one way."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from typing import Any
 
 from textual.widgets import Input
+
+from ui_testkit import keys_ready, lesson_pane, main_screen, wait_until
 
 from tutor.ui.screens.main import TutorScreen
 from tutor.ui.widgets.exercise import ExercisePane
 
 
-async def _ready(pilot: Any) -> None:
-    """Wait until the lesson is fully on screen and the screen takes keys."""
-    await pilot.pause()
-    await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
-    gate = getattr(pilot.app, "key_gate", None)
-    await _until(pilot, lambda: getattr(pilot.app.screen, "takes_keys", True)
-                 and not (gate and gate.held))
-
-
-async def _until(pilot: Any, condition: Callable[[], object], timeout: float = 30) -> None:
-    """Let the app run until `condition()` holds (fails after `timeout` seconds)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not condition():
-        assert loop.time() < end, "the condition never held"
-        await pilot.pause(0.02)
-
-
-def _screen(app: Any) -> TutorScreen:
-    assert isinstance(app.screen, TutorScreen)
-    return app.screen
-
-
-def _pane(app: Any, exercise_id: str) -> ExercisePane:
-    return _screen(app).query_one(f"#exercise-{exercise_id}", ExercisePane)
-
-
 async def test_typing_replaces_the_value_after_a_run_as_on_first_entry(make_app: Any) -> None:
     app = make_app(lesson="first-steps")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        pane = _pane(app, "first-run")
+        await keys_ready(pilot)
+        pane = lesson_pane(app, "first-run")
         await pilot.press("f3", "2", "enter")
         field = pane.query_one("#field-learning_rate", Input)
         assert field.value == "2" and app.focused is field
-        await _until(pilot, lambda: not pane.running and pane.status.outcome_text
-                     and not pane.status.outcome_text.startswith("Running"))
-        await _until(pilot, lambda: "NOT YET" in pane.status.check_text)
+        await wait_until(pilot, lambda: not pane.running and pane.status.outcome_text
+                         and not pane.status.outcome_text.startswith("Running"))
+        await wait_until(pilot, lambda: "NOT YET" in pane.status.check_text)
         await pilot.press("0", ".", "4")
         assert field.value == "0.4"  # replaced, not "20.4"
         await pilot.press("enter")
-        await _until(pilot, lambda: "PASS" in pane.status.check_text)
+        await wait_until(pilot, lambda: "PASS" in pane.status.check_text)
         await pilot.press("end", "5")  # arrows and End still edit: the cursor moved, no replace
         assert field.value == "0.45"
 
@@ -64,14 +37,14 @@ async def test_typing_replaces_the_value_after_a_run_as_on_first_entry(make_app:
 async def test_typing_replaces_the_answer_after_a_check(make_app: Any) -> None:
     app = make_app(lesson="counting")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        pane = _pane(app, "how-many")
+        await keys_ready(pilot)
+        pane = lesson_pane(app, "how-many")
         await pilot.press("f3", "5", "enter")
-        await _until(pilot, lambda: "NOT YET" in pane.status.check_text)
+        await wait_until(pilot, lambda: "NOT YET" in pane.status.check_text)
         await pilot.press("6")
         assert app.focused.value == "6"  # not "56"
         await pilot.press("enter")
-        await _until(pilot, lambda: not app.focused.selection.is_empty)  # checked: selected
+        await wait_until(pilot, lambda: not app.focused.selection.is_empty)  # checked: selected
         await pilot.press("backspace", "4", "0")  # Backspace clears the selected value
         assert app.focused.value == "40"
 
@@ -91,10 +64,11 @@ async def test_show_the_python_never_overwrites_a_verdict() -> None:
         await pilot.pause()
         pane.query_one("#field-learning_rate", Input).focus()
         await pilot.press("enter")
-        await _until(pilot, lambda: "PASS" in pane.status.check_text)
+        await wait_until(pilot, lambda: "PASS" in pane.status.check_text)
         verdict = pane.status.check_text
         await pilot.press("ctrl+y")
-        await _until(pilot, lambda: any("adam" in n.message for n in app._notifications), 10)
+        await wait_until(pilot, lambda: any("adam" in n.message for n in app._notifications),
+                         timeout=10)
         assert pane.status.check_text == verdict and not pane.status.has_class("-error")
 
 
@@ -110,16 +84,17 @@ async def test_the_last_lesson_offers_no_next_lesson(make_app: Any) -> None:
 
     app = make_app(lesson="wrap-up")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        screen = _screen(app)
+        await keys_ready(pilot)
+        screen = main_screen(app)
         assert not screen.query_one("#next-lesson", Button).display
         assert screen.query_one("#previous-lesson", Button).display
         assert "Next lesson" not in _footer_keys(app).values()
         await pilot.press("ctrl+n")  # still answers: there is no next one
-        await _until(pilot, lambda: any("last lesson" in n.message for n in app._notifications))
+        await wait_until(pilot, lambda: any("last lesson" in n.message for n in app._notifications))
         assert screen.current.slug == "wrap-up"
         await pilot.press("ctrl+b")
-        await _until(pilot, lambda: screen.current.slug == "counting" and screen.loaded.is_set())
+        await wait_until(pilot, lambda: screen.current.slug == "counting"
+                         and screen.loaded.is_set())
         assert _footer_keys(app).get("^n") == "Next lesson"
         hint = str(screen.query_one(".next-hint", Static).content)
         assert "(^n)" in hint and "ctrl" not in hint  # written as the footer writes it
@@ -133,12 +108,12 @@ async def test_help_says_where_each_esc_applies_and_the_palette_keeps_the_footer
 
     app = make_app(lesson="first-steps")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         esc = [row.description for row in collect_keys(app, app.screen) if row.key == "esc"]
         assert esc == ["Back to the lessons (from the playground)",
                        "Stop a run that is under way (in an exercise)"]
         await pilot.press("ctrl+p")
-        await _until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
         main = next(s for s in app.screen_stack if isinstance(s, TutorScreen))
         shown = [a.binding.action for a in main.active_bindings.values() if a.binding.show]
         assert "back" not in shown  # the footer below: the palette closes with its own Esc
@@ -147,7 +122,7 @@ async def test_help_says_where_each_esc_applies_and_the_palette_keeps_the_footer
 async def test_the_last_exercise_toast_writes_keys_as_the_footer(make_app: Any) -> None:
     app = make_app(lesson="first-steps")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         await pilot.press("f3", "f3")
         said = [n.message for n in app._notifications if "next lesson" in n.message]
         assert said and all("^n" in s and "ctrl" not in s for s in said)
@@ -158,21 +133,21 @@ async def test_the_lesson_list_opened_and_closed_gives_the_place_back(make_app: 
 
     app = make_app(lesson="counting")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        reader = _screen(app).reader
+        await keys_ready(pilot)
+        reader = main_screen(app).reader
         await pilot.press("f3", "f3")
-        choices = _pane(app, "which-way").query_one(OptionList)
+        choices = lesson_pane(app, "which-way").query_one(OptionList)
         assert app.focused is choices
         await pilot.pause()
         place = reader.scroll_y
         assert place > 0
         await pilot.press("ctrl+l")
-        await _until(pilot, lambda: app.focused is _screen(app).lesson_list)
+        await wait_until(pilot, lambda: app.focused is main_screen(app).lesson_list)
         await pilot.press("ctrl+l")
-        await _until(pilot, lambda: not _screen(app).has_class("list-open"))
+        await wait_until(pilot, lambda: not main_screen(app).has_class("list-open"))
         await pilot.pause()
         assert app.focused is choices
-        await _until(pilot, lambda: reader.scroll_y == place, 5)
+        await wait_until(pilot, lambda: reader.scroll_y == place, timeout=5)
 
 
 async def test_a_choice_list_is_marked_and_takes_arrows_only_on_screen(
@@ -183,10 +158,10 @@ async def test_a_choice_list_is_marked_and_takes_arrows_only_on_screen(
     monkeypatch.delenv("GD_TUTOR_LESSONS_DIR")  # the real lesson 15, where it happened
     app = make_app(lessons_dir=default_lessons_dir(), lesson="overfitting")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        pane = _pane(app, "trust")
+        await keys_ready(pilot)
+        pane = lesson_pane(app, "trust")
         choices = pane.query_one("#choices")
-        _screen(app).show_pane(pane, choices)  # as F3 does; the next key comes before a paint
+        main_screen(app).show_pane(pane, choices)  # as F3 does; the next key comes before a paint
         assert app.focused is choices and choices.highlighted is None
         await pilot.press("down")
         assert choices.highlighted == 0  # the list brought into view takes it at once
@@ -198,7 +173,7 @@ async def test_a_choice_list_is_marked_and_takes_arrows_only_on_screen(
         assert choices.highlighted == 1
         prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
         assert prompts[1].startswith(MARK) and not prompts[0].startswith(MARK)  # no colour needed
-        reader = _screen(app).reader
+        reader = main_screen(app).reader
         for _ in range(2):  # reading on: the list scrolls out of view, keeping the focus
             await pilot.press("pagedown")
             await pilot.pause()
@@ -216,13 +191,13 @@ async def test_ctrl_f_compares_rates_in_a_lesson_run_exercise(make_app: Any) -> 
 
     app = make_app(lesson="first-steps")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
-        pane = _pane(app, "first-run")
+        await keys_ready(pilot)
+        pane = lesson_pane(app, "first-run")
         shown: list[object] = []
         show_compare = pane.results.show_compare
         pane.results.show_compare = lambda outcome: (shown.append(outcome), show_compare(outcome))
         await pilot.press("f3", "0", ".", "4", "ctrl+f")
-        await _until(pilot, lambda: shown and not pane.running)
+        await wait_until(pilot, lambda: shown and not pane.running)
         outcome = shown[0]
         assert isinstance(outcome, CompareOutcome)
         assert [run.label for run in outcome.runs] == ["rate 0.2", "rate 0.4", "rate 0.8"]
@@ -246,7 +221,7 @@ async def test_ctrl_f_compares_methods_where_the_method_may_change() -> None:
         pane = app.query_one(ExercisePane)
         await pilot.pause()
         await pilot.press("ctrl+f")
-        await _until(pilot, lambda: pane.status.outcome_text.startswith("gd: "), 20)
+        await wait_until(pilot, lambda: pane.status.outcome_text.startswith("gd: "), timeout=20)
         assert ["gd", "momentum", "adam"] == [
             line.split(":")[0] for line in pane.status.outcome_text.splitlines()]
 
@@ -290,7 +265,7 @@ async def test_past_the_last_exercise_the_open_ones_are_named(make_app: Any) -> 
     # exercises of the lesson still undone; now the toast names them and the way back.
     app = make_app(lesson="counting")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         await pilot.press("f3", "f3", "f3")
         said = [n.message for n in app._notifications if "last exercise" in n.message]
         assert said and said[-1] == ("That was the last exercise here, but exercises 1 and 2 "

@@ -10,11 +10,14 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.widgets import Button, TextArea
 
+from ui_testkit import ready
+
 from tutor.lessons import load_lessons
 from tutor.ui.widgets.exercise import ExercisePane
 from tutor.ui.widgets.exercise.status import RunStatus
 
 FIXTURES = Path(__file__).resolve().parents[1] / "practice" / "fixtures" / "code"
+LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 WHOLE = next(e for e in load_lessons(FIXTURES).lessons[0].exercises if e.id == "whole")
 
 
@@ -45,6 +48,17 @@ async def wait_for(pilot, condition, timeout: float = 30.0) -> None:
         if condition():
             return
     raise AssertionError("timed out")
+
+
+async def show_write_it(pilot) -> ExercisePane:
+    """Open lesson 6 and show its code exercise, whose editor fills the screen at 80x24."""
+    await ready(pilot)
+    await pilot.app.screen.open_lesson("when-to-stop")
+    await wait_for(pilot, lambda: pilot.app.screen.query("#exercise-write-it"))
+    pane = pilot.app.screen.query_one("#exercise-write-it", ExercisePane)
+    pilot.app.screen.show_pane(pane)
+    await pilot.pause()
+    return pane
 
 
 async def test_the_editor_starts_with_the_starter_and_tab_indents_four_spaces() -> None:
@@ -143,14 +157,7 @@ async def test_enter_keeps_the_indent_and_adds_one_after_a_colon() -> None:
 
 
 async def test_code_typed_in_a_lesson_comes_back_after_a_restart(make_app, data_dir) -> None:
-    import asyncio
-
     from tutor.progress import ProgressStore
-
-    async def ready(pilot) -> None:
-        await pilot.pause()
-        await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
-        await pilot.pause()
 
     app = make_app(lessons_dir=FIXTURES)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -189,16 +196,9 @@ async def test_a_long_line_wraps_instead_of_scrolling_sideways_at_80x24() -> Non
 
 async def test_after_f5_the_verdict_is_scrolled_into_view(make_app) -> None:
     """Lesson 6's editor fills the screen at 80x24: the verdict under it must be brought up."""
-    import asyncio
-
-    app = make_app(lessons_dir=Path(__file__).resolve().parents[2] / "lessons")
+    app = make_app(lessons_dir=LESSONS)
     async with app.run_test(size=(80, 24)) as pilot:
-        await asyncio.wait_for(app.screen.loaded.wait(), timeout=30)
-        await app.screen.open_lesson("when-to-stop")
-        await wait_for(pilot, lambda: app.screen.query("#exercise-write-it"))
-        pane = app.screen.query_one("#exercise-write-it", ExercisePane)
-        app.screen.show_pane(pane)
-        await pilot.pause()
+        pane = await show_write_it(pilot)
         area = pane.query_one(TextArea)
         assert area.has_focus
         area.load_text(pane.exercise.code.reference)
@@ -212,14 +212,7 @@ async def test_after_f5_the_verdict_is_scrolled_into_view(make_app) -> None:
 
 
 async def test_the_editors_cursor_comes_back_after_a_restart(make_app, data_dir) -> None:
-    import asyncio
-
     from tutor.progress import ProgressStore
-
-    async def ready(pilot) -> None:
-        await pilot.pause()
-        await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
-        await pilot.pause()
 
     app = make_app(lessons_dir=FIXTURES)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -331,18 +324,11 @@ async def test_esc_cancels_a_running_code_run_and_the_sandbox_child_is_killed() 
 async def test_ctrl_g_brings_the_hint_into_view_with_the_editors_cursor_line(make_app) -> None:
     """Lesson 6's editor fills the screen at 80x24: the hint under it must be brought up,
     and the line the learner is typing on stays in sight (both fit)."""
-    import asyncio
-
     from tutor.ui.widgets.exercise.hint_box import HintBox
 
-    app = make_app(lessons_dir=Path(__file__).resolve().parents[2] / "lessons")
+    app = make_app(lessons_dir=LESSONS)
     async with app.run_test(size=(80, 24)) as pilot:
-        await asyncio.wait_for(app.screen.loaded.wait(), timeout=30)
-        await app.screen.open_lesson("when-to-stop")
-        await wait_for(pilot, lambda: app.screen.query("#exercise-write-it"))
-        pane = app.screen.query_one("#exercise-write-it", ExercisePane)
-        app.screen.show_pane(pane)
-        await pilot.pause()
+        pane = await show_write_it(pilot)
         area = pane.query_one(TextArea)
         assert area.has_focus
         area.move_cursor((15, 8))
@@ -358,16 +344,9 @@ async def test_ctrl_g_brings_the_hint_into_view_with_the_editors_cursor_line(mak
 
 
 async def test_typing_after_pgup_brings_the_editors_cursor_back_into_sight(make_app) -> None:
-    import asyncio
-
-    app = make_app(lessons_dir=Path(__file__).resolve().parents[2] / "lessons")
+    app = make_app(lessons_dir=LESSONS)
     async with app.run_test(size=(80, 24)) as pilot:
-        await asyncio.wait_for(app.screen.loaded.wait(), timeout=30)
-        await app.screen.open_lesson("when-to-stop")
-        await wait_for(pilot, lambda: app.screen.query("#exercise-write-it"))
-        pane = app.screen.query_one("#exercise-write-it", ExercisePane)
-        app.screen.show_pane(pane)
-        await pilot.pause()
+        pane = await show_write_it(pilot)
         area, reader = pane.query_one(TextArea), app.screen.reader
         area.move_cursor((12, 8))
         await pilot.pause()

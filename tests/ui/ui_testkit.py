@@ -24,8 +24,9 @@ POLL = 0.02
 """Seconds between two looks at a condition."""
 
 
-async def wait_until(pilot: Any, condition: Callable[[], object], what: str | Callable[[], str],
-                     timeout: float = 20.0, *, then_idle: bool = True) -> None:
+async def wait_until(pilot: Any, condition: Callable[[], object],
+                     what: str | Callable[[], str] = "the condition", timeout: float = 20.0, *,
+                     then_idle: bool = True) -> None:
     """Let the app run until `condition()` holds, then (`then_idle`) let its messages settle.
 
     Fails naming `what` (a text, or a function giving one at the time of failure) if it
@@ -47,6 +48,19 @@ async def ready(pilot: Any) -> None:
     await pilot.pause()
     await asyncio.wait_for(pilot.app.screen.loaded.wait(), timeout=30)
     await pilot.pause()
+
+
+def takes_keys(app: App[Any]) -> bool:
+    """Does the screen take keys now (the tutor's screen settled, nothing held at its key gate)?"""
+    gate = getattr(app, "key_gate", None)
+    return bool(getattr(app.screen, "takes_keys", True) and not (gate and gate.held))
+
+
+async def keys_ready(pilot: Any) -> None:
+    """As `ready`, and then until the screen takes keys: for tests that type straight away."""
+    await ready(pilot)
+    await wait_until(pilot, lambda: takes_keys(pilot.app), "the screen taking keys", 30,
+                     then_idle=False)
 
 
 async def settle(pilot: Any, pane: ExercisePane, timeout: float = 20.0) -> None:
