@@ -315,9 +315,9 @@ async def test_help_at_60x20_wraps_a_long_description_instead_of_cutting_it(make
 
     app = make_app(lesson="counting")
     async with app.run_test(size=(60, 20)) as pilot:
-        await _ready(pilot)
+        await keys_ready(pilot)
         await pilot.press("f1")
-        await _until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
         await pilot.pause()
         table = app.screen.query_one("#help-keys")
         shown = " ".join(" ".join(line.text.split()) for line in
