@@ -270,3 +270,14 @@ async def test_past_the_last_exercise_the_open_ones_are_named(make_app: Any) -> 
         said = [n.message for n in app._notifications if "last exercise" in n.message]
         assert said and said[-1] == ("That was the last exercise here, but exercises 1 and 2 "
                                      "are not done yet: f2 goes back, ^n opens the next lesson.")
+
+
+async def test_past_the_last_exercise_of_the_last_lesson_no_next_lesson_is_promised(
+        make_app: Any) -> None:
+    app = make_app(lesson="wrap-up")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await keys_ready(pilot)
+        for _ in range(6):  # past the end, pressed again: one notice, not a pile
+            await pilot.press("f3")
+        said = [n.message for n in app._notifications if "last exercise" in n.message]
+        assert len(said) == 1 and "^n" not in said[0], said

@@ -123,6 +123,7 @@ class ExerciseMoves:
         target = neighbour(self.reader.panes, self._focused_pane(), self.reader.scroll_y,
                            step)
         if target is None:
+            self.app.clear_notifications()  # pressed again: one notice, not a pile of them
             self.notify(self._last_exercise_words() if step > 0
                         else "This is the first exercise of the lesson.")
             return
@@ -132,13 +133,15 @@ class ExerciseMoves:
         """Past the last exercise: the next lesson, or the exercises of this one still open
         (a learner who jumped ahead was told "that was the last exercise" with two undone)."""
         open_ones = [str(n) for n, p in enumerate(self.reader.panes, 1) if not p.passed]
+        more = self._has_next_lesson()  # on the last lesson ^n has nowhere to go
         if not open_ones:
-            return "That was the last exercise here: ^n opens the next lesson."
+            return ("That was the last exercise here: ^n opens the next lesson." if more
+                    else "That was the last exercise of the last lesson. Well done!")
         listed = (open_ones[0] if len(open_ones) == 1
                   else ", ".join(open_ones[:-1]) + " and " + open_ones[-1])
         word, verb = ("exercise", "is") if len(open_ones) == 1 else (plural_of("exercise"), "are")
         return (f"That was the last exercise here, but {word} {listed} {verb} not done yet: "
-                "f2 goes back, ^n opens the next lesson.")
+                f"f2 goes back{', ^n opens the next lesson' if more else ''}.")
 
     def show_pane(self, pane: ExercisePane, widget: Widget | None = None) -> None:
         """Scroll `pane` to the top of the reader and focus `widget` (else its entry field)."""
