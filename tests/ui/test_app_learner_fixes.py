@@ -281,3 +281,25 @@ async def test_past_the_last_exercise_of_the_last_lesson_no_next_lesson_is_promi
             await pilot.press("f3")
         said = [n.message for n in app._notifications if "last exercise" in n.message]
         assert len(said) == 1 and "^n" not in said[0], said
+
+
+async def test_after_the_list_a_field_not_yet_typed_in_is_replaced_by_typing(
+        make_app: Any) -> None:
+    """F3 lands with the value selected (typing replaces it); the lesson list opened and
+    closed kept that only once the learner had typed: `0.001` then `9` gave `0.0019`."""
+    from textual.widgets import Input
+
+    app = make_app(lesson="first-steps")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await keys_ready(pilot)
+        await pilot.press("f3")
+        field = app.focused
+        assert isinstance(field, Input)
+        for typed, expected in (("9", "9"), ("8", "98")):  # then, once typed in, it goes on
+            await pilot.press("ctrl+l")
+            await wait_until(pilot, lambda: app.focused is main_screen(app).lesson_list)
+            await pilot.press("ctrl+l")
+            await wait_until(pilot, lambda: app.focused is field, "the field again")
+            await pilot.press(typed)
+            await wait_until(pilot, lambda: field.value == expected,
+                             lambda: f"{field.value!r}, not {expected!r}")

@@ -83,7 +83,8 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         self._stub: LessonStub | None = None  # the lesson whose opening alone is on show
         self._shown_inputs: dict[str, dict[str, str]] = {}
         self._changing = False  # a lesson is being mounted: keys wait (see KeyGate)
-        self._place_before_list: tuple[Widget | None, float] | None = None  # ctrl+l gives it back
+        # ctrl+l gives back: the focus, the scroll, and whether the field's text was selected
+        self._place_before_list: tuple[Widget | None, float, bool] | None = None
         # Held here, not looked up: a query walks every widget of every page kept (thousands).
         self._reader = LessonReader(id="reader")
         self._header = TutorHeader(id="header")
@@ -474,7 +475,8 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         await self._settled.wait()
         opening = not self.has_class("list-open")
         if opening:
-            self._place_before_list = (self.focused, self.reader.scroll_y)
+            self._place_before_list = (self.focused, self.reader.scroll_y,
+                                       _all_selected(self.focused))
         self._set_list_open(opening)
         if opening:
             self.lesson_list.focus()
@@ -483,16 +485,24 @@ class TutorScreen(ExerciseMoves, Screen[None]):
 
     def _back_to_place(self) -> None:
         """Focus and scroll as they were before the list opened (the reader, if that is gone)."""
-        focused, scroll_y = self._place_before_list or (None, None)
+        focused, scroll_y, selected = self._place_before_list or (None, None, False)
         self._place_before_list = None
         if focused is None or not focused.is_attached or focused is self.lesson_list:
             self.reader.focus()
         else:
-            if hasattr(focused, "continue_typing"):  # the cursor goes back after the text
-                focused.continue_typing()
+            if hasattr(focused, "continue_typing") and not selected:
+                focused.continue_typing()  # the cursor goes back after what was typed
+            # (a field landed on and not typed in yet comes back selected: typing replaces)
             self.set_focus(focused, scroll_visible=False)
         if scroll_y is not None:  # once the reader has its width back
             self.call_after_refresh(self.reader.scroll_to, y=scroll_y, animate=False)
+
+
+def _all_selected(widget: Widget | None) -> bool:
+    """True for a text field whose whole text is selected (the next key replaces it)."""
+    value, selection = getattr(widget, "value", None), getattr(widget, "selection", None)
+    return (isinstance(value, str) and bool(value) and selection is not None
+            and {selection.start, selection.end} == {0, len(value)})
 
 
 def _keys(lesson: Lesson | LessonStub) -> list[str]:
