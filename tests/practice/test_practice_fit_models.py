@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,43 @@ def test_a_model_in_training_is_shown_at_most_every_snapshot_interval(
     monkeypatch.setattr(running, "SNAPSHOT_S", 3600.0)
     run(settings, Hooks(snapshot=seen.append))
     assert seen == []
+
+
+def test_a_long_training_s_pictures_stay_small_and_name_their_epochs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A picture after 3,000 epochs holds at most SNAPSHOT_POINTS costs, the first and the
+    latest among them, each with the epoch it follows (the interface redraws every picture:
+    one the size of the whole run froze it for seconds after 100,000 epochs)."""
+    from tutor.practice import running
+
+    seen: list = []
+    monkeypatch.setattr(running, "SNAPSHOT_S", 0.0)
+    monkeypatch.setattr(running, "SNAPSHOT_POINTS", 50)
+    settings = read(None, {"data": str(DATA / "xor.csv"), "x_columns": ["a", "b"],
+                           "y_column": "label", "model": "logistic", "hidden": "2",
+                           "epochs": "3000", "precision": "1e-15"}, "fit")
+    outcome = run(settings, Hooks(snapshot=seen.append))
+    costs = outcome.result.train_costs  # [0] is before the first epoch
+    assert len(seen) == 3000 and len(costs) == 3001
+    for picture in seen:
+        epoch = picture.report.epoch
+        assert len(picture.at) == len(picture.train_costs) == min(epoch, 50)
+        assert picture.at[0] == 1 and picture.at[-1] == epoch
+        assert list(picture.at) == sorted(set(picture.at))
+        assert all(cost == costs[at] for at, cost in zip(picture.at, picture.train_costs))
+
+
+def test_progress_is_reported_at_most_every_progress_interval() -> None:
+    from tutor.practice import running
+
+    told: list[tuple[float, int]] = []
+    settings = read(None, {"data": str(DATA / "xor.csv"), "x_columns": ["a", "b"],
+                           "y_column": "label", "model": "logistic", "hidden": "2",
+                           "epochs": "20000", "precision": "1e-15"}, "fit")
+    started = time.monotonic()
+    run(settings, Hooks(progress=lambda done, total: told.append((time.monotonic(), done))))
+    took = time.monotonic() - started
+    gaps = [b[0] - a[0] for a, b in zip(told, told[1:])]
+    assert told and len(told) <= took / running.PROGRESS_S + 1
+    assert min(gaps, default=running.PROGRESS_S) >= running.PROGRESS_S * 0.99
+    assert [done for _, done in told] == sorted({done for _, done in told})

@@ -11,7 +11,8 @@ import pytest
 from tutor.lessons.model import Exercise
 from tutor.ui.widgets.exercise.contour_plot import SHADES, level_lines, shade_grid
 from tutor.ui.widgets.exercise.cost_plot import decade_ticks, use_log_scale
-from tutor.ui.widgets.exercise.formatting import fmt, fmt_point, head_tail, sample_indices
+from tutor.practice.running import sample_indices
+from tutor.ui.widgets.exercise.formatting import fmt, fmt_point, head_tail
 from tutor.ui.widgets.exercise.hint_box import solution_text
 from tutor.ui.widgets.exercise.specs import field_specs
 from tutor.ui.widgets.exercise.step_view import describe_step

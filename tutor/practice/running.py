@@ -47,11 +47,29 @@ class Hooks:
 SNAPSHOT_S = 0.25
 """Seconds between two pictures of a model in training (a view redraws at most this often)."""
 
+SNAPSHOT_POINTS = 1000
+"""Costs in one picture at most (evenly spread, first and last kept): a picture after a
+million epochs costs the interface no more than one after a hundred."""
+
+PROGRESS_S = 0.1
+"""Seconds between two progress reports of a model in training."""
+
+
+def sample_indices(count: int, limit: int) -> list[int]:
+    """At most `limit` evenly spread indices into `count` items, first and last kept."""
+    if count <= 0:
+        return []
+    if count <= limit or limit < 2:
+        return list(range(count))
+    step = (count - 1) / (limit - 1)
+    return sorted({round(i * step) for i in range(limit)})
+
 
 @dataclass(frozen=True)
 class ModelProgress:
-    """A model part-way through training: the costs so far (from epoch 1) and the last
-    epoch's report, whose `predict(rows)` uses the weights reached."""
+    """A model part-way through training: its costs so far (at most SNAPSHOT_POINTS of
+    them, after the epochs `at`, first and last included) and the last epoch's report,
+    whose `predict(rows)` uses the weights reached."""
 
     settings: FitSettings
     data: Any
@@ -59,6 +77,7 @@ class ModelProgress:
     train_costs: tuple[float, ...]
     test_costs: tuple[float, ...]
     report: Any
+    at: tuple[int, ...] = ()
 
 
 NO_HOOKS = Hooks()
@@ -157,21 +176,33 @@ def run_model(settings: FitSettings, hooks: Hooks = NO_HOOKS) -> FitOutcome:
     table = load_model_table(settings)
     epochs = settings.epochs if settings.epochs is not None else settings.iterations
     costs: tuple[list[float], list[float]] = ([], [])
-    shown = [time.monotonic()]
+    shown = [time.monotonic()] * 2  # the last picture, the last progress report
 
     def report(epoch: Any) -> bool:
         costs[0].append(epoch.train_cost)
         if epoch.test_cost is not None:
             costs[1].append(epoch.test_cost)
-        if epoch.epoch % 100 == 0:
+        now = time.monotonic()
+        if now - shown[1] >= PROGRESS_S:
+            shown[1] = now
             hooks.progress(epoch.epoch, epochs)
-        if time.monotonic() - shown[0] >= SNAPSHOT_S:
-            shown[0] = time.monotonic()
-            hooks.snapshot(ModelProgress(settings, table, epochs, tuple(costs[0]),
-                                         tuple(costs[1]), epoch))
+        if now - shown[0] >= SNAPSHOT_S:
+            shown[0] = now
+            hooks.snapshot(_picture(settings, table, epochs, costs, epoch))
         return hooks.cancelled()
 
     return FitOutcome(settings, table, train_model(settings, table, epochs, report))
+
+
+def _picture(settings: FitSettings, table: Any, epochs: int,
+             costs: tuple[list[float], list[float]], epoch: Any) -> ModelProgress:
+    """The model so far, with at most SNAPSHOT_POINTS of its costs (costs[0][i] is the
+    training cost after epoch i + 1)."""
+    picked = sample_indices(len(costs[0]), SNAPSHOT_POINTS)
+    train, test = costs
+    return ModelProgress(settings, table, epochs, tuple(train[i] for i in picked),
+                         tuple(test[i] for i in picked if i < len(test)), epoch,
+                         tuple(i + 1 for i in picked))
 
 
 def load_model_table(settings: FitSettings) -> Any:

@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
-from tutor.ui.widgets.exercise.formatting import finite, nice_ticks, sample_indices, tick_label
+from tutor.practice.running import sample_indices
+from tutor.ui.widgets.exercise.formatting import finite, nice_ticks, tick_label
 
 MARKERS = ("braille", "+", "x", "o", "*", "#")
 """Distinct markers so several runs read apart without colour."""

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from textual_plotext import PlotextPlot
 
 from tutor.ui.widgets.exercise.cost_plot import LEGEND_LINE, fitting_title, safe_build, short_axes
-from tutor.ui.widgets.exercise.formatting import finite, sample_indices
+from tutor.practice.running import sample_indices
+from tutor.ui.widgets.exercise.formatting import finite
 
 
 class FitPlot(PlotextPlot):

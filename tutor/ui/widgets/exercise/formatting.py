@@ -34,17 +34,6 @@ def fmt_named(names: Sequence[str], values: Sequence[Any]) -> str:
     return ", ".join(f"{n} = {fmt(v)}" for n, v in zip(names, values))
 
 
-def sample_indices(count: int, limit: int) -> list[int]:
-    """At most `limit` evenly spread indices into `count` items, first and last kept."""
-    if count <= 0:
-        return []
-    if count <= limit or limit < 2:
-        return list(range(count))
-    step = (count - 1) / (limit - 1)
-    picked = sorted({round(i * step) for i in range(limit)})
-    return picked
-
-
 def finite(values: Sequence[float]) -> list[float]:
     """The finite members of `values`."""
     return [v for v in values if isinstance(v, (int, float)) and math.isfinite(v)]

@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from textual_plotext import PlotextPlot
 
 from tutor.ui.widgets.exercise.cost_plot import safe_build, short_axes
-from tutor.ui.widgets.exercise.formatting import finite, sample_indices
+from tutor.practice.running import sample_indices
+from tutor.ui.widgets.exercise.formatting import finite
 
 BLOW_UP = 1e3
 """A guess this many times farther out than the start (or than 1) means the run blew up."""

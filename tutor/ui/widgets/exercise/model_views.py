@@ -27,12 +27,12 @@ SEPARABLE_START = "The two classes are perfectly separable"
 
 def model_series(train_costs: Sequence[float], test_costs: Sequence[float],
                  batch_costs: Sequence[float], batch_size: int, rows: int,
-                 first_epoch: int = 0) -> tuple[Series, str]:
+                 first_epoch: int = 0, at: Sequence[int] = ()) -> tuple[Series, str]:
     """The cost series of a model run and the unit of its x axis ("update" or "epoch").
 
-    `train_costs[i]` is the cost after epoch `first_epoch + i`; `batch_costs[k]` the
-    cost of the batch of update k+1, just before it."""
-    epochs = list(range(first_epoch, first_epoch + len(train_costs)))
+    `train_costs[i]` is the cost after epoch `at[i]` (without `at`: `first_epoch + i`);
+    `batch_costs[k]` the cost of the batch of update k+1, just before it."""
+    epochs = list(at) or list(range(first_epoch, first_epoch + len(train_costs)))
     if batch_costs and 0 < batch_size < rows:
         per_epoch = -(-rows // batch_size)
         series: Series = [("each batch", list(range(len(batch_costs))), list(batch_costs)),

@@ -15,7 +15,7 @@ from tutor.ui.widgets.exercise.contour_plot import LevelView
 from tutor.ui.widgets.exercise.cost_plot import LEGEND_LINE, CostPlot
 from tutor.ui.widgets.exercise.decision_map import DecisionMap
 from tutor.ui.widgets.exercise.fit_plot import FitPlot
-from tutor.ui.widgets.exercise.formatting import sample_indices
+from tutor.practice.running import sample_indices
 from tutor.ui.widgets.exercise.function_plot import FunctionPlot
 from tutor.ui.widgets.exercise.iteration_table import (
     IterationTable, rows_from_path, rows_from_reports,
@@ -124,7 +124,8 @@ class ResultView(Vertical):
 
     def show_model_progress(self, progress: Any) -> None:
         """A model part-way through training (the same views, redrawn as it learns)."""
-        series, unit = model_series(progress.train_costs, progress.test_costs, (), 0, 0, 1)
+        series, unit = model_series(progress.train_costs, progress.test_costs, (), 0, 0, 1,
+                                    progress.at)
         self._show_model(progress.data, progress.settings.model, progress.report.predict,
                          series, unit)
 
