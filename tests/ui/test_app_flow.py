@@ -123,6 +123,22 @@ async def test_footer_and_help_name_the_exercise_keys(make_app: Any) -> None:
         assert {("f3", "Next exercise"), ("f2", "Prev exercise")} <= rows
 
 
+async def test_an_attempt_stores_the_place_with_it(make_app: Any, monkeypatch: Any) -> None:
+    """A machine that dies right after a check must not lose the cursor: the place is
+    written with the attempt, not only a moment after typing (here: not at all)."""
+    from tutor.ui.widgets.exercise import pane
+
+    monkeypatch.setattr(pane, "SAVE_DELAY_S", 3600.0)
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await keys_ready(pilot)
+        await pilot.press("f3", "f3", "f2", "3", "enter")
+        store = main_screen(app).store
+        await wait_until(pilot, lambda: store.exercise("counting/how-many").attempts == 1,
+                         "the attempt stored")
+        assert store.place() == "counting/how-many#field-answer"
+
+
 async def test_resume_puts_the_cursor_back_in_its_field(make_app: Any, data_dir: Any) -> None:
     app = make_app(lesson="counting")
     async with app.run_test(size=(80, 24)) as pilot:

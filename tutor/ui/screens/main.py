@@ -397,6 +397,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
     def on_exercise_pane_attempted(self, event: ExercisePane.Attempted) -> None:
         """Count the attempt and add it to the history (a pass marks the exercise done)."""
         self._remember(event)
+        self._save_place()  # first: writes land in order, so with a stored attempt comes its place
         if event.passed is None:
             self.store.save_inputs(event.key, event.inputs)
         else:
