@@ -245,6 +245,10 @@ def test_fit_slope_near_uses_the_lesson_data() -> None:
     done = check_attempt(exercise, {"iterations": 1000})
     # The data lie around y = 2x + 1 with alternating +-0.5: least squares slope 130/66.
     assert done.passed and abs(done.result.slope - 130 / 66) < 1e-6
+    assert done.message.startswith("The slope came out 1.97, on target.")  # not "of 1.97"
+    loose = replace(exercise, goal={**exercise.goal, "slope_near": 2, "tolerance": 0.05})
+    assert check_attempt(loose, {"iterations": 1000}).message.startswith(
+        "The slope came out 1.97, within 0.05 of 2.")
     missing = check_attempt(exercise, {"data": "no-such-file.csv", "iterations": 1000})
     assert not missing.passed and "no-such-file.csv" in missing.message
 

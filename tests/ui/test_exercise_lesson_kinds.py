@@ -263,6 +263,8 @@ async def test_compare_exercise_runs_its_own_rates_and_checks_the_choice() -> No
         await pilot.press("down", "down", "enter")
         await settle(pilot, app)
         assert attempts(app)[-1].passed is True and attempts(app)[-1].inputs["choice"] == "2"
+        assert "rate 0.4: converged in" in status(app) and "PASS" in status(app)
+        assert "Then pick" not in status(app)  # answered: the instruction is gone
 
 
 async def test_step_exercise_is_checked_when_the_steps_finish() -> None:

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Label
 
 from tutor.lessons import load_lessons
 from tutor.lessons.model import Exercise
 from tutor.ui.widgets.exercise import ExercisePane
 from tutor.ui.widgets.exercise.cost_plot import CostPlot
 from tutor.ui.widgets.exercise.decision_map import DecisionMap, cell_of, map_lines, plane_range
+from tutor.ui.widgets.exercise.fields import FieldRow
 from tutor.ui.widgets.exercise.fit_plot import FitPlot
 from tutor.ui.widgets.exercise.formatting import fmt
 from tutor.ui.widgets.exercise.step_view import StepView
@@ -272,3 +274,16 @@ async def test_a_model_fit_shows_its_settings_and_the_learner_may_change_those_i
         await settle(pilot, pane)
         assert status(app) == ("Problem: The batch size must be a whole number 1 or more, "
                                "not '0'.")
+
+
+async def test_a_network_s_model_field_is_labelled_as_its_output() -> None:
+    """`model logistic` beside `hidden 2` read as logistic regression: a network's model
+    setting is the kind of its output unit."""
+    for exercise_id, label in (("xor-network", "output"), ("blobs-logistic", "model")):
+        app = PaneHost(exercise(exercise_id))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            rows = [row for row in app.query(FieldRow) if row.spec.key == "model"]
+            assert len(rows) == 1, exercise_id
+            shown = str(rows[0].query_one(Label).render()).strip()
+            assert shown == label, (exercise_id, shown)

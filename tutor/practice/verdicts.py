@@ -476,8 +476,9 @@ def _near(name: str, target: Any, result: Any, tolerance: float,
           settings: RunSettings, value: None = None) -> Finding:
     got, want = float(getattr(result, name)), float(target)
     if abs(got - want) <= tolerance:
-        return Finding(True, f"The {name} came out {_fmt(got)}, within {_fmt(tolerance)} of "
-                       f"{_fmt(want)}.")
+        target = ("on target" if _fmt(got) == _fmt(want)  # not "-1.452, within 0.01 of -1.452"
+                  else f"within {_fmt(tolerance)} of {_fmt(want)}")
+        return Finding(True, f"The {name} came out {_fmt(got)}, {target}.")
     message = (f"The {name} came out {_fmt(got)}, but it should be within {_fmt(tolerance)} "
                f"of {_fmt(want)}.")
     if result.status == "diverged":

@@ -40,6 +40,8 @@ class FieldSpec:
     value: str
     editable: bool = True
     placeholder: str = ""
+    label: str = ""
+    """The label, when not the key's usual one (LABELS)."""
 
 
 class FieldInput(OrderedKeyInput):
@@ -147,7 +149,8 @@ class FieldRow(Horizontal):
             self.set_class(cell_len(value) > room, "-cut")
 
     def _label(self, focused: bool) -> str:
-        return (FOCUS_MARK if focused else " ") + LABELS.get(self.spec.key, self.spec.key)
+        return (FOCUS_MARK if focused else " ") + (
+            self.spec.label or LABELS.get(self.spec.key, self.spec.key))
 
     def on_descendant_focus(self) -> None:
         """Mark this row: the cursor is in its field."""

@@ -578,6 +578,7 @@ class ExercisePane(Vertical):
         self._passed_inputs = dict(message.inputs) if verdict.passed else None
         if verdict.passed and hasattr(self.screen, "move_to_exercise"):  # (Enter is a new line
             text = f"{text} {'F3' if self.kind == 'code' else 'Enter'}: next exercise."  # in code)
+        self.status.drop_lines(*self._answer_next())  # answered: "Then pick..." is done
         self.status.show_check(verdict.passed, text)
         self._ready_to_retype()
         self.status.bring_into_view()  # the verdict is never below the fold

@@ -91,8 +91,18 @@ def field_specs(exercise: Exercise | None, saved: Mapping[str, Any] | None = Non
     for key in exercise_keys(exercise):
         may_edit = editable is None or key in editable
         text = str(saved[key]) if saved and key in saved and may_edit else values.get(key, "")
-        specs.append(FieldSpec(key, text, may_edit, PLACEHOLDERS.get(key, "")))
+        specs.append(FieldSpec(key, text, may_edit, PLACEHOLDERS.get(key, ""),
+                               _label(exercise, key)))
     return specs
+
+
+def _label(exercise: Exercise | None, key: str) -> str:
+    """A network's `model` is the kind of its output unit: "output logistic" beside
+    "hidden 2", not "model logistic" (else the usual label)."""
+    if key == "model" and exercise is not None and (
+            _text(exercise.hidden) not in ("", "0") or "hidden" in exercise.editable):
+        return "output"
+    return ""
 
 
 def offers(exercise: Exercise | None, action: str) -> bool:

@@ -99,6 +99,12 @@ class RunStatus(Static):
         self.check_text = ""
         self._show()
 
+    def drop_lines(self, *lines: str) -> None:
+        """Leave these lines out of the outcome (what to do next, once it is done)."""
+        self.outcome_text = "\n".join(
+            line for line in self.outcome_text.split("\n") if line not in lines)
+        self._show()
+
     def show_check(self, passed: bool | None, message: str) -> None:
         """The check's verdict under the outcome: PASS / NOT YET and why."""
         if passed is None:
