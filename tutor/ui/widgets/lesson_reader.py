@@ -209,10 +209,10 @@ class LessonNav(Horizontal):
     def compose(self) -> ComposeResult:
         """A button each way; the missing direction is hidden (no "Next" on the last lesson).
         They are for the mouse: Tab never stops on them (Enter there would leave the lesson
-        by accident)."""
-        for button, there in ((Button("◀ Previous lesson", id="previous-lesson"),
+        by accident); each names its key (no ▶, which marks the field holding the cursor)."""
+        for button, there in ((Button("Previous lesson ^b", id="previous-lesson"),
                                self._has_previous),
-                              (Button("Next lesson ▶", id="next-lesson", variant="primary"),
+                              (Button("Next lesson ^n", id="next-lesson", variant="primary"),
                                self._has_next)):
             button.can_focus = False
             button.display, button.disabled = there, not there  # hidden where there is none
