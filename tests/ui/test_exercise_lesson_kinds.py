@@ -251,6 +251,7 @@ async def test_compare_exercise_runs_its_own_rates_and_checks_the_choice() -> No
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.query_one("#field-compare", Input).value == "0.1, 0.4"
         assert app.query_one("#field-compare", Input).disabled
+        assert not app.query("#field-learning_rate")  # no empty rate beside the compared ones
         app.query_one("#run-button").focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: "rate 0.4" in status(app), "both runs finishing")

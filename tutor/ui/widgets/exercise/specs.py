@@ -55,6 +55,8 @@ def exercise_keys(exercise: Exercise | None) -> tuple[str, ...]:
     shown = KINDS[exercise.kind].fields
     if not shown and exercise.function:  # a quiz on a function can run it to look
         shown = DESCENT_FIELDS
+    if exercise.compare and exercise.compare.get("learning_rates"):
+        shown = tuple(key for key in shown if key != "learning_rate")  # the compare set's
     return shown + (("answer",) if asks_answer(exercise) else ())
 
 
