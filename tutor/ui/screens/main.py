@@ -368,7 +368,8 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         before = self.current is not None and lesson.order < self.current.order
         status = lesson_status(keys, finished, is_current=lesson.slug == current,
                                before_current=before)
-        return LessonEntry(lesson.number, lesson.slug, lesson.title, status)
+        return LessonEntry(lesson.number, lesson.slug, lesson.title, status,
+                           sum(key in finished for key in keys), len(keys))
 
     def _refresh_header(self, lesson: Lesson | LessonStub | None = None) -> None:
         """Title, position and percent done of `lesson` (default: the one on show)."""

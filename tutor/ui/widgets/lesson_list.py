@@ -26,6 +26,9 @@ class LessonEntry:
     slug: str
     title: str
     status: str
+    done: int = 0
+    """Exercises passed or skipped, of `total` (a lesson begun shows how far it got)."""
+    total: int = 0
 
 
 def lesson_status(exercise_keys: Sequence[str], finished: Collection[str], *,
@@ -45,10 +48,13 @@ def lesson_status(exercise_keys: Sequence[str], finished: Collection[str], *,
 
 
 def entry_prompt(entry: LessonEntry) -> Text:
-    """The text of one lesson row, e.g. "✓ done  1. Cost functions"."""
+    """The text of one lesson row, e.g. "✓ done  1. Cost functions" or
+    "· todo  5. The learning rate (2 of 4 done)"."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(STATUS_MARKS[entry.status], style="bold")
     text.append(f" {entry.number:>2}. {entry.title}")
+    if entry.status != "done" and 0 < entry.done < entry.total:
+        text.append(f" ({entry.done} of {entry.total} done)")
     return text
 
 
