@@ -31,3 +31,31 @@ async def test_the_focused_choice_list_has_a_thicker_bar(make_app: Any,
         await pilot.pause()
         assert choices.highlighted is None  # nothing picked yet: only the bar shows focus
         assert blurred != "█" and _bar(app, choices) == "█", (blurred, _bar(app, choices))
+
+
+async def test_a_long_option_wraps_under_its_own_text() -> None:
+    """At 60 columns a long option went on under its number: `1. It makes ... one rate` /
+    `suits every direction`; its second line starts under the text now."""
+    from textual.app import App, ComposeResult
+
+    from tutor.ui.widgets.exercise.choices import ChoiceList
+
+    long = "It makes the cost valley rounder, so one rate suits every direction"
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ChoiceList([long, "Short"], id="choices")
+
+    app = Host()
+    async with app.run_test(size=(40, 10)) as pilot:
+        choices = app.query_one(ChoiceList)
+        choices.highlighted = 0
+        await pilot.pause()
+        rows = [strip.text for strip in app.screen._compositor.render_strips()]  # noqa: SLF001
+        first = next(i for i, row in enumerate(rows) if "1. It makes" in row)
+        text_at = rows[first].index("It makes")
+        assert rows[first][:text_at].strip().endswith("▶ 1.")
+        assert rows[first + 1][text_at - 5:text_at] == " " * 5  # under "▶ 1. ": nothing
+        assert rows[first + 1][text_at] != " "  # the option goes on under its own text
+        assert "2. Short" in "".join(rows[first + 1:])
+        assert str(choices.get_option_at_index(0).prompt) == f"▶ 1. {long}"

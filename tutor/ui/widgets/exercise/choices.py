@@ -5,12 +5,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.table import Table
 from textual.containers import ScrollableContainer
 from textual.widget import Widget
 from textual.widgets import OptionList
 
 MARK = "▶ "
 """Before the highlighted option: the one Enter answers (NO_COLOR shows it too)."""
+
+
+class Hanging:
+    """An option's text wrapped under itself, not under its mark and number: `▶ 2. text`
+    (str() gives the one-line text)."""
+
+    def __init__(self, head: str, text: str) -> None:
+        self.head, self.text = head, text
+
+    def __str__(self) -> str:
+        return self.head + self.text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        grid = Table.grid()
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(self.head, self.text)
+        yield grid
 
 
 class ChoiceList(OptionList):
@@ -24,8 +44,10 @@ class ChoiceList(OptionList):
         super().__init__(*(self._prompt(i, None) for i in range(len(self._texts))),
                          **kwargs)  # type: ignore[arg-type]
 
-    def _prompt(self, index: int, highlighted: int | None) -> str:
-        return (MARK if index == highlighted else " " * len(MARK)) + self._texts[index]
+    def _prompt(self, index: int, highlighted: int | None) -> Hanging:
+        return Hanging((MARK if index == highlighted else " " * len(MARK))
+                       + self._texts[index].split(" ", 1)[0] + " ",
+                       self._texts[index].split(" ", 1)[1])
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         """Move the marker to the highlighted option, then do what the list does."""
