@@ -340,3 +340,29 @@ async def test_help_at_60x20_wraps_a_long_description_instead_of_cutting_it(make
                          (table.render_line(y) for y in range(table.size.height)))
         assert "go to a lesson, playground, reset, theme" in shown  # wrapped, whole
         assert table.region.right <= app.screen.query_one("#help-box").region.right
+
+
+async def test_focus_leaving_and_entering_the_reader_does_not_restyle_the_lesson(
+        make_app: Any) -> None:
+    """F3 out of the prose and ^n back into it each restyled every widget of the reader's
+    pages (~500 in lesson 9: half a second); only the widgets whose state changed are now."""
+    app = make_app(lesson="counting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await keys_ready(pilot)
+        reader = main_screen(app).reader
+        widgets = len(list(reader.walk_children()))
+        restyled: list[int] = []
+        update_nodes = app.stylesheet.update_nodes
+
+        def counted(nodes: Any, animate: bool = False) -> None:
+            nodes = list(nodes)
+            restyled.append(len(nodes))
+            update_nodes(nodes, animate=animate)
+
+        app.stylesheet.update_nodes = counted
+        assert app.focused is reader
+        await pilot.press("f3")
+        assert app.focused.id == "field-answer"
+        await pilot.press("ctrl+b")  # back to the first lesson: the reader has the focus
+        await wait_until(pilot, lambda: app.focused is reader, "the reader focused")
+        assert widgets > 40 and restyled and max(restyled) < widgets // 2, (widgets, restyled)

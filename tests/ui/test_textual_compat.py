@@ -214,6 +214,49 @@ def test_preload_markdown_leaves_nothing_for_the_first_markdown_widget_to_import
     assert done.stdout.strip() == "[]"
 
 
+async def test_focus_restyles_self_restyles_the_container_alone() -> None:
+    """Touchpoint: Textual restyles a widget's whole subtree when its focus changes; the
+    mixin restyles the widget alone, and its own `:focus` rule still applies."""
+    from textual.color import Color
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+
+    from tutor.ui.textual_compat import FocusRestylesSelf
+
+    class Reader(FocusRestylesSelf, VerticalScroll):
+        DEFAULT_CSS = "Reader:focus { scrollbar-color: red; }"
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            with Reader(id="reader"):
+                yield from (Static(f"line {i}") for i in range(40))
+            yield Input(id="field")
+
+    app = Host()
+    async with app.run_test(size=(40, 10)) as pilot:
+        reader = app.query_one(Reader)
+        assert reader.allow_vertical_scroll  # VerticalScroll's own CSS still applies
+        restyled: list[int] = []
+        update_nodes = app.stylesheet.update_nodes
+
+        def counted(nodes, animate=False):  # type: ignore[no-untyped-def]
+            nodes = list(nodes)
+            restyled.append(len(nodes))
+            return update_nodes(nodes, animate=animate)
+
+        app.stylesheet.update_nodes = counted  # type: ignore[method-assign]
+        app.query_one("#field").focus()
+        await pilot.pause()
+        assert reader.styles.scrollbar_color != Color.parse("red")
+        reader.focus()
+        await pilot.pause()
+        assert reader.styles.scrollbar_color == Color.parse("red")
+        app.query_one("#field").focus()
+        await pilot.pause()
+        assert reader.styles.scrollbar_color != Color.parse("red")
+        assert restyled and max(restyled) < 5, restyled  # not the 41 widgets of the subtree
+
+
 # ------------------------------------------------- no private Textual name elsewhere
 
 

@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from tutor.lessons import Exercise, Lesson, MarkdownSegment
+from tutor.ui.textual_compat import FocusRestylesSelf
 from tutor.ui.widgets.lesson_pages import LessonPage, PageShelf, page_key
 
 if TYPE_CHECKING:  # the pane module (and plotext) load after the first paint
@@ -219,8 +220,9 @@ class LessonNav(Horizontal):
             yield button
 
 
-class LessonReader(VerticalScroll):
-    """Scrolls through one lesson; exercise panes sit inside the prose."""
+class LessonReader(FocusRestylesSelf, VerticalScroll):
+    """Scrolls through one lesson; exercise panes sit inside the prose. Its focus rule
+    (`#reader:focus`, a tint) is its own: focus restyles it alone (`FocusRestylesSelf`)."""
 
     class NavRequested(Message):
         """The learner pressed a previous (-1) or next (+1) lesson button."""
