@@ -6,26 +6,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from textual import events
 from textual.widgets import Button, Input, Label, OptionList
 
-from ui_testkit import keys_ready, main_screen, wait_until
+from ui_testkit import burst, count_restyles, keys_ready, main_screen, wait_until
 
 from tutor.progress import ProgressStore
 from tutor.ui.screens.help import collect_keys
 from tutor.ui.screens.main import TutorScreen
 from tutor.ui.widgets.exercise import ExercisePane
-
-CHARACTERS = {"tab": "\t", "enter": "\r", "space": " "}
-
-
-def _burst(app: Any, *keys: str) -> None:
-    """Post keys the way the terminal driver does when they arrive in one read: all at once,
-    without waiting for the app between them."""
-    for key in keys:
-        character = CHARACTERS.get(key, key if len(key) == 1 else None)
-        app.post_message(events.Key(key, character))
-
 
 def _pane_of_focus(app: Any) -> ExercisePane | None:
     node = app.focused
@@ -150,7 +138,7 @@ async def test_resume_puts_the_cursor_back_in_its_field(make_app: Any, data_dir:
         assert store.place() == "counting/how-many#field-answer"
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
-        _burst(again, "9")  # typed while the lesson is still loading
+        burst(again, "9")  # typed while the lesson is still loading
         await keys_ready(pilot)
         assert again.focused.id == "field-answer"
         assert _pane_of_focus(again).key == "counting/how-many"
@@ -162,7 +150,7 @@ async def test_a_burst_after_ctrl_n_lands_in_the_new_lesson(make_app: Any) -> No
     app = make_app(lesson="first-steps")
     async with app.run_test(size=(80, 24)) as pilot:
         await keys_ready(pilot)
-        _burst(app, "ctrl+n", "tab", "6")
+        burst(app, "ctrl+n", "tab", "6")
         await wait_until(pilot, lambda: main_screen(app).current.slug == "counting")
         await keys_ready(pilot)
         answer = main_screen(app).query_one("#exercise-how-many #field-answer", Input)
@@ -173,7 +161,7 @@ async def test_a_burst_after_ctrl_b_lands_in_the_new_lesson(make_app: Any) -> No
     app = make_app(lesson="wrap-up")
     async with app.run_test(size=(80, 24)) as pilot:
         await keys_ready(pilot)
-        _burst(app, "ctrl+b", "f3", "4", "0", "enter")
+        burst(app, "ctrl+b", "f3", "4", "0", "enter")
         await wait_until(pilot, lambda: main_screen(app).current.slug == "counting")
         await keys_ready(pilot)
         pane = main_screen(app).query_one("#exercise-how-many", ExercisePane)
@@ -187,7 +175,7 @@ async def test_a_burst_around_a_run_lands_in_the_field(make_app: Any) -> None:
         await keys_ready(pilot)
         await pilot.press("f3")
         pane = _pane_of_focus(app)
-        _burst(app, "ctrl+u", "1", ".", "5", "enter", "ctrl+u", "0", ".", "4", "enter",
+        burst(app, "ctrl+u", "1", ".", "5", "enter", "ctrl+u", "0", ".", "4", "enter",
                "tab", "shift+tab", "enter")
         await wait_until(pilot, lambda: "PASS" in pane.status.check_text)
         assert pane.query_one("#field-learning_rate", Input).value == "0.4"
@@ -302,10 +290,10 @@ async def test_a_burst_with_tab_fills_two_fields_in_order(tmp_path: Any, monkeyp
         y = main_screen(app).query_one("#exercise-age-alone #field-y_column", Input)
         x.focus()
         await pilot.pause()
-        _burst(app, "a", "g", "e", "tab", "p", "r", "i", "c", "e", "_", "k")
+        burst(app, "a", "g", "e", "tab", "p", "r", "i", "c", "e", "_", "k")
         await wait_until(pilot, lambda: y.value == "price_k" or len(y.value) > 6)
         assert (x.value, y.value, app.focused) == ("age", "price_k", y)
-        _burst(app, "shift+tab", "end", "_", "y", "e", "a", "r", "s", "tab", "end", "!")
+        burst(app, "shift+tab", "end", "_", "y", "e", "a", "r", "s", "tab", "end", "!")
         await wait_until(pilot, lambda: y.value.endswith("!"))
         assert (x.value, y.value) == ("age_years", "price_k!")
 
@@ -320,7 +308,7 @@ async def test_keys_typed_before_f3_stay_in_their_field(tmp_path: Any, monkeypat
         rate = main_screen(app).query_one("#exercise-fit-all-three #field-learning_rate", Input)
         x.focus()
         await pilot.pause()
-        _burst(app, "a", "g", "e", "_", "y", "e", "a", "r", "s", "f3", "ctrl+u", "0", ".", "2")
+        burst(app, "a", "g", "e", "_", "y", "e", "a", "r", "s", "f3", "ctrl+u", "0", ".", "2")
         await wait_until(pilot, lambda: rate.value == "0.2" or app.focused is rate
                          and len(rate.value) > 3)
         assert (x.value, rate.value, app.focused) == ("age_years", "0.2", rate)
@@ -351,15 +339,7 @@ async def test_focus_leaving_and_entering_the_reader_does_not_restyle_the_lesson
         await keys_ready(pilot)
         reader = main_screen(app).reader
         widgets = len(list(reader.walk_children()))
-        restyled: list[int] = []
-        update_nodes = app.stylesheet.update_nodes
-
-        def counted(nodes: Any, animate: bool = False) -> None:
-            nodes = list(nodes)
-            restyled.append(len(nodes))
-            update_nodes(nodes, animate=animate)
-
-        app.stylesheet.update_nodes = counted
+        restyled = count_restyles(app)
         assert app.focused is reader
         await pilot.press("f3")
         assert app.focused.id == "field-answer"

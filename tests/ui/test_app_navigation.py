@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.widgets import Button, Input
-from ui_testkit import main_screen, ready, use_palette
+from ui_testkit import burst, count_restyles, main_screen, ready, use_palette, wait_until
 
 from tutor.progress import ProgressStore
 from tutor.ui.screens.help import HelpScreen
@@ -209,3 +209,55 @@ async def test_help_names_ctrl_y_show_the_python(make_app: Any) -> None:
         await ready(pilot)
         rows = {row.key: row.description for row in collect_keys(app, app.screen)}
         assert rows.get("^y") == "Show the Python (in an exercise)"
+
+
+async def test_ctrl_l_restyles_the_list_and_the_reader_not_the_lesson(make_app: Any) -> None:
+    """Opening or closing the list set a class on the screen, which restyled every widget
+    of every lesson page (~0.5 s); only the two widgets its rules style are restyled."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = main_screen(app)
+        restyled = count_restyles(app)
+        await pilot.press("ctrl+l")
+        assert screen.lesson_list.display and screen.has_class("list-open")
+        await pilot.press("ctrl+l")
+        assert not screen.lesson_list.display and not screen.has_class("list-open")
+        widgets = len(list(screen.reader.walk_children()))
+        assert widgets > 40 and max(restyled) < widgets // 2, (widgets, restyled)
+
+
+async def test_a_lesson_chosen_from_the_list_shows_its_first_screen_before_the_rest(
+        make_app: Any) -> None:
+    """Chosen from the list, a lesson was built whole before anything was painted (0.5-1 s
+    for a long one): its first screen is painted first now, and keys typed meanwhile wait
+    for it."""
+    from textual.app import App
+
+    app = make_app(lesson="wrap-up")  # the last lesson: no page of lesson 2 is built ahead
+    seen: list[tuple[str | None, int]] = []  # (lesson on show, its page's widgets) per paint
+    display = App._display
+
+    def painted(self: Any, screen: Any, renderable: Any) -> None:
+        if isinstance(screen, TutorScreen) and screen.reader.page is not None:
+            seen.append((getattr(screen.current, "slug", None),
+                         len(screen.reader.page.children)))
+        display(self, screen, renderable)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+l")
+        screen = main_screen(app)
+        assert len(list(screen.reader.children)) == 1  # only wrap-up's page: counting is new
+        screen.lesson_list.highlighted = 1  # lesson 2, counting
+        App._display = painted  # type: ignore[method-assign]
+        try:
+            burst(app, "enter", "f3")  # f3 typed at once: it belongs to the new lesson
+            await wait_until(pilot, lambda: app.focused is not None
+                             and app.focused.id == "field-answer", "f3 in the new lesson")
+        finally:
+            App._display = display  # type: ignore[method-assign]
+        assert screen.current.slug == "counting"
+        whole = len(screen.reader.page.children)
+        counts = [count for slug, count in seen if slug == "counting"]
+        assert counts and counts[0] < whole, (counts, whole)

@@ -21,7 +21,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.widgets import Input
-from ui_testkit import wait_until
+from ui_testkit import count_restyles, wait_until
 
 import tutor
 import tutor.ui
@@ -236,15 +236,7 @@ async def test_focus_restyles_self_restyles_the_container_alone() -> None:
     async with app.run_test(size=(40, 10)) as pilot:
         reader = app.query_one(Reader)
         assert reader.allow_vertical_scroll  # VerticalScroll's own CSS still applies
-        restyled: list[int] = []
-        update_nodes = app.stylesheet.update_nodes
-
-        def counted(nodes, animate=False):  # type: ignore[no-untyped-def]
-            nodes = list(nodes)
-            restyled.append(len(nodes))
-            return update_nodes(nodes, animate=animate)
-
-        app.stylesheet.update_nodes = counted  # type: ignore[method-assign]
+        restyled = count_restyles(app)
         app.query_one("#field").focus()
         await pilot.pause()
         assert reader.styles.scrollbar_color != Color.parse("red")

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.command import CommandPalette
 from textual.widgets import OptionList
@@ -41,6 +42,32 @@ async def wait_until(pilot: Any, condition: Callable[[], object],
         await pilot.pause(POLL)
     if then_idle:
         await pilot.pause()
+
+
+CHARACTERS = {"tab": "\t", "enter": "\r", "space": " "}
+
+
+def burst(app: Any, *keys: str) -> None:
+    """Post keys the way the terminal driver does when they arrive in one read: all at once,
+    without waiting for the app between them."""
+    for key in keys:
+        character = CHARACTERS.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+
+
+def count_restyles(app: App[Any]) -> list[int]:
+    """From now on, the number of widgets in each restyle of `app` (appended to the list
+    returned): Textual restyles a whole subtree on a class or focus change."""
+    restyled: list[int] = []
+    update_nodes = app.stylesheet.update_nodes
+
+    def counted(nodes: Any, animate: bool = False) -> None:
+        nodes = list(nodes)
+        restyled.append(len(nodes))
+        update_nodes(nodes, animate=animate)
+
+    app.stylesheet.update_nodes = counted  # type: ignore[method-assign]
+    return restyled
 
 
 async def ready(pilot: Any) -> None:

@@ -88,9 +88,11 @@ class TutorApp(SentenceOnCrashApp):
 
     async def on_event(self, event: events.Event) -> None:
         """Keys from the terminal wait while the lessons screen is changing (see KeyGate)."""
-        if (isinstance(event, events.Key) and not event.is_forwarded
-                and self.key_gate.hold(event, _changing(self.screen))):
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.key_gate.hold(event, _changing(self.screen)):
+                return
+            if isinstance(self.screen, TutorScreen):
+                self.screen.key_read(event)  # Enter on the list: the keys after it wait
         await super().on_event(event)
 
     def on_mount(self) -> None:

@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -117,6 +117,15 @@ class TutorScreen(ExerciseMoves, Screen[None]):
     def takes_keys(self) -> bool:
         """False while start-up or a lesson change is under way (the app holds keys)."""
         return self._settled.is_set() and not self._changing
+
+    def key_read(self, event: events.Key) -> None:
+        """A key the app has just read (and not held): Enter on the lesson list opens a
+        lesson, so the keys read after it wait for that lesson (they were typed at it) and
+        are not handed to this one first (the list's choice reaches this screen only after
+        the app has read them)."""
+        if (event.key == "enter" and self.takes_keys and self._list is not None
+                and self.focused is self._list and self._list.highlighted is not None):
+            self._changing = True  # `_lesson_chosen` lets them in
 
     def _let_keys_in(self) -> None:
         """The new content has focus: keys held meanwhile go on to it, in order."""
@@ -335,17 +344,31 @@ class TutorScreen(ExerciseMoves, Screen[None]):
 
     @on(LessonList.LessonChosen)
     async def _lesson_chosen(self, event: LessonList.LessonChosen) -> None:
-        if event.slug is not None:
-            await self.open_lesson(event.slug)
-        elif event.problem_index is not None:
-            await self._settled.wait()
-            problem = self.lessons.problems[event.problem_index]
-            await self.reader.show_notice(problem_text(problem.path, problem.line, problem.message))
-            self.refresh_progress()
+        """Open the lesson chosen. A narrow screen's list closes first, so the lesson is laid
+        out once, at the whole width; the lesson opens in a worker: here, in the screen's own
+        task, its first screen could not be painted before the rest of it was built."""
         if self.size.width < WIDE:
             self._set_list_open(None)
         self._place_before_list = None  # a lesson was chosen: its top is the new place
         self.reader.focus()
+        if event.slug is not None:
+            self._changing = True  # keys typed from now on wait for the lesson chosen
+            self.run_worker(self._open_chosen(event.slug), group="chosen", exclusive=True)
+        elif event.problem_index is not None:
+            try:
+                await self._settled.wait()
+                problem = self.lessons.problems[event.problem_index]
+                await self.reader.show_notice(problem_text(problem.path, problem.line,
+                                                           problem.message))
+                self.refresh_progress()
+            finally:
+                self.call_after_refresh(self._let_keys_in)
+
+    async def _open_chosen(self, slug: str) -> None:
+        try:
+            await self.open_lesson(slug)
+        finally:
+            self.call_after_refresh(self._let_keys_in)
 
     # ---- progress ------------------------------------------------------------------------
 
@@ -462,10 +485,17 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        self.set_class(width < WIDE, "narrow")
-        self.set_class(width < TINY, "tiny")
+        """Set the screen's layout classes. Only the list and the reader have rules on them
+        (tutor.tcss), so only those two are restyled: restyling the screen restyles every
+        widget of every lesson page, ~0.5 s on each ctrl+l."""
+        before = set(self.classes)
+        self.set_class(width < WIDE, "narrow", update=False)
+        self.set_class(width < TINY, "tiny", update=False)
         self.set_class(self._list_open if self._list_open is not None else width >= WIDE,
-                       "list-open")
+                       "list-open", update=False)
+        if set(self.classes) != before:
+            laid_out = [node for node in (self._list, self._reader) if node is not None]
+            self.app.stylesheet.update_nodes(laid_out, animate=False)
 
     def _set_list_open(self, is_open: bool | None) -> None:
         self._list_open = is_open
