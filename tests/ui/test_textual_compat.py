@@ -249,6 +249,49 @@ async def test_focus_restyles_self_restyles_the_container_alone() -> None:
         assert restyled and max(restyled) < 5, restyled  # not the 41 widgets of the subtree
 
 
+async def test_restyle_in_layout_is_read_by_the_layout_under_way() -> None:
+    """Touchpoint: rules merged from `get_content_height`, with the widget's layout caches
+    cleared, decide that same layout: its height and its children's places."""
+    from textual.containers import Horizontal
+    from textual.geometry import Size
+    from textual.widgets import Static
+
+    from tutor.ui.textual_compat import restyle_in_layout
+
+    class Row(Horizontal):
+        DEFAULT_CSS = "Row { height: auto; } Row > Static { width: 6; height: 1; }"
+
+        def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+            narrow = 6 * sum(1 for cell in self.children if cell.display) > width
+            restyle_in_layout(self, "layout: grid; grid-size: 2; grid-columns: 6 6; "
+                                    "grid-rows: 1;" if narrow else "layout: horizontal;")
+            return super().get_content_height(container, viewport, width)
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            with Row():
+                yield from (Static(f"cell{i}") for i in range(4))
+
+    app = Host()
+    async with app.run_test(size=(40, 10)) as pilot:
+        row = app.query_one(Row)
+        await pilot.pause()
+        assert row.size.height == 1 and {c.region.y for c in row.children} == {0}
+        await pilot.resize_terminal(16, 10)
+        await wait_until(pilot, lambda: row.size.width == 16, "the narrow width")
+        assert row.size.height == 2  # two rows of two, in the same layout
+        assert sorted(c.region.y for c in row.children) == [0, 0, 1, 1]
+        for cell in list(row.children)[2:]:  # the same width, two cells fewer: one row
+            cell.display = False
+        await wait_until(pilot, lambda: row.size.height == 1, "one row of two cells")
+        for cell in row.children:
+            cell.display = True
+        await wait_until(pilot, lambda: row.size.height == 2, "two rows again")
+        await pilot.resize_terminal(40, 10)
+        await wait_until(pilot, lambda: row.size.width == 40, "the wide width")
+        assert row.size.height == 1 and {c.region.y for c in row.children} == {0}
+
+
 # ------------------------------------------------- no private Textual name elsewhere
 
 

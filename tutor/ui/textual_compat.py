@@ -17,6 +17,9 @@ Touchpoints:
   `WrappedDocument._width` (Enter keeps the indent; the wrap follows the width).
 - `preload_markdown`: imports the Markdown widget's module ahead of time (public
   `textual.widgets.markdown`, which Textual otherwise loads lazily on first use).
+- `restyle_in_layout`: merges inline rules without a refresh and clears
+  `Widget._layout_cache` and `Widget._clear_arrangement_cache()` (styles set while Textual
+  lays a widget out, for that same layout).
 - `FocusRestylesSelf`: overrides `Widget.watch_has_focus`, which restyles the widget
   and every descendant (`App.update_styles`) when it gains or loses focus.
 """
@@ -29,6 +32,7 @@ from collections.abc import Mapping
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.css.styles import Styles
 from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.widget import Widget
@@ -201,3 +205,17 @@ class FocusRestylesSelf:
         """Restyle this widget only."""
         assert isinstance(self, Widget)
         self.app.stylesheet.update_nodes([self], animate=True)
+
+
+def restyle_in_layout(widget: Widget, css: str) -> None:
+    """Set inline `css` on `widget` from its `get_content_height`, for the layout under way.
+
+    The public ways (`set_styles`, `widget.styles.layout = ...`) refresh the widget, and a
+    refresh during a layout looks the widget's region up in the compositor's map, which is
+    being rebuilt: ~15 ms a call, 0.2 s each time a lesson page with folded button rows was
+    shown. Here the rules are merged without a refresh and the widget's layout caches are
+    cleared, so the layout under way (the widget's height, then its children's places)
+    reads them."""
+    widget.styles.merge_rules(Styles.parse(css, ("gd-tutor", "restyle_in_layout")).get_rules())
+    widget._layout_cache.clear()  # noqa: SLF001 - heights measured with the old rules
+    widget._clear_arrangement_cache()  # noqa: SLF001 - children placed by the old rules

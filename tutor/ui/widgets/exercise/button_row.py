@@ -12,6 +12,8 @@ from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.widget import Widget
 
+from tutor.ui.textual_compat import restyle_in_layout
+
 GAP = 1
 """Columns between two buttons (their right margin)."""
 
@@ -38,8 +40,8 @@ class ButtonRow(Horizontal):
     asks it for its height at the width it will have): the same frame shows the fold.
     """
 
-    _columns = ""
-    """The grid columns last set (the styles hold them as Scalars, not as written)."""
+    _css = ""
+    """The layout rules last set (set again only when they change)."""
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """Fold or unfold for `width`, then measure as the layout chosen says."""
@@ -51,14 +53,11 @@ class ButtonRow(Horizontal):
         widths = [_width(widget) for widget in self.children
                   if isinstance(widget, Widget) and widget.display]
         if not widths or sum(widths) + GAP * len(widths) <= room:
-            if self.styles.layout is not None and self.styles.layout.name != "horizontal":
-                self.styles.layout = "horizontal"
-            return
-        columns = grid_columns(widths, room)
-        spec = " ".join(map(str, columns))
-        if self.styles.layout.name != "grid" or self.styles.grid_size_columns != len(columns):
-            self.styles.layout = "grid"
-            self.styles.grid_size_columns = len(columns)
-        if self._columns != spec:  # setting styles asks for a new layout: only on a change
-            self._columns = spec
-            self.set_styles(f"grid-columns: {spec}; grid-rows: 1;")
+            css = "layout: horizontal;"
+        else:
+            columns = grid_columns(widths, room)
+            css = (f"layout: grid; grid-size: {len(columns)}; "
+                   f"grid-columns: {' '.join(map(str, columns))}; grid-rows: 1;")
+        if css != self._css:  # only on a change: a new layout for nothing costs a core
+            self._css = css
+            restyle_in_layout(self, css)  # for the layout under way (no refresh)
