@@ -261,3 +261,20 @@ async def test_a_lesson_chosen_from_the_list_shows_its_first_screen_before_the_r
         whole = len(screen.reader.page.children)
         counts = [count for slug, count in seen if slug == "counting"]
         assert counts and counts[0] < whole, (counts, whole)
+
+
+async def test_two_lessons_chosen_at_once_open_in_turn_and_the_last_stays(make_app: Any) -> None:
+    """Two clicks on the list while the first lesson loads: both open, in order, the last
+    one stays on show, and keys are taken again afterwards."""
+    app = make_app(lesson="wrap-up")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = main_screen(app)
+        screen.lesson_list.post_message(LessonList.LessonChosen("first-steps"))
+        screen.lesson_list.post_message(LessonList.LessonChosen("counting"))
+        await wait_until(pilot, lambda: screen.current.slug == "counting" and screen.takes_keys,
+                         "the second lesson on show, keys taken")
+        await pilot.pause()
+        assert screen.current.slug == "counting" and screen.reader.page is not None
+        assert [pane.key for pane in screen.reader.panes] == [
+            "counting/how-many", "counting/which-way"]

@@ -89,6 +89,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         self._shown_inputs: dict[str, dict[str, str]] = {}
         self._changing = False  # a lesson is being mounted: keys wait (see KeyGate)
         self._last_key = 0.0  # time.monotonic() when the app last handed on a key
+        self._choosing = asyncio.Lock()  # lessons chosen from the list open one at a time
         # ctrl+l gives back: the focus, the scroll, and whether the field's text was selected
         self._place_before_list: tuple[Widget | None, float, bool] | None = None
         # Held here, not looked up: a query walks every widget of every page kept (thousands).
@@ -366,7 +367,7 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         self.reader.focus()
         if event.slug is not None:
             self._changing = True  # keys typed from now on wait for the lesson chosen
-            self.run_worker(self._open_chosen(event.slug), group="chosen", exclusive=True)
+            self.run_worker(self._open_chosen(event.slug), group="chosen")
         elif event.problem_index is not None:
             try:
                 await self._settled.wait()
@@ -378,8 +379,11 @@ class TutorScreen(ExerciseMoves, Screen[None]):
                 self.call_after_refresh(self._let_keys_in)
 
     async def _open_chosen(self, slug: str) -> None:
+        """Open a lesson chosen from the list; a second choice (a click while the first
+        loads) waits for the first, as it did when the handler itself opened the lesson."""
         try:
-            await self.open_lesson(slug)
+            async with self._choosing:
+                await self.open_lesson(slug)
         finally:
             self.call_after_refresh(self._let_keys_in)
 
