@@ -59,3 +59,20 @@ async def test_a_long_option_wraps_under_its_own_text() -> None:
         assert rows[first + 1][text_at] != " "  # the option goes on under its own text
         assert "2. Short" in "".join(rows[first + 1:])
         assert str(choices.get_option_at_index(0).prompt) == f"▶ 1. {long}"
+
+
+async def test_an_option_with_brackets_is_shown_as_written() -> None:
+    """Options are text, not markup: `[1, 2]` and `[b]x[/b]` show as typed."""
+    from textual.app import App, ComposeResult
+
+    from tutor.ui.widgets.exercise.choices import ChoiceList
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ChoiceList(["start at [1, 2]", "[b]x[/b] or [/]"], id="choices")
+
+    app = Host()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        rows = "\n".join(strip.text for strip in app.screen._compositor.render_strips())  # noqa: SLF001
+        assert "1. start at [1, 2]" in rows and "2. [b]x[/b] or [/]" in rows

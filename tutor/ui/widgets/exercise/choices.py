@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
+from rich.text import Text
 from textual.containers import ScrollableContainer
 from textual.widget import Widget
 from textual.widgets import OptionList
@@ -29,7 +30,7 @@ class Hanging:
         grid = Table.grid()
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1)
-        grid.add_row(self.head, self.text)
+        grid.add_row(Text(self.head), Text(self.text))  # Text: `[1, 2]` is not markup
         yield grid
 
 

@@ -11,11 +11,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from tutor.practice.running import sample_indices
 from tutor.ui.widgets.exercise.contour_plot import LevelView
 from tutor.ui.widgets.exercise.cost_plot import LEGEND_LINE, CostPlot
 from tutor.ui.widgets.exercise.decision_map import DecisionMap
 from tutor.ui.widgets.exercise.fit_plot import FitPlot
-from tutor.practice.running import sample_indices
 from tutor.ui.widgets.exercise.function_plot import FunctionPlot
 from tutor.ui.widgets.exercise.iteration_table import (
     IterationTable, rows_from_path, rows_from_reports,
