@@ -33,3 +33,26 @@ async def test_two_switches_then_two_moves_then_a_digit(make_app: Any, gap: floa
                          timeout=30)
         await pilot.pause()
         assert app.focused.value == "4"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("gap", [0.2, 0.4])
+async def test_two_quick_steps_back_leave_the_tutor_running_on_the_lesson_before(
+        make_app: Any, gap: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A learner pressed ^b twice, 0.2-0.5 s apart (lesson 6 -> 5 -> 4): the tutor closed
+    without a word. Pages were dropped while the next lesson was still being built."""
+    monkeypatch.setenv("GD_TUTOR_LESSONS_DIR", str(LESSONS))
+    app = make_app(lessons_dir=LESSONS, lesson="5")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.post_message(events.Key("ctrl+n", None))
+        await wait_until(pilot, lambda: app.screen.current.slug == "when-to-stop"
+                         and not app.key_gate.held, "lesson 6 on show", timeout=30)
+        await asyncio.sleep(1.5)  # the pages around lesson 6 built, as after reading a while
+        for _ in range(2):
+            app.post_message(events.Key("ctrl+b", None))
+            await asyncio.sleep(gap)
+        await wait_until(pilot, lambda: app.screen.current.slug == "gradient-descent"
+                         and not app.key_gate.held, "lesson 4 on show", timeout=30)
+        await asyncio.sleep(2.0)  # what was left to build and drop after the switches
+        assert app.is_running and app.screen.current.slug == "gradient-descent"
+        assert app.screen.reader.page is not None and app.screen.reader.page.is_attached

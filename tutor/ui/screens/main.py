@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,10 +39,6 @@ from tutor.ui.widgets.tutor_header import TutorHeader
 if TYPE_CHECKING:  # imported on first use: the first paint needs no exercise pane
     from tutor.practice import DataPolicy
     from tutor.ui.widgets.exercise import ExercisePane
-
-QUIET_S = 0.6
-"""Seconds without a key before the pages around a new lesson are built and dropped: that
-work holds the keys up for 0.1-0.2 s at a time, so the keys right after a switch go first."""
 
 WIDE = 100  # columns from which the lesson list shows by default
 TINY = 60  # below this an open list takes the whole width
@@ -88,7 +83,6 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         self._stub: LessonStub | None = None  # the lesson whose opening alone is on show
         self._shown_inputs: dict[str, dict[str, str]] = {}
         self._changing = False  # a lesson is being mounted: keys wait (see KeyGate)
-        self._last_key = 0.0  # time.monotonic() when the app last handed on a key
         self._choosing = asyncio.Lock()  # lessons chosen from the list open one at a time
         # ctrl+l gives back: the focus, the scroll, and whether the field's text was selected
         self._place_before_list: tuple[Widget | None, float, bool] | None = None
@@ -130,7 +124,6 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         lesson, so the keys read after it wait for that lesson (they were typed at it) and
         are not handed to this one first (the list's choice reaches this screen only after
         the app has read them)."""
-        self._last_key = time.monotonic()
         if (event.key == "enter" and self.takes_keys and self._list is not None
                 and self.focused is self._list and self._list.highlighted is not None):
             self._changing = True  # `_lesson_chosen` lets them in
@@ -273,7 +266,6 @@ class TutorScreen(ExerciseMoves, Screen[None]):
     async def _prepare_next(self) -> None:
         """After the paint, keep only the pages of this lesson's neighbours and build the
         next lesson's page hidden, so that ctrl+n (and ctrl+b back) is a swap of pages."""
-        await self._quiet()
         lesson = self.current
         if not isinstance(lesson, Lesson) or not isinstance(self.lessons, LessonSet):
             return
@@ -287,11 +279,6 @@ class TutorScreen(ExerciseMoves, Screen[None]):
         await painted.wait()
         if index + 1 < len(order) and self.current is lesson:
             await self.reader.prepare(order[index + 1], **self._reading(order[index + 1]))
-
-    async def _quiet(self) -> None:
-        """Return once no key has been handed on for QUIET_S seconds."""
-        while (idle := time.monotonic() - self._last_key) < QUIET_S:
-            await asyncio.sleep(QUIET_S - idle)
 
     def _make_pane(self, exercise: Exercise) -> Widget:
         from tutor.ui.widgets.exercise import ExercisePane
