@@ -75,10 +75,10 @@ def test_lesson_status_rules() -> None:
 def test_row_and_header_texts_carry_words_not_just_colour() -> None:
     assert str(entry_prompt(LessonEntry(3, "s", "Slopes", "done"))) == "✓ done  3. Slopes"
     assert str(entry_prompt(LessonEntry(10, "s", "Fit", "todo"))) == "· todo 10. Fit"
-    assert str(entry_prompt(LessonEntry(5, "s", "Rates", "todo", 2, 4))) == (
-        "· todo  5. Rates (2 of 4 done)")  # begun: how far, in words
-    assert str(entry_prompt(LessonEntry(5, "s", "Rates", "now", 1, 4))) == (
-        "▶ now   5. Rates (1 of 4 done)")
+    long = "Overfitting and regularisation, a title longer than the list is wide"
+    assert str(entry_prompt(LessonEntry(15, "s", long, "todo", 2, 4))).startswith(
+        "◐ 2/4  15. Overfitting")  # begun: how far, before the title that may be cut
+    assert str(entry_prompt(LessonEntry(5, "s", "Rates", "now", 1, 4))) == "▶ now   5. Rates"
     assert str(entry_prompt(LessonEntry(5, "s", "Rates", "done", 4, 4))) == "✓ done  5. Rates"
     assert str(problem_prompt(Path("x/07-bad.md"))) == "⚠ error 07-bad.md (not loaded)"
     assert progress_text(3, 10, 42) == "Lesson 3 of 10 - 42%"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.widgets import Static
-from ui_testkit import lesson_pane, main_screen, ready
+from ui_testkit import lesson_pane, main_screen, ready, wait_until
 
 from tutor.progress import ProgressStore
 from tutor.ui.widgets.exercise import ExercisePane
@@ -48,7 +48,12 @@ async def test_skip_and_hints_are_recorded(make_app: Any, data_dir: Path) -> Non
         pane.post_message(ExercisePane.HintShown(pane, "counting/how-many", 1))
         pane.post_message(ExercisePane.Skipped(pane, "counting/how-many"))
         await pilot.pause()
-        assert _prompts(app)[1] == "▶ now   2. Counting updates (1 of 2 done)"  # one left
+        assert _prompts(app)[1] == "▶ now   2. Counting updates"  # one of two left
+        await pilot.press("ctrl+b")  # left half done: the list says how far it got
+        await wait_until(pilot, lambda: _prompts(app)[1].startswith("◐ 1/2"), "1/2 shown")
+        assert _prompts(app)[1] == "◐ 1/2   2. Counting updates"
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: _prompts(app)[1].startswith("▶ now"), "back on 2")
         other = lesson_pane(app, "which-way")
         other.post_message(ExercisePane.Skipped(other, "counting/which-way"))
         await pilot.pause()

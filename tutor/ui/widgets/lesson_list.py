@@ -48,13 +48,13 @@ def lesson_status(exercise_keys: Sequence[str], finished: Collection[str], *,
 
 
 def entry_prompt(entry: LessonEntry) -> Text:
-    """The text of one lesson row, e.g. "✓ done  1. Cost functions" or
-    "· todo  5. The learning rate (2 of 4 done)"."""
+    """The text of one lesson row, e.g. "✓ done  1. Cost functions", or for a lesson begun
+    and left, "◐ 2/4   5. The learning rate" (2 of its 4 exercises done)."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(STATUS_MARKS[entry.status], style="bold")
+    begun = entry.status == "todo" and 0 < entry.done < entry.total
+    mark = f"◐ {entry.done}/{entry.total}".ljust(6) if begun else STATUS_MARKS[entry.status]
+    text.append(mark, style="bold")  # where "todo" was: a long title cannot push it off
     text.append(f" {entry.number:>2}. {entry.title}")
-    if entry.status != "done" and 0 < entry.done < entry.total:
-        text.append(f" ({entry.done} of {entry.total} done)")
     return text
 
 
