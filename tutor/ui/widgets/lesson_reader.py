@@ -221,8 +221,9 @@ class LessonNav(Horizontal):
 
 
 class LessonReader(FocusRestylesSelf, VerticalScroll):
-    """Scrolls through one lesson; exercise panes sit inside the prose. Its focus rule
-    (`#reader:focus`, a tint) is its own: focus restyles it alone (`FocusRestylesSelf`)."""
+    """Scrolls through one lesson; exercise panes sit inside the prose. A focus change
+    restyles the reader alone, not its pages (`FocusRestylesSelf`): no rule may style what
+    it holds by the reader's focus."""
 
     class NavRequested(Message):
         """The learner pressed a previous (-1) or next (+1) lesson button."""

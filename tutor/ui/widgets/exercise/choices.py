@@ -41,14 +41,13 @@ class ChoiceList(OptionList):
     an option they cannot see."""
 
     def __init__(self, options: Sequence[str], **kwargs: object) -> None:
-        self._texts = [f"{i + 1}. {text}" for i, text in enumerate(options)]
+        self._texts = list(options)
         super().__init__(*(self._prompt(i, None) for i in range(len(self._texts))),
                          **kwargs)  # type: ignore[arg-type]
 
     def _prompt(self, index: int, highlighted: int | None) -> Hanging:
-        return Hanging((MARK if index == highlighted else " " * len(MARK))
-                       + self._texts[index].split(" ", 1)[0] + " ",
-                       self._texts[index].split(" ", 1)[1])
+        mark = MARK if index == highlighted else " " * len(MARK)
+        return Hanging(f"{mark}{index + 1}. ", self._texts[index])
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         """Move the marker to the highlighted option, then do what the list does."""
